@@ -1,0 +1,76 @@
+"""The service catalogue: what volunteers help citizens with, and how they type it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """One service: a short code, a Vietnamese display name and the ways people type it."""
+
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    active: bool = True
+
+
+DEFAULT_SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec(
+        "vneid",
+        "Cài đặt VNeID",
+        ("vneid", "cài vneid", "định danh", "định danh điện tử", "ddđt", "đdđt"),
+    ),
+    ServiceSpec(
+        "muc2",
+        "Kích hoạt định danh điện tử mức 2",
+        ("mức 2", "muc2", "md2", "định danh mức 2", "kích hoạt mức 2", "lv2"),
+    ),
+    ServiceSpec(
+        "sskdt", "Sổ sức khỏe điện tử", ("sskđt", "sskdt", "sổ sức khỏe", "sổ sức khoẻ", "ssk")
+    ),
+    ServiceSpec("smarthp", "Smart Hải Phòng", ("smart hp", "smarthp", "smart hải phòng", "shp")),
+    ServiceSpec("bc114", "Báo cháy 114", ("114", "báo cháy", "báo cháy 114", "bc114")),
+    ServiceSpec(
+        "dvc", "Dịch vụ công trực tuyến", ("dvc", "dvctt", "dịch vụ công", "nộp hồ sơ trực tuyến")
+    ),
+    ServiceSpec(
+        "ttkdtm",
+        "Thanh toán không dùng tiền mặt",
+        ("ttkdtm", "thanh toán", "không tiền mặt", "chuyển khoản", "qr"),
+    ),
+    ServiceSpec("cks", "Chữ ký số", ("cks", "chữ ký số", "ký số")),
+    ServiceSpec(
+        "vssid", "VssID / an sinh xã hội", ("vssid", "bhxh", "an sinh", "lương hưu qua tài khoản")
+    ),
+    ServiceSpec("zalo", "Tham gia nhóm Zalo tổ dân phố", ("zalo", "nhóm zalo")),
+    ServiceSpec("khac", "Hỗ trợ khác", ("khác", "khac")),
+)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The services a deployment offers; retired ones stay for old data but are not typed."""
+
+    services: tuple[ServiceSpec, ...]
+    _by_code: dict[str, ServiceSpec] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_code", {s.code: s for s in self.services})
+
+    @property
+    def active(self) -> tuple[ServiceSpec, ...]:
+        """Services members can log today, in catalogue order."""
+        return tuple(s for s in self.services if s.active)
+
+    def get(self, code: str) -> ServiceSpec | None:
+        """The service with this code, retired or not."""
+        return self._by_code.get(code)
+
+    def name(self, code: str) -> str:
+        """The display name of a code (the code itself if unknown)."""
+        spec = self._by_code.get(code)
+        return spec.name if spec else code
+
+
+DEFAULT_CATALOGUE = Catalogue(DEFAULT_SERVICES)

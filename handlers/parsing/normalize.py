@@ -1,0 +1,154 @@
+"""Text folding, tokens and the scrubbing of personal numbers (pure, no I/O)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+
+def fold(text: str) -> str:
+    """Lowercase without diacritics, đ as d, `kí` as `ký`: how people type on a phone."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch in "đĐ":
+            out.append("d")
+            continue
+        base = unicodedata.normalize("NFD", ch)[0].lower()[:1]
+        out.append(base or ch)
+    return "".join(out)
+
+
+def fold_key(word: str) -> str:
+    """The matching key of one word."""
+    key = fold(word)
+    return "ky" if key == "ki" else key
+
+
+class Kind(Enum):
+    WORD = "word"
+    NUM = "num"
+    DATE = "date"
+    SEP = "sep"  # , ; + newline: a count never attaches across it
+    COLON = "colon"
+    AT = "at"
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: Kind
+    raw: str
+    start: int
+    end: int
+
+    @property
+    def key(self) -> str:
+        return fold_key(self.raw) if self.kind is Kind.WORD else self.raw
+
+
+_LEX = re.compile(
+    r"""
+    (?P<date>(?<![0-9/-])[0-9]{1,2}[/-][0-9]{1,2}(?:[/-](?:[0-9]{4}|[0-9]{2}))?(?![0-9/]))
+    |(?P<num>(?<![^\W_])-?[0-9]+)
+    |(?P<word>[^\W\d_]+|[0-9]+)
+    |(?P<sep>[,;+\n])
+    |(?P<colon>:)
+    |(?P<at>@)
+    """,
+    re.VERBOSE,
+)
+_RUN = re.compile(r"[0-9]+|[^\W\d_]+")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split a message into tokens; letters and digits glued together become two tokens."""
+    tokens: list[Token] = []
+    for m in _LEX.finditer(text):
+        kind_name = m.lastgroup
+        start, end = m.span()
+        raw = m.group()
+        if kind_name == "word":
+            for part in _RUN.finditer(raw):
+                kind = Kind.NUM if part.group()[0].isdigit() else Kind.WORD
+                tokens.append(Token(kind, part.group(), start + part.start(), start + part.end()))
+            continue
+        kind = {
+            "date": Kind.DATE,
+            "num": Kind.NUM,
+            "sep": Kind.SEP,
+            "colon": Kind.COLON,
+            "at": Kind.AT,
+        }[kind_name or ""]
+        tokens.append(Token(kind, raw, start, end))
+    return tokens
+
+
+def phrase_keys(text: str) -> tuple[str, ...]:
+    """The token keys of an alias or a fixed phrase, as the matcher sees them."""
+    return tuple(
+        t.key
+        for t in tokenize(unicodedata.normalize("NFC", text))
+        if t.kind in (Kind.WORD, Kind.NUM)
+    )
+
+
+# --- personal numbers --------------------------------------------------------------
+
+_DIGIT_GROUPS = re.compile(r"(?:\+84[ .]?)?(?<![0-9])[0-9]+(?:[ .][0-9]+)*(?![0-9])")
+
+
+@dataclass(frozen=True)
+class Scrubbed:
+    start: int
+    end: int
+    masked: str
+
+
+def mask(digits: str) -> str:
+    """Show only the first two and the last two digits: 0912345678 -> 09******78."""
+    return digits[:2] + "*" * (len(digits) - 4) + digits[-2:]
+
+
+def _groups(match: re.Match[str]) -> list[tuple[int, int]]:
+    return [
+        (match.start() + g.start(), match.start() + g.end())
+        for g in re.finditer(r"\+84|[0-9]+", match.group())
+    ]
+
+
+def _personal_spans(groups: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Which digit groups of one run form an ID or phone number."""
+    size = [sum(c.isdigit() for c in text[s:e]) for s, e in groups]
+    if any(n >= 9 for n in size):  # a long group stands alone; the short ones stay counts
+        return [g for g, n in zip(groups, size, strict=True) if n >= 9]
+    lo, hi = 0, len(groups)
+    total = sum(size)
+    # "vneid 3 0912 345 678": a short group before a number starting with 0 is a count
+    while (
+        hi - lo > 1
+        and size[lo] <= 3
+        and text[groups[lo][0]] != "+"
+        and total - size[lo] >= 9
+        and text[groups[lo + 1][0]] == "0"
+    ):
+        total -= size[lo]
+        lo += 1
+    while hi - lo > 1 and size[hi - 1] <= 2 and total - size[hi - 1] >= 9:
+        total -= size[hi - 1]
+        hi -= 1
+    if 9 <= total <= 12 or (total > 12 and text[groups[lo][0]] == "+"):
+        return [(groups[lo][0], groups[hi - 1][1])]
+    return []
+
+
+def scrub(text: str) -> tuple[str, list[Scrubbed]]:
+    """Blank out ID and phone numbers (9–12 digits, maybe split by spaces or dots)."""
+    found: list[Scrubbed] = []
+    chars = list(text)
+    for m in _DIGIT_GROUPS.finditer(text):
+        for start, end in _personal_spans(_groups(m), text):
+            digits = re.sub(r"[^0-9]", "", text[start:end])
+            found.append(Scrubbed(start, end, mask(digits)))
+            chars[start:end] = " " * (end - start)
+    return "".join(chars), found

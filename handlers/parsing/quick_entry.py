@@ -1,0 +1,343 @@
+"""Quick entry: one volunteer message -> services, counts, day, place, note (pure, no I/O).
+
+Usage:
+    parse_quick_entry("hom qua vneid 3 sskdt 2 @ ngõ 5", today=date(2026, 11, 23))
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from handlers import texts
+from handlers.catalogue import DEFAULT_CATALOGUE, Catalogue
+from handlers.parsing.dates import date_problem, day_from_offset, parse_typed_date
+from handlers.parsing.lexicon import DOWNLOAD_WORD, PLACE_WORDS, Entry, build_lexicon
+from handlers.parsing.normalize import Kind, Token, scrub, tokenize
+
+MIN_COUNT, MAX_COUNT = 1, 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something in a message the member should know about or fix."""
+
+    kind: str
+    text: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """What a quick-entry message says."""
+
+    items: dict[str, int]
+    people: int | None
+    households: int | None
+    date: date
+    location: str | None
+    note: str | None
+    problems: tuple[Problem, ...] = ()
+
+    def kinds(self) -> set[str]:
+        """The kinds of problems found."""
+        return {p.kind for p in self.problems}
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of `gotungnha parse --json`."""
+        return {
+            "items": dict(self.items),
+            "people": self.people,
+            "households": self.households,
+            "date": self.date.isoformat(),
+            "location": self.location,
+            "note": self.note,
+            "problems": [
+                {"kind": p.kind, "text": p.text, "message": p.message} for p in self.problems
+            ],
+        }
+
+
+@dataclass
+class _Item:
+    """A token or a matched phrase, with what it means."""
+
+    kind: str  # service filler day date date_word num households people times sep colon
+    start: int
+    end: int
+    value: Any = None
+    counted: bool = False  # a service that has been given a typed count
+    count: int = 0  # a service's valid typed count (0 when refused)
+    unknown: bool = False
+
+
+@dataclass
+class _State:
+    text: str
+    today: date
+    items: dict[str, int] = field(default_factory=dict)
+    people: int | None = None
+    households: int | None = None
+    day: date | None = None
+    day_span: tuple[int, int] | None = None  # where the day was typed
+    problems: list[tuple[int, Problem]] = field(default_factory=list)
+
+    def problem(self, at: int, kind: str, text: str, message: str) -> None:
+        self.problems.append((at, Problem(kind, text, message)))
+
+
+_NOTE_COLON = re.compile(r"^\s*:?")
+_PLACE_TRIM = " \t\r\n:.!?-"
+
+
+def parse_quick_entry(
+    text: str, *, today: date, catalogue: Catalogue = DEFAULT_CATALOGUE
+) -> ParseResult:
+    """Read one quick-entry message; never raises, never guesses a service."""
+    text = unicodedata.normalize("NFC", text)
+    clean, scrubbed = scrub(text)
+    state = _State(clean, today)
+    for s in scrubbed:
+        state.problem(s.start, "scrubbed", s.masked, texts.PROBLEM_SCRUBBED.format(s.masked))
+    tokens = tokenize(clean)
+    tokens, note = _split_note(tokens, clean)
+    items = _match(tokens, catalogue)
+    items, places = _split_places(items, clean)
+    _read_days(items, state)
+    _pair_units(items, state)
+    _attach_counts(items, state)
+    _report_unknown(items, state)
+    if not any(i.kind == "service" for i in items):
+        state.problem(len(clean) + 1, "no_service", "", texts.PROBLEM_NO_SERVICE)
+    day = state.day or today
+    kind = date_problem(day, today=today)
+    if kind and state.day_span:
+        message = texts.PROBLEM_FUTURE_DATE if kind == "future_date" else texts.PROBLEM_TOO_OLD
+        start, end = state.day_span
+        state.problem(start, kind, clean[start:end], message.format(day.strftime("%d/%m/%Y")))
+    problems = tuple(p for _, p in sorted(state.problems, key=lambda x: x[0]))
+    return ParseResult(
+        state.items, state.people, state.households, day, "; ".join(places) or None, note, problems
+    )
+
+
+def _tidy(text: str) -> str | None:
+    text = re.sub(r"[ \t]{2,}", " ", text).strip(_PLACE_TRIM)
+    return text or None
+
+
+def _split_note(tokens: list[Token], text: str) -> tuple[list[Token], str | None]:
+    """Cut the note off: `ghi chú` (colon optional) or `gc:` to the end of the message."""
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is None or tok.kind is not Kind.WORD:
+            continue
+        if (tok.key == "ghi" and nxt.kind is Kind.WORD and nxt.key == "chu") or (
+            tok.key == "gc" and nxt.kind is Kind.COLON
+        ):
+            body = text[nxt.end :]
+            body = _NOTE_COLON.sub("", body, count=1)
+            return tokens[:i], _tidy_note(body)
+    return tokens, None
+
+
+def _tidy_note(text: str) -> str | None:
+    text = re.sub(r"[ \t]{2,}", " ", text).strip()
+    return text or None
+
+
+def _match(tokens: list[Token], catalogue: Catalogue) -> list[_Item]:
+    """Longest-phrase matching: "định danh mức 2" is one service, not vneid + 2."""
+    lexicon = build_lexicon(catalogue)
+    items: list[_Item] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind not in (Kind.WORD, Kind.NUM):
+            kind = {Kind.DATE: "date", Kind.SEP: "sep", Kind.COLON: "colon", Kind.AT: "at"}
+            items.append(_Item(kind[tok.kind], tok.start, tok.end))
+            i += 1
+            continue
+        entry, width = _longest(tokens, i, lexicon.phrases, lexicon.longest)
+        if entry is None:
+            items.append(_word_item(tok))
+            i += 1
+            continue
+        last = tokens[i + width - 1]
+        items.append(_Item(entry.sense.value, tok.start, last.end, entry.value))
+        i += width
+    return items
+
+
+def _word_item(tok: Token) -> _Item:
+    if tok.kind is Kind.NUM:
+        return _Item("num", tok.start, tok.end, int(tok.raw))
+    lowered = tok.raw.lower()
+    if lowered == DOWNLOAD_WORD:
+        return _Item("filler", tok.start, tok.end)
+    if lowered in PLACE_WORDS:
+        return _Item("at", tok.start, tok.end)
+    return _Item("word", tok.start, tok.end, unknown=True)
+
+
+def _longest(
+    tokens: list[Token], i: int, phrases: dict[tuple[str, ...], Entry], longest: int
+) -> tuple[Entry | None, int]:
+    keys: list[str] = []
+    best: tuple[Entry | None, int] = (None, 0)
+    for tok in tokens[i : i + longest]:
+        if tok.kind not in (Kind.WORD, Kind.NUM):
+            break
+        keys.append(tok.key)
+        entry = phrases.get(tuple(keys))
+        if entry is not None:
+            best = (entry, len(keys))
+    return best
+
+
+def _split_places(items: list[_Item], text: str) -> tuple[list[_Item], list[str]]:
+    """Take out `@ …` / `tại …` up to the next `,` `;` or newline."""
+    kept: list[_Item] = []
+    places: list[str] = []
+    i = 0
+    while i < len(items):
+        item = items[i]
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        marker_word = item.kind == "at" and text[item.start] != "@"
+        if marker_word and text[item.start : item.end] == "tai" and nxt and nxt.kind == "service":
+            kept.append(_Item("filler", item.start, item.end))  # "tai vneid" is tải vneid
+            i += 1
+            continue
+        if item.kind != "at":
+            kept.append(item)
+            i += 1
+            continue
+        j = i + 1
+        while j < len(items) and not (items[j].kind == "sep" and text[items[j].start] in ",;\n"):
+            j += 1
+        end = items[j].start if j < len(items) else len(text)
+        place = _tidy(text[item.end : end])
+        if place:
+            places.append(place)
+        i = j
+    return kept, places
+
+
+def _read_days(items: list[_Item], state: _State) -> None:
+    """Day words and dates; `ngày` before a date is ignored, an impossible date is unknown."""
+    for n, item in enumerate(items):
+        day: date | None = None
+        if item.kind == "day":
+            day = day_from_offset(item.value, today=state.today)
+        elif item.kind == "date":
+            day = parse_typed_date(state.text[item.start : item.end], today=state.today)
+            if day is None:
+                item.unknown = True
+                continue
+        elif item.kind == "date_word":
+            nxt = items[n + 1] if n + 1 < len(items) else None
+            if nxt is None or nxt.kind not in ("date", "day"):
+                item.unknown = True
+            continue
+        else:
+            continue
+        if state.day is None:
+            state.day, state.day_span = day, (item.start, item.end)
+        elif day != state.day:
+            item.unknown = True  # two different days in one message: ask
+
+
+def _pair_units(items: list[_Item], state: _State) -> None:
+    """`4 hộ`, `5 người` and `x3` are read together; a lone unit word is unknown."""
+    out: list[_Item] = []
+    i = 0
+    while i < len(items):
+        item = items[i]
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if item.kind == "num" and nxt and nxt.kind in ("households", "people"):
+            out.append(_Item(f"{nxt.kind}_num", item.start, nxt.end, item.value))
+            i += 2
+            continue
+        if item.kind == "times" and nxt and nxt.kind == "num":
+            out.append(_Item("xcount", item.start, nxt.end, nxt.value))
+            i += 2
+            continue
+        if item.kind in ("households", "people", "times"):
+            item.unknown = True
+        out.append(item)
+        i += 1
+    items[:] = out
+    for item in items:
+        if item.kind == "households_num" and _valid(item, state):
+            state.households = (state.households or 0) + item.value
+
+
+def _valid(item: _Item, state: _State) -> bool:
+    """Counts are 1–200: zero or negative is refused, larger is kept but must be confirmed."""
+    shown = str(item.value)
+    if item.value < MIN_COUNT:
+        state.problem(item.start, "bad_count", shown, texts.PROBLEM_BAD_COUNT.format(shown))
+        return False
+    if item.value > MAX_COUNT:
+        state.problem(item.start, "large_count", shown, texts.PROBLEM_LARGE_COUNT.format(shown))
+    return True
+
+
+_SKIPPED = ("filler", "colon")
+
+
+def _neighbour_service(items: list[_Item], at: int, step: int) -> _Item | None:
+    """The service a count belongs to: next to it, past fillers and colons only."""
+    k = at + step
+    while 0 <= k < len(items) and items[k].kind in _SKIPPED:
+        k += step
+    if 0 <= k < len(items) and items[k].kind == "service" and not items[k].counted:
+        return items[k]
+    return None
+
+
+def _attach_counts(items: list[_Item], state: _State) -> None:
+    """Give each count its service, in the one order the message uses throughout."""
+    services = [n for n, i in enumerate(items) if i.kind == "service"]
+    before = False
+    if services:
+        k = services[0] - 1
+        while k >= 0 and items[k].kind in _SKIPPED:
+            k -= 1
+        before = k >= 0 and items[k].kind in ("num", "people_num")
+    for n, item in enumerate(items):
+        if item.kind not in ("num", "people_num", "xcount"):
+            continue
+        step = 1 if before and item.kind != "xcount" else -1
+        target = _neighbour_service(items, n, step)
+        if target is not None:
+            target.counted = True
+            target.count = item.value if _valid(item, state) else 0
+        elif item.kind == "people_num":
+            if _valid(item, state):
+                state.people = (state.people or 0) + item.value
+        else:
+            item.unknown = True
+    for n in services:
+        service = items[n]
+        count = service.count if service.counted else 1
+        if count:
+            state.items[service.value] = state.items.get(service.value, 0) + count
+
+
+def _report_unknown(items: list[_Item], state: _State) -> None:
+    """One `unknown_word` per run of adjacent words the parser could not place."""
+    run: list[_Item] = []
+    for item in [*items, None]:
+        if item is not None and item.unknown:
+            run.append(item)
+            continue
+        if run:
+            shown = state.text[run[0].start : run[-1].end]
+            state.problem(
+                run[0].start, "unknown_word", shown, texts.PROBLEM_UNKNOWN_WORD.format(shown)
+            )
+            run = []
