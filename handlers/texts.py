@@ -11,3 +11,167 @@ PROBLEM_TOO_OLD = "Ngày {} đã quá 31 ngày, không ghi được nữa. Bạn
 PROBLEM_BAD_COUNT = "Số lượng “{}” không hợp lệ: cần từ 1 trở lên."
 PROBLEM_LARGE_COUNT = "Số {} khá lớn (trên 200), bạn xác nhận lại giúp mình."
 PROBLEM_SCRUBBED = "Đã bỏ số {} (số điện thoại/CCCD) để giữ bí mật cho người dân."
+
+# --- strangers and joining -------------------------------------------------------------
+STRANGER_GREETING = (
+    "Xin chào! Đây là trợ lý ghi kết quả của Tổ công nghệ số cộng đồng.\n"
+    "Để tham gia, bạn gõ /thamgia và mã mời mà tổ trưởng hoặc cán bộ phường gửi, "
+    "ví dụ: /thamgia K7M3PX"
+)
+NOT_JOINED = "Bạn chưa tham gia tổ nào. Gõ /thamgia và mã mời để bắt đầu nhé."
+NOT_ALLOWED = "Việc này chỉ tổ trưởng hoặc cán bộ phường làm được."
+INVITE_INVALID = (
+    "Mã mời này không đúng, đã dùng hoặc đã hết hạn. "
+    "Bạn kiểm tra lại, hoặc xin tổ trưởng/cán bộ phường mã mới nhé."
+)
+ALREADY_JOINED = "Chào {name}! Bạn đã ở {team} rồi. Gõ /trogiup để xem cách ghi."
+ALREADY_JOINED_SHORT = "Bạn đã tham gia rồi. Gõ /trogiup để xem cách ghi."
+CONSENT_NOTICE = (
+    "Trước khi tham gia, bạn đọc giúp mình:\n"
+    "• Mình lưu tên, số điện thoại (nếu có) và tài khoản chat của bạn, cùng số lượt "
+    "hỗ trợ bạn ghi, chỉ để phục vụ công việc của tổ.\n"
+    "• Mình KHÔNG lưu tên, số điện thoại hay số CCCD của người dân.\n"
+    "• Bạn xem dữ liệu của mình bằng /dulieucuatoi, xoá bằng /xoadulieucuatoi.\n"
+    "(Theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15.)\n"
+    "Bạn có đồng ý không?"
+)
+CONSENT_ANSWER_PLEASE = "Bạn chọn 1 (Đồng ý) hoặc 2 (Không đồng ý) giúp mình nhé."
+CONSENT_DECLINED = (
+    "Mình chưa lưu gì về bạn. Khi nào muốn tham gia, bạn gõ lại /thamgia và mã mời nhé."
+)
+WELCOME = (
+    "Chào mừng {name} đến với {team}! 🎉\n"
+    "Mỗi lần đi hỗ trợ, bạn gửi một tin ngắn, ví dụ:\n"
+    "  vneid 3 sskdt 2\n"
+    "  hôm qua 4 hộ vneid 6 @ ngõ 5\n"
+    "Hoặc gõ /ghi để mình hỏi từng bước. Gõ /trogiup để xem thêm."
+)
+
+# --- quick entry ---------------------------------------------------------------------
+ENTRY_SAVED = "✅ Đã ghi lượt hỗ trợ:"
+ENTRY_DAY = "Ngày {}"
+ENTRY_HOUSEHOLDS = "• Số hộ đã đến: {}"
+ENTRY_PEOPLE = "• Số người được hỗ trợ: {}"
+ENTRY_PLACE = "• Địa điểm: {}"
+ENTRY_NOTE = "• Ghi chú: {}"
+ENTRY_PHOTO = "• Có ảnh minh chứng"
+ENTRY_UNDO_HINT = "Nếu ghi nhầm, chọn Hoàn tác."
+ENTRY_RETYPE = "Bạn gõ lại giúp mình với ngày đúng nhé. Chưa ghi gì."
+ENTRY_NOTHING_UNDERSTOOD = (
+    "Chưa ghi gì. Bạn gõ lại giúp mình, ví dụ: vneid 3 sskdt 2\nCác dịch vụ:\n{services}"
+)
+ENTRY_PARTLY_UNDERSTOOD = (
+    "Phần mình hiểu được:\n{items}\n"
+    "Chưa ghi gì. Bạn gõ lại cả tin cho đúng, hoặc chọn ghi phần đã hiểu."
+)
+ENTRY_CONFIRM_LARGE = "Số {numbers} khá lớn. Bạn kiểm tra lại nhé:\n{summary}"
+ENTRY_CANCELLED = "Đã bỏ, chưa ghi gì. Bạn gõ lại tin mới nhé."
+UNDO_DONE = "↩️ Đã hoàn tác lượt ghi ngày {}:"
+UNDO_NOTHING = "Bạn chưa có lượt nào để hoàn tác."
+UNDO_ALREADY = "Lượt này đã được hoàn tác rồi."
+UNDO_TOO_LATE = (
+    "Lượt này đã ghi quá 24 giờ nên không hoàn tác được. Gõ /sua để sửa lượt gần nhất."
+)
+STEP_CANCELLED = "Đã huỷ việc đang làm dở. Chưa ghi gì."
+CHOICE_EXPIRED = "Lựa chọn này đã cũ. Bạn gửi lại tin mới giúp mình nhé."
+UNKNOWN_COMMAND = "Mình không biết lệnh /{}. Gõ /trogiup để xem các lệnh."
+PHOTO_NEEDS_CAPTION = "Mình nhận được ảnh. Bạn gửi kèm nội dung giúp mình, ví dụ: vneid 3"
+
+# --- /sua ----------------------------------------------------------------------------
+EDIT_NOTHING = "Bạn chưa có lượt nào để sửa."
+EDIT_SHOW = "Lượt gần nhất của bạn, ngày {}:"
+EDIT_ASK = "Bạn gõ lại nội dung đúng cho lượt này (ví dụ: vneid 3 sskdt 2), hoặc chọn:"
+EDIT_SAVED = "✏️ Đã sửa lượt hỗ trợ:"
+EDIT_KEPT = "Đã giữ nguyên, không sửa gì."
+EDIT_DELETED = "🗑️ Đã xoá lượt ngày {}. Lượt này không còn được tính."
+EDIT_GONE = "Lượt này không còn nữa (đã xoá hoặc hoàn tác)."
+
+# --- /ghi ----------------------------------------------------------------------------
+GUIDED_SERVICE = "Bạn đã hỗ trợ dịch vụ nào?"
+GUIDED_COUNT = "{service}: bao nhiêu người? Chọn, hoặc gõ số."
+GUIDED_COUNT_RANGE = "Số cần từ 1 đến 200."
+GUIDED_MORE = "Đã có:\n{items}\nBạn có hỗ trợ thêm dịch vụ khác không?"
+GUIDED_HOUSEHOLDS = "Bạn đã đến bao nhiêu hộ? Gõ số, hoặc gõ “bỏ qua”."
+GUIDED_PLACE = "Ở đâu? Gõ địa điểm (ví dụ: ngõ 5 Trần Nguyên Hãn), hoặc gõ “bỏ qua”."
+GUIDED_PHOTO = "Gửi một ảnh làm minh chứng (nếu có), hoặc gõ “bỏ qua”."
+GUIDED_CONFIRM = "Bạn kiểm tra lại nhé:\n{summary}"
+GUIDED_NOT_UNDERSTOOD = "Mình chưa hiểu câu trả lời."
+
+# --- buttons -------------------------------------------------------------------------
+BUTTON_UNDO = "Hoàn tác"
+BUTTON_AGREE = "Đồng ý"
+BUTTON_DISAGREE = "Không đồng ý"
+BUTTON_SAVE_UNDERSTOOD = "Ghi phần đã hiểu"
+BUTTON_RETYPE = "Bỏ, để tôi gõ lại"
+BUTTON_CONFIRM_LARGE = "Đúng, ghi lại"
+BUTTON_SAVE = "Lưu"
+BUTTON_CANCEL = "Huỷ"
+BUTTON_SKIP = "Bỏ qua"
+BUTTON_DONE = "Xong"
+BUTTON_NEXT = "Không, tiếp tục"
+BUTTON_ADD_SERVICE = "Thêm dịch vụ"
+BUTTON_DELETE_LOG = "Xoá lượt này"
+BUTTON_KEEP = "Giữ nguyên"
+BUTTON_ERASE = "Xoá dữ liệu của tôi"
+
+# --- /cuatoi, /thongke ---------------------------------------------------------------
+MINE_TITLE = "📋 Lượt hỗ trợ của {name}"
+MINE_EMPTY = "Bạn chưa ghi lượt nào. Thử gửi: vneid 1"
+MINE_RECENT = "Gần đây:"
+PERIOD_WEEK = "Tuần này (từ {}):"
+PERIOD_MONTH = "Tháng {}:"
+STATS_NONE = "• Chưa có lượt nào."
+STATS_LOGS = "• Số lượt hỗ trợ: {}"
+TEAM_TITLE = "📊 {team}"
+TEAM_ACTIVE = "• Thành viên đã ghi: {active}/{joined}"
+TEAM_IDLE = "Chưa ghi tuần này: {}"
+WARD_TITLE = "📊 {ward}"
+WARD_RANKING = "Các tổ tuần này (số lượt):"
+WARD_RANK_LINE = "{n}. {team}: {logs}"
+
+# --- personal data -------------------------------------------------------------------
+MYDATA_TITLE = "Dữ liệu mình đang lưu về bạn:"
+MYDATA_NAME = "• Họ tên: {}"
+MYDATA_PHONE = "• Số điện thoại: {}"
+MYDATA_ROLE = "• Vai trò: {}"
+MYDATA_TEAM = "• Tổ: {team} ({ward})"
+MYDATA_ACCOUNTS = "• Tài khoản chat: {}"
+MYDATA_CONSENT = "• Đồng ý tham gia ngày: {}"
+MYDATA_LOGS = "• Số lượt hỗ trợ đã ghi: {}"
+MYDATA_NUDGES_ON = "• Nhắc nhở: đang bật"
+MYDATA_NUDGES_OFF = "• Nhắc nhở: đang tắt"
+MYDATA_NONE = "không có"
+MYDATA_FOOTER = "Mình không lưu thông tin nào của người dân. Muốn xoá, gõ /xoadulieucuatoi."
+ERASE_ASK = (
+    "Bạn muốn xoá tên, số điện thoại và tài khoản chat của mình?\n"
+    "Các lượt hỗ trợ đã ghi vẫn được tính vào tổng của tổ, nhưng không còn tên bạn. "
+    "Sau khi xoá, bạn cần mã mời mới để tham gia lại."
+)
+ERASE_DONE = "Đã xoá dữ liệu của bạn. Cảm ơn bạn đã đồng hành cùng tổ! 🙏"
+ERASE_KEPT = "Đã giữ nguyên, không xoá gì."
+
+# --- help ----------------------------------------------------------------------------
+HELP_QUICK_ENTRY = (
+    "📝 Cách ghi nhanh: gửi một tin, ví dụ\n"
+    "• vneid 3 sskdt 2\n"
+    "• 3 vneid, 2 sổ sức khỏe\n"
+    "• hôm qua 4 hộ vneid 6 smart hp 2\n"
+    "• 12/5 mức 2 x2 @ ngõ 45 Trần Nguyên Hãn\n"
+    "• vneid 2 gc: bà cụ cần hướng dẫn lại\n"
+    "Số đứng trước hoặc sau dịch vụ; không ghi số là 1. "
+    "Ngày: hôm nay (mặc định), hôm qua, hôm kia hoặc 12/5. "
+    "Địa điểm sau @ hoặc “tại”; ghi chú sau “gc:”.\n"
+    "Không ghi số điện thoại, CCCD của người dân."
+)
+HELP_SERVICES = "Các dịch vụ (gõ có dấu hay không dấu đều được):\n{}"
+HELP_COMMANDS = (
+    "Các lệnh:\n"
+    "/ghi – ghi từng bước\n"
+    "/huy – hoàn tác lượt vừa ghi\n"
+    "/sua – sửa lượt gần nhất\n"
+    "/cuatoi – lượt của tôi\n"
+    "/thongke – kết quả của tổ\n"
+    "/dulieucuatoi – dữ liệu của tôi\n"
+    "/xoadulieucuatoi – xoá dữ liệu của tôi"
+)
+HELP_LEADER = "Tổ trưởng: /thongke cho biết ai chưa ghi tuần này."

@@ -70,7 +70,7 @@ def tokenize(text: str) -> list[Token]:
         raw = m.group()
         if kind_name == "word":
             for part in _RUN.finditer(raw):
-                kind = Kind.NUM if part.group()[0].isdigit() else Kind.WORD
+                kind = Kind.NUM if part.group()[0] in "0123456789" else Kind.WORD
                 tokens.append(Token(kind, part.group(), start + part.start(), start + part.end()))
             continue
         kind = {
@@ -95,7 +95,7 @@ def phrase_keys(text: str) -> tuple[str, ...]:
 
 # --- personal numbers --------------------------------------------------------------
 
-_DIGIT_GROUPS = re.compile(r"(?:\+84[ .]?)?(?<![0-9])[0-9]+(?:[ .][0-9]+)*(?![0-9])")
+_DIGIT_GROUPS = re.compile(r"(?:\+(?=84))?(?<![0-9])[0-9]+(?:[ .][0-9]+)*(?![0-9])")
 
 
 @dataclass(frozen=True)
@@ -113,13 +113,13 @@ def mask(digits: str) -> str:
 def _groups(match: re.Match[str]) -> list[tuple[int, int]]:
     return [
         (match.start() + g.start(), match.start() + g.end())
-        for g in re.finditer(r"\+84|[0-9]+", match.group())
+        for g in re.finditer(r"\+?[0-9]+", match.group())
     ]
 
 
 def _personal_spans(groups: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     """Which digit groups of one run form an ID or phone number."""
-    size = [sum(c.isdigit() for c in text[s:e]) for s, e in groups]
+    size = [sum(c in "0123456789" for c in text[s:e]) for s, e in groups]
     if any(n >= 9 for n in size):  # a long group stands alone; the short ones stay counts
         return [g for g, n in zip(groups, size, strict=True) if n >= 9]
     lo, hi = 0, len(groups)

@@ -103,9 +103,9 @@ def parse_quick_entry(
     for s in scrubbed:
         state.problem(s.start, "scrubbed", s.masked, texts.PROBLEM_SCRUBBED.format(s.masked))
     tokens = tokenize(clean)
-    tokens, note = _split_note(tokens, clean)
+    tokens, note, note_at = _split_note(tokens, clean)
     items = _match(tokens, catalogue)
-    items, places = _split_places(items, clean)
+    items, places = _split_places(items, clean[:note_at])
     _read_days(items, state)
     _pair_units(items, state)
     _attach_counts(items, state)
@@ -129,7 +129,7 @@ def _tidy(text: str) -> str | None:
     return text or None
 
 
-def _split_note(tokens: list[Token], text: str) -> tuple[list[Token], str | None]:
+def _split_note(tokens: list[Token], text: str) -> tuple[list[Token], str | None, int]:
     """Cut the note off: `ghi chú` (colon optional) or `gc:` to the end of the message."""
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -140,8 +140,8 @@ def _split_note(tokens: list[Token], text: str) -> tuple[list[Token], str | None
         ):
             body = text[nxt.end :]
             body = _NOTE_COLON.sub("", body, count=1)
-            return tokens[:i], _tidy_note(body)
-    return tokens, None
+            return tokens[:i], _tidy_note(body), tok.start
+    return tokens, None, len(text)
 
 
 def _tidy_note(text: str) -> str | None:
