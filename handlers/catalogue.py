@@ -74,3 +74,13 @@ class Catalogue:
 
 
 DEFAULT_CATALOGUE = Catalogue(DEFAULT_SERVICES)
+
+
+def merge_services(
+    base: tuple[ServiceSpec, ...], changes: tuple[ServiceSpec, ...]
+) -> tuple[ServiceSpec, ...]:
+    """The catalogue after a deployment's changes: same code replaces, a new code is added."""
+    merged = {s.code: s for s in base}
+    for change in changes:
+        merged[change.code] = change
+    return tuple(merged.values())

@@ -69,9 +69,7 @@ ENTRY_CANCELLED = "Đã bỏ, chưa ghi gì. Bạn gõ lại tin mới nhé."
 UNDO_DONE = "↩️ Đã hoàn tác lượt ghi ngày {}:"
 UNDO_NOTHING = "Bạn chưa có lượt nào để hoàn tác."
 UNDO_ALREADY = "Lượt này đã được hoàn tác rồi."
-UNDO_TOO_LATE = (
-    "Lượt này đã ghi quá 24 giờ nên không hoàn tác được. Gõ /sua để sửa lượt gần nhất."
-)
+UNDO_TOO_LATE = "Lượt này đã ghi quá 24 giờ nên không hoàn tác được. Gõ /sua để sửa lượt gần nhất."
 STEP_CANCELLED = "Đã huỷ việc đang làm dở. Chưa ghi gì."
 CHOICE_EXPIRED = "Lựa chọn này đã cũ. Bạn gửi lại tin mới giúp mình nhé."
 UNKNOWN_COMMAND = "Mình không biết lệnh /{}. Gõ /trogiup để xem các lệnh."

@@ -1,0 +1,76 @@
+"""The composition root: configuration -> database -> engine. Nothing else builds these."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine as DbEngine
+
+from bot.config import Config
+from handlers.admin import sync_catalogue
+from handlers.context import Settings
+from handlers.engine import Engine
+from storage.db import make_engine
+from storage.migrate import is_up_to_date, upgrade
+from storage.uow import UnitOfWork, UowFactory, uow_factory
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+class DatabaseNotReady(RuntimeError):
+    """The schema is older than the code and upgrading on start is turned off."""
+
+
+def system_clock() -> datetime:
+    """Now, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class App:
+    """Everything a command or a channel needs, built once."""
+
+    config: Config
+    db: DbEngine
+    uow: UowFactory
+    engine: Engine
+    clock: Clock
+
+
+def open_database(config: Config) -> DbEngine:
+    """The database, upgraded to the code's schema (or a clear error when not allowed to)."""
+    db = make_engine(config.database.url)
+    if not is_up_to_date(db):
+        if not config.database.auto_upgrade:
+            raise DatabaseNotReady("Cơ sở dữ liệu chưa được nâng cấp. Chạy: gotungnha db upgrade")
+        log.info("database upgrade")
+        upgrade(db)
+    return db
+
+
+def build_app(config: Config, *, clock: Clock = system_clock) -> App:
+    """Open the database, bring the catalogue in line with the config, build the engine."""
+    db = open_database(config)
+    with UnitOfWork(db) as uow:
+        sync_catalogue(uow.session, config.services)
+        uow.commit()
+    settings = Settings(
+        timezone=config.zone,
+        invite_days=config.bot.invite_days,
+        undo_hours=config.bot.undo_hours,
+        keep_photos=config.privacy.keep_photos,
+    )
+    uow = uow_factory(db)
+    return App(config, db, uow, Engine(uow, clock=clock, settings=settings), clock)
+
+
+def configure_logging(level: str) -> None:
+    """One line per event."""
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )

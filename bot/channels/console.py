@@ -1,0 +1,74 @@
+"""The terminal channel: the same bot on the same database, no token needed.
+
+Usage:
+    chat = ConsoleChat(app.engine, user_id="demo")
+    print(chat.say("vneid 3"))     # what the bot answers, choices as numbered lines
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from handlers.engine import Engine
+from handlers.messages import Incoming, Reply
+
+PLATFORM = "console"
+
+
+def render(reply: Reply) -> str:
+    """A reply as text: choices become numbered options ("Trả lời 1, 2 hoặc 3")."""
+    lines = [reply.text]
+    if reply.choices and reply.numbered:
+        lines += [f"  {n}. {c.label}" for n, c in enumerate(reply.choices, start=1)]
+        lines.append(f"({answer_hint(len(reply.choices))})")
+    elif reply.choices:
+        lines.append("(Gõ: " + " / ".join(f"“{c.label.lower()}”" for c in reply.choices) + ")")
+    if reply.document:
+        lines.append(f"[Tệp: {reply.document.filename} — {reply.document.path}]")
+    if reply.photo:
+        lines.append(f"[Ảnh: {reply.photo.path}]")
+    return "\n".join(lines)
+
+
+def answer_hint(count: int) -> str:
+    """ "Trả lời 1, 2 hoặc 3" """
+    numbers = [str(n) for n in range(1, count + 1)]
+    if count == 1:
+        return "Trả lời 1"
+    return f"Trả lời {', '.join(numbers[:-1])} hoặc {numbers[-1]}"
+
+
+class ConsoleChat:
+    """One person chatting with the bot in the terminal (also the test driver)."""
+
+    def __init__(self, engine: Engine, *, user_id: str, display_name: str | None = None):
+        self._engine = engine
+        self.user_id = user_id
+        self._display_name = display_name
+        self._session = uuid.uuid4().hex[:12]
+        self._sent = 0
+
+    def send(self, text: str) -> list[Reply]:
+        """Send one message; get the bot's replies."""
+        self._sent += 1
+        incoming = Incoming(
+            platform=PLATFORM,
+            chat_id=self.user_id,
+            user_id=self.user_id,
+            text=text,
+            message_key=f"{PLATFORM}:{self.user_id}:{self._session}:{self._sent}",
+            display_name=self._display_name,
+        )
+        return self._engine.handle(incoming)
+
+    def say(self, text: str) -> str:
+        """Send one message; get the bot's answer as the terminal shows it."""
+        return "\n\n".join(render(r) for r in self.send(text))
+
+    def script(self, lines: Iterable[str]) -> Iterable[str]:
+        """Each input line is one message; yields each answer."""
+        for line in lines:
+            line = line.rstrip("\n")
+            if line.strip():
+                yield self.say(line)

@@ -1,0 +1,280 @@
+"""`gotungnha`: the command line (chat, demo, parse, roster, database, run)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from bot.app import App, DatabaseNotReady, build_app, configure_logging, system_clock
+from bot.channels.console import ConsoleChat
+from bot.config import Config, ConfigError, load_config
+from handlers.admin import RosterError, add_member, pending_invites
+from handlers.catalogue import Catalogue
+from handlers.demo import NotEmpty, load_demo
+from handlers.parsing.quick_entry import parse_quick_entry
+from storage.db import make_engine
+from storage.migrate import current_revision, head_revision, upgrade
+from storage.models import Role
+
+cli = typer.Typer(
+    help="Gõ Từng Nhà: trợ lý ghi kết quả Tổ công nghệ số cộng đồng.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_cli = typer.Typer(help="Cơ sở dữ liệu.", no_args_is_help=True)
+roster_cli = typer.Typer(help="Danh sách thành viên.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(roster_cli, name="roster")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="Tệp cấu hình (mặc định ./config.toml).")
+]
+T = TypeVar("T")
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]Lỗi:[/] {escape(message)}")
+    raise typer.Exit(1)
+
+
+def _config(path: Path | None) -> Config:
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        _fail(str(exc))
+    configure_logging(config.log.level if sys.stderr.isatty() else "WARNING")
+    return config
+
+
+def _guard(config: Config, work: Callable[[], T]) -> T:
+    """Turn the errors an admin can cause into one clear line."""
+    try:
+        return work()
+    except (DatabaseNotReady, RosterError, NotEmpty) as exc:
+        _fail(str(exc))
+    except OperationalError as exc:
+        url = make_url(config.database.url).render_as_string(hide_password=True)
+        _fail(f"Không mở được cơ sở dữ liệu {url}: {exc.orig or exc}")
+    raise AssertionError("unreachable")
+
+
+def _app(config: Config) -> App:
+    return _guard(config, lambda: build_app(config))
+
+
+@db_cli.command("upgrade")
+def db_upgrade(config: ConfigOption = None) -> None:
+    """Apply the database migrations."""
+    cfg = _config(config)
+
+    def work() -> None:
+        db = make_engine(cfg.database.url)
+        upgrade(db)
+        out.print(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({current_revision(db)}).")
+
+    _guard(cfg, work)
+
+
+@db_cli.command("status")
+def db_status(config: ConfigOption = None) -> None:
+    """Show whether the database needs an upgrade."""
+    cfg = _config(config)
+
+    def work() -> None:
+        db = make_engine(cfg.database.url)
+        now, head = current_revision(db), head_revision(db)
+        state = "mới nhất" if now == head else "cần nâng cấp: gotungnha db upgrade"
+        out.print(f"Phiên bản: {now or 'trống'} / {head} ({state})")
+
+    _guard(cfg, work)
+
+
+@cli.command()
+def parse(
+    text: Annotated[str, typer.Argument(help='Tin nhắn ghi nhanh, ví dụ "vneid 3 sskdt 2".')],
+    today: Annotated[str | None, typer.Option(help="Ngày hôm nay, YYYY-MM-DD.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="In một đối tượng JSON.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Show how a quick-entry message is understood (nothing is saved)."""
+    cfg = _config(config)
+    try:
+        day = date.fromisoformat(today) if today else system_clock().astimezone(cfg.zone).date()
+    except ValueError:
+        _fail(f"--today cần dạng YYYY-MM-DD, không phải “{today}”.")
+    result = parse_quick_entry(text, today=day, catalogue=Catalogue(cfg.services))
+    if as_json:
+        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+        return
+    catalogue = Catalogue(cfg.services)
+    out.print(f"Ngày: {result.date:%d/%m/%Y}")
+    for code, count in result.items.items():
+        out.print(f"• {catalogue.name(code)} ({code}): {count}")
+    for label, value in (
+        ("Số hộ", result.households),
+        ("Số người", result.people),
+        ("Địa điểm", result.location),
+        ("Ghi chú", result.note),
+    ):
+        if value is not None:
+            out.print(f"{label}: {escape(str(value))}")
+    for problem in result.problems:
+        out.print(f"[yellow]! {escape(problem.message)}[/]")
+
+
+@cli.command()
+def chat(
+    user: Annotated[str, typer.Option(help="Mã người dùng trong cửa sổ này.")] = "demo",
+    name: Annotated[str | None, typer.Option(help="Tên hiển thị.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Chat with the bot in the terminal, on the configured database."""
+    cfg = _config(config)
+    app = _app(cfg)
+    console_chat = ConsoleChat(app.engine, user_id=user, display_name=name)
+    if not sys.stdin.isatty():
+        for answer in console_chat.script(sys.stdin):
+            sys.stdout.write(answer + "\n\n")
+            sys.stdout.flush()
+        return
+    out.print(
+        f"[bold]Gõ Từng Nhà[/] — trò chuyện thử với tư cách “{escape(user)}”. "
+        "Gõ /trogiup để xem hướng dẫn; Ctrl+D hoặc “thoát” để ra.\n"
+    )
+    while True:
+        try:
+            line = out.input("[bold cyan]Bạn:[/] ")
+        except (EOFError, KeyboardInterrupt):
+            out.print()
+            return
+        if line.strip().lower() in ("thoát", "thoat", "exit", "quit"):
+            return
+        if line.strip():
+            out.print(f"[bold green]Bot:[/] {escape(console_chat.say(line))}\n")
+
+
+@cli.command()
+def demo(
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Bỏ qua nếu đã có dữ liệu.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Load a demo ward into an empty database and print invite codes."""
+    cfg = _config(config)
+    app = _app(cfg)
+
+    def work() -> Any:
+        with app.uow() as uow:
+            result = load_demo(uow, now=app.clock(), zone=cfg.zone, invite_days=cfg.bot.invite_days)
+            uow.commit()
+            return result
+
+    try:
+        result = work()
+    except NotEmpty as exc:
+        if if_empty:
+            return
+        _fail(str(exc))
+    out.print(f"Đã nạp {result.ward}: {result.logs} lượt hỗ trợ trong 30 ngày qua.")
+    out.print(
+        "Thử với tư cách thành viên: gotungnha chat --user demo (tổ trưởng: totruong, "
+        "cán bộ phường: canbo)."
+    )
+    out.print("Người chưa tham gia — thử: gotungnha chat --user moi, rồi gõ /thamgia MÃ")
+    for invite in result.invites:
+        out.print(f"  {invite.code}  {escape(invite.name)} ({escape(invite.team)})")
+
+
+@roster_cli.command("add-member")
+def roster_add_member(
+    team: Annotated[str, typer.Option(help="Tên tổ (tạo mới nếu chưa có).")],
+    name: Annotated[str, typer.Option(help="Họ và tên.")],
+    phone: Annotated[str | None, typer.Option(help="Số điện thoại của thành viên.")] = None,
+    role: Annotated[Role, typer.Option(help="member, leader hoặc officer.")] = Role.MEMBER,
+    ward: Annotated[str | None, typer.Option(help="Tên phường (cần khi có nhiều phường).")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Add a person to a team's roster and print their invite code."""
+    cfg = _config(config)
+    app = _app(cfg)
+
+    def work() -> str:
+        with app.uow() as uow:
+            member, invite = add_member(
+                uow,
+                team=team,
+                name=name,
+                phone=phone,
+                role=role,
+                ward=ward,
+                now=app.clock(),
+                invite_days=cfg.bot.invite_days,
+            )
+            uow.commit()
+            return f"Đã thêm {member.name}. Mã mời: {invite.code} (dùng một lần)."
+
+    out.print(escape(_guard(cfg, work)))
+
+
+@cli.command()
+def invites(
+    as_json: Annotated[bool, typer.Option("--json", help="In danh sách JSON.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """List the members who have not joined yet, with their invite codes."""
+    cfg = _config(config)
+    app = _app(cfg)
+
+    def work() -> list[dict[str, str]]:
+        with app.uow() as uow:
+            found = pending_invites(uow, now=app.clock(), invite_days=cfg.bot.invite_days)
+            uow.commit()
+        return [
+            {
+                "name": i.name,
+                "team": i.team,
+                "role": str(i.role),
+                "code": i.code,
+                "expires": i.expires_at.astimezone(cfg.zone).strftime("%d/%m/%Y"),
+            }
+            for i in found
+        ]
+
+    rows = _guard(cfg, work)
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        return
+    if not rows:
+        out.print("Mọi người trong danh sách đã tham gia.")
+    for row in rows:
+        out.print(
+            f"{row['code']}  {escape(row['name'])} ({escape(row['team'])}, "
+            f"{row['role']}) — hết hạn {row['expires']}"
+        )
+
+
+@cli.command()
+def run(config: ConfigOption = None) -> None:
+    """Start the configured chat channels."""
+    cfg = _config(config)
+    _app(cfg)
+    _fail(
+        "Chưa cấu hình kênh chat nào (Telegram hoặc Zalo). "
+        "Thử bot ngay trên máy này: gotungnha chat (hoặc make chat)."
+    )
+
+
+def main() -> None:
+    """Entry point of the `gotungnha` console script."""
+    cli()

@@ -1,0 +1,148 @@
+"""Configuration: `config.toml`, every key overridable by `GOTUNGNHA_<SECTION>_<KEY>`.
+
+Usage:
+    config = load_config(Path("config.toml"))          # or None: ./config.toml if present
+    config.database.url, config.bot.timezone, config.services
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from handlers.catalogue import DEFAULT_SERVICES, ServiceSpec, merge_services
+from storage.db import DEFAULT_URL
+
+DEFAULT_PATH = Path("config.toml")
+ENV_PREFIX = "GOTUNGNHA_"
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message says which key and why."""
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    url: str = DEFAULT_URL
+    auto_upgrade: bool = True
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    timezone: str = "Asia/Ho_Chi_Minh"
+    invite_days: int = 30
+    undo_hours: int = 24
+
+
+@dataclass(frozen=True)
+class PrivacyConfig:
+    keep_photos: bool = False
+    photo_days: int = 90
+
+
+@dataclass(frozen=True)
+class LogConfig:
+    level: str = "INFO"
+
+
+@dataclass(frozen=True)
+class Config:
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    bot: BotConfig = field(default_factory=BotConfig)
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    log: LogConfig = field(default_factory=LogConfig)
+    services: tuple[ServiceSpec, ...] = DEFAULT_SERVICES
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.bot.timezone)
+
+
+SECTIONS: dict[str, type[Any]] = {
+    "database": DatabaseConfig,
+    "bot": BotConfig,
+    "privacy": PrivacyConfig,
+    "log": LogConfig,
+}
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read the file (./config.toml when present and no path given), then the environment."""
+    env = os.environ if env is None else env
+    raw: dict[str, Any] = {}
+    if path is not None and not path.is_file():
+        raise ConfigError(f"Không tìm thấy tệp cấu hình {path}.")
+    path = path or (DEFAULT_PATH if DEFAULT_PATH.is_file() else None)
+    if path is not None:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"Tệp {path} sai cú pháp TOML: {exc}") from exc
+    unknown = set(raw) - set(SECTIONS) - {"services"}
+    if unknown:
+        raise ConfigError(f"Mục cấu hình không có: {', '.join(sorted(unknown))}.")
+    sections = {name: _section(name, cls, raw.get(name, {}), env) for name, cls in SECTIONS.items()}
+    config = Config(**sections, services=_services(raw.get("services", [])))
+    try:
+        config.zone  # noqa: B018  (fail early on a wrong time zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"Múi giờ không đúng: {config.bot.timezone}") from exc
+    return config
+
+
+def _section(name: str, cls: type[Any], values: dict[str, Any], env: Mapping[str, str]) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ConfigError(f"Khoá không có trong [{name}]: {', '.join(sorted(unknown))}.")
+    kwargs = dict(values)
+    for key, spec in fields.items():
+        variable = f"{ENV_PREFIX}{name}_{key}".upper()
+        if variable in env:
+            kwargs[key] = env[variable]
+        if key in kwargs:
+            kwargs[key] = _convert(f"{name}.{key}", kwargs[key], type(spec.default))
+    return cls(**kwargs)
+
+
+def _convert(key: str, value: Any, kind: type[Any]) -> Any:
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off", ""):
+            return False
+        raise ConfigError(f"{key} cần là true hoặc false, không phải “{value}”.")
+    if kind is int:
+        try:
+            return int(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{key} cần là một số nguyên, không phải “{value}”.") from exc
+    return str(value)
+
+
+def _services(entries: list[dict[str, Any]]) -> tuple[ServiceSpec, ...]:
+    """[[services]] entries change, retire or add to the default catalogue."""
+    defaults = {s.code: s for s in DEFAULT_SERVICES}
+    changes = []
+    for n, entry in enumerate(entries, start=1):
+        unknown = set(entry) - {"code", "name", "aliases", "active"}
+        if unknown:
+            raise ConfigError(f"[[services]] thứ {n}: khoá không có: {', '.join(sorted(unknown))}.")
+        code = str(entry.get("code", "")).strip().lower()
+        base = defaults.get(code)
+        name = str(entry.get("name", base.name if base else "")).strip()
+        if not code or not name:
+            raise ConfigError(f"[[services]] thứ {n}: cần có code và name.")
+        aliases = tuple(str(a) for a in entry.get("aliases", base.aliases if base else ()))
+        active = _convert(f"services.{code}.active", entry.get("active", True), bool)
+        changes.append(ServiceSpec(code, name, aliases, active))
+    return merge_services(DEFAULT_SERVICES, tuple(changes))

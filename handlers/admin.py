@@ -1,0 +1,146 @@
+"""Roster and catalogue work an admin or officer does: members, invite codes, services."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from handlers.catalogue import ServiceSpec
+from storage import queries
+from storage.models import ChatIdentity, InviteCode, Member, Role, Service, Team, Ward
+from storage.uow import UnitOfWork
+
+# no 0/O, 1/I/L: easy to read aloud and to type on a phone
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+class RosterError(ValueError):
+    """A roster change that cannot be made; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class PendingInvite:
+    """A roster member who has not joined yet, with the code to give them."""
+
+    name: str
+    team: str
+    role: str
+    code: str
+    expires_at: datetime
+
+
+def sync_catalogue(session: Session, specs: tuple[ServiceSpec, ...]) -> None:
+    """Make the service table match the configured catalogue; old codes stay, retired."""
+    existing = {s.code: s for s in queries.services(session)}
+    for position, spec in enumerate(specs):
+        row = existing.pop(spec.code, None) or Service(code=spec.code, name=spec.name)
+        row.name, row.aliases, row.active, row.position = (
+            spec.name,
+            list(spec.aliases),
+            spec.active,
+            position,
+        )
+        session.add(row)
+    for row in existing.values():  # removed from the config: kept for old data, not typed
+        row.active = False
+        session.add(row)
+
+
+def normalise_phone(phone: str | None) -> str | None:
+    """Digits only, +84 as 0: the form the roster and the contact button compare."""
+    if not phone:
+        return None
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if phone.strip().startswith("+84") or (digits.startswith("84") and len(digits) == 11):
+        digits = "0" + digits[2:]
+    if not 9 <= len(digits) <= 11:
+        raise RosterError(f"Số điện thoại “{phone}” không hợp lệ.")
+    return digits
+
+
+def new_invite(session: Session, member_id: int, *, now: datetime, days: int) -> InviteCode:
+    """A fresh one-use code for a member."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if session.get(InviteCode, code) is None:
+            break
+    invite = InviteCode(
+        code=code, member_id=member_id, created_at=now, expires_at=now + timedelta(days=days)
+    )
+    session.add(invite)
+    return invite
+
+
+def find_or_create_ward(session: Session, name: str | None) -> Ward:
+    """The named ward (created if new), or the only ward when no name is given."""
+    if name:
+        ward = queries.ward_by_name(session, name)
+        if ward is None:
+            ward = Ward(name=name)
+            session.add(ward)
+            session.flush()
+        return ward
+    wards = queries.wards(session)
+    if len(wards) == 1:
+        return wards[0]
+    if not wards:
+        raise RosterError('Chưa có phường nào: thêm --ward "Tên phường".')
+    raise RosterError("Có nhiều phường: chọn một bằng --ward.")
+
+
+def add_member(
+    uow: UnitOfWork,
+    *,
+    team: str,
+    name: str,
+    phone: str | None = None,
+    role: Role = Role.MEMBER,
+    ward: str | None = None,
+    now: datetime,
+    invite_days: int,
+) -> tuple[Member, InviteCode]:
+    """Put a person on a team's roster (the team is created if new) with an invite code."""
+    session = uow.session
+    name = " ".join(name.split())
+    if not name or not team.strip():
+        raise RosterError("Cần có họ tên và tên tổ.")
+    ward_row = find_or_create_ward(session, ward)
+    assert ward_row.id is not None
+    teams = queries.teams_named(session, team.strip(), ward_row.id)
+    team_row = teams[0] if teams else Team(ward_id=ward_row.id, name=team.strip())
+    session.add(team_row)
+    session.flush()
+    assert team_row.id is not None
+    member = Member(
+        team_id=team_row.id, name=name, phone=normalise_phone(phone), role=role, created_at=now
+    )
+    session.add(member)
+    session.flush()
+    assert member.id is not None
+    return member, new_invite(session, member.id, now=now, days=invite_days)
+
+
+def pending_invites(uow: UnitOfWork, *, now: datetime, invite_days: int) -> list[PendingInvite]:
+    """Members who have not joined, each with a valid code (a new one if theirs expired)."""
+    session = uow.session
+    linked = select(ChatIdentity.member_id)
+    stmt = (
+        select(Member, Team)
+        .join(Team, col(Team.id) == col(Member.team_id))
+        .where(col(Member.erased_at).is_(None), col(Member.id).not_in(linked))
+        .order_by(col(Team.name), col(Member.name))
+    )
+    out = []
+    for member, team in session.exec(stmt).all():
+        assert member.id is not None
+        invite = queries.open_invite(session, member.id, now) or new_invite(
+            session, member.id, now=now, days=invite_days
+        )
+        out.append(
+            PendingInvite(member.name, team.name, member.role, invite.code, invite.expires_at)
+        )
+    return out

@@ -1,0 +1,78 @@
+"""What a feature function gets: the message, the person, their conversation, the time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from handlers.catalogue import Catalogue
+from handlers.messages import Incoming
+from storage.models import Member, Role
+from storage.uow import UnitOfWork
+
+RANK = {None: 0, Role.MEMBER: 1, Role.LEADER: 2, Role.OFFICER: 3}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The handlers' share of the configuration."""
+
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
+    invite_days: int = 30
+    undo_hours: int = 24
+    keep_photos: bool = False
+
+
+@dataclass
+class Conversation:
+    """Where this person is in a conversation; stored in the database between messages."""
+
+    step: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    # the choices last shown: [value, folded label]; answered by number when `numbered`
+    options: list[list[str]] = field(default_factory=list)
+    numbered: bool = True
+
+    def start(self, step: str, **data: Any) -> None:
+        """Begin a step that waits for the person's next message."""
+        self.step, self.data = step, dict(data)
+
+    def clear(self) -> None:
+        """Nothing pending any more."""
+        self.step, self.data, self.options, self.numbered = None, {}, [], True
+
+
+@dataclass
+class Context:
+    """One incoming message being handled, inside one unit of work."""
+
+    incoming: Incoming
+    uow: UnitOfWork
+    member: Member | None
+    conversation: Conversation
+    catalogue: Catalogue
+    settings: Settings
+    now: datetime  # timezone-aware UTC
+
+    @property
+    def today(self) -> date:
+        """The local date (Asia/Ho_Chi_Minh)."""
+        return self.now.astimezone(self.settings.timezone).date()
+
+    @property
+    def week_start(self) -> date:
+        """Monday of this week."""
+        return self.today - timedelta(days=self.today.weekday())
+
+    def has_role(self, role: Role | None) -> bool:
+        """True when the person may do what `role` may do."""
+        mine = Role(self.member.role) if self.member else None
+        return RANK[mine] >= RANK[role]
+
+    @property
+    def member_id(self) -> int:
+        """The id of the member writing (only for routes that require membership)."""
+        assert self.member is not None and self.member.id is not None
+        return self.member.id

@@ -1,0 +1,159 @@
+"""The conversation engine: Incoming -> list[Reply], one transaction per message.
+
+Usage:
+    engine = Engine(uow_factory, clock=lambda: datetime.now(UTC))
+    replies = engine.handle(Incoming("console", "u1", "u1", text="vneid 3"))
+
+It never sends anything: channels render the replies it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from handlers import texts
+from handlers.catalogue import Catalogue, ServiceSpec
+from handlers.context import Context, Conversation, Settings
+from handlers.features import ROUTER
+from handlers.messages import Incoming, Reply
+from handlers.parsing.normalize import fold
+from handlers.router import Route
+from storage import queries
+from storage.uow import UnitOfWork, UowFactory
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
+_COMMAND = re.compile(r"^/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
+_KEEPS_STEP = {"huy"}  # /huy needs to see what is in progress to cancel it
+
+
+class Engine:
+    """Routes each message to a feature and returns what to answer."""
+
+    def __init__(self, uow: UowFactory, *, clock: Clock, settings: Settings | None = None):
+        self._uow = uow
+        self._clock = clock
+        self._settings = settings or Settings()
+        self._router = ROUTER
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        """Answer one message; a message seen before gets its first answer again."""
+        key = incoming.message_key
+        with self._uow() as uow:
+            if key and (earlier := queries.processed_replies(uow.session, key)) is not None:
+                log.info("duplicate message %s", key)
+                return [Reply.from_dict(r) for r in earlier]
+            ctx = self._context(incoming, uow)
+            replies = self._route(ctx)
+            _remember_choices(ctx.conversation, replies)
+            self._save_conversation(ctx)
+            if key:
+                queries.record_processed(uow.session, key, [r.to_dict() for r in replies], ctx.now)
+            try:
+                uow.commit()
+            except IntegrityError:
+                # another worker handled the same message first: give its answer, store nothing
+                uow.rollback()
+                earlier = queries.processed_replies(uow.session, key) if key else None
+                if earlier is None:
+                    raise
+                return [Reply.from_dict(r) for r in earlier]
+        return replies
+
+    def _context(self, incoming: Incoming, uow: UnitOfWork) -> Context:
+        session = uow.session
+        member = queries.member_by_identity(session, incoming.platform, incoming.user_id)
+        row = queries.load_conversation(
+            session, incoming.platform, incoming.chat_id, incoming.user_id
+        )
+        conversation = Conversation()
+        if row is not None:
+            data = dict(row.data)
+            options = [list(o) for o in data.pop("_options", [])]
+            numbered = bool(data.pop("_numbered", True))
+            conversation = Conversation(row.step or None, data, options, numbered)
+        catalogue = Catalogue(
+            tuple(
+                ServiceSpec(s.code, s.name, tuple(s.aliases), s.active)
+                for s in queries.services(session)
+            )
+        )
+        return Context(
+            incoming, uow, member, conversation, catalogue, self._settings, self._clock()
+        )
+
+    def _save_conversation(self, ctx: Context) -> None:
+        conv = ctx.conversation
+        data = dict(conv.data)
+        if conv.options:
+            data["_options"], data["_numbered"] = conv.options, conv.numbered
+        incoming = ctx.incoming
+        queries.save_conversation(
+            ctx.uow.session,
+            (incoming.platform, incoming.chat_id, incoming.user_id),
+            step=conv.step,
+            data=data,
+            now=ctx.now,
+        )
+
+    def _route(self, ctx: Context) -> list[Reply]:
+        incoming, conv = ctx.incoming, ctx.conversation
+        text = (incoming.text or "").strip()
+        choice = incoming.choice if incoming.choice is not None else _typed_choice(conv, text)
+        conv.options = []
+        if choice is not None:
+            action, _, arg = choice.partition(":")
+            route = self._router.choices.get(action)
+            if route is None:
+                return [Reply(texts.CHOICE_EXPIRED)]
+            return self._call(ctx, route, arg)
+        if command := _COMMAND.match(text):
+            name = fold(command.group(1))
+            route = self._router.commands.get(name)
+            if route is None:
+                return [Reply(texts.UNKNOWN_COMMAND.format(command.group(1)))]
+            if name not in _KEEPS_STEP:
+                conv.clear()
+            return self._call(ctx, route, command.group(2).strip())
+        if conv.step and (route := self._router.steps.get(conv.step)):
+            return self._call(ctx, route, text)
+        if ctx.member is None:
+            return [Reply(texts.STRANGER_GREETING)]
+        if not text and incoming.photo:
+            return [Reply(texts.PHOTO_NEEDS_CAPTION)]
+        if not text:
+            return []
+        return self._call(ctx, self._router.steps["quick_entry"], text)
+
+    @staticmethod
+    def _call(ctx: Context, route: Route, arg: str) -> list[Reply]:
+        if ctx.has_role(route.role):
+            return route.handler(ctx, arg)
+        if ctx.member is None:
+            return [Reply(texts.NOT_JOINED)]
+        return [Reply(texts.NOT_ALLOWED)]
+
+
+def _typed_choice(conv: Conversation, text: str) -> str | None:
+    """A typed answer to the choices last shown: their number, or their label."""
+    number = _NUMBER.match(text)
+    if number and conv.numbered and 1 <= int(number.group(1)) <= len(conv.options):
+        return conv.options[int(number.group(1)) - 1][0]
+    typed = " ".join(fold(text).split())
+    return next((value for value, label in conv.options if typed and typed == label), None)
+
+
+def _remember_choices(conv: Conversation, replies: list[Reply]) -> None:
+    """Keep the choices of the last reply that has any, so they can be typed."""
+    for reply in reversed(replies):
+        if reply.choices:
+            conv.options = [[c.value, " ".join(fold(c.label).split())] for c in reply.choices]
+            conv.numbered = reply.numbered
+            return
+    conv.options, conv.numbered = [], True

@@ -1,0 +1,8 @@
+"""Every feature's routes, merged into one router."""
+
+from handlers.features import corrections, entries, guided, help, onboarding, privacy, stats
+from handlers.router import Router
+
+ROUTER = Router()
+for module in (onboarding, entries, corrections, guided, stats, privacy, help):
+    ROUTER.include(module.router)

@@ -1,0 +1,196 @@
+"""Quick entry: log a support session from one message, confirm it, undo it, correct it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from handlers import texts
+from handlers.context import Context
+from handlers.formatting import day_text, items_lines, service_list
+from handlers.messages import Choice, Reply
+from handlers.parsing.quick_entry import ParseResult, parse_quick_entry
+from handlers.router import Router
+from storage import logs
+from storage.models import SupportLog
+
+router = Router()
+
+_ASK = {"unknown_word", "no_service", "bad_count"}  # nothing is saved until the member answers
+_REFUSE = {"future_date", "too_old"}
+
+
+@router.step("quick_entry")
+def log_support(ctx: Context, text: str) -> list[Reply]:
+    """Log the support session a message describes, or ask about what is unclear."""
+    return answer_entry(ctx, text, edit_id=None)
+
+
+def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]:
+    """Save a clear entry at once; ask about an unclear one; refuse an impossible day."""
+    result = parse_quick_entry(text, today=ctx.today, catalogue=ctx.catalogue)
+    pending = _pending(ctx, result, edit_id)
+    kinds = result.kinds()
+    if kinds & _REFUSE:
+        lines = [p.message for p in result.problems if p.kind in _REFUSE | {"unknown_word"}]
+        return [Reply("\n".join([*lines, texts.ENTRY_RETYPE]))]
+    if kinds & _ASK:
+        lines = [p.message for p in result.problems if p.kind in _ASK]
+        if not result.items:
+            hint = texts.ENTRY_NOTHING_UNDERSTOOD.format(services=service_list(ctx.catalogue))
+            return [Reply("\n".join([*lines, hint]))]
+        ctx.conversation.start("confirm_entry", **pending)
+        understood = "\n".join(items_lines(result.items, ctx.catalogue))
+        return [
+            Reply(
+                "\n".join([*lines, texts.ENTRY_PARTLY_UNDERSTOOD.format(items=understood)]),
+                choices=(
+                    Choice(texts.BUTTON_SAVE_UNDERSTOOD, "entry:save"),
+                    Choice(texts.BUTTON_RETYPE, "entry:cancel"),
+                ),
+            )
+        ]
+    if "large_count" in kinds:
+        ctx.conversation.start("confirm_entry", **pending)
+        numbers = ", ".join(p.text for p in result.problems if p.kind == "large_count")
+        return [
+            Reply(
+                texts.ENTRY_CONFIRM_LARGE.format(numbers=numbers, summary=_summary(ctx, pending)),
+                choices=(
+                    Choice(texts.BUTTON_CONFIRM_LARGE, "entry:save"),
+                    Choice(texts.BUTTON_RETYPE, "entry:cancel"),
+                ),
+            )
+        ]
+    return save_entry(ctx, pending)
+
+
+def _pending(ctx: Context, result: ParseResult, edit_id: int | None) -> dict[str, Any]:
+    return {
+        "items": result.items,
+        "people": result.people,
+        "households": result.households,
+        "date": result.date.isoformat(),
+        "location": result.location,
+        "note": result.note,
+        "scrubbed": [p.text for p in result.problems if p.kind == "scrubbed"],
+        "message_key": ctx.incoming.message_key,
+        "photo": ctx.incoming.photo,
+        "edit_id": edit_id,
+    }
+
+
+def _summary(ctx: Context, pending: dict[str, Any]) -> str:
+    lines = [texts.ENTRY_DAY.format(day_text(date.fromisoformat(pending["date"])))]
+    lines += items_lines(pending["items"], ctx.catalogue)
+    if pending["households"]:
+        lines.append(texts.ENTRY_HOUSEHOLDS.format(pending["households"]))
+    if pending["people"]:
+        lines.append(texts.ENTRY_PEOPLE.format(pending["people"]))
+    if pending["location"]:
+        lines.append(texts.ENTRY_PLACE.format(pending["location"]))
+    if pending["note"]:
+        lines.append(texts.ENTRY_NOTE.format(pending["note"]))
+    if pending.get("photo"):
+        lines.append(texts.ENTRY_PHOTO)
+    return "\n".join(lines)
+
+
+def save_entry(ctx: Context, pending: dict[str, Any]) -> list[Reply]:
+    """Write the log (or the correction) and offer Undo."""
+    ctx.conversation.clear()
+    session = ctx.uow.session
+    assert ctx.member is not None
+    fields = {
+        "day": date.fromisoformat(pending["date"]),
+        "people": pending["people"],
+        "households": pending["households"],
+        "place": pending["location"],
+        "note": pending["note"],
+    }
+    if pending.get("edit_id"):
+        log = logs.own_log(session, ctx.member_id, pending["edit_id"])
+        if log is None or log.deleted_at is not None:
+            return [Reply(texts.EDIT_GONE)]
+        for name, value in fields.items():
+            setattr(log, name, value)
+        log.updated_at = ctx.now
+        session.add(log)
+        logs.set_items(session, log, pending["items"])
+        head = texts.EDIT_SAVED
+    else:
+        log = logs.add_log(
+            session,
+            SupportLog(
+                member_id=ctx.member_id,
+                team_id=ctx.member.team_id,
+                platform=ctx.incoming.platform,
+                message_key=pending.get("message_key"),
+                photo_file_id=pending.get("photo"),
+                created_at=ctx.now,
+                **fields,
+            ),
+            pending["items"],
+        )
+        head = texts.ENTRY_SAVED
+    lines = [head, _summary(ctx, pending)]
+    lines += [texts.PROBLEM_SCRUBBED.format(masked) for masked in pending.get("scrubbed", [])]
+    lines.append(texts.ENTRY_UNDO_HINT)
+    return [Reply("\n".join(lines), choices=(Choice(texts.BUTTON_UNDO, f"undo:{log.id}"),))]
+
+
+@router.step("confirm_entry")
+def retype_entry(ctx: Context, text: str) -> list[Reply]:
+    """A new message instead of an answer is the corrected entry."""
+    edit_id = ctx.conversation.data.get("edit_id")
+    ctx.conversation.clear()
+    return answer_entry(ctx, text, edit_id=edit_id)
+
+
+@router.choice("entry")
+def confirm_entry(ctx: Context, answer: str) -> list[Reply]:
+    """Save the part understood, or drop it so the member can type again."""
+    conv = ctx.conversation
+    if conv.step != "confirm_entry":
+        return [Reply(texts.CHOICE_EXPIRED)]
+    if answer == "save":
+        return save_entry(ctx, dict(conv.data))
+    conv.clear()
+    return [Reply(texts.ENTRY_CANCELLED)]
+
+
+@router.choice("undo")
+def undo_log(ctx: Context, log_id: str) -> list[Reply]:
+    """Undo the log the button was shown under."""
+    log = logs.own_log(ctx.uow.session, ctx.member_id, int(log_id)) if log_id.isdigit() else None
+    return _undo(ctx, log)
+
+
+@router.command("huy")
+def undo_last(ctx: Context, _args: str) -> list[Reply]:
+    """Cancel what is in progress, or undo my last log of the past 24 hours."""
+    if ctx.conversation.step is not None:
+        ctx.conversation.clear()
+        return [Reply(texts.STEP_CANCELLED)]
+    recent = logs.recent_logs(ctx.uow.session, ctx.member_id, limit=1)
+    return _undo(ctx, recent[0] if recent else None)
+
+
+def _undo(ctx: Context, log: SupportLog | None) -> list[Reply]:
+    if log is None:
+        return [Reply(texts.UNDO_NOTHING)]
+    if log.deleted_at is not None:
+        return [Reply(texts.UNDO_ALREADY)]
+    if ctx.now - log.created_at > timedelta(hours=ctx.settings.undo_hours):
+        return [Reply(texts.UNDO_TOO_LATE)]
+    logs.soft_delete(log, ctx.now)
+    ctx.uow.session.add(log)
+    assert log.id is not None
+    items = logs.items_of(ctx.uow.session, [log.id])[log.id]
+    return [
+        Reply(
+            "\n".join(
+                [texts.UNDO_DONE.format(day_text(log.day)), *items_lines(items, ctx.catalogue)]
+            )
+        )
+    ]

@@ -1,0 +1,27 @@
+"""/trogiup: how to log, with examples, and the commands this person may use."""
+
+from __future__ import annotations
+
+from handlers import texts
+from handlers.context import Context
+from handlers.formatting import service_list
+from handlers.messages import Reply
+from handlers.router import Router
+from storage.models import Role
+
+router = Router()
+
+
+@router.command("trogiup", "help", role=None)
+def show_help(ctx: Context, _args: str) -> list[Reply]:
+    """Examples first, then the service list and the commands."""
+    if ctx.member is None:
+        return [Reply(texts.STRANGER_GREETING)]
+    parts = [
+        texts.HELP_QUICK_ENTRY,
+        texts.HELP_SERVICES.format(service_list(ctx.catalogue)),
+        texts.HELP_COMMANDS,
+    ]
+    if ctx.has_role(Role.LEADER):
+        parts.append(texts.HELP_LEADER)
+    return [Reply("\n\n".join(parts))]

@@ -1,0 +1,95 @@
+"""/dulieucuatoi and /xoadulieucuatoi: a member sees and removes what we keep about them."""
+
+from __future__ import annotations
+
+from handlers import texts
+from handlers.context import Context
+from handlers.formatting import day_text
+from handlers.messages import Choice, Reply
+from handlers.router import Router
+from storage import queries
+from storage.audit import record
+from storage.erasure import erase_member
+from storage.models import Role
+
+router = Router()
+
+ROLE_NAMES = {Role.MEMBER: "thành viên", Role.LEADER: "tổ trưởng", Role.OFFICER: "cán bộ phường"}
+PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "máy tính (thử nghiệm)"}
+
+
+@router.command("dulieucuatoi")
+def show_my_data(ctx: Context, _args: str) -> list[Reply]:
+    """Everything stored about me."""
+    member = ctx.member
+    assert member is not None and member.id is not None
+    session = ctx.uow.session
+    team, ward = queries.team_and_ward(session, member.team_id)
+    accounts = [
+        f"{PLATFORM_NAMES.get(i.platform, i.platform)} (từ {day_text(_local(ctx, i.linked_at))})"
+        for i in queries.identities_of(session, member.id)
+    ]
+    count = queries.log_count(session, member.id)
+    lines = [
+        texts.MYDATA_TITLE,
+        texts.MYDATA_NAME.format(member.name),
+        texts.MYDATA_PHONE.format(member.phone or texts.MYDATA_NONE),
+        texts.MYDATA_ROLE.format(ROLE_NAMES[Role(member.role)]),
+        texts.MYDATA_TEAM.format(team=team.name, ward=ward.name),
+        texts.MYDATA_ACCOUNTS.format(", ".join(accounts)),
+        texts.MYDATA_CONSENT.format(
+            day_text(_local(ctx, member.consent_at)) if member.consent_at else texts.MYDATA_NONE
+        ),
+        texts.MYDATA_LOGS.format(count),
+        texts.MYDATA_NUDGES_ON if member.nudges else texts.MYDATA_NUDGES_OFF,
+        "",
+        texts.MYDATA_FOOTER,
+    ]
+    return [Reply("\n".join(lines))]
+
+
+def _local(ctx: Context, when):  # type: ignore[no-untyped-def]
+    return when.astimezone(ctx.settings.timezone).date()
+
+
+@router.command("xoadulieucuatoi")
+def ask_erase(ctx: Context, _args: str) -> list[Reply]:
+    """Ask once more before removing my identity."""
+    ctx.conversation.start("erase")
+    return [
+        Reply(
+            texts.ERASE_ASK,
+            choices=(
+                Choice(texts.BUTTON_ERASE, "erase:yes"),
+                Choice(texts.BUTTON_KEEP, "erase:no"),
+            ),
+        )
+    ]
+
+
+@router.step("erase")
+def erase_reminder(ctx: Context, _text: str) -> list[Reply]:
+    """Anything but an answer keeps the data and says so."""
+    ctx.conversation.clear()
+    return [Reply(texts.ERASE_KEPT)]
+
+
+@router.choice("erase")
+def erase_my_data(ctx: Context, answer: str) -> list[Reply]:
+    """Remove my name, phone and chat accounts; my logs stay as anonymous counts."""
+    pending = ctx.conversation.step == "erase"
+    ctx.conversation.clear()
+    if not pending:
+        return [Reply(texts.CHOICE_EXPIRED)]
+    if answer != "yes":
+        return [Reply(texts.ERASE_KEPT)]
+    member_id = ctx.member_id
+    erase_member(ctx.uow.session, member_id, now=ctx.now)
+    record(
+        ctx.uow.session,
+        action="erase_member",
+        member_id=member_id,
+        now=ctx.now,
+        detail={"member_id": member_id},
+    )
+    return [Reply(texts.ERASE_DONE)]

@@ -1,0 +1,31 @@
+"""How days, counts and logs read in Vietnamese."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from handlers.catalogue import Catalogue
+
+
+def day_text(day: date) -> str:
+    """dd/mm/yyyy."""
+    return day.strftime("%d/%m/%Y")
+
+
+def items_lines(items: dict[str, int], catalogue: Catalogue) -> list[str]:
+    """One bullet per service: "• Cài đặt VNeID: 3"."""
+    return [f"• {catalogue.name(code)}: {count}" for code, count in items.items()]
+
+
+def items_inline(items: dict[str, int], catalogue: Catalogue) -> str:
+    """All services on one line: "Cài đặt VNeID: 3; Sổ sức khỏe điện tử: 2"."""
+    return "; ".join(f"{catalogue.name(code)}: {count}" for code, count in items.items())
+
+
+def service_list(catalogue: Catalogue) -> str:
+    """The services and how to type them, for help and for "I did not understand"."""
+    lines = []
+    for spec in catalogue.active:
+        typed = [spec.code, *[a for a in spec.aliases if a != spec.code][:2]]
+        lines.append(f"• {spec.name}: {', '.join(typed)}")
+    return "\n".join(lines)

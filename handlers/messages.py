@@ -1,0 +1,73 @@
+"""What comes in from a chat and what goes back, with no platform in sight."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message, button press or photo from a person in a chat."""
+
+    platform: str
+    chat_id: str
+    user_id: str
+    text: str | None = None
+    choice: str | None = None  # the value of a pressed button
+    photo: str | None = None  # the platform's file id
+    message_key: str | None = None  # unique per platform message: a redelivery repeats it
+    is_group: bool = False
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option: a button on Telegram, a numbered line elsewhere."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to hand over (a workbook)."""
+
+    filename: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A picture to show (a chart)."""
+
+    path: str
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message back to the person who wrote."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    numbered: bool = True  # False where a typed number is an answer (a count), not a choice
+    document: Document | None = None
+    photo: Photo | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe form, kept so a redelivered message gets the same answer."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reply:
+        """The reply `to_dict` stored."""
+        return cls(
+            text=data["text"],
+            choices=tuple(Choice(**c) for c in data.get("choices", ())),
+            numbered=data.get("numbered", True),
+            document=Document(**data["document"]) if data.get("document") else None,
+            photo=Photo(**data["photo"]) if data.get("photo") else None,
+            extra=dict(data.get("extra") or {}),
+        )

@@ -1,0 +1,160 @@
+"""Support logs: writing them, undoing them and adding them up. Never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from storage.models import Member, Service, SupportLog, SupportLogItem, Team
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What a set of logs adds up to: logs, per-service sums, people, households, members."""
+
+    logs: int
+    by_service: dict[str, int]
+    people: int
+    households: int
+    members: int
+
+
+def service_ids(session: Session) -> dict[str, int]:
+    """Service code -> id."""
+    return {s.code: s.id for s in session.exec(select(Service)) if s.id is not None}
+
+
+def set_items(session: Session, log: SupportLog, items: dict[str, int]) -> None:
+    """Replace the per-service counts of a log."""
+    assert log.id is not None
+    session.execute(delete(SupportLogItem).where(col(SupportLogItem.log_id) == log.id))
+    ids = service_ids(session)
+    for code, count in items.items():
+        session.add(SupportLogItem(log_id=log.id, service_id=ids[code], count=count))
+
+
+def add_log(session: Session, log: SupportLog, items: dict[str, int]) -> SupportLog:
+    """Store a new log with its counts."""
+    session.add(log)
+    session.flush()
+    set_items(session, log, items)
+    return log
+
+
+def items_of(session: Session, log_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """The per-service counts of some logs, in catalogue order."""
+    ids = list(log_ids)
+    if not ids:
+        return {}
+    stmt = (
+        select(SupportLogItem.log_id, Service.code, SupportLogItem.count)
+        .join(Service, col(Service.id) == col(SupportLogItem.service_id))
+        .where(col(SupportLogItem.log_id).in_(ids))
+        .order_by(col(Service.position), col(Service.id))
+    )
+    out: dict[int, dict[str, int]] = {i: {} for i in ids}
+    for log_id, code, count in session.exec(stmt):
+        out[log_id][code] = count
+    return out
+
+
+def recent_logs(session: Session, member_id: int, limit: int = 5) -> list[SupportLog]:
+    """A member's latest logs that are not deleted, newest first."""
+    stmt = (
+        select(SupportLog)
+        .where(SupportLog.member_id == member_id, col(SupportLog.deleted_at).is_(None))
+        .order_by(col(SupportLog.created_at).desc(), col(SupportLog.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(stmt))
+
+
+def own_log(session: Session, member_id: int, log_id: int) -> SupportLog | None:
+    """A member's own log by id, deleted or not."""
+    log = session.get(SupportLog, log_id)
+    return log if log is not None and log.member_id == member_id else None
+
+
+def totals(
+    session: Session,
+    *,
+    start: date,
+    end: date,
+    team_ids: Iterable[int] | None = None,
+    member_id: int | None = None,
+) -> Totals:
+    """Sums over non-deleted logs from `start` to `end` (both included)."""
+    where = [
+        col(SupportLog.deleted_at).is_(None),
+        col(SupportLog.day) >= start,
+        col(SupportLog.day) <= end,
+    ]
+    if team_ids is not None:
+        where.append(col(SupportLog.team_id).in_(list(team_ids)))
+    if member_id is not None:
+        where.append(col(SupportLog.member_id) == member_id)
+    head = session.exec(
+        select(
+            func.count(col(SupportLog.id)),
+            func.coalesce(func.sum(SupportLog.people), 0),
+            func.coalesce(func.sum(SupportLog.households), 0),
+            func.count(func.distinct(SupportLog.member_id)),
+        ).where(*where)
+    ).one()
+    rows = session.exec(
+        select(Service.code, func.sum(SupportLogItem.count))
+        .join(SupportLogItem, col(SupportLogItem.service_id) == col(Service.id))
+        .join(SupportLog, col(SupportLog.id) == col(SupportLogItem.log_id))
+        .where(*where)
+        .group_by(col(Service.code), col(Service.position), col(Service.id))
+        .order_by(col(Service.position), col(Service.id))
+    )
+    return Totals(
+        int(head[0]), {c: int(n) for c, n in rows}, int(head[1]), int(head[2]), int(head[3])
+    )
+
+
+def members_without_logs(session: Session, *, team_id: int, start: date, end: date) -> list[Member]:
+    """Joined, not erased members of a team with no log in the period."""
+    active = select(SupportLog.member_id).where(
+        col(SupportLog.deleted_at).is_(None),
+        col(SupportLog.day) >= start,
+        col(SupportLog.day) <= end,
+        SupportLog.team_id == team_id,
+    )
+    stmt = (
+        select(Member)
+        .where(
+            Member.team_id == team_id,
+            col(Member.consent_at).is_not(None),
+            col(Member.erased_at).is_(None),
+            col(Member.id).not_in(active),
+        )
+        .order_by(col(Member.name))
+    )
+    return list(session.exec(stmt))
+
+
+def soft_delete(log: SupportLog, now: datetime) -> None:
+    """Undo: the log stays in the database but drops out of every total."""
+    log.deleted_at = now
+
+
+def logs_by_team(session: Session, *, ward_id: int, start: date, end: date) -> dict[int, int]:
+    """Number of non-deleted logs per team of a ward in the period."""
+    stmt = (
+        select(SupportLog.team_id, func.count(col(SupportLog.id)))
+        .join(Team, col(Team.id) == col(SupportLog.team_id))
+        .where(
+            Team.ward_id == ward_id,
+            col(SupportLog.deleted_at).is_(None),
+            col(SupportLog.day) >= start,
+            col(SupportLog.day) <= end,
+        )
+        .group_by(col(SupportLog.team_id))
+    )
+    return {team_id: int(n) for team_id, n in session.exec(stmt)}

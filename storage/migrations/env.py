@@ -1,0 +1,36 @@
+"""Alembic environment: the engine (or connection) comes from storage.migrate."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401  (registers the tables)
+
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    config = context.config
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = config.attributes["engine"]
+    with engine.connect() as connection:
+        _run(connection)
+        connection.commit()
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()

@@ -1,0 +1,196 @@
+"""The tables: wards, teams, members, the service catalogue and the support logs.
+
+Schema changes go through Alembic (storage/migrations); never `create_all` in production.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+
+def _when(*, nullable: bool = False, index: bool = False) -> Any:
+    kwargs: dict[str, Any] = {"sa_type": UTCDateTime, "nullable": nullable, "index": index}
+    if not nullable:
+        kwargs["default_factory"] = utcnow
+    else:
+        kwargs["default"] = None
+    return Field(**kwargs)
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    LEADER = "leader"
+    OFFICER = "officer"
+
+
+class Ward(SQLModel, table=True):
+    """A phường/xã; one deployment may serve several."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    created_at: datetime = _when()
+
+
+class ResidentialGroup(SQLModel, table=True):
+    """A tổ dân phố / thôn: the denominator of "% of residential groups with a team"."""
+
+    __tablename__ = "residential_group"
+    __table_args__ = (UniqueConstraint("ward_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ward_id: int = Field(foreign_key="ward.id", index=True)
+    name: str = Field(max_length=200)
+
+
+class Team(SQLModel, table=True):
+    """A Tổ CNSCĐ: one per residential group, or one at ward level (no group)."""
+
+    __table_args__ = (UniqueConstraint("ward_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ward_id: int = Field(foreign_key="ward.id", index=True)
+    residential_group_id: int | None = Field(default=None, foreign_key="residential_group.id")
+    name: str = Field(max_length=200)
+
+
+class Member(SQLModel, table=True):
+    """A volunteer on the roster; joined once a chat identity is linked."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    name: str = Field(max_length=200)
+    phone: str | None = Field(default=None, max_length=20, index=True)
+    role: str = Field(default=Role.MEMBER, max_length=10)
+    nudges: bool = True
+    created_at: datetime = _when()
+    consent_at: datetime | None = _when(nullable=True)
+    erased_at: datetime | None = _when(nullable=True)  # /xoadulieucuatoi: name and phone gone
+
+
+class ChatIdentity(SQLModel, table=True):
+    """A member's account on one platform (Telegram, Zalo, the console)."""
+
+    __tablename__ = "chat_identity"
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    platform: str = Field(max_length=20)
+    user_id: str = Field(max_length=64)
+    display_name: str | None = Field(default=None, max_length=200)
+    linked_at: datetime = _when()
+
+
+class GroupChat(SQLModel, table=True):
+    """A team's (or the ward's) group chat, linked with /lienket, for tallies and reminders."""
+
+    __tablename__ = "group_chat"
+    __table_args__ = (UniqueConstraint("platform", "chat_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=20)
+    chat_id: str = Field(max_length=64)
+    ward_id: int = Field(foreign_key="ward.id", index=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    title: str | None = Field(default=None, max_length=200)
+    linked_by: int | None = Field(default=None, foreign_key="member.id")
+    linked_at: datetime = _when()
+
+
+class Service(SQLModel, table=True):
+    """A service of the catalogue; retired ones stay for old data and exports."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=200)
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = True
+    position: int = 0
+
+
+class SupportLog(SQLModel, table=True):
+    """One support session a member logged (lượt hỗ trợ); undo marks it deleted."""
+
+    __tablename__ = "support_log"
+    __table_args__ = (Index("ix_support_log_team_day", "team_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    team_id: int = Field(foreign_key="team.id")
+    day: date = Field(index=True)
+    people: int | None = None
+    households: int | None = None
+    place: str | None = Field(default=None, max_length=500)
+    note: str | None = Field(default=None, max_length=2000)
+    photo_file_id: str | None = Field(default=None, max_length=300)
+    platform: str | None = Field(default=None, max_length=20)
+    message_key: str | None = Field(default=None, max_length=200, unique=True)
+    created_at: datetime = _when()
+    updated_at: datetime | None = _when(nullable=True)
+    deleted_at: datetime | None = _when(nullable=True)
+
+
+class SupportLogItem(SQLModel, table=True):
+    """How many people a log helped with one service."""
+
+    __tablename__ = "support_log_item"
+
+    log_id: int = Field(foreign_key="support_log.id", primary_key=True, ondelete="CASCADE")
+    service_id: int = Field(foreign_key="service.id", primary_key=True, index=True)
+    count: int
+
+
+class InviteCode(SQLModel, table=True):
+    """A one-use code that links a chat identity to a roster member."""
+
+    __tablename__ = "invite_code"
+
+    code: str = Field(primary_key=True, max_length=16)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    created_at: datetime = _when()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = _when(nullable=True)
+
+
+class ConversationState(SQLModel, table=True):
+    """Where a person is in a conversation (a /ghi step, a pending confirmation)."""
+
+    __tablename__ = "conversation_state"
+
+    platform: str = Field(primary_key=True, max_length=20)
+    chat_id: str = Field(primary_key=True, max_length=64)
+    user_id: str = Field(primary_key=True, max_length=64)
+    step: str = Field(max_length=40)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = _when()
+
+
+class ProcessedMessage(SQLModel, table=True):
+    """An incoming message already handled, with its replies: a redelivery changes nothing."""
+
+    __tablename__ = "processed_message"
+
+    message_key: str = Field(primary_key=True, max_length=200)
+    replies: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    created_at: datetime = _when(index=True)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who exported, imported or erased what, and when."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _when(index=True)
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    action: str = Field(max_length=40)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

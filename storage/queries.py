@@ -1,0 +1,163 @@
+"""Reads and writes of people, conversations and processed messages. Never commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    ChatIdentity,
+    ConversationState,
+    InviteCode,
+    Member,
+    ProcessedMessage,
+    ResidentialGroup,
+    Service,
+    SupportLog,
+    Team,
+    Ward,
+)
+
+
+def member_by_identity(session: Session, platform: str, user_id: str) -> Member | None:
+    """The roster member behind a chat account, if linked."""
+    stmt = (
+        select(Member)
+        .join(ChatIdentity, col(ChatIdentity.member_id) == col(Member.id))
+        .where(ChatIdentity.platform == platform, ChatIdentity.user_id == user_id)
+    )
+    return session.exec(stmt).first()
+
+
+def identities_of(session: Session, member_id: int) -> list[ChatIdentity]:
+    """Every chat account linked to a member."""
+    stmt = select(ChatIdentity).where(ChatIdentity.member_id == member_id)
+    return list(session.exec(stmt.order_by(col(ChatIdentity.linked_at))))
+
+
+def team_and_ward(session: Session, team_id: int) -> tuple[Team, Ward]:
+    """A team with its ward."""
+    team = session.get_one(Team, team_id)
+    return team, session.get_one(Ward, team.ward_id)
+
+
+def load_conversation(
+    session: Session, platform: str, chat_id: str, user_id: str
+) -> ConversationState | None:
+    """The pending step of one person in one chat."""
+    return session.get(ConversationState, (platform, chat_id, user_id))
+
+
+def save_conversation(
+    session: Session,
+    key: tuple[str, str, str],
+    *,
+    step: str | None,
+    data: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Store a pending step, or forget it when nothing is pending."""
+    row = session.get(ConversationState, key)
+    if step is None and not data:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        platform, chat_id, user_id = key
+        row = ConversationState(platform=platform, chat_id=chat_id, user_id=user_id, step="")
+    row.step, row.data, row.updated_at = step or "", dict(data), now
+    session.add(row)
+
+
+def forget_conversations(session: Session, platform: str, user_id: str) -> None:
+    """Drop every pending step of one chat account."""
+    session.execute(
+        delete(ConversationState).where(
+            col(ConversationState.platform) == platform, col(ConversationState.user_id) == user_id
+        )
+    )
+
+
+def processed_replies(session: Session, message_key: str) -> list[dict[str, Any]] | None:
+    """The replies given to a message already handled, or None if it is new."""
+    row = session.get(ProcessedMessage, message_key)
+    return None if row is None else list(row.replies)
+
+
+def record_processed(
+    session: Session, message_key: str, replies: list[dict[str, Any]], now: datetime
+) -> None:
+    """Remember that a message was handled (its key is unique: a second worker fails here)."""
+    session.add(ProcessedMessage(message_key=message_key, replies=replies, created_at=now))
+
+
+def invite(session: Session, code: str) -> InviteCode | None:
+    """An invite code as typed (any case, spaces ignored)."""
+    return session.get(InviteCode, code.replace(" ", "").upper())
+
+
+def open_invite(session: Session, member_id: int, now: datetime) -> InviteCode | None:
+    """A member's unused, unexpired invite code."""
+    stmt = select(InviteCode).where(
+        InviteCode.member_id == member_id,
+        col(InviteCode.used_at).is_(None),
+        col(InviteCode.expires_at) > now,
+    )
+    return session.exec(stmt.order_by(col(InviteCode.expires_at).desc())).first()
+
+
+def services(session: Session) -> list[Service]:
+    """The whole catalogue, retired services included, in display order."""
+    return list(session.exec(select(Service).order_by(col(Service.position), col(Service.id))))
+
+
+def wards(session: Session) -> list[Ward]:
+    """Every ward of this deployment."""
+    return list(session.exec(select(Ward).order_by(col(Ward.id))))
+
+
+def ward_by_name(session: Session, name: str) -> Ward | None:
+    """A ward by its exact name."""
+    return session.exec(select(Ward).where(Ward.name == name)).first()
+
+
+def teams_named(session: Session, name: str, ward_id: int | None = None) -> list[Team]:
+    """Teams with this name (in one ward, or in any)."""
+    stmt = select(Team).where(Team.name == name)
+    if ward_id is not None:
+        stmt = stmt.where(Team.ward_id == ward_id)
+    return list(session.exec(stmt))
+
+
+def group_named(session: Session, ward_id: int, name: str) -> ResidentialGroup | None:
+    """A residential group of a ward by name."""
+    stmt = select(ResidentialGroup).where(
+        ResidentialGroup.ward_id == ward_id, ResidentialGroup.name == name
+    )
+    return session.exec(stmt).first()
+
+
+def teams_of_ward(session: Session, ward_id: int) -> list[Team]:
+    """A ward's teams by name."""
+    return list(session.exec(select(Team).where(Team.ward_id == ward_id).order_by(col(Team.name))))
+
+
+def joined_members(session: Session, team_id: int) -> list[Member]:
+    """Members of a team who have joined in chat and not erased their data."""
+    stmt = select(Member).where(
+        Member.team_id == team_id,
+        col(Member.consent_at).is_not(None),
+        col(Member.erased_at).is_(None),
+    )
+    return list(session.exec(stmt.order_by(col(Member.name))))
+
+
+def log_count(session: Session, member_id: int) -> int:
+    """How many logs a member has that are not deleted."""
+    stmt = select(func.count(col(SupportLog.id))).where(
+        SupportLog.member_id == member_id, col(SupportLog.deleted_at).is_(None)
+    )
+    return int(session.exec(stmt).one())
