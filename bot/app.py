@@ -64,8 +64,8 @@ def build_app(config: Config, *, clock: Clock = system_clock) -> App:
         undo_hours=config.bot.undo_hours,
         keep_photos=config.privacy.keep_photos,
     )
-    uow = uow_factory(db)
-    return App(config, db, uow, Engine(uow, clock=clock, settings=settings), clock)
+    factory = uow_factory(db)
+    return App(config, db, factory, Engine(factory, clock=clock, settings=settings), clock)
 
 
 def configure_logging(level: str) -> None:

@@ -78,7 +78,7 @@ def load_demo(
         session.add(Team(ward_id=ward.id, residential_group_id=group.id, name=f"Tổ CNSCĐ TDP {n}"))
     session.add(Team(ward_id=ward.id, name=WARD_TEAM))
     session.flush()
-    joined = []
+    joined: list[tuple[int, int]] = []  # (member id, team id) of those who log
     for team, name, role, user_id in PEOPLE:
         member, invite = add_member(
             uow, team=team, name=name, role=role, ward=WARD, now=now, invite_days=invite_days
@@ -86,19 +86,26 @@ def load_demo(
         if user_id is None:
             continue
         session.add(
-            ChatIdentity(member_id=member.id, platform="console", user_id=user_id, linked_at=now)
+            ChatIdentity(
+                member_id=invite.member_id, platform="console", user_id=user_id, linked_at=now
+            )
         )
         member.consent_at, invite.used_at = now, now
         session.add_all([member, invite])
         if role is not Role.OFFICER:
-            joined.append(member)
+            joined.append((invite.member_id, member.team_id))
     session.flush()
     count = _month_of_logs(uow, joined, now=now, zone=zone, rng=random.Random(seed))
     return DemoResult(WARD, count, pending_invites(uow, now=now, invite_days=invite_days))
 
 
 def _month_of_logs(
-    uow: UnitOfWork, members: list, *, now: datetime, zone: ZoneInfo, rng: random.Random
+    uow: UnitOfWork,
+    members: list[tuple[int, int]],
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    rng: random.Random,
 ) -> int:
     session = uow.session
     today = now.astimezone(zone).date()
@@ -106,7 +113,7 @@ def _month_of_logs(
     count = 0
     for back in range(30, 0, -1):  # today is left for the person trying it out
         day = today - timedelta(days=back)
-        for member in members:
+        for member_id, team_id in members:
             if rng.random() > 0.35:
                 continue
             picked = set(rng.choices(codes, weights, k=rng.randint(1, 3)))
@@ -115,8 +122,8 @@ def _month_of_logs(
             logs.add_log(
                 session,
                 SupportLog(
-                    member_id=member.id,
-                    team_id=member.team_id,
+                    member_id=member_id,
+                    team_id=team_id,
                     day=day,
                     households=rng.choice([None, None, rng.randint(1, 8)]),
                     place=rng.choice(PLACES),

@@ -113,9 +113,8 @@ def totals(
         .group_by(col(Service.code), col(Service.position), col(Service.id))
         .order_by(col(Service.position), col(Service.id))
     )
-    return Totals(
-        int(head[0]), {c: int(n) for c, n in rows}, int(head[1]), int(head[2]), int(head[3])
-    )
+    logs, people, households, members = (int(v or 0) for v in head)
+    return Totals(logs, {c: int(n or 0) for c, n in rows}, people, households, members)
 
 
 def members_without_logs(session: Session, *, team_id: int, start: date, end: date) -> list[Member]:

@@ -75,7 +75,7 @@ def answer_consent(ctx: Context, answer: str) -> list[Reply]:
     session = ctx.uow.session
     session.add(
         ChatIdentity(
-            member_id=member.id,
+            member_id=invite.member_id,
             platform=incoming.platform,
             user_id=incoming.user_id,
             display_name=incoming.display_name,

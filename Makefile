@@ -1,0 +1,46 @@
+# Gõ Từng Nhà — two commands on a fresh machine: `make chat` and `make test`.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHAT_USER ?= demo
+
+.PHONY: install chat test lint format clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Cần Python 3.11 trở lên (PYTHON=$(PYTHON))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Try the bot in the terminal on SQLite with the demo ward (CHAT_USER=canbo for the officer).
+chat: $(STAMP)
+	@$(BIN)/gotungnha db upgrade
+	@$(BIN)/gotungnha demo --if-empty
+	@$(BIN)/gotungnha chat --user $(CHAT_USER)
+
+## Lint, layer contract, types, and the whole suite on SQLite and PostgreSQL.
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy bot handlers storage schedules
+	$(BIN)/python -m pytest --junitxml=build/junit.xml
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy bot handlers storage schedules
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis

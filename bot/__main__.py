@@ -1,0 +1,5 @@
+"""`python -m bot` is `gotungnha`."""
+
+from bot.cli import main
+
+main()

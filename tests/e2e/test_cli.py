@@ -1,0 +1,181 @@
+"""The `gotungnha` command, run as a real process on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GOTUNGNHA = [sys.executable, "-m", "bot"]
+
+
+def run(
+    args: list[str], db_url: str, *, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GOTUNGNHA_DATABASE_URL": db_url, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [*GOTUNGNHA, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_parse_prints_the_json_contract(tmp_path: Path):
+    result = run(
+        ["parse", "hom qua vneid 3 sskdt 2 @ ngõ 5 xyz", "--today", "2026-11-23", "--json"],
+        f"sqlite:///{tmp_path}/unused.db",
+    )
+    assert result.returncode == 0, result.stderr
+    parsed = json.loads(result.stdout)
+    assert set(parsed) == {"items", "people", "households", "date", "location", "note", "problems"}
+    assert parsed["items"] == {"vneid": 3, "sskdt": 2}
+    assert parsed["date"] == "2026-11-22"
+    assert parsed["location"] == "ngõ 5 xyz"
+    assert parsed["problems"] == []
+
+
+def test_parse_exits_zero_and_explains_problems_in_vietnamese(tmp_path: Path):
+    result = run(
+        ["parse", "vneid 3 abc", "--today", "2026-11-23", "--json"],
+        f"sqlite:///{tmp_path}/unused.db",
+    )
+    assert result.returncode == 0
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["kind"], p["text"]) for p in problems] == [("unknown_word", "abc")]
+    assert "chưa hiểu" in problems[0]["message"]
+
+
+def test_parse_does_not_touch_the_database(tmp_path: Path):
+    run(["parse", "vneid", "--json"], f"sqlite:///{tmp_path}/never.db")
+    assert not (tmp_path / "never.db").exists()
+
+
+def test_a_newcomer_joins_logs_undoes_and_sees_totals_in_a_scripted_chat(db_url: str):
+    demo = run(["demo"], db_url)
+    assert demo.returncode == 0, demo.stderr
+    invites = json.loads(run(["invites", "--json"], db_url).stdout)
+    code = invites[0]["code"]
+    script = f"/thamgia {code}\n1\nhom qua vneid 3 sskdt 2 @ ngõ 5\n1\n/cuatoi\n"
+    result = run(["chat", "--user", "newcomer"], db_url, stdin=script)
+    assert result.returncode == 0, result.stderr
+    answers = result.stdout
+    assert "Đồng ý" in answers and "Chào mừng" in answers
+    assert "Đã ghi lượt hỗ trợ" in answers and "Đã hoàn tác" in answers
+    assert "Bạn chưa ghi lượt nào" in answers.split("Đã hoàn tác")[1]
+
+
+def test_roster_add_member_prints_a_code_that_invites_lists(db_url: str):
+    added = run(
+        [
+            "roster",
+            "add-member",
+            "--ward",
+            "Phường Nhị Chiểu",
+            "--team",
+            "Tổ CNSCĐ TDP 7",
+            "--name",
+            "Lê Thị Hạnh",
+            "--phone",
+            "0912 345 678",
+            "--role",
+            "leader",
+        ],
+        db_url,
+    )
+    assert added.returncode == 0, added.stderr
+    listed = json.loads(run(["invites", "--json"], db_url).stdout)
+    assert listed == [
+        {
+            "name": "Lê Thị Hạnh",
+            "team": "Tổ CNSCĐ TDP 7",
+            "role": "leader",
+            "code": listed[0]["code"],
+            "expires": listed[0]["expires"],
+        }
+    ]
+    assert listed[0]["code"] in added.stdout
+
+
+def test_roster_add_member_refuses_an_unknown_role(db_url: str):
+    result = run(
+        ["roster", "add-member", "--ward", "P", "--team", "T", "--name", "N", "--role", "boss"],
+        db_url,
+    )
+    assert result.returncode != 0
+
+
+def test_the_demo_loads_only_into_an_empty_database(db_url: str):
+    assert run(["demo"], db_url).returncode == 0
+    again = run(["demo"], db_url)
+    assert again.returncode == 1 and "trống" in again.stderr
+    assert run(["demo", "--if-empty"], db_url).returncode == 0
+
+
+def test_run_without_a_channel_says_how_to_try_the_bot(db_url: str):
+    result = run(["run"], db_url)
+    assert result.returncode == 1
+    assert "gotungnha chat" in result.stderr
+
+
+def test_db_upgrade_and_status(tmp_path: Path):
+    url = f"sqlite:///{tmp_path}/fresh.db"
+    assert "cần nâng cấp" in run(["db", "status"], url).stdout
+    assert run(["db", "upgrade"], url).returncode == 0
+    assert "mới nhất" in run(["db", "status"], url).stdout
+
+
+def test_a_command_refuses_an_old_schema_when_auto_upgrade_is_off(tmp_path: Path):
+    env_url = f"sqlite:///{tmp_path}/old.db"
+    env = {
+        **os.environ,
+        "GOTUNGNHA_DATABASE_URL": env_url,
+        "GOTUNGNHA_DATABASE_AUTO_UPGRADE": "false",
+    }
+    result = subprocess.run(
+        [*GOTUNGNHA, "invites"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 1
+    assert "gotungnha db upgrade" in result.stderr
+
+
+def _read_answer(process: subprocess.Popen[str]) -> str:
+    """Read one answer of a scripted chat: up to its "(Trả lời …)" line."""
+    assert process.stdout is not None
+    lines = []
+    while True:
+        line = process.stdout.readline()
+        if not line:
+            raise AssertionError("chat ended early: " + "".join(lines))
+        lines.append(line)
+        if line.startswith("(Trả lời"):
+            return "".join(lines)
+
+
+@pytest.mark.slow
+def test_killing_the_process_mid_conversation_and_restarting_resumes_the_step(db_url: str):
+    assert run(["demo"], db_url).returncode == 0
+    env = {**os.environ, "GOTUNGNHA_DATABASE_URL": db_url, "PYTHONIOENCODING": "utf-8"}
+    first = subprocess.Popen(
+        [*GOTUNGNHA, "chat", "--user", "demo"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert first.stdin is not None
+    first.stdin.write("/ghi\n")
+    first.stdin.flush()
+    assert "dịch vụ nào" in _read_answer(first)
+    first.kill()
+    first.wait(timeout=30)
+    second = run(["chat", "--user", "demo"], db_url, stdin="1\n4\n")
+    assert "Cài đặt VNeID: bao nhiêu người" in second.stdout
+    assert "• Cài đặt VNeID: 4" in second.stdout

@@ -1,0 +1,33 @@
+"""The schema comes from Alembic migrations, and the migrations match the models."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect
+from sqlmodel import SQLModel
+
+from storage.migrate import current_revision, head_revision, is_up_to_date, upgrade
+
+
+def test_upgrade_head_on_the_empty_test_database_leaves_nothing_to_migrate(db: Engine):
+    assert current_revision(db) == head_revision(db)
+    assert is_up_to_date(db)
+
+
+def test_models_and_migrations_agree(db: Engine):
+    with db.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, SQLModel.metadata)
+    assert differences == []
+
+
+def test_every_model_table_exists_after_the_migrations(db: Engine):
+    tables = set(inspect(db).get_table_names())
+    assert set(SQLModel.metadata.tables) <= tables
+
+
+def test_upgrading_twice_changes_nothing(db: Engine):
+    before = current_revision(db)
+    upgrade(db)
+    assert current_revision(db) == before

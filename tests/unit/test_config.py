@@ -1,0 +1,94 @@
+"""Configuration: the file, then GOTUNGNHA_<SECTION>_<KEY> from the environment."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config
+from handlers.catalogue import Catalogue
+from handlers.parsing.quick_entry import parse_quick_entry
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_need_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    config = load_config(env={})
+    assert config.database.url == "sqlite:///data/gotungnha.db"
+    assert config.bot.timezone == "Asia/Ho_Chi_Minh"
+    assert [s.code for s in config.services][:3] == ["vneid", "muc2", "sskdt"]
+
+
+def test_the_environment_overrides_the_file(tmp_path: Path):
+    path = write(tmp_path, '[database]\nurl = "sqlite:///a.db"\n[bot]\ninvite_days = 10\n')
+    config = load_config(
+        path,
+        env={
+            "GOTUNGNHA_DATABASE_URL": "postgresql://x/y",
+            "GOTUNGNHA_BOT_INVITE_DAYS": "14",
+            "GOTUNGNHA_DATABASE_AUTO_UPGRADE": "no",
+        },
+    )
+    assert config.database.url == "postgresql://x/y"
+    assert config.bot.invite_days == 14
+    assert config.database.auto_upgrade is False
+
+
+def test_a_misspelt_key_is_an_error_that_names_it(tmp_path: Path):
+    path = write(tmp_path, "[bot]\ninvite_day = 10\n")
+    with pytest.raises(ConfigError, match="invite_day"):
+        load_config(path, env={})
+
+
+def test_a_wrong_number_is_an_error_in_vietnamese(tmp_path: Path):
+    with pytest.raises(ConfigError, match="số nguyên"):
+        load_config(None, env={"GOTUNGNHA_BOT_INVITE_DAYS": "ba mươi"})
+
+
+def test_a_missing_file_given_explicitly_is_an_error(tmp_path: Path):
+    with pytest.raises(ConfigError, match="Không tìm thấy"):
+        load_config(tmp_path / "nope.toml", env={})
+
+
+def test_a_wrong_time_zone_is_an_error(tmp_path: Path):
+    with pytest.raises(ConfigError, match="Múi giờ"):
+        load_config(None, env={"GOTUNGNHA_BOT_TIMEZONE": "Mars/Olympus"})
+
+
+def test_a_ward_adds_a_service_without_code_changes(tmp_path: Path):
+    path = write(
+        tmp_path,
+        '[[services]]\ncode = "kbtx"\nname = "Khám bệnh từ xa"\n'
+        'aliases = ["khám bệnh từ xa", "kbtx", "khám từ xa"]\n',
+    )
+    config = load_config(path, env={})
+    result = parse_quick_entry(
+        "kham tu xa 2, vneid 1", today=date(2026, 11, 23), catalogue=Catalogue(config.services)
+    )
+    assert result.items == {"kbtx": 2, "vneid": 1}
+    assert result.problems == ()
+
+
+def test_a_retired_service_is_no_longer_understood(tmp_path: Path):
+    path = write(tmp_path, '[[services]]\ncode = "zalo"\nactive = false\n')
+    config = load_config(path, env={})
+    catalogue = Catalogue(config.services)
+    assert catalogue.name("zalo") == "Tham gia nhóm Zalo tổ dân phố"
+    result = parse_quick_entry("zalo 2", today=date(2026, 11, 23), catalogue=catalogue)
+    assert "zalo" not in result.items
+    assert {p.kind for p in result.problems} >= {"unknown_word"}
+
+
+def test_the_example_config_is_valid_and_matches_the_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    example = load_config(Path(__file__).parents[2] / "config.example.toml", env={})
+    monkeypatch.chdir(tmp_path)
+    assert example == load_config(None, env={})
