@@ -12,6 +12,12 @@ def day_text(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def day_label(day: date, today: date) -> str:
+    """dd/mm/yyyy, with "hôm nay" / "hôm qua" when it is."""
+    names = {0: " (hôm nay)", 1: " (hôm qua)", 2: " (hôm kia)"}
+    return day_text(day) + names.get((today - day).days, "")
+
+
 def items_lines(items: dict[str, int], catalogue: Catalogue) -> list[str]:
     """One bullet per service: "• Cài đặt VNeID: 3"."""
     return [f"• {catalogue.name(code)}: {count}" for code, count in items.items()]

@@ -73,6 +73,38 @@ UNDO_TOO_LATE = "Lượt này đã ghi quá 24 giờ nên không hoàn tác đư
 STEP_CANCELLED = "Đã huỷ việc đang làm dở. Chưa ghi gì."
 CHOICE_EXPIRED = "Lựa chọn này đã cũ. Bạn gửi lại tin mới giúp mình nhé."
 UNKNOWN_COMMAND = "Mình không biết lệnh /{}. Gõ /trogiup để xem các lệnh."
+# greetings and thanks a member may send: answered kindly, not parsed as an entry
+SMALL_TALK = {
+    "chao",
+    "xin chao",
+    "chao ban",
+    "chao bot",
+    "hi",
+    "hello",
+    "alo",
+    "a lo",
+    "cam on",
+    "cam on ban",
+    "cam on nhieu",
+    "thanks",
+    "thank you",
+    "ok",
+    "oke",
+    "okie",
+    "vang",
+    "da",
+    "da vang",
+    "vang a",
+    "da a",
+    "uh",
+    "u",
+    "tot",
+    "tot qua",
+}
+SMALL_TALK_ANSWER = (
+    "Chào {name}! 😊 Mỗi lần hỗ trợ xong, bạn gửi một tin ngắn như “vneid 3 sskdt 2”, "
+    "hoặc gõ /ghi để mình hỏi từng bước."
+)
 PHOTO_NEEDS_CAPTION = "Mình nhận được ảnh. Bạn gửi kèm nội dung giúp mình, ví dụ: vneid 3"
 
 # --- /sua ----------------------------------------------------------------------------

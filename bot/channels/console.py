@@ -23,7 +23,7 @@ def render(reply: Reply) -> str:
         lines += [f"  {n}. {c.label}" for n, c in enumerate(reply.choices, start=1)]
         lines.append(f"({answer_hint(len(reply.choices))})")
     elif reply.choices:
-        lines.append("(Gõ: " + " / ".join(f"“{c.label.lower()}”" for c in reply.choices) + ")")
+        lines.append("(Gõ: " + " / ".join(c.label.lower() for c in reply.choices) + ")")
     if reply.document:
         lines.append(f"[Tệp: {reply.document.filename} — {reply.document.path}]")
     if reply.photo:

@@ -7,8 +7,9 @@ from typing import Any
 
 from handlers import texts
 from handlers.context import Context
-from handlers.formatting import day_text, items_lines, service_list
+from handlers.formatting import day_label, day_text, items_lines, service_list
 from handlers.messages import Choice, Reply
+from handlers.parsing.normalize import fold
 from handlers.parsing.quick_entry import ParseResult, parse_quick_entry
 from handlers.router import Router
 from storage import logs
@@ -23,6 +24,8 @@ _REFUSE = {"future_date", "too_old"}
 @router.step("quick_entry")
 def log_support(ctx: Context, text: str) -> list[Reply]:
     """Log the support session a message describes, or ask about what is unclear."""
+    if " ".join(fold(text).strip(" .!?").split()) in texts.SMALL_TALK:
+        return [Reply(texts.SMALL_TALK_ANSWER.format(name=ctx.member.name if ctx.member else ""))]
     return answer_entry(ctx, text, edit_id=None)
 
 
@@ -30,6 +33,11 @@ def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]
     """Save a clear entry at once; ask about an unclear one; refuse an impossible day."""
     result = parse_quick_entry(text, today=ctx.today, catalogue=ctx.catalogue)
     pending = _pending(ctx, result, edit_id)
+    if edit_id is not None and not result.day_typed:
+        # a correction without a day keeps the day of the log being corrected
+        original = logs.own_log(ctx.uow.session, ctx.member_id, edit_id)
+        if original is not None:
+            pending["date"] = original.day.isoformat()
     kinds = result.kinds()
     if kinds & _REFUSE:
         lines = [p.message for p in result.problems if p.kind in _REFUSE | {"unknown_word"}]
@@ -81,7 +89,7 @@ def _pending(ctx: Context, result: ParseResult, edit_id: int | None) -> dict[str
 
 
 def _summary(ctx: Context, pending: dict[str, Any]) -> str:
-    lines = [texts.ENTRY_DAY.format(day_text(date.fromisoformat(pending["date"])))]
+    lines = [texts.ENTRY_DAY.format(day_label(date.fromisoformat(pending["date"]), ctx.today))]
     lines += items_lines(pending["items"], ctx.catalogue)
     if pending["households"]:
         lines.append(texts.ENTRY_HOUSEHOLDS.format(pending["households"]))
@@ -97,7 +105,7 @@ def _summary(ctx: Context, pending: dict[str, Any]) -> str:
 
 
 def save_entry(ctx: Context, pending: dict[str, Any]) -> list[Reply]:
-    """Write the log (or the correction) and offer Undo."""
+    """Write the log and offer Undo, or apply a correction to the log being edited."""
     ctx.conversation.clear()
     session = ctx.uow.session
     assert ctx.member is not None
@@ -108,6 +116,7 @@ def save_entry(ctx: Context, pending: dict[str, Any]) -> list[Reply]:
         "place": pending["location"],
         "note": pending["note"],
     }
+    scrubbed = [texts.PROBLEM_SCRUBBED.format(m) for m in pending.get("scrubbed", [])]
     if pending.get("edit_id"):
         log = logs.own_log(session, ctx.member_id, pending["edit_id"])
         if log is None or log.deleted_at is not None:
@@ -117,25 +126,22 @@ def save_entry(ctx: Context, pending: dict[str, Any]) -> list[Reply]:
         log.updated_at = ctx.now
         session.add(log)
         logs.set_items(session, log, pending["items"])
-        head = texts.EDIT_SAVED
-    else:
-        log = logs.add_log(
-            session,
-            SupportLog(
-                member_id=ctx.member_id,
-                team_id=ctx.member.team_id,
-                platform=ctx.incoming.platform,
-                message_key=pending.get("message_key"),
-                photo_file_id=pending.get("photo"),
-                created_at=ctx.now,
-                **fields,
-            ),
-            pending["items"],
-        )
-        head = texts.ENTRY_SAVED
-    lines = [head, _summary(ctx, pending)]
-    lines += [texts.PROBLEM_SCRUBBED.format(masked) for masked in pending.get("scrubbed", [])]
-    lines.append(texts.ENTRY_UNDO_HINT)
+        # no Undo here: it would delete the whole log, not the correction
+        return [Reply("\n".join([texts.EDIT_SAVED, _summary(ctx, pending), *scrubbed]))]
+    log = logs.add_log(
+        session,
+        SupportLog(
+            member_id=ctx.member_id,
+            team_id=ctx.member.team_id,
+            platform=ctx.incoming.platform,
+            message_key=pending.get("message_key"),
+            photo_file_id=pending.get("photo"),
+            created_at=ctx.now,
+            **fields,
+        ),
+        pending["items"],
+    )
+    lines = [texts.ENTRY_SAVED, _summary(ctx, pending), *scrubbed, texts.ENTRY_UNDO_HINT]
     return [Reply("\n".join(lines), choices=(Choice(texts.BUTTON_UNDO, f"undo:{log.id}"),))]
 
 

@@ -43,6 +43,7 @@ def _ask(ctx: Context) -> Reply:
         return Reply(
             texts.GUIDED_COUNT.format(service=name),
             choices=tuple(Choice(str(n), f"ghi:count:{n}") for n in range(1, 6)),
+            numbered=False,  # "3" typed is the count 3 whatever the buttons are
         )
     if stage == "more":
         lines = "\n".join(items_lines(data["items"], ctx.catalogue))

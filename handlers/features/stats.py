@@ -16,8 +16,13 @@ from storage.models import Role
 router = Router()
 
 
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
+def _periods(ctx: Context) -> list[tuple[str, date]]:
+    """This week (from Monday) and this month, each with its title."""
+    month_start = ctx.today.replace(day=1)
+    return [
+        (texts.PERIOD_WEEK.format(day_text(ctx.week_start)), ctx.week_start),
+        (texts.PERIOD_MONTH.format(ctx.today.strftime("%m/%Y")), month_start),
+    ]
 
 
 def _totals_block(ctx: Context, title: str, totals: Totals) -> list[str]:
@@ -47,10 +52,7 @@ def my_logs(ctx: Context, _args: str) -> list[Reply]:
         assert log.id is not None
         where = f" ({log.place})" if log.place else ""
         lines.append(f"• {day_text(log.day)}: {items_inline(items[log.id], ctx.catalogue)}{where}")
-    for title, start in (
-        (texts.PERIOD_WEEK.format(day_text(ctx.week_start)), ctx.week_start),
-        (texts.PERIOD_MONTH.format(ctx.today.strftime("%m/%Y")), _month_start(ctx.today)),
-    ):
+    for title, start in _periods(ctx):
         totals = logs.totals(session, start=start, end=ctx.today, member_id=ctx.member_id)
         lines += ["", *_totals_block(ctx, title, totals)]
     return [Reply("\n".join(lines))]
@@ -67,21 +69,18 @@ def team_stats(ctx: Context, _args: str) -> list[Reply]:
         return [Reply(_ward_stats(ctx, ward.id, ward.name))]
     assert team.id is not None
     lines = [texts.TEAM_TITLE.format(team=team.name)]
-    joined = queries.joined_members(session, team.id)
-    for title, start in (
-        (texts.PERIOD_WEEK.format(day_text(ctx.week_start)), ctx.week_start),
-        (texts.PERIOD_MONTH.format(ctx.today.strftime("%m/%Y")), _month_start(ctx.today)),
-    ):
+    joined = len(queries.joined_members(session, team.id))
+    idle_by_period = []
+    for title, start in _periods(ctx):
         totals = logs.totals(session, start=start, end=ctx.today, team_ids=[team.id])
         lines += ["", *_totals_block(ctx, title, totals)]
-        if totals.logs:
-            lines.append(texts.TEAM_ACTIVE.format(active=totals.members, joined=len(joined)))
-    if ctx.has_role(Role.LEADER):
-        idle = logs.members_without_logs(
-            session, team_id=team.id, start=ctx.week_start, end=ctx.today
-        )
-        if idle:
-            lines += ["", texts.TEAM_IDLE.format(", ".join(m.name for m in idle))]
+        idle = logs.members_without_logs(session, team_id=team.id, start=start, end=ctx.today)
+        idle_by_period.append(idle)
+        if totals.logs:  # members on the roster: an erased member's logs count, not the member
+            lines.append(texts.TEAM_ACTIVE.format(active=joined - len(idle), joined=joined))
+    idle_this_week = idle_by_period[0]
+    if ctx.has_role(Role.LEADER) and idle_this_week:
+        lines += ["", texts.TEAM_IDLE.format(", ".join(m.name for m in idle_this_week))]
     return [Reply("\n".join(lines))]
 
 
@@ -90,10 +89,7 @@ def _ward_stats(ctx: Context, ward_id: int, ward_name: str) -> str:
     teams = queries.teams_of_ward(session, ward_id)
     team_ids = [t.id for t in teams if t.id is not None]
     lines = [texts.WARD_TITLE.format(ward=ward_name)]
-    for title, start in (
-        (texts.PERIOD_WEEK.format(day_text(ctx.week_start)), ctx.week_start),
-        (texts.PERIOD_MONTH.format(ctx.today.strftime("%m/%Y")), _month_start(ctx.today)),
-    ):
+    for title, start in _periods(ctx):
         totals = logs.totals(session, start=start, end=ctx.today, team_ids=team_ids)
         lines += ["", *_totals_block(ctx, title, totals)]
     counts = logs.logs_by_team(session, ward_id=ward_id, start=ctx.week_start, end=ctx.today)

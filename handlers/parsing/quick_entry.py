@@ -41,6 +41,7 @@ class ParseResult:
     location: str | None
     note: str | None
     problems: tuple[Problem, ...] = ()
+    day_typed: bool = False  # False: `date` is today because no day was given
 
     def kinds(self) -> set[str]:
         """The kinds of problems found."""
@@ -119,8 +120,16 @@ def parse_quick_entry(
         start, end = state.day_span
         state.problem(start, kind, clean[start:end], message.format(day.strftime("%d/%m/%Y")))
     problems = tuple(p for _, p in sorted(state.problems, key=lambda x: x[0]))
+    location = "; ".join(places) or None
     return ParseResult(
-        state.items, state.people, state.households, day, "; ".join(places) or None, note, problems
+        state.items,
+        state.people,
+        state.households,
+        day,
+        location,
+        note,
+        problems,
+        day_typed=state.day is not None,
     )
 
 
