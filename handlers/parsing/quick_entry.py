@@ -6,7 +6,6 @@ Usage:
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,8 +14,8 @@ from typing import Any
 from handlers import texts
 from handlers.catalogue import DEFAULT_CATALOGUE, Catalogue
 from handlers.parsing.dates import date_problem, day_from_offset, parse_typed_date
-from handlers.parsing.lexicon import DOWNLOAD_WORD, PLACE_WORDS, Entry, build_lexicon
-from handlers.parsing.normalize import Kind, Token, scrub, tokenize
+from handlers.parsing.normalize import scrub, tokenize
+from handlers.parsing.segments import Item, match_phrases, split_note, split_places
 
 MIN_COUNT, MAX_COUNT = 1, 200
 
@@ -63,19 +62,6 @@ class ParseResult:
 
 
 @dataclass
-class _Item:
-    """A token or a matched phrase, with what it means."""
-
-    kind: str  # service filler day date date_word num households people times sep colon
-    start: int
-    end: int
-    value: Any = None
-    counted: bool = False  # a service that has been given a typed count
-    count: int = 0  # a service's valid typed count (0 when refused)
-    unknown: bool = False
-
-
-@dataclass
 class _State:
     text: str
     today: date
@@ -90,10 +76,6 @@ class _State:
         self.problems.append((at, Problem(kind, text, message)))
 
 
-_NOTE_COLON = re.compile(r"^\s*:?")
-_PLACE_TRIM = " \t\r\n:.!?-"
-
-
 def parse_quick_entry(
     text: str, *, today: date, catalogue: Catalogue = DEFAULT_CATALOGUE
 ) -> ParseResult:
@@ -104,9 +86,9 @@ def parse_quick_entry(
     for s in scrubbed:
         state.problem(s.start, "scrubbed", s.masked, texts.PROBLEM_SCRUBBED.format(s.masked))
     tokens = tokenize(clean)
-    tokens, note, note_at = _split_note(tokens, clean)
-    items = _match(tokens, catalogue)
-    items, places = _split_places(items, clean[:note_at])
+    tokens, note, note_at = split_note(tokens, clean)
+    items = match_phrases(tokens, catalogue)
+    items, places = split_places(items, clean[:note_at])
     _read_days(items, state)
     _pair_units(items, state)
     _attach_counts(items, state)
@@ -133,109 +115,7 @@ def parse_quick_entry(
     )
 
 
-def _tidy(text: str) -> str | None:
-    text = re.sub(r"[ \t]{2,}", " ", text).strip(_PLACE_TRIM)
-    return text or None
-
-
-def _split_note(tokens: list[Token], text: str) -> tuple[list[Token], str | None, int]:
-    """Cut the note off: `ghi chú` (colon optional) or `gc:` to the end of the message."""
-    for i, tok in enumerate(tokens):
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if nxt is None or tok.kind is not Kind.WORD:
-            continue
-        if (tok.key == "ghi" and nxt.kind is Kind.WORD and nxt.key == "chu") or (
-            tok.key == "gc" and nxt.kind is Kind.COLON
-        ):
-            body = text[nxt.end :]
-            body = _NOTE_COLON.sub("", body, count=1)
-            return tokens[:i], _tidy_note(body), tok.start
-    return tokens, None, len(text)
-
-
-def _tidy_note(text: str) -> str | None:
-    text = re.sub(r"[ \t]{2,}", " ", text).strip()
-    return text or None
-
-
-def _match(tokens: list[Token], catalogue: Catalogue) -> list[_Item]:
-    """Longest-phrase matching: "định danh mức 2" is one service, not vneid + 2."""
-    lexicon = build_lexicon(catalogue)
-    items: list[_Item] = []
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok.kind not in (Kind.WORD, Kind.NUM):
-            kind = {Kind.DATE: "date", Kind.SEP: "sep", Kind.COLON: "colon", Kind.AT: "at"}
-            items.append(_Item(kind[tok.kind], tok.start, tok.end))
-            i += 1
-            continue
-        entry, width = _longest(tokens, i, lexicon.phrases, lexicon.longest)
-        if entry is None:
-            items.append(_word_item(tok))
-            i += 1
-            continue
-        last = tokens[i + width - 1]
-        items.append(_Item(entry.sense.value, tok.start, last.end, entry.value))
-        i += width
-    return items
-
-
-def _word_item(tok: Token) -> _Item:
-    if tok.kind is Kind.NUM:
-        return _Item("num", tok.start, tok.end, int(tok.raw))
-    lowered = tok.raw.lower()
-    if lowered == DOWNLOAD_WORD:
-        return _Item("filler", tok.start, tok.end)
-    if lowered in PLACE_WORDS:
-        return _Item("at", tok.start, tok.end)
-    return _Item("word", tok.start, tok.end, unknown=True)
-
-
-def _longest(
-    tokens: list[Token], i: int, phrases: dict[tuple[str, ...], Entry], longest: int
-) -> tuple[Entry | None, int]:
-    keys: list[str] = []
-    best: tuple[Entry | None, int] = (None, 0)
-    for tok in tokens[i : i + longest]:
-        if tok.kind not in (Kind.WORD, Kind.NUM):
-            break
-        keys.append(tok.key)
-        entry = phrases.get(tuple(keys))
-        if entry is not None:
-            best = (entry, len(keys))
-    return best
-
-
-def _split_places(items: list[_Item], text: str) -> tuple[list[_Item], list[str]]:
-    """Take out `@ …` / `tại …` up to the next `,` `;` or newline."""
-    kept: list[_Item] = []
-    places: list[str] = []
-    i = 0
-    while i < len(items):
-        item = items[i]
-        nxt = items[i + 1] if i + 1 < len(items) else None
-        marker_word = item.kind == "at" and text[item.start] != "@"
-        if marker_word and text[item.start : item.end] == "tai" and nxt and nxt.kind == "service":
-            kept.append(_Item("filler", item.start, item.end))  # "tai vneid" is tải vneid
-            i += 1
-            continue
-        if item.kind != "at":
-            kept.append(item)
-            i += 1
-            continue
-        j = i + 1
-        while j < len(items) and not (items[j].kind == "sep" and text[items[j].start] in ",;\n"):
-            j += 1
-        end = items[j].start if j < len(items) else len(text)
-        place = _tidy(text[item.end : end])
-        if place:
-            places.append(place)
-        i = j
-    return kept, places
-
-
-def _read_days(items: list[_Item], state: _State) -> None:
+def _read_days(items: list[Item], state: _State) -> None:
     """Day words and dates; `ngày` before a date is ignored, an impossible date is unknown."""
     for n, item in enumerate(items):
         day: date | None = None
@@ -259,19 +139,19 @@ def _read_days(items: list[_Item], state: _State) -> None:
             item.unknown = True  # two different days in one message: ask
 
 
-def _pair_units(items: list[_Item], state: _State) -> None:
+def _pair_units(items: list[Item], state: _State) -> None:
     """`4 hộ`, `5 người` and `x3` are read together; a lone unit word is unknown."""
-    out: list[_Item] = []
+    out: list[Item] = []
     i = 0
     while i < len(items):
         item = items[i]
         nxt = items[i + 1] if i + 1 < len(items) else None
         if item.kind == "num" and nxt and nxt.kind in ("households", "people"):
-            out.append(_Item(f"{nxt.kind}_num", item.start, nxt.end, item.value))
+            out.append(Item(f"{nxt.kind}_num", item.start, nxt.end, item.value))
             i += 2
             continue
         if item.kind == "times" and nxt and nxt.kind == "num":
-            out.append(_Item("xcount", item.start, nxt.end, nxt.value))
+            out.append(Item("xcount", item.start, nxt.end, nxt.value))
             i += 2
             continue
         if item.kind in ("households", "people", "times"):
@@ -284,7 +164,7 @@ def _pair_units(items: list[_Item], state: _State) -> None:
             state.households = (state.households or 0) + item.value
 
 
-def _valid(item: _Item, state: _State) -> bool:
+def _valid(item: Item, state: _State) -> bool:
     """Counts are 1–200: zero or negative is refused, larger is kept but must be confirmed."""
     shown = str(item.value)
     if item.value < MIN_COUNT:
@@ -298,7 +178,7 @@ def _valid(item: _Item, state: _State) -> bool:
 _SKIPPED = ("filler", "colon")
 
 
-def _neighbour_service(items: list[_Item], at: int, step: int) -> _Item | None:
+def _neighbour_service(items: list[Item], at: int, step: int) -> Item | None:
     """The service a count belongs to: next to it, past fillers and colons only."""
     k = at + step
     while 0 <= k < len(items) and items[k].kind in _SKIPPED:
@@ -308,7 +188,7 @@ def _neighbour_service(items: list[_Item], at: int, step: int) -> _Item | None:
     return None
 
 
-def _attach_counts(items: list[_Item], state: _State) -> None:
+def _attach_counts(items: list[Item], state: _State) -> None:
     """Give each count its service, in the one order the message uses throughout."""
     services = [n for n, i in enumerate(items) if i.kind == "service"]
     before = False
@@ -337,9 +217,9 @@ def _attach_counts(items: list[_Item], state: _State) -> None:
             state.items[service.value] = state.items.get(service.value, 0) + count
 
 
-def _report_unknown(items: list[_Item], state: _State) -> None:
+def _report_unknown(items: list[Item], state: _State) -> None:
     """One `unknown_word` per run of adjacent words the parser could not place."""
-    run: list[_Item] = []
+    run: list[Item] = []
     for item in [*items, None]:
         if item is not None and item.unknown:
             run.append(item)

@@ -1,0 +1,130 @@
+"""Cutting a message into note, places and matched phrases (pure, no I/O)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from handlers.catalogue import Catalogue
+from handlers.parsing.lexicon import DOWNLOAD_WORD, PLACE_WORDS, Entry, build_lexicon
+from handlers.parsing.normalize import Kind, Token
+
+
+@dataclass
+class Item:
+    """A token or a matched phrase, with what it means."""
+
+    kind: str  # service filler day date date_word num households people times sep colon
+    start: int
+    end: int
+    value: Any = None
+    counted: bool = False  # a service that has been given a typed count
+    count: int = 0  # a service's valid typed count (0 when refused)
+    unknown: bool = False
+
+
+_NOTE_COLON = re.compile(r"^\s*:?")
+_PLACE_TRIM = " \t\r\n:.!?-"
+
+
+def _tidy(text: str) -> str | None:
+    text = re.sub(r"[ \t]{2,}", " ", text).strip(_PLACE_TRIM)
+    return text or None
+
+
+def split_note(tokens: list[Token], text: str) -> tuple[list[Token], str | None, int]:
+    """Cut the note off: `ghi chú` (colon optional) or `gc:` to the end of the message."""
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is None or tok.kind is not Kind.WORD:
+            continue
+        if (tok.key == "ghi" and nxt.kind is Kind.WORD and nxt.key == "chu") or (
+            tok.key == "gc" and nxt.kind is Kind.COLON
+        ):
+            body = text[nxt.end :]
+            body = _NOTE_COLON.sub("", body, count=1)
+            return tokens[:i], _tidy_note(body), tok.start
+    return tokens, None, len(text)
+
+
+def _tidy_note(text: str) -> str | None:
+    text = re.sub(r"[ \t]{2,}", " ", text).strip()
+    return text or None
+
+
+def match_phrases(tokens: list[Token], catalogue: Catalogue) -> list[Item]:
+    """Longest-phrase matching: "định danh mức 2" is one service, not vneid + 2."""
+    lexicon = build_lexicon(catalogue)
+    items: list[Item] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind not in (Kind.WORD, Kind.NUM):
+            kind = {Kind.DATE: "date", Kind.SEP: "sep", Kind.COLON: "colon", Kind.AT: "at"}
+            items.append(Item(kind[tok.kind], tok.start, tok.end))
+            i += 1
+            continue
+        entry, width = _longest(tokens, i, lexicon.phrases, lexicon.longest)
+        if entry is None:
+            items.append(_word_item(tok))
+            i += 1
+            continue
+        last = tokens[i + width - 1]
+        items.append(Item(entry.sense.value, tok.start, last.end, entry.value))
+        i += width
+    return items
+
+
+def _word_item(tok: Token) -> Item:
+    if tok.kind is Kind.NUM:
+        return Item("num", tok.start, tok.end, int(tok.raw))
+    lowered = tok.raw.lower()
+    if lowered == DOWNLOAD_WORD:
+        return Item("filler", tok.start, tok.end)
+    if lowered in PLACE_WORDS:
+        return Item("at", tok.start, tok.end)
+    return Item("word", tok.start, tok.end, unknown=True)
+
+
+def _longest(
+    tokens: list[Token], i: int, phrases: dict[tuple[str, ...], Entry], longest: int
+) -> tuple[Entry | None, int]:
+    keys: list[str] = []
+    best: tuple[Entry | None, int] = (None, 0)
+    for tok in tokens[i : i + longest]:
+        if tok.kind not in (Kind.WORD, Kind.NUM):
+            break
+        keys.append(tok.key)
+        entry = phrases.get(tuple(keys))
+        if entry is not None:
+            best = (entry, len(keys))
+    return best
+
+
+def split_places(items: list[Item], text: str) -> tuple[list[Item], list[str]]:
+    """Take out `@ …` / `tại …` up to the next `,` `;` or newline."""
+    kept: list[Item] = []
+    places: list[str] = []
+    i = 0
+    while i < len(items):
+        item = items[i]
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        marker_word = item.kind == "at" and text[item.start] != "@"
+        if marker_word and text[item.start : item.end] == "tai" and nxt and nxt.kind == "service":
+            kept.append(Item("filler", item.start, item.end))  # "tai vneid" is tải vneid
+            i += 1
+            continue
+        if item.kind != "at":
+            kept.append(item)
+            i += 1
+            continue
+        j = i + 1
+        while j < len(items) and not (items[j].kind == "sep" and text[items[j].start] in ",;\n"):
+            j += 1
+        end = items[j].start if j < len(items) else len(text)
+        place = _tidy(text[item.end : end])
+        if place:
+            places.append(place)
+        i = j
+    return kept, places
