@@ -55,6 +55,7 @@ class Context:
     catalogue: Catalogue
     settings: Settings
     now: datetime  # timezone-aware UTC
+    route: str = "none"  # what handled the message, for the log line
 
     @property
     def today(self) -> date:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -44,29 +45,55 @@ class Engine:
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message; a message seen before gets its first answer again."""
+        started = time.perf_counter()
         key = incoming.message_key
+        try:
+            replies, route = self._handle_once(incoming)
+        except IntegrityError:
+            # another worker is handling or has handled the same message: its answer stands
+            earlier = self._earlier(key) if key else None
+            if earlier is None:
+                raise
+            replies, route = earlier, "duplicate"
+        log.info(
+            "message platform=%s route=%s replies=%d ms=%.1f",
+            incoming.platform,
+            route,
+            len(replies),
+            (time.perf_counter() - started) * 1000,
+        )
+        return replies
+
+    def _earlier(self, key: str) -> list[Reply] | None:
         with self._uow() as uow:
-            if key and (earlier := queries.processed_replies(uow.session, key)) is not None:
-                log.info("duplicate message %s", key)
-                return [Reply.from_dict(r) for r in earlier]
-            ctx = self._context(incoming, uow)
+            stored = queries.processed_replies(uow.session, key)
+        return None if stored is None else [Reply.from_dict(r) for r in stored]
+
+    def _handle_once(self, incoming: Incoming) -> tuple[list[Reply], str]:
+        key = incoming.message_key
+        now = self._clock()
+        with self._uow() as uow:
+            queries.lock_conversation(
+                uow.session, incoming.platform, incoming.chat_id, incoming.user_id
+            )
+            claim = None
+            if key:
+                earlier = queries.processed_replies(uow.session, key)
+                if earlier is not None:
+                    return [Reply.from_dict(r) for r in earlier], "duplicate"
+                # claim the message first: a second worker waits here, then finds it taken
+                claim = queries.claim_message(uow.session, key, now)
+            ctx = self._context(incoming, uow, now)
             replies = self._route(ctx)
             _remember_choices(ctx.conversation, replies)
             self._save_conversation(ctx)
-            if key:
-                queries.record_processed(uow.session, key, [r.to_dict() for r in replies], ctx.now)
-            try:
-                uow.commit()
-            except IntegrityError:
-                # another worker handled the same message first: give its answer, store nothing
-                uow.rollback()
-                earlier = queries.processed_replies(uow.session, key) if key else None
-                if earlier is None:
-                    raise
-                return [Reply.from_dict(r) for r in earlier]
-        return replies
+            if claim is not None:
+                claim.replies = [r.to_dict() for r in replies]
+                uow.session.add(claim)
+            uow.commit()
+        return replies, ctx.route
 
-    def _context(self, incoming: Incoming, uow: UnitOfWork) -> Context:
+    def _context(self, incoming: Incoming, uow: UnitOfWork, now: datetime) -> Context:
         session = uow.session
         member = queries.member_by_identity(session, incoming.platform, incoming.user_id)
         row = queries.load_conversation(
@@ -84,9 +111,7 @@ class Engine:
                 for s in queries.services(session)
             )
         )
-        return Context(
-            incoming, uow, member, conversation, catalogue, self._settings, self._clock()
-        )
+        return Context(incoming, uow, member, conversation, catalogue, self._settings, now)
 
     def _save_conversation(self, ctx: Context) -> None:
         conv = ctx.conversation
@@ -133,6 +158,7 @@ class Engine:
 
     @staticmethod
     def _call(ctx: Context, route: Route, arg: str) -> list[Reply]:
+        ctx.route = route.handler.__name__
         if ctx.has_role(route.role):
             return route.handler(ctx, arg)
         if ctx.member is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, text
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -42,6 +42,18 @@ def team_and_ward(session: Session, team_id: int) -> tuple[Team, Ward]:
     """A team with its ward."""
     team = session.get_one(Team, team_id)
     return team, session.get_one(Ward, team.ward_id)
+
+
+def lock_conversation(session: Session, platform: str, chat_id: str, user_id: str) -> None:
+    """Handle one person's messages one at a time, across workers (until commit).
+
+    PostgreSQL takes a transaction advisory lock; SQLite's write lock at BEGIN already
+    serialises every transaction.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        key = f"{platform}\x1f{chat_id}\x1f{user_id}"
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
 
 
 def load_conversation(
@@ -87,11 +99,12 @@ def processed_replies(session: Session, message_key: str) -> list[dict[str, Any]
     return None if row is None else list(row.replies)
 
 
-def record_processed(
-    session: Session, message_key: str, replies: list[dict[str, Any]], now: datetime
-) -> None:
-    """Remember that a message was handled (its key is unique: a second worker fails here)."""
-    session.add(ProcessedMessage(message_key=message_key, replies=replies, created_at=now))
+def claim_message(session: Session, message_key: str, now: datetime) -> ProcessedMessage:
+    """Mark a message as being handled; a second worker with the same key fails here."""
+    row = ProcessedMessage(message_key=message_key, replies=[], created_at=now)
+    session.add(row)
+    session.flush()
+    return row
 
 
 def invite(session: Session, code: str) -> InviteCode | None:
