@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from handlers.catalogue import ServiceSpec
 from storage import queries
+from storage.audit import record
 from storage.models import ChatIdentity, InviteCode, Member, Role, Service, Team, Ward
 from storage.uow import UnitOfWork
 
@@ -121,6 +122,12 @@ def add_member(
     session.add(member)
     session.flush()
     assert member.id is not None
+    record(
+        session,
+        action="roster_add",
+        now=now,
+        detail={"member_id": member.id, "team_id": team_row.id, "role": str(role)},
+    )
     return member, new_invite(session, member.id, now=now, days=invite_days)
 
 

@@ -31,7 +31,7 @@ class Conversation:
 
     step: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
-    # the choices last shown: [value, folded label]; answered by number when `numbered`
+    # the choices last shown: [value, folded label, *folded aliases]; by number when `numbered`
     options: list[list[str]] = field(default_factory=list)
     numbered: bool = True
 

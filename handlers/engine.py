@@ -167,19 +167,22 @@ class Engine:
 
 
 def _typed_choice(conv: Conversation, text: str) -> str | None:
-    """A typed answer to the choices last shown: their number, or their label."""
+    """A typed answer to the choices last shown: its number, its label or one of its aliases."""
     number = _NUMBER.match(text)
     if number and conv.numbered and 1 <= int(number.group(1)) <= len(conv.options):
         return conv.options[int(number.group(1)) - 1][0]
-    typed = " ".join(fold(text).split())
-    return next((value for value, label in conv.options if typed and typed == label), None)
+    typed = " ".join(fold(text).strip(" .!").split())
+    return next((option[0] for option in conv.options if typed and typed in option[1:]), None)
 
 
 def _remember_choices(conv: Conversation, replies: list[Reply]) -> None:
     """Keep the choices of the last reply that has any, so they can be typed."""
     for reply in reversed(replies):
         if reply.choices:
-            conv.options = [[c.value, " ".join(fold(c.label).split())] for c in reply.choices]
+            conv.options = [
+                [c.value, *(" ".join(fold(word).split()) for word in (c.label, *c.aliases))]
+                for c in reply.choices
+            ]
             conv.numbered = reply.numbered
             return
     conv.options, conv.numbered = [], True

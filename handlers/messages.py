@@ -27,6 +27,7 @@ class Choice:
 
     label: str
     value: str
+    aliases: tuple[str, ...] = ()  # other words that answer it when typed ("có" for Đồng ý)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,10 @@ class Reply:
         """The reply `to_dict` stored."""
         return cls(
             text=data["text"],
-            choices=tuple(Choice(**c) for c in data.get("choices", ())),
+            choices=tuple(
+                Choice(c["label"], c["value"], tuple(c.get("aliases", ())))
+                for c in data.get("choices", ())
+            ),
             numbered=data.get("numbered", True),
             document=Document(**data["document"]) if data.get("document") else None,
             photo=Photo(**data["photo"]) if data.get("photo") else None,

@@ -55,10 +55,11 @@ ENTRY_PEOPLE = "• Số người được hỗ trợ: {}"
 ENTRY_PLACE = "• Địa điểm: {}"
 ENTRY_NOTE = "• Ghi chú: {}"
 ENTRY_PHOTO = "• Có ảnh minh chứng"
-ENTRY_UNDO_HINT = "Nếu ghi nhầm, chọn Hoàn tác."
-ENTRY_RETYPE = "Bạn gõ lại giúp mình với ngày đúng nhé. Chưa ghi gì."
+ENTRY_UNDO_HINT = "Nếu ghi nhầm, chọn Hoàn tác để xoá lượt này."
+ENTRY_RETYPE = "Chưa ghi gì. Bạn gõ lại với ngày đúng giúp mình nhé."
 ENTRY_NOTHING_UNDERSTOOD = (
-    "Chưa ghi gì. Bạn gõ lại giúp mình, ví dụ: vneid 3 sskdt 2\nCác dịch vụ:\n{services}"
+    "Bạn gõ lại giúp mình, ví dụ: vneid 3 sskdt 2 (chưa ghi gì).\n"
+    "Các dịch vụ: {}.\nGõ /trogiup để xem cách gõ từng dịch vụ."
 )
 ENTRY_PARTLY_UNDERSTOOD = (
     "Phần mình hiểu được:\n{items}\n"
@@ -69,7 +70,9 @@ ENTRY_CANCELLED = "Đã bỏ, chưa ghi gì. Bạn gõ lại tin mới nhé."
 UNDO_DONE = "↩️ Đã hoàn tác lượt ghi ngày {}:"
 UNDO_NOTHING = "Bạn chưa có lượt nào để hoàn tác."
 UNDO_ALREADY = "Lượt này đã được hoàn tác rồi."
-UNDO_TOO_LATE = "Lượt này đã ghi quá 24 giờ nên không hoàn tác được. Gõ /sua để sửa lượt gần nhất."
+UNDO_TOO_LATE = (
+    "Lượt này đã ghi quá {hours} giờ nên không hoàn tác được. Gõ /sua để sửa lượt gần nhất."
+)
 STEP_CANCELLED = "Đã huỷ việc đang làm dở. Chưa ghi gì."
 CHOICE_EXPIRED = "Lựa chọn này đã cũ. Bạn gửi lại tin mới giúp mình nhé."
 UNKNOWN_COMMAND = "Mình không biết lệnh /{}. Gõ /trogiup để xem các lệnh."
@@ -126,6 +129,10 @@ GUIDED_PLACE = "Ở đâu? Gõ địa điểm (ví dụ: ngõ 5 Trần Nguyên H
 GUIDED_PHOTO = "Gửi một ảnh làm minh chứng (nếu có), hoặc gõ “bỏ qua”."
 GUIDED_CONFIRM = "Bạn kiểm tra lại nhé:\n{summary}"
 GUIDED_NOT_UNDERSTOOD = "Mình chưa hiểu câu trả lời."
+
+# typed answers that mean the same as a button
+WORDS_YES = ("có", "vâng", "dạ", "dạ vâng", "vâng ạ", "có ạ", "đồng ý ạ", "ok", "oke", "yes")
+WORDS_NO = ("không", "ko", "k", "không ạ", "thôi", "no")
 
 # --- buttons -------------------------------------------------------------------------
 BUTTON_UNDO = "Hoàn tác"
@@ -190,7 +197,7 @@ HELP_QUICK_ENTRY = (
     "• vneid 2 gc: bà cụ cần hướng dẫn lại\n"
     "Số đứng trước hoặc sau dịch vụ; không ghi số là 1. "
     "Ngày: hôm nay (mặc định), hôm qua, hôm kia hoặc 12/5. "
-    "Địa điểm sau @ hoặc “tại”; ghi chú sau “gc:”.\n"
+    "Địa điểm sau @ hoặc “tại”; ghi chú sau “ghi chú:” (viết tắt “gc:”).\n"
     "Không ghi số điện thoại, CCCD của người dân."
 )
 HELP_SERVICES = "Các dịch vụ (gõ có dấu hay không dấu đều được):\n{}"

@@ -7,7 +7,7 @@ from typing import Any
 
 from handlers import texts
 from handlers.context import Context
-from handlers.formatting import day_label, day_text, items_lines, service_list
+from handlers.formatting import day_label, day_text, items_lines
 from handlers.messages import Choice, Reply
 from handlers.parsing.normalize import fold
 from handlers.parsing.quick_entry import ParseResult, parse_quick_entry
@@ -33,20 +33,29 @@ def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]
     """Save a clear entry at once; ask about an unclear one; refuse an impossible day."""
     result = parse_quick_entry(text, today=ctx.today, catalogue=ctx.catalogue)
     pending = _pending(ctx, result, edit_id)
-    if edit_id is not None and not result.day_typed:
-        # a correction without a day keeps the day of the log being corrected
-        original = logs.own_log(ctx.uow.session, ctx.member_id, edit_id)
-        if original is not None:
+    original = logs.own_log(ctx.uow.session, ctx.member_id, edit_id) if edit_id else None
+    if original is not None:
+        # a correction keeps what it does not retype: "vneid 5" fixes a count, not the day
+        if not result.day_typed:
             pending["date"] = original.day.isoformat()
+        for field, kept in (
+            ("location", original.place),
+            ("note", original.note),
+            ("households", original.households),
+            ("people", original.people),
+        ):
+            if pending[field] is None:
+                pending[field] = kept
     kinds = result.kinds()
     if kinds & _REFUSE:
         lines = [p.message for p in result.problems if p.kind in _REFUSE | {"unknown_word"}]
         return [Reply("\n".join([*lines, texts.ENTRY_RETYPE]))]
     if kinds & _ASK:
-        lines = [p.message for p in result.problems if p.kind in _ASK]
+        shown = _ASK - {"no_service"} if "unknown_word" in kinds else _ASK  # one "not understood"
+        lines = [p.message for p in result.problems if p.kind in shown]
         if not result.items:
-            hint = texts.ENTRY_NOTHING_UNDERSTOOD.format(services=service_list(ctx.catalogue))
-            return [Reply("\n".join([*lines, hint]))]
+            codes = ", ".join(s.code for s in ctx.catalogue.active)
+            return [Reply("\n".join([*lines, texts.ENTRY_NOTHING_UNDERSTOOD.format(codes)]))]
         ctx.conversation.start("confirm_entry", **pending)
         understood = "\n".join(items_lines(result.items, ctx.catalogue))
         return [
@@ -65,8 +74,8 @@ def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]
             Reply(
                 texts.ENTRY_CONFIRM_LARGE.format(numbers=numbers, summary=_summary(ctx, pending)),
                 choices=(
-                    Choice(texts.BUTTON_CONFIRM_LARGE, "entry:save"),
-                    Choice(texts.BUTTON_RETYPE, "entry:cancel"),
+                    Choice(texts.BUTTON_CONFIRM_LARGE, "entry:save", ("đúng", *texts.WORDS_YES)),
+                    Choice(texts.BUTTON_RETYPE, "entry:cancel", ("sai", *texts.WORDS_NO)),
                 ),
             )
         ]
@@ -188,7 +197,7 @@ def _undo(ctx: Context, log: SupportLog | None) -> list[Reply]:
     if log.deleted_at is not None:
         return [Reply(texts.UNDO_ALREADY)]
     if ctx.now - log.created_at > timedelta(hours=ctx.settings.undo_hours):
-        return [Reply(texts.UNDO_TOO_LATE)]
+        return [Reply(texts.UNDO_TOO_LATE.format(hours=ctx.settings.undo_hours))]
     logs.soft_delete(log, ctx.now)
     ctx.uow.session.add(log)
     assert log.id is not None

@@ -32,8 +32,8 @@ def _consent_question() -> Reply:
     return Reply(
         texts.CONSENT_NOTICE,
         choices=(
-            Choice(texts.BUTTON_AGREE, "consent:yes"),
-            Choice(texts.BUTTON_DISAGREE, "consent:no"),
+            Choice(texts.BUTTON_AGREE, "consent:yes", texts.WORDS_YES),
+            Choice(texts.BUTTON_DISAGREE, "consent:no", texts.WORDS_NO),
         ),
     )
 
