@@ -41,14 +41,6 @@ def correct_last(ctx: Context, args: str) -> list[Reply]:
     ]
 
 
-@router.step("edit")
-def receive_correction(ctx: Context, text: str) -> list[Reply]:
-    """The corrected text replaces the log (asking first if something is unclear)."""
-    edit_id = ctx.conversation.data.get("edit_id")
-    ctx.conversation.clear()
-    return answer_entry(ctx, text, edit_id=edit_id)
-
-
 @router.choice("edit")
 def finish_correction(ctx: Context, answer: str) -> list[Reply]:
     """Delete the log shown, or leave it as it is."""

@@ -154,9 +154,9 @@ def save_entry(ctx: Context, pending: dict[str, Any]) -> list[Reply]:
     return [Reply("\n".join(lines), choices=(Choice(texts.BUTTON_UNDO, f"undo:{log.id}"),))]
 
 
-@router.step("confirm_entry")
+@router.step("confirm_entry", "edit")
 def retype_entry(ctx: Context, text: str) -> list[Reply]:
-    """A new message instead of an answer is the corrected entry."""
+    """A new message instead of an answer is the corrected entry (or /sua's correction)."""
     edit_id = ctx.conversation.data.get("edit_id")
     ctx.conversation.clear()
     return answer_entry(ctx, text, edit_id=edit_id)

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
-from sqlmodel import select
 
 from bot.app import App, build_app
 from bot.channels.console import ConsoleChat
 from bot.config import Config
 from handlers.messages import Incoming, Reply
-from storage.logs import totals
-from storage.models import SupportLog
 from tests.conftest import Clock, Roster
+from tests.helpers import service_totals, stored_logs
 
 pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
@@ -59,16 +56,6 @@ def _message(chat: ConsoleChat, text: str, key: str) -> Incoming:
     return Incoming("console", chat.user_id, chat.user_id, text=text, message_key=key)
 
 
-def _logs(app: App) -> list[SupportLog]:
-    with app.uow() as uow:
-        return list(uow.session.exec(select(SupportLog).order_by(SupportLog.id)))
-
-
-def _totals(app: App) -> dict[str, int]:
-    with app.uow() as uow:
-        return totals(uow.session, start=date(2026, 11, 1), end=date(2026, 11, 30)).by_service
-
-
 def test_postgres_is_the_database_here(app: App):
     assert app.db.dialect.name == "postgresql"
 
@@ -83,12 +70,12 @@ def test_one_message_delivered_to_two_workers_at_once_is_stored_once_with_one_an
         assert not isinstance(second, BaseException), repr(second)
         assert first == second
         assert "Đã ghi" in first[0].text
-    logs = _logs(app)
+    logs = stored_logs(app)
     assert len(logs) == ROUNDS
     assert sorted(log.message_key or "" for log in logs) == [
         f"telegram:update:{n}" for n in range(ROUNDS)
     ]
-    assert _totals(app) == {"vneid": 2 * ROUNDS}
+    assert service_totals(app) == {"vneid": 2 * ROUNDS}
 
 
 def test_two_messages_of_one_member_at_once_are_both_stored(
@@ -105,8 +92,8 @@ def test_two_messages_of_one_member_at_once_are_both_stored(
         for answer in answers:
             assert not isinstance(answer, BaseException), repr(answer)
             assert "Đã ghi" in answer[0].text
-    assert len(_logs(app)) == 2 * ROUNDS
-    assert _totals(app) == {"vneid": ROUNDS, "sskdt": 2 * ROUNDS}
+    assert len(stored_logs(app)) == 2 * ROUNDS
+    assert service_totals(app) == {"vneid": ROUNDS, "sskdt": 2 * ROUNDS}
 
 
 def test_two_members_logging_at_once_on_two_workers_are_both_stored(
@@ -123,4 +110,4 @@ def test_two_members_logging_at_once_on_two_workers_are_both_stored(
         )
         for answer in answers:
             assert not isinstance(answer, BaseException), repr(answer)
-    assert _totals(app) == {"vneid": 2 * ROUNDS}
+    assert service_totals(app) == {"vneid": 2 * ROUNDS}

@@ -6,25 +6,13 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from sqlmodel import select
 
 from bot.app import App, build_app
 from bot.channels.console import ConsoleChat
 from bot.config import Config
 from handlers.messages import Incoming
-from storage.logs import totals
-from storage.models import SupportLog
 from tests.conftest import Clock
-
-
-def _logs(app: App) -> list[SupportLog]:
-    with app.uow() as uow:
-        return list(uow.session.exec(select(SupportLog).order_by(SupportLog.id)))
-
-
-def _totals(app: App) -> dict[str, int]:
-    with app.uow() as uow:
-        return totals(uow.session, start=date(2026, 11, 1), end=date(2026, 11, 30)).by_service
+from tests.helpers import service_totals, stored_logs
 
 
 def _to_households(member: ConsoleChat) -> None:
@@ -74,14 +62,14 @@ def test_the_whole_walk_from_service_to_saved(app: App, member: ConsoleChat):
     assert "• Số hộ đã đến: 4" in answer
     assert "• Địa điểm: ngõ 5 Trần Nguyên Hãn" in answer
     assert "  1. Lưu" in answer and "  2. Huỷ" in answer
-    assert _logs(app) == []
+    assert stored_logs(app) == []
 
     answer = member.say("1")
     assert "Đã ghi" in answer
     assert "Ngày 23/11/2026" in answer
     assert "  1. Hoàn tác" in answer
-    assert _totals(app) == {"vneid": 3, "sskdt": 2}
-    [log] = _logs(app)
+    assert service_totals(app) == {"vneid": 3, "sskdt": 2}
+    [log] = stored_logs(app)
     assert (log.households, log.place, log.day) == (4, "ngõ 5 Trần Nguyên Hãn", date(2026, 11, 23))
 
 
@@ -91,7 +79,7 @@ def test_the_undo_offered_after_a_guided_entry_undoes_it(app: App, member: Conso
         member.say("bỏ qua")
     assert "Đã ghi" in member.say("1")
     assert "Đã hoàn tác" in member.say("1")
-    assert _totals(app) == {}
+    assert service_totals(app) == {}
 
 
 def test_a_count_not_among_the_buttons_can_be_typed(app: App, member: ConsoleChat):
@@ -104,7 +92,7 @@ def test_a_count_not_among_the_buttons_can_be_typed(app: App, member: ConsoleCha
     member.say("bỏ qua")
     member.say("bỏ qua")
     assert "Đã ghi" in member.say("1")
-    assert _totals(app) == {"vneid": 12}
+    assert service_totals(app) == {"vneid": 12}
 
 
 def test_a_service_can_be_chosen_by_typing_its_name(app: App, member: ConsoleChat):
@@ -131,7 +119,7 @@ def test_a_number_typed_at_the_households_question_is_households_not_a_button(
     answer = member.say("bỏ qua")
     assert f"• Số hộ đã đến: {typed}" in answer
     member.say("1")
-    [log] = _logs(app)
+    [log] = stored_logs(app)
     assert log.households == int(typed)
 
 
@@ -143,7 +131,7 @@ def test_bo_qua_skips_households_place_and_photo(app: App, member: ConsoleChat):
     assert "Bạn kiểm tra lại nhé" in answer
     assert "Số hộ" not in answer and "Địa điểm" not in answer
     member.say("1")
-    [log] = _logs(app)
+    [log] = stored_logs(app)
     assert (log.households, log.place, log.photo_file_id) == (None, None, None)
 
 
@@ -157,7 +145,7 @@ def test_a_photo_sent_at_the_photo_question_is_kept_as_evidence(app: App, member
     [reply] = app.engine.handle(photo)
     assert "• Có ảnh minh chứng" in reply.text
     assert "Đã ghi" in member.say("1")
-    [log] = _logs(app)
+    [log] = stored_logs(app)
     assert log.photo_file_id == "photo-file-1"
 
 
@@ -165,17 +153,17 @@ def test_huy_in_the_middle_cancels_and_saves_nothing(app: App, member: ConsoleCh
     _to_households(member)
     answer = member.say("/huy")
     assert "Đã huỷ việc đang làm dở" in answer
-    assert _logs(app) == []
+    assert stored_logs(app) == []
     # the conversation is over: a number is no longer an answer to a question
     assert "Đã ghi" not in member.say("1")
-    assert _logs(app) == []
+    assert stored_logs(app) == []
 
 
 def test_huy_in_the_middle_does_not_undo_an_earlier_log(app: App, member: ConsoleChat):
     member.say("sskdt 2")
     _to_households(member)
     assert "Đã huỷ việc đang làm dở" in member.say("/huy")
-    assert _totals(app) == {"sskdt": 2}
+    assert service_totals(app) == {"sskdt": 2}
 
 
 def test_huy_at_the_save_question_saves_nothing(app: App, member: ConsoleChat):
@@ -183,7 +171,7 @@ def test_huy_at_the_save_question_saves_nothing(app: App, member: ConsoleChat):
     for _ in range(3):
         member.say("bỏ qua")
     assert "Đã huỷ" in member.say("2")
-    assert _logs(app) == []
+    assert stored_logs(app) == []
 
 
 def test_after_a_restart_the_conversation_resumes_at_the_same_step(
@@ -200,8 +188,8 @@ def test_after_a_restart_the_conversation_resumes_at_the_same_step(
     for _ in range(3):
         again.say("bỏ qua")
     assert "Đã ghi" in again.say("1")
-    assert _totals(restarted) == {"vneid": 4}
-    assert len(_logs(restarted)) == 1
+    assert service_totals(restarted) == {"vneid": 4}
+    assert len(stored_logs(restarted)) == 1
 
 
 def test_after_a_restart_at_the_households_question_a_number_is_still_households(
@@ -213,7 +201,7 @@ def test_after_a_restart_at_the_households_question_a_number_is_still_households
     again.say("bỏ qua")
     again.say("bỏ qua")
     again.say("1")
-    [log] = _logs(restarted)
+    [log] = stored_logs(restarted)
     assert log.households == 1
 
 
@@ -229,7 +217,7 @@ def test_a_phone_number_typed_as_the_place_is_removed_and_the_member_is_told(
     assert "• Địa điểm: ngõ 5 nhà bác Tư" in answer
     assert "0912345678" not in answer
     member.say("1")
-    [log] = _logs(app)
+    [log] = stored_logs(app)
     assert log.place is not None and "ngõ 5" in log.place
     assert "0912345678" not in log.place and "345678" not in log.place
 
@@ -237,4 +225,4 @@ def test_a_phone_number_typed_as_the_place_is_removed_and_the_member_is_told(
 def test_quick_entry_after_ghi_is_saved_at_once(app: App, member: ConsoleChat):
     answer = member.say("/ghi vneid 3 sskdt 2")
     assert "Đã ghi" in answer
-    assert _totals(app) == {"vneid": 3, "sskdt": 2}
+    assert service_totals(app) == {"vneid": 3, "sskdt": 2}

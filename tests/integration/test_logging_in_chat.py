@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from bot.app import App
 from bot.channels.console import ConsoleChat
 from handlers.messages import Incoming
-from storage.logs import totals
-from storage.models import SupportLog
-
-
-def _logs(app: App) -> list[SupportLog]:
-    with app.uow() as uow:
-        return list(uow.session.exec(select(SupportLog).order_by(SupportLog.id)))
-
-
-def _week_totals(app: App) -> dict[str, int]:
-    from datetime import date
-
-    with app.uow() as uow:
-        return totals(uow.session, start=date(2026, 11, 1), end=date(2026, 11, 30)).by_service
+from tests.helpers import service_totals, stored_logs
 
 
 def test_a_clear_message_is_saved_at_once_with_an_undo_choice(app: App, member: ConsoleChat):
@@ -30,15 +15,15 @@ def test_a_clear_message_is_saved_at_once_with_an_undo_choice(app: App, member: 
     assert "Cài đặt VNeID: 3" in answer and "Sổ sức khỏe điện tử: 2" in answer
     assert "ngõ 5" in answer
     assert "1. Hoàn tác" in answer
-    assert _week_totals(app) == {"vneid": 3, "sskdt": 2}
+    assert service_totals(app) == {"vneid": 3, "sskdt": 2}
 
 
 def test_undo_by_number_drops_the_log_out_of_the_totals(app: App, member: ConsoleChat):
     member.say("vneid 3")
     answer = member.say("1")
     assert "Đã hoàn tác" in answer
-    assert _week_totals(app) == {}
-    assert [log.deleted_at is not None for log in _logs(app)] == [True]
+    assert service_totals(app) == {}
+    assert [log.deleted_at is not None for log in stored_logs(app)] == [True]
 
 
 def test_a_message_with_an_unknown_word_saves_nothing_until_confirmed(
@@ -46,17 +31,17 @@ def test_a_message_with_an_unknown_word_saves_nothing_until_confirmed(
 ):
     answer = member.say("vneid 3 xyzabc")
     assert "“xyzabc”" in answer and "Chưa ghi gì" in answer
-    assert _logs(app) == []
+    assert stored_logs(app) == []
     answer = member.say("1")
     assert "Đã ghi" in answer
-    assert _week_totals(app) == {"vneid": 3}
+    assert service_totals(app) == {"vneid": 3}
 
 
 def test_a_corrected_message_replaces_the_unclear_one(app: App, member: ConsoleChat):
     member.say("vnied 3")
-    assert _logs(app) == []
+    assert stored_logs(app) == []
     assert "Đã ghi" in member.say("vneid 3")
-    assert _week_totals(app) == {"vneid": 3}
+    assert service_totals(app) == {"vneid": 3}
 
 
 def test_a_redelivered_message_is_stored_once_and_answered_the_same(app: App, member):
@@ -70,5 +55,5 @@ def test_a_redelivered_message_is_stored_once_and_answered_the_same(app: App, me
     first = app.engine.handle(incoming)
     second = app.engine.handle(incoming)
     assert first == second
-    assert len(_logs(app)) == 1
-    assert _week_totals(app) == {"vneid": 4}
+    assert len(stored_logs(app)) == 1
+    assert service_totals(app) == {"vneid": 4}

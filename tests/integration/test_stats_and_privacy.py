@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlmodel import select
 
 from bot.app import App
 from bot.channels.console import ConsoleChat
 from storage.erasure import ERASED_NAME
-from storage.logs import totals
 from storage.models import AuditEntry, ChatIdentity, InviteCode, Member, Role
 from tests.conftest import Roster, identities
+from tests.helpers import service_totals
 
 WEEK = "Tuần này (từ 23/11/2026):"
 MONTH = "Tháng 11/2026:"
@@ -22,11 +20,6 @@ def _blocks(answer: str) -> tuple[str, str, str]:
     head, rest = answer.split(WEEK, 1)
     week, month = rest.split(MONTH, 1)
     return head, week, month
-
-
-def _month_totals(app: App) -> dict[str, int]:
-    with app.uow() as uow:
-        return totals(uow.session, start=date(2026, 11, 1), end=date(2026, 11, 30)).by_service
 
 
 def _member_row(app: App, name_or_id: str | int) -> Member:
@@ -205,7 +198,7 @@ def test_erasing_makes_me_a_stranger_and_keeps_my_logs_in_the_team_totals(app: A
 
     assert "chưa tham gia" in chat.say("/cuatoi")
     assert "/thamgia" in chat.say("vneid 1")
-    assert _month_totals(app) == {"vneid": 3, "sskdt": 2}
+    assert service_totals(app) == {"vneid": 3, "sskdt": 2}
 
     team = leader.say("/thongke")
     _head, week, _month = _blocks(team)
