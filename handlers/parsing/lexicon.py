@@ -56,7 +56,10 @@ def _service_phrases(catalogue: Catalogue) -> dict[tuple[str, ...], str]:
     filler_keys = {phrase_keys(f) for f in FILLERS}
     out: dict[tuple[str, ...], str] = {}
     for spec in catalogue.active:
-        for alias in (spec.code, spec.name, *spec.aliases):
+        written = (spec.code, spec.name, *spec.aliases)
+        # "VssID / an sinh xã hội": each side of a slash is typed on its own too
+        parts = [part for text in written for part in text.split("/") if "/" in text]
+        for alias in (*written, *parts):
             keys = phrase_keys(alias)
             # "kích hoạt định danh điện tử mức 2" is also typed without "kích hoạt"
             variants = [keys]
