@@ -62,7 +62,6 @@ def build_app(config: Config, *, clock: Clock = system_clock) -> App:
         timezone=config.zone,
         invite_days=config.bot.invite_days,
         undo_hours=config.bot.undo_hours,
-        keep_photos=config.privacy.keep_photos,
     )
     factory = uow_factory(db)
     return App(config, db, factory, Engine(factory, clock=clock, settings=settings), clock)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -36,8 +37,8 @@ roster_cli = typer.Typer(help="Danh sách thành viên.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(roster_cli, name="roster")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="Tệp cấu hình (mặc định ./config.toml).")
 ]
@@ -54,7 +55,7 @@ def _config(path: Path | None) -> Config:
         config = load_config(path)
     except ConfigError as exc:
         _fail(str(exc))
-    configure_logging(config.log.level if sys.stderr.isatty() else "WARNING")
+    configure_logging(config.log.level)
     return config
 
 
@@ -142,6 +143,7 @@ def chat(
 ) -> None:
     """Chat with the bot in the terminal, on the configured database."""
     cfg = _config(config)
+    logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     app = _app(cfg)
     console_chat = ConsoleChat(app.engine, user_id=user, display_name=name)
     if not sys.stdin.isatty():

@@ -41,12 +41,6 @@ class BotConfig:
 
 
 @dataclass(frozen=True)
-class PrivacyConfig:
-    keep_photos: bool = False
-    photo_days: int = 90
-
-
-@dataclass(frozen=True)
 class LogConfig:
     level: str = "INFO"
 
@@ -55,7 +49,6 @@ class LogConfig:
 class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     bot: BotConfig = field(default_factory=BotConfig)
-    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     log: LogConfig = field(default_factory=LogConfig)
     services: tuple[ServiceSpec, ...] = DEFAULT_SERVICES
 
@@ -67,7 +60,6 @@ class Config:
 SECTIONS: dict[str, type[Any]] = {
     "database": DatabaseConfig,
     "bot": BotConfig,
-    "privacy": PrivacyConfig,
     "log": LogConfig,
 }
 

@@ -22,7 +22,6 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     invite_days: int = 30
     undo_hours: int = 24
-    keep_photos: bool = False
 
 
 @dataclass

@@ -82,7 +82,8 @@ class Engine:
                 if earlier is not None:
                     return [Reply.from_dict(r) for r in earlier], "duplicate"
                 # claim the message first: a second worker waits here, then finds it taken
-                claim = queries.claim_message(uow.session, key, now)
+                sender = queries.sender_ref(incoming.platform, incoming.user_id)
+                claim = queries.claim_message(uow.session, key, sender=sender, now=now)
             ctx = self._context(incoming, uow, now)
             replies = self._route(ctx)
             _remember_choices(ctx.conversation, replies)

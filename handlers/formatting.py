@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from handlers import texts
 from handlers.catalogue import Catalogue
 
 
@@ -26,6 +27,31 @@ def items_lines(items: dict[str, int], catalogue: Catalogue) -> list[str]:
 def items_inline(items: dict[str, int], catalogue: Catalogue) -> str:
     """All services on one line: "Cài đặt VNeID: 3; Sổ sức khỏe điện tử: 2"."""
     return "; ".join(f"{catalogue.name(code)}: {count}" for code, count in items.items())
+
+
+def detail_lines(
+    catalogue: Catalogue,
+    items: dict[str, int],
+    *,
+    households: int | None = None,
+    people: int | None = None,
+    place: str | None = None,
+    note: str | None = None,
+    photo: bool = False,
+) -> list[str]:
+    """What one log holds, a bullet per fact, as every summary shows it."""
+    lines = items_lines(items, catalogue)
+    if households:
+        lines.append(texts.ENTRY_HOUSEHOLDS.format(households))
+    if people:
+        lines.append(texts.ENTRY_PEOPLE.format(people))
+    if place:
+        lines.append(texts.ENTRY_PLACE.format(place))
+    if note:
+        lines.append(texts.ENTRY_NOTE.format(note))
+    if photo:
+        lines.append(texts.ENTRY_PHOTO)
+    return lines
 
 
 def service_list(catalogue: Catalogue) -> str:

@@ -193,10 +193,10 @@ HELP_QUICK_ENTRY = (
     "• vneid 3 sskdt 2\n"
     "• 3 vneid, 2 sổ sức khỏe\n"
     "• hôm qua 4 hộ vneid 6 smart hp 2\n"
-    "• 12/5 mức 2 x2 @ ngõ 45 Trần Nguyên Hãn\n"
+    "• hôm kia mức 2 x2 @ ngõ 45 Trần Nguyên Hãn\n"
     "• vneid 2 gc: bà cụ cần hướng dẫn lại\n"
     "Số đứng trước hoặc sau dịch vụ; không ghi số là 1. "
-    "Ngày: hôm nay (mặc định), hôm qua, hôm kia hoặc 12/5. "
+    "Ngày: hôm nay (mặc định), hôm qua, hôm kia hoặc ngày/tháng (ví dụ 20/11). "
     "Địa điểm sau @ hoặc “tại”; ghi chú sau “ghi chú:” (viết tắt “gc:”).\n"
     "Không ghi số điện thoại, CCCD của người dân."
 )

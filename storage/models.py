@@ -178,6 +178,8 @@ class ProcessedMessage(SQLModel, table=True):
     __tablename__ = "processed_message"
 
     message_key: str = Field(primary_key=True, max_length=200)
+    # "platform:user id" of the sender, so erasing a member also erases their answers
+    sender: str | None = Field(default=None, max_length=90, index=True)
     replies: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )

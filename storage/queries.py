@@ -99,9 +99,16 @@ def processed_replies(session: Session, message_key: str) -> list[dict[str, Any]
     return None if row is None else list(row.replies)
 
 
-def claim_message(session: Session, message_key: str, now: datetime) -> ProcessedMessage:
+def sender_ref(platform: str, user_id: str) -> str:
+    """How a processed message names its sender."""
+    return f"{platform}:{user_id}"
+
+
+def claim_message(
+    session: Session, message_key: str, *, sender: str, now: datetime
+) -> ProcessedMessage:
     """Mark a message as being handled; a second worker with the same key fails here."""
-    row = ProcessedMessage(message_key=message_key, replies=[], created_at=now)
+    row = ProcessedMessage(message_key=message_key, sender=sender, replies=[], created_at=now)
     session.add(row)
     session.flush()
     return row

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers import texts
 from handlers.context import Context
 from handlers.features.entries import answer_entry
-from handlers.formatting import day_text, items_lines
+from handlers.formatting import day_text, detail_lines
 from handlers.messages import Choice, Reply
 from handlers.router import Router
 from storage import logs
@@ -26,10 +26,16 @@ def correct_last(ctx: Context, args: str) -> list[Reply]:
         return answer_entry(ctx, args, edit_id=log.id)
     items = logs.items_of(session, [log.id])[log.id]
     ctx.conversation.start("edit", edit_id=log.id)
-    lines = [texts.EDIT_SHOW.format(day_text(log.day)), *items_lines(items, ctx.catalogue)]
-    if log.place:
-        lines.append(texts.ENTRY_PLACE.format(log.place))
-    lines.append(texts.EDIT_ASK)
+    details = detail_lines(
+        ctx.catalogue,
+        items,
+        households=log.households,
+        people=log.people,
+        place=log.place,
+        note=log.note,
+        photo=bool(log.photo_file_id),
+    )
+    lines = [texts.EDIT_SHOW.format(day_text(log.day)), *details, texts.EDIT_ASK]
     return [
         Reply(
             "\n".join(lines),

@@ -7,7 +7,7 @@ from typing import Any
 
 from handlers import texts
 from handlers.context import Context
-from handlers.formatting import day_label, day_text, items_lines
+from handlers.formatting import day_label, day_text, detail_lines, items_lines
 from handlers.messages import Choice, Reply
 from handlers.parsing.normalize import fold
 from handlers.parsing.quick_entry import ParseResult, parse_quick_entry
@@ -98,19 +98,17 @@ def _pending(ctx: Context, result: ParseResult, edit_id: int | None) -> dict[str
 
 
 def _summary(ctx: Context, pending: dict[str, Any]) -> str:
-    lines = [texts.ENTRY_DAY.format(day_label(date.fromisoformat(pending["date"]), ctx.today))]
-    lines += items_lines(pending["items"], ctx.catalogue)
-    if pending["households"]:
-        lines.append(texts.ENTRY_HOUSEHOLDS.format(pending["households"]))
-    if pending["people"]:
-        lines.append(texts.ENTRY_PEOPLE.format(pending["people"]))
-    if pending["location"]:
-        lines.append(texts.ENTRY_PLACE.format(pending["location"]))
-    if pending["note"]:
-        lines.append(texts.ENTRY_NOTE.format(pending["note"]))
-    if pending.get("photo"):
-        lines.append(texts.ENTRY_PHOTO)
-    return "\n".join(lines)
+    day = day_label(date.fromisoformat(pending["date"]), ctx.today)
+    details = detail_lines(
+        ctx.catalogue,
+        pending["items"],
+        households=pending["households"],
+        people=pending["people"],
+        place=pending["location"],
+        note=pending["note"],
+        photo=bool(pending.get("photo")),
+    )
+    return "\n".join([texts.ENTRY_DAY.format(day), *details])
 
 
 def save_entry(ctx: Context, pending: dict[str, Any]) -> list[Reply]:

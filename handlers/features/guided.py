@@ -7,7 +7,7 @@ from typing import Any
 from handlers import texts
 from handlers.context import Context
 from handlers.features.entries import save_entry
-from handlers.formatting import items_lines
+from handlers.formatting import detail_lines, items_lines
 from handlers.messages import Choice, Reply
 from handlers.parsing.normalize import scrub
 from handlers.parsing.quick_entry import MAX_COUNT, MIN_COUNT, parse_quick_entry
@@ -69,14 +69,14 @@ def _ask(ctx: Context) -> Reply:
 
 def _summary_lines(ctx: Context) -> str:
     data = ctx.conversation.data
-    lines = items_lines(data["items"], ctx.catalogue)
-    if data.get("households"):
-        lines.append(texts.ENTRY_HOUSEHOLDS.format(data["households"]))
-    if data.get("place"):
-        lines.append(texts.ENTRY_PLACE.format(data["place"]))
-    if data.get("photo"):
-        lines.append(texts.ENTRY_PHOTO)
-    return "\n".join(lines)
+    details = detail_lines(
+        ctx.catalogue,
+        data["items"],
+        households=data.get("households"),
+        place=data.get("place"),
+        photo=bool(data.get("photo")),
+    )
+    return "\n".join(details)
 
 
 _NEXT = {"households": "place", "place": "photo", "photo": "confirm"}

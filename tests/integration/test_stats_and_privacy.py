@@ -7,7 +7,15 @@ from sqlmodel import select
 from bot.app import App
 from bot.channels.console import ConsoleChat
 from storage.erasure import ERASED_NAME
-from storage.models import AuditEntry, ChatIdentity, InviteCode, Member, Role
+from storage.models import (
+    AuditEntry,
+    ChatIdentity,
+    InviteCode,
+    Member,
+    ProcessedMessage,
+    Role,
+    SupportLog,
+)
 from tests.conftest import Roster, identities
 from tests.helpers import service_totals
 
@@ -274,3 +282,18 @@ def test_trogiup_for_a_stranger_explains_how_to_join(app: App):
     answer = ConsoleChat(app.engine, user_id="stranger").say("/trogiup")
     assert "/thamgia" in answer
     assert "/cuatoi" not in answer
+
+
+def test_erasing_leaves_no_earlier_answer_or_chat_key_behind(app: App, roster: Roster):
+    chat = roster.joined("Nguyễn Thị Lan", user="lan")
+    chat.say("vneid 3")
+    assert "Nguyễn Thị Lan" in chat.say("/dulieucuatoi")
+    chat.say("/xoadulieucuatoi")
+    chat.say("1")
+    with app.uow() as uow:
+        answers = [m.replies for m in uow.session.exec(select(ProcessedMessage))]
+        keys = [log.message_key for log in uow.session.exec(select(SupportLog))]
+    assert "Nguyễn Thị Lan" not in str(answers)
+    assert len(answers) == 1  # only the erasure's own answer, which names nobody
+    assert keys == [None]
+    assert service_totals(app) == {"vneid": 3}

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 18:45:16.345178
+Create Date: 2026-11-23 19:12:12.852571
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ def upgrade() -> None:
     op.create_table(
         "processed_message",
         sa.Column("message_key", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("sender", sqlmodel.sql.sqltypes.AutoString(length=90), nullable=True),
         sa.Column("replies", sa.JSON(), nullable=False),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("message_key"),
@@ -42,6 +43,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_processed_message_created_at"), ["created_at"], unique=False
         )
+        batch_op.create_index(batch_op.f("ix_processed_message_sender"), ["sender"], unique=False)
 
     op.create_table(
         "service",
@@ -294,6 +296,7 @@ def downgrade() -> None:
     op.drop_table("ward")
     op.drop_table("service")
     with op.batch_alter_table("processed_message", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_processed_message_sender"))
         batch_op.drop_index(batch_op.f("ix_processed_message_created_at"))
 
     op.drop_table("processed_message")
