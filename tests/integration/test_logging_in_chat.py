@@ -57,3 +57,44 @@ def test_a_redelivered_message_is_stored_once_and_answered_the_same(app: App, me
     assert first == second
     assert len(stored_logs(app)) == 1
     assert service_totals(app) == {"vneid": 4}
+
+
+def test_a_photo_with_a_quick_entry_caption_is_a_log_with_photo_evidence(app: App, member):
+    incoming = Incoming(
+        "console",
+        member.user_id,
+        member.user_id,
+        text="vneid 2 @ ngõ 5",
+        photo="photo-file-1",
+        message_key="console:photo:1",
+    )
+    [reply] = app.engine.handle(incoming)
+    assert "Có ảnh minh chứng" in reply.text
+    [log] = stored_logs(app)
+    assert log.photo_file_id == "photo-file-1"
+
+
+def test_a_photo_without_a_caption_asks_for_the_entry_and_saves_nothing(app: App, member):
+    incoming = Incoming(
+        "console",
+        member.user_id,
+        member.user_id,
+        photo="photo-file-2",
+        message_key="console:photo:2",
+    )
+    [reply] = app.engine.handle(incoming)
+    assert "gửi kèm nội dung" in reply.text
+    assert stored_logs(app) == []
+
+
+def test_a_greeting_is_answered_kindly_and_saves_nothing(app: App, member: ConsoleChat):
+    answer = member.say("Xin chào")
+    assert "Chào Nguyễn Thị Lan" in answer
+    assert "chưa hiểu" not in answer
+    assert stored_logs(app) == []
+
+
+def test_a_stranger_sees_how_to_join_and_nothing_is_saved(app: App):
+    stranger = ConsoleChat(app.engine, user_id="stranger")
+    assert "/thamgia" in stranger.say("vneid 3")
+    assert stored_logs(app) == []
