@@ -84,9 +84,7 @@ def erase_my_data(ctx: Context, answer: str) -> list[Reply]:
     if answer != "yes":
         return [Reply(texts.ERASE_KEPT)]
     member_id = ctx.member_id
-    erase_member(
-        ctx.uow.session, member_id, now=ctx.now, current_message=ctx.incoming.message_key
-    )
+    erase_member(ctx.uow.session, member_id, now=ctx.now, current_message=ctx.incoming.message_key)
     record(
         ctx.uow.session,
         action="erase_member",
