@@ -73,3 +73,5 @@ def configure_logging(level: str) -> None:
         level=level.upper(),
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    # Alembic announces its dialect on every start; only its warnings matter to an admin
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -258,7 +258,7 @@ def invites(
         sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return
     if not rows:
-        out.print("Mọi người trong danh sách đã tham gia.")
+        out.print("Không còn ai chưa tham gia.")
     for row in rows:
         out.print(
             f"{row['code']}  {escape(row['name'])} ({escape(row['team'])}, "
