@@ -82,19 +82,47 @@ def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]
     return save_entry(ctx, pending)
 
 
-def _pending(ctx: Context, result: ParseResult, edit_id: int | None) -> dict[str, Any]:
+def pending_entry(
+    ctx: Context,
+    items: dict[str, int],
+    *,
+    day: date,
+    households: int | None = None,
+    people: int | None = None,
+    location: str | None = None,
+    note: str | None = None,
+    photo: str | None = None,
+    scrubbed: list[str] | None = None,
+    edit_id: int | None = None,
+) -> dict[str, Any]:
+    """A log waiting to be saved, as kept in the conversation state (JSON)."""
     return {
-        "items": result.items,
-        "people": result.people,
-        "households": result.households,
-        "date": result.date.isoformat(),
-        "location": result.location,
-        "note": result.note,
-        "scrubbed": [p.text for p in result.problems if p.kind == "scrubbed"],
+        "items": items,
+        "people": people,
+        "households": households,
+        "date": day.isoformat(),
+        "location": location,
+        "note": note,
+        "scrubbed": scrubbed or [],
         "message_key": ctx.incoming.message_key,
-        "photo": ctx.incoming.photo,
+        "photo": photo,
         "edit_id": edit_id,
     }
+
+
+def _pending(ctx: Context, result: ParseResult, edit_id: int | None) -> dict[str, Any]:
+    return pending_entry(
+        ctx,
+        result.items,
+        day=result.date,
+        households=result.households,
+        people=result.people,
+        location=result.location,
+        note=result.note,
+        photo=ctx.incoming.photo,
+        edit_id=edit_id,
+        scrubbed=[p.text for p in result.problems if p.kind == "scrubbed"],
+    )
 
 
 def _summary(ctx: Context, pending: dict[str, Any]) -> str:

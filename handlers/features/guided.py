@@ -6,7 +6,7 @@ from typing import Any
 
 from handlers import texts
 from handlers.context import Context
-from handlers.features.entries import save_entry
+from handlers.features.entries import answer_entry, pending_entry, save_entry
 from handlers.formatting import detail_lines, items_lines
 from handlers.messages import Choice, Reply
 from handlers.parsing.normalize import scrub
@@ -21,8 +21,6 @@ STEP = "ghi"
 def start_guided(ctx: Context, args: str) -> list[Reply]:
     """Start guided entry; `/ghi vneid 3` is a quick entry."""
     if args:
-        from handlers.features.entries import answer_entry
-
         return answer_entry(ctx, args, edit_id=None)
     ctx.conversation.start(STEP, stage="service", items={})
     return [_ask(ctx)]
@@ -156,15 +154,11 @@ def answer(ctx: Context, text: str) -> list[Reply]:
 
 def _pending(ctx: Context) -> dict[str, Any]:
     data = ctx.conversation.data
-    return {
-        "items": data["items"],
-        "people": None,
-        "households": data.get("households"),
-        "date": ctx.today.isoformat(),
-        "location": data.get("place"),
-        "note": None,
-        "scrubbed": [],
-        "message_key": ctx.incoming.message_key,
-        "photo": data.get("photo"),
-        "edit_id": None,
-    }
+    return pending_entry(
+        ctx,
+        data["items"],
+        day=ctx.today,
+        households=data.get("households"),
+        location=data.get("place"),
+        photo=data.get("photo"),
+    )
