@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, text
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -14,7 +14,6 @@ from storage.models import (
     InviteCode,
     Member,
     ProcessedMessage,
-    ResidentialGroup,
     Service,
     SupportLog,
     Team,
@@ -84,15 +83,6 @@ def save_conversation(
     session.add(row)
 
 
-def forget_conversations(session: Session, platform: str, user_id: str) -> None:
-    """Drop every pending step of one chat account."""
-    session.execute(
-        delete(ConversationState).where(
-            col(ConversationState.platform) == platform, col(ConversationState.user_id) == user_id
-        )
-    )
-
-
 def processed_replies(session: Session, message_key: str) -> list[dict[str, Any]] | None:
     """The replies given to a message already handled, or None if it is new."""
     row = session.get(ProcessedMessage, message_key)
@@ -150,14 +140,6 @@ def teams_named(session: Session, name: str, ward_id: int | None = None) -> list
     if ward_id is not None:
         stmt = stmt.where(Team.ward_id == ward_id)
     return list(session.exec(stmt))
-
-
-def group_named(session: Session, ward_id: int, name: str) -> ResidentialGroup | None:
-    """A residential group of a ward by name."""
-    stmt = select(ResidentialGroup).where(
-        ResidentialGroup.ward_id == ward_id, ResidentialGroup.name == name
-    )
-    return session.exec(stmt).first()
 
 
 def teams_of_ward(session: Session, ward_id: int) -> list[Team]:
