@@ -53,8 +53,13 @@ class Engine:
             # another worker is handling or has handled the same message: its answer stands
             earlier = self._earlier(key) if key else None
             if earlier is None:
-                raise
+                log.exception("message failed platform=%s", incoming.platform)
+                earlier = [Reply(texts.SOMETHING_WENT_WRONG)]
             replies, route = earlier, "duplicate"
+        except Exception:
+            # a bug or an outage: everything was rolled back, so the member may simply resend
+            log.exception("message failed platform=%s", incoming.platform)
+            replies, route = [Reply(texts.SOMETHING_WENT_WRONG)], "failed"
         log.info(
             "message platform=%s route=%s replies=%d ms=%.1f",
             incoming.platform,
@@ -65,8 +70,11 @@ class Engine:
         return replies
 
     def _earlier(self, key: str) -> list[Reply] | None:
-        with self._uow() as uow:
-            stored = queries.processed_replies(uow.session, key)
+        try:
+            with self._uow() as uow:
+                stored = queries.processed_replies(uow.session, key)
+        except Exception:
+            return None
         return None if stored is None else [Reply.from_dict(r) for r in stored]
 
     def _handle_once(self, incoming: Incoming) -> tuple[list[Reply], str]:

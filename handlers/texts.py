@@ -74,6 +74,9 @@ UNDO_TOO_LATE = (
     "Lượt này đã ghi quá {hours} giờ nên không hoàn tác được. Gõ /sua để sửa lượt gần nhất."
 )
 STEP_CANCELLED = "Đã huỷ việc đang làm dở. Chưa ghi gì."
+SOMETHING_WENT_WRONG = (
+    "Xin lỗi, mình đang gặp trục trặc nên chưa ghi gì. Bạn gửi lại sau ít phút giúp mình nhé."
+)
 CHOICE_EXPIRED = "Lựa chọn này đã cũ. Bạn gửi lại tin mới giúp mình nhé."
 UNKNOWN_COMMAND = "Mình không biết lệnh /{}. Gõ /trogiup để xem các lệnh."
 # greetings and thanks a member may send: answered kindly, not parsed as an entry

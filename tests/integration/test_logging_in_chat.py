@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
+
 from bot.app import App
 from bot.channels.console import ConsoleChat
 from handlers.messages import Incoming
@@ -98,3 +100,16 @@ def test_a_stranger_sees_how_to_join_and_nothing_is_saved(app: App):
     stranger = ConsoleChat(app.engine, user_id="stranger")
     assert "/thamgia" in stranger.say("vneid 3")
     assert stored_logs(app) == []
+
+
+def test_a_database_fault_mid_write_saves_nothing_and_says_so_kindly(app: App, member):
+    # the log items table goes missing: the write fails after the log row was inserted
+    with app.db.begin() as connection:
+        connection.execute(text("ALTER TABLE support_log_item RENAME TO support_log_item_gone"))
+    answer = member.say("vneid 3")
+    assert "trục trặc" in answer and "chưa ghi gì" in answer
+    with app.db.begin() as connection:
+        connection.execute(text("ALTER TABLE support_log_item_gone RENAME TO support_log_item"))
+    assert stored_logs(app) == []
+    assert "Đã ghi" in member.say("vneid 3")
+    assert service_totals(app) == {"vneid": 3}
