@@ -67,11 +67,31 @@ def build_app(config: Config, *, clock: Clock = system_clock) -> App:
     return App(config, db, factory, Engine(factory, clock=clock, settings=settings), clock)
 
 
-def configure_logging(level: str) -> None:
-    """One line per event."""
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+class RedactingFormatter(logging.Formatter):
+    """Formats a log line, then blanks out every secret (tokens sit inside API URLs)."""
+
+    def __init__(self, fmt: str, secrets: tuple[str, ...]) -> None:
+        super().__init__(fmt)
+        self._secrets = tuple(s for s in secrets if s)
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        for secret in self._secrets:
+            line = line.replace(secret, "***")
+        return line
+
+
+def configure_logging(level: str, *, secrets: tuple[str, ...] = ()) -> None:
+    """One line per event on stderr, secrets never shown."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s %(message)s", secrets)
     )
-    # Alembic announces its dialect on every start; only its warnings matter to an admin
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    quiet = max(logging.WARNING, root.level)
+    # Alembic announces its dialect on every start, httpx logs every request URL (with
+    # the token in it): only their warnings matter to an admin
+    for name in ("alembic", "httpx", "httpcore", "apscheduler"):
+        logging.getLogger(name).setLevel(quiet)

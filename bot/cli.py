@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
@@ -15,10 +16,12 @@ from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from telegram.error import InvalidToken, NetworkError
 
 from bot.app import App, DatabaseNotReady, build_app, configure_logging, system_clock
 from bot.channels.console import ConsoleChat
 from bot.config import Config, ConfigError, load_config
+from bot.runner import NoChannel, serve
 from handlers.admin import RosterError, add_member, pending_invites
 from handlers.catalogue import Catalogue
 from handlers.demo import NotEmpty, load_demo
@@ -55,7 +58,7 @@ def _config(path: Path | None) -> Config:
         config = load_config(path)
     except ConfigError as exc:
         _fail(str(exc))
-    configure_logging(config.log.level)
+    configure_logging(config.log.level, secrets=(config.telegram.token,))
     return config
 
 
@@ -268,13 +271,20 @@ def invites(
 
 @cli.command()
 def run(config: ConfigOption = None) -> None:
-    """Start the configured chat channels."""
+    """Start the configured chat channels (Telegram: polling or webhook)."""
     cfg = _config(config)
-    _app(cfg)
-    _fail(
-        "Chưa cấu hình kênh chat nào (Telegram hoặc Zalo). "
-        "Thử bot ngay trên máy này: gotungnha chat (hoặc make chat)."
-    )
+    app = _app(cfg)
+    try:
+        asyncio.run(serve(app))
+    except NoChannel:
+        _fail(
+            "Chưa cấu hình kênh chat nào: đặt [telegram] token trong config.toml "
+            "(hoặc biến GOTUNGNHA_TELEGRAM_TOKEN). Thử bot ngay trên máy này: gotungnha chat."
+        )
+    except InvalidToken:
+        _fail("Telegram không nhận token này. Kiểm tra lại token lấy từ @BotFather.")
+    except NetworkError as exc:
+        _fail(f"Không kết nối được máy chủ Telegram ({cfg.telegram.base_url}): {exc.message}")
 
 
 def main() -> None:

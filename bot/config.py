@@ -46,10 +46,31 @@ class LogConfig:
 
 
 @dataclass(frozen=True)
+class TelegramConfig:
+    token: str = ""  # from BotFather; empty: no Telegram channel
+    mode: str = "polling"  # or "webhook"
+    base_url: str = "https://api.telegram.org/bot"  # the token is appended
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    webhook_url: str = ""  # public HTTPS base, e.g. https://bot.example.vn
+    webhook_secret: str = ""  # empty: derived from the token
+
+    def __repr__(self) -> str:  # never print the token
+        return f"TelegramConfig(mode={self.mode!r}, base_url={self.base_url!r})"
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 8080
+
+
+@dataclass(frozen=True)
 class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     bot: BotConfig = field(default_factory=BotConfig)
     log: LogConfig = field(default_factory=LogConfig)
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    server: ServerConfig = field(default_factory=ServerConfig)
     services: tuple[ServiceSpec, ...] = DEFAULT_SERVICES
 
     @property
@@ -61,6 +82,8 @@ SECTIONS: dict[str, type[Any]] = {
     "database": DatabaseConfig,
     "bot": BotConfig,
     "log": LogConfig,
+    "telegram": TelegramConfig,
+    "server": ServerConfig,
 }
 
 
@@ -85,7 +108,24 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         config.zone  # noqa: B018  (fail early on a wrong time zone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"Múi giờ không đúng: {config.bot.timezone}") from exc
+    _check_telegram(config.telegram)
     return config
+
+
+def _check_telegram(telegram: TelegramConfig) -> None:
+    if telegram.mode not in ("polling", "webhook"):
+        raise ConfigError(
+            f"telegram.mode cần là polling hoặc webhook, không phải “{telegram.mode}”."
+        )
+    if telegram.token and telegram.mode == "webhook" and not telegram.webhook_url:
+        raise ConfigError(
+            "telegram.mode = webhook cần telegram.webhook_url (địa chỉ HTTPS công khai)."
+        )
+    if telegram.webhook_secret and not (
+        len(telegram.webhook_secret) <= 256
+        and all(c.isalnum() or c in "_-" for c in telegram.webhook_secret)
+    ):
+        raise ConfigError("telegram.webhook_secret chỉ gồm chữ, số, _ và -, tối đa 256 ký tự.")
 
 
 def _section(name: str, cls: type[Any], values: dict[str, Any], env: Mapping[str, str]) -> Any:

@@ -21,6 +21,7 @@ from handlers import texts
 from handlers.catalogue import Catalogue, ServiceSpec
 from handlers.context import Context, Conversation, Settings
 from handlers.features import ROUTER
+from handlers.features.onboarding import stranger_greeting
 from handlers.messages import Incoming, Reply
 from handlers.parsing.normalize import fold
 from handlers.router import Route
@@ -155,10 +156,12 @@ class Engine:
             if name not in _KEEPS_STEP:
                 conv.clear()
             return self._call(ctx, route, command.group(2).strip())
+        if incoming.contact_phone is not None:
+            return self._call(ctx, self._router.steps["shared_contact"], incoming.contact_phone)
         if conv.step and (route := self._router.steps.get(conv.step)):
             return self._call(ctx, route, text)
         if ctx.member is None:
-            return [Reply(texts.STRANGER_GREETING)]
+            return [stranger_greeting(ctx)]
         if not text and incoming.photo:
             return [Reply(texts.PHOTO_NEEDS_CAPTION)]
         if not text:
@@ -171,7 +174,7 @@ class Engine:
         if ctx.has_role(route.role):
             return route.handler(ctx, arg)
         if ctx.member is None:
-            return [Reply(texts.NOT_JOINED)]
+            return [stranger_greeting(ctx, joined_needed=True)]
         return [Reply(texts.NOT_ALLOWED)]
 
 

@@ -19,6 +19,9 @@ class Incoming:
     message_key: str | None = None  # unique per platform message: a redelivery repeats it
     is_group: bool = False
     display_name: str | None = None
+    chat_title: str | None = None  # a group's name
+    contact_phone: str | None = None  # a shared contact card's number
+    contact_is_own: bool = False  # the contact card is the sender's own
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Reply:
     text: str
     choices: tuple[Choice, ...] = ()
     numbered: bool = True  # False where a typed number is an answer (a count), not a choice
+    ask_phone: bool = False  # offer the platform's "share my phone number" button, if any
     document: Document | None = None
     photo: Photo | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -71,6 +75,7 @@ class Reply:
                 for c in data.get("choices", ())
             ),
             numbered=data.get("numbered", True),
+            ask_phone=data.get("ask_phone", False),
             document=Document(**data["document"]) if data.get("document") else None,
             photo=Photo(**data["photo"]) if data.get("photo") else None,
             extra=dict(data.get("extra") or {}),

@@ -18,6 +18,15 @@ STRANGER_GREETING = (
     "Để tham gia, bạn gõ /thamgia và mã mời mà tổ trưởng hoặc cán bộ phường gửi, "
     "ví dụ: /thamgia K7M3PX"
 )
+STRANGER_IN_GROUP = "Bạn chưa tham gia tổ. Nhắn riêng cho mình: /thamgia và mã mời."
+JOIN_IN_PRIVATE = "Mã mời là riêng của bạn: nhắn riêng cho mình /thamgia và mã nhé."
+SHARE_PHONE_HINT = "Nếu tổ đã có số điện thoại của bạn, bấm “Chia sẻ số điện thoại” bên dưới."
+BUTTON_SHARE_PHONE = "📱 Chia sẻ số điện thoại"
+CONTACT_NOT_OWN = "Bạn chỉ chia sẻ được số điện thoại của chính mình. Bấm nút bên dưới nhé."
+CONTACT_UNKNOWN = (
+    "Số điện thoại này chưa có trong danh sách tổ. "
+    "Bạn nhờ tổ trưởng thêm số, hoặc gõ /thamgia và mã mời."
+)
 NOT_JOINED = "Bạn chưa tham gia tổ nào. Gõ /thamgia và mã mời để bắt đầu nhé."
 NOT_ALLOWED = "Việc này chỉ tổ trưởng hoặc cán bộ phường làm được."
 INVITE_INVALID = (
@@ -168,6 +177,28 @@ TEAM_IDLE = "Chưa ghi tuần này: {}"
 WARD_TITLE = "📊 {ward}"
 WARD_RANKING = "Các tổ tuần này (số lượt):"
 WARD_RANK_LINE = "{n}. {team}: {logs}"
+
+# --- the Telegram commands menu (setMyCommands) ------------------------------------------
+COMMAND_MENU = (
+    ("ghi", "Ghi lượt hỗ trợ từng bước"),
+    ("huy", "Hoàn tác lượt vừa ghi"),
+    ("sua", "Sửa lượt gần nhất"),
+    ("cuatoi", "Lượt hỗ trợ của tôi"),
+    ("thongke", "Kết quả của tổ"),
+    ("trogiup", "Hướng dẫn cách ghi"),
+    ("thamgia", "Tham gia tổ bằng mã mời"),
+    ("lienket", "Tổ trưởng: liên kết nhóm chat của tổ"),
+    ("dulieucuatoi", "Dữ liệu của tôi"),
+    ("xoadulieucuatoi", "Xoá dữ liệu của tôi"),
+)
+BUTTON_NOT_YOURS = "Nút này dành cho người khác."
+
+# --- group chats ---------------------------------------------------------------------
+LINK_ONLY_IN_GROUP = "Bạn thêm mình vào nhóm chat của tổ, rồi gõ /lienket ngay trong nhóm đó nhé."
+LINK_DONE = "🔗 Đã liên kết nhóm này với {name}. Kết quả hằng tuần sẽ được gửi vào đây."
+LINK_ALREADY = "Nhóm này đã liên kết với {name} rồi."
+LINK_TAKEN = "Nhóm này đã liên kết với tổ khác. Nhờ cán bộ phường đổi giúp nhé."
+GROUP_SAVED = "✅ {name}: {items}"
 
 # --- personal data -------------------------------------------------------------------
 MYDATA_TITLE = "Dữ liệu mình đang lưu về bạn:"

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from storage.models import (
     ChatIdentity,
     ConversationState,
+    GroupChat,
     InviteCode,
     Member,
     ProcessedMessage,
@@ -35,6 +36,18 @@ def identities_of(session: Session, member_id: int) -> list[ChatIdentity]:
     """Every chat account linked to a member."""
     stmt = select(ChatIdentity).where(ChatIdentity.member_id == member_id)
     return list(session.exec(stmt.order_by(col(ChatIdentity.linked_at))))
+
+
+def group_chat(session: Session, platform: str, chat_id: str) -> GroupChat | None:
+    """A linked group chat."""
+    stmt = select(GroupChat).where(GroupChat.platform == platform, GroupChat.chat_id == chat_id)
+    return session.exec(stmt).first()
+
+
+def members_with_phone(session: Session, phone: str) -> list[Member]:
+    """Roster members (not erased) with this phone number (digits, 0-prefixed)."""
+    stmt = select(Member).where(Member.phone == phone, col(Member.erased_at).is_(None))
+    return list(session.exec(stmt.order_by(col(Member.id))))
 
 
 def team_and_ward(session: Session, team_id: int) -> tuple[Team, Ward]:

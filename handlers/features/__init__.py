@@ -1,8 +1,17 @@
 """Every feature's routes, merged into one router."""
 
-from handlers.features import corrections, entries, guided, help, onboarding, privacy, stats
+from handlers.features import (
+    corrections,
+    entries,
+    groups,
+    guided,
+    help,
+    onboarding,
+    privacy,
+    stats,
+)
 from handlers.router import Router
 
 ROUTER = Router()
-for module in (onboarding, entries, corrections, guided, stats, privacy, help):
+for module in (onboarding, entries, corrections, guided, stats, privacy, groups, help):
     ROUTER.include(module.router)

@@ -7,7 +7,7 @@ from typing import Any
 
 from handlers import texts
 from handlers.context import Context
-from handlers.formatting import day_label, day_text, detail_lines, items_lines
+from handlers.formatting import day_label, day_text, detail_lines, items_inline, items_lines
 from handlers.messages import Choice, Reply
 from handlers.parsing.normalize import fold
 from handlers.parsing.quick_entry import ParseResult, parse_quick_entry
@@ -176,7 +176,11 @@ def save_entry(ctx: Context, pending: dict[str, Any]) -> list[Reply]:
         ),
         pending["items"],
     )
-    lines = [texts.ENTRY_SAVED, _summary(ctx, pending), *scrubbed, texts.ENTRY_UNDO_HINT]
+    if ctx.incoming.is_group:  # short in groups: one line everyone can scroll past
+        items = items_inline(pending["items"], ctx.catalogue)
+        lines = [texts.GROUP_SAVED.format(name=ctx.member.name, items=items), *scrubbed]
+    else:
+        lines = [texts.ENTRY_SAVED, _summary(ctx, pending), *scrubbed, texts.ENTRY_UNDO_HINT]
     return [Reply("\n".join(lines), choices=(Choice(texts.BUTTON_UNDO, f"undo:{log.id}"),))]
 
 

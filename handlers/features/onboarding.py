@@ -1,8 +1,9 @@
-"""Joining: a stranger's greeting, the invite code, consent, the linked chat identity."""
+"""Joining: a stranger's greeting, an invite code or a shared phone number, consent, link."""
 
 from __future__ import annotations
 
 from handlers import texts
+from handlers.admin import RosterError, normalise_phone
 from handlers.context import Context
 from handlers.messages import Choice, Reply
 from handlers.router import Router
@@ -12,6 +13,13 @@ from storage.models import ChatIdentity, InviteCode, Member
 router = Router()
 
 
+def stranger_greeting(ctx: Context, *, joined_needed: bool = False) -> Reply:
+    """How to join: short in a group, with the share-my-phone button in a private chat."""
+    if ctx.incoming.is_group:
+        return Reply(texts.STRANGER_IN_GROUP)
+    return Reply(texts.NOT_JOINED if joined_needed else texts.STRANGER_GREETING, ask_phone=True)
+
+
 @router.command("start", "thamgia", role=None)
 def join(ctx: Context, code: str) -> list[Reply]:
     """Check an invite code and ask for consent before linking anything."""
@@ -19,13 +27,43 @@ def join(ctx: Context, code: str) -> list[Reply]:
         team, _ward = queries.team_and_ward(ctx.uow.session, ctx.member.team_id)
         return [Reply(texts.ALREADY_JOINED.format(name=ctx.member.name, team=team.name))]
     if not code:
-        return [Reply(texts.STRANGER_GREETING)]
+        return [stranger_greeting(ctx)]
+    if ctx.incoming.is_group:
+        return [Reply(texts.JOIN_IN_PRIVATE)]  # a code typed in a group is seen by everyone
     found = _valid_invite(ctx, code)
     if found is None:
         return [Reply(texts.INVITE_INVALID)]
     invite, _member = found
     ctx.conversation.start("consent", code=invite.code)
     return [_consent_question()]
+
+
+@router.step("shared_contact", role=None)
+def join_by_phone(ctx: Context, phone: str) -> list[Reply]:
+    """A member shares their own phone number; the roster holds it: ask for consent."""
+    if ctx.member is not None:
+        return [Reply(texts.ALREADY_JOINED_SHORT)]
+    if not ctx.incoming.contact_is_own:
+        return [Reply(texts.CONTACT_NOT_OWN, ask_phone=True)]
+    member = _roster_member_by_phone(ctx, phone)
+    if member is None or member.id is None:
+        return [Reply(texts.CONTACT_UNKNOWN)]
+    ctx.conversation.start("consent", member_id=member.id)
+    return [_consent_question()]
+
+
+def _roster_member_by_phone(ctx: Context, phone: str) -> Member | None:
+    try:
+        digits = normalise_phone(phone)
+    except RosterError:
+        return None
+    session = ctx.uow.session
+    for member in queries.members_with_phone(session, digits or ""):
+        assert member.id is not None
+        platforms = {i.platform for i in queries.identities_of(session, member.id)}
+        if ctx.incoming.platform not in platforms:
+            return member
+    return None
 
 
 def _consent_question() -> Reply:
@@ -59,32 +97,38 @@ def consent_reminder(ctx: Context, _text: str) -> list[Reply]:
 def answer_consent(ctx: Context, answer: str) -> list[Reply]:
     """Link the chat identity only after "Đồng ý"."""
     conv = ctx.conversation
-    code = conv.data.get("code") if conv.step == "consent" else None
+    data = dict(conv.data) if conv.step == "consent" else {}
     conv.clear()
-    if code is None:
+    if not data:
         return [Reply(texts.CHOICE_EXPIRED)]
     if answer != "yes":
         return [Reply(texts.CONSENT_DECLINED)]
     if ctx.member is not None:
         return [Reply(texts.ALREADY_JOINED_SHORT)]
-    found = _valid_invite(ctx, code)
-    if found is None:
-        return [Reply(texts.INVITE_INVALID)]
-    invite, member = found
-    incoming = ctx.incoming
     session = ctx.uow.session
+    if "code" in data:
+        found = _valid_invite(ctx, data["code"])
+        if found is None:
+            return [Reply(texts.INVITE_INVALID)]
+        invite, member = found
+        invite.used_at = ctx.now
+        session.add(invite)
+    else:
+        member = session.get_one(Member, data["member_id"])
+        if member.erased_at is not None:
+            return [Reply(texts.CONTACT_UNKNOWN)]
+    assert member.id is not None
+    incoming = ctx.incoming
     session.add(
         ChatIdentity(
-            member_id=invite.member_id,
+            member_id=member.id,
             platform=incoming.platform,
             user_id=incoming.user_id,
             display_name=incoming.display_name,
             linked_at=ctx.now,
         )
     )
-    invite.used_at = ctx.now
     member.consent_at = member.consent_at or ctx.now
-    session.add(invite)
     session.add(member)
     team, _ward = queries.team_and_ward(session, member.team_id)
     return [Reply(texts.WELCOME.format(name=member.name, team=team.name))]

@@ -1,0 +1,235 @@
+"""The Telegram channel on python-telegram-bot 22: updates in, replies out, nothing else.
+
+Usage:
+    channel = TelegramChannel(engine, config.telegram)
+    async with channel:                 # initialise, set the commands menu, start
+        await channel.start_polling()   # or feed webhook updates: await channel.feed(json)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any
+
+from telegram import BotCommand, Message, ReplyParameters, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.telegram_render import message_parts
+from bot.config import TelegramConfig
+from handlers import texts
+from handlers.engine import Engine
+from handlers.messages import Incoming, Reply
+
+log = logging.getLogger(__name__)
+PLATFORM = "telegram"
+SEND_ATTEMPTS = 4
+
+
+class TelegramChannel:
+    """Translates between Telegram and the engine; the engine decides everything."""
+
+    def __init__(self, engine: Engine, config: TelegramConfig, *, webhook: bool = False):
+        self._engine = engine
+        builder = (
+            ApplicationBuilder()
+            .token(config.token)
+            .base_url(config.base_url)
+            .base_file_url(config.base_file_url)
+            .rate_limiter(AIORateLimiter(max_retries=3))
+        )
+        if webhook:
+            builder = builder.updater(None)  # our own web server feeds the update queue
+        self.app: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        self.app.add_handler(CallbackQueryHandler(self._on_button))
+        self.app.add_handler(
+            MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, self._on_message)
+        )
+
+    async def __aenter__(self) -> TelegramChannel:
+        await self.app.initialize()
+        commands = [BotCommand(name, description) for name, description in texts.COMMAND_MENU]
+        await self.app.bot.set_my_commands(commands)
+        await self.app.start()
+        log.info("telegram started bot=@%s", self.app.bot.username)
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        await self.app.stop()
+        await self.app.shutdown()
+
+    async def start_polling(self) -> None:
+        """Fetch updates with getUpdates (long polling)."""
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=30)
+
+    async def feed(self, data: dict[str, Any]) -> None:
+        """Queue one update received by the webhook."""
+        await self.app.update_queue.put(Update.de_json(data, self.app.bot))
+
+    async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        incoming = self._incoming(update)
+        if incoming is None or update.effective_chat is None:
+            return
+        replies = await asyncio.to_thread(self._engine.handle, incoming)
+        message = update.effective_message
+        quote = message.message_id if incoming.is_group and message else None
+        await self._send_all(
+            update.effective_chat.id, replies, private=not incoming.is_group, quote=quote
+        )
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or query.data is None or update.effective_chat is None:
+            return
+        chat = update.effective_chat
+        message = query.message if isinstance(query.message, Message) else None
+        owner = message.reply_to_message if message else None
+        if owner is not None and owner.from_user and owner.from_user.id != query.from_user.id:
+            # in a group the buttons under an answer belong to the member it answered
+            await self._attempt(query.answer, texts.BUTTON_NOT_YOURS)
+            return
+        await self._attempt(query.answer)
+        incoming = Incoming(
+            platform=PLATFORM,
+            chat_id=str(chat.id),
+            user_id=str(query.from_user.id),
+            choice=query.data,
+            message_key=self._key(update),
+            is_group=chat.type != ChatType.PRIVATE,
+            display_name=query.from_user.full_name,
+        )
+        replies = await asyncio.to_thread(self._engine.handle, incoming)
+        if replies and message is not None:
+            # the pressed message shows the outcome instead of its now stale buttons
+            parts = message_parts(replies[0], private=False)
+            if len(parts) == 1 and await self._edit(message, *parts[0]):
+                replies = replies[1:]
+        await self._send_all(
+            chat.id,
+            replies,
+            private=not incoming.is_group,
+            quote=owner.message_id if owner else None,
+        )
+
+    def _incoming(self, update: Update) -> Incoming | None:
+        """The message as the engine sees it; None when a group message is not for us."""
+        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        if message is None or chat is None or user is None or user.is_bot:
+            return None
+        text: str | None = message.text or message.caption or ""
+        is_group = chat.type != ChatType.PRIVATE
+        if is_group:
+            text = self._addressed_text(message, text or "")
+            if text is None:
+                return None
+        contact = message.contact
+        return Incoming(
+            platform=PLATFORM,
+            chat_id=str(chat.id),
+            user_id=str(user.id),
+            text=text or None,
+            photo=message.photo[-1].file_id if message.photo else None,
+            message_key=self._key(update),
+            is_group=is_group,
+            display_name=user.full_name,
+            chat_title=chat.title,
+            contact_phone=contact.phone_number if contact else None,
+            contact_is_own=bool(contact and contact.user_id == user.id),
+        )
+
+    def _addressed_text(self, message: Message, text: str) -> str | None:
+        """In a group only a command, a reply to the bot or an @mention is for the bot."""
+        mention = f"@{self.app.bot.username}"
+        replied = message.reply_to_message
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            return text if "@" not in command or command.lower().endswith(mention.lower()) else None
+        if mention.lower() in text.lower():
+            start = text.lower().index(mention.lower())
+            return (text[:start] + text[start + len(mention) :]).strip()
+        if replied is not None and replied.from_user and replied.from_user.id == self.app.bot.id:
+            return text
+        return None
+
+    def _key(self, update: Update) -> str:
+        return f"{PLATFORM}:{self.app.bot.id}:{update.update_id}"
+
+    async def _send_all(
+        self, chat_id: int, replies: list[Reply], *, private: bool, quote: int | None = None
+    ) -> None:
+        """Send each reply; in a group they quote the member's message, to show whose they are."""
+        reply_to = ReplyParameters(quote, allow_sending_without_reply=True) if quote else None
+        for reply in replies:
+            for text, markup in message_parts(reply, private=private):
+                await self._attempt(
+                    self.app.bot.send_message,
+                    chat_id,
+                    text,
+                    reply_markup=markup,
+                    reply_parameters=reply_to,
+                )
+            if reply.document is not None:
+                with open(reply.document.path, "rb") as document:
+                    await self._attempt(
+                        self.app.bot.send_document,
+                        chat_id,
+                        document,
+                        filename=reply.document.filename,
+                    )
+            if reply.photo is not None:
+                with open(reply.photo.path, "rb") as photo:
+                    await self._attempt(
+                        self.app.bot.send_photo, chat_id, photo, caption=reply.photo.caption
+                    )
+
+    async def _edit(self, message: Message, text: str, markup: Any) -> bool:
+        try:
+            await message.edit_text(text, reply_markup=markup)
+        except BadRequest as exc:  # too old, or unchanged: send it as a new message instead
+            log.info("telegram edit refused reason=%s", exc.message)
+            return False
+        return True
+
+    async def _attempt(self, send: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+        """Send with retries: Telegram's own retry-after, then backoff on network errors."""
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                return await send(*args, **kwargs)
+            except RetryAfter as exc:  # the rate limiter already waited; wait as told once more
+                wait = float(
+                    exc.retry_after
+                    if isinstance(exc.retry_after, int | float)
+                    else exc.retry_after.total_seconds()
+                )
+                reason: str = f"retry after {wait}s"
+            except (
+                Forbidden,
+                BadRequest,
+            ) as exc:  # blocked, removed, or a message Telegram refuses
+                log.warning("telegram send refused reason=%s", exc.message)
+                return None
+            except NetworkError as exc:
+                wait, reason = 0.5 * 2 ** (attempt - 1), str(exc.message)
+            if attempt == SEND_ATTEMPTS:
+                log.error("telegram send failed reason=%s attempts=%d", reason, attempt)
+                return None
+            log.warning("telegram send retry reason=%s wait=%.1fs", reason, wait)
+            await asyncio.sleep(wait)
+        return None

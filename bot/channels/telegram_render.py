@@ -1,0 +1,64 @@
+"""Replies as Telegram messages: inline buttons, the share-my-phone keyboard, long texts split."""
+
+from __future__ import annotations
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from handlers import texts
+from handlers.messages import Reply
+
+TEXT_LIMIT = 4096
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Pieces of at most `limit` characters, cut at line ends where possible."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # one very long line: cut it hard
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            candidate = line
+        current = candidate
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
+
+
+def buttons(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Choices as inline buttons: short ones (counts) side by side, others one per row."""
+    if not reply.choices:
+        return None
+    keys = [InlineKeyboardButton(c.label, callback_data=c.value) for c in reply.choices]
+    if all(len(c.label) <= 4 for c in reply.choices):
+        rows = [keys[i : i + 5] for i in range(0, len(keys), 5)]
+    else:
+        rows = [[key] for key in keys]
+    return InlineKeyboardMarkup(rows)
+
+
+def message_parts(reply: Reply, *, private: bool) -> list[tuple[str, Markup]]:
+    """The texts to send for one reply, the last one carrying the keyboard."""
+    text = reply.text
+    markup: Markup = buttons(reply)
+    if reply.ask_phone and private:
+        text = f"{text}\n{texts.SHARE_PHONE_HINT}"
+        share = KeyboardButton(texts.BUTTON_SHARE_PHONE, request_contact=True)
+        markup = ReplyKeyboardMarkup([[share]], resize_keyboard=True, one_time_keyboard=True)
+    elif markup is None and private:
+        markup = ReplyKeyboardRemove()  # the share-my-phone keyboard goes once it is not needed
+    pieces = split_text(text, TEXT_LIMIT)
+    return [(piece, markup if n == len(pieces) - 1 else None) for n, piece in enumerate(pieces)]

@@ -1,0 +1,39 @@
+"""/lienket: a leader links the team's group chat (an officer, the ward's) for tallies."""
+
+from __future__ import annotations
+
+from handlers import texts
+from handlers.context import Context
+from handlers.messages import Reply
+from handlers.router import Router
+from storage import queries
+from storage.models import GroupChat, Role
+
+router = Router()
+
+
+@router.command("lienket", role=Role.LEADER)
+def link_group(ctx: Context, _args: str) -> list[Reply]:
+    """Make this group chat the team's (or, from an officer, the ward's) group."""
+    incoming = ctx.incoming
+    if not incoming.is_group:
+        return [Reply(texts.LINK_ONLY_IN_GROUP)]
+    assert ctx.member is not None
+    session = ctx.uow.session
+    team, ward = queries.team_and_ward(session, ctx.member.team_id)
+    assert ward.id is not None and team.id is not None
+    is_officer = ctx.has_role(Role.OFFICER)
+    team_id = None if is_officer else team.id
+    name = ward.name if is_officer else team.name
+    group = queries.group_chat(session, incoming.platform, incoming.chat_id)
+    if group is not None and (group.ward_id, group.team_id) == (ward.id, team_id):
+        return [Reply(texts.LINK_ALREADY.format(name=name))]
+    if group is not None and not (is_officer and group.ward_id == ward.id):
+        return [Reply(texts.LINK_TAKEN)]  # only the ward's officer moves a linked group
+    group = group or GroupChat(
+        platform=incoming.platform, chat_id=incoming.chat_id, ward_id=ward.id
+    )
+    group.ward_id, group.team_id, group.title = ward.id, team_id, incoming.chat_title
+    group.linked_by, group.linked_at = ctx.member_id, ctx.now
+    session.add(group)
+    return [Reply(texts.LINK_DONE.format(name=name))]
