@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
@@ -33,6 +34,8 @@ from handlers import texts
 from handlers.engine import Engine
 from handlers.messages import Incoming, Reply
 
+# opt in to python-telegram-bot's timedelta `retry_after` (its int form is deprecated)
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 SEND_ATTEMPTS = 4

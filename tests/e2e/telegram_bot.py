@@ -1,0 +1,75 @@
+"""Running the real bot (`bot.runner.serve`, python-telegram-bot inside) in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from dataclasses import replace
+
+from bot.app import App, build_app
+from bot.config import Config, ServerConfig, TelegramConfig
+from bot.runner import serve
+from tests.fakes.telegram_api import FakeTelegram
+
+TOKEN = "123456789:TEST-token-never-logged"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def telegram_config(config: Config, tg: FakeTelegram, **telegram: str) -> Config:
+    """The test config, talking to the fake Bot API server."""
+    settings = TelegramConfig(
+        token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, **telegram
+    )
+    return replace(
+        config, telegram=settings, server=ServerConfig(host="127.0.0.1", port=free_port())
+    )
+
+
+class RunningBot:
+    """`gotungnha run`'s loop in a background thread, stopped like SIGTERM would."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._started = threading.Event()
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> RunningBot:
+        self._thread.start()
+        if not self._started.wait(15):
+            raise AssertionError("the bot did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(20)
+        assert not self._thread.is_alive(), "the bot did not stop"
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        async def main() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            self._started.set()
+            await serve(self.app, stop=self._stop)
+
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # reported when the test leaves the `with`
+            self.error = exc
+            self._started.set()
+
+
+def start_app(config: Config, clock: object) -> App:
+    """A second worker's App on the same database."""
+    return build_app(config, clock=clock)  # type: ignore[arg-type]

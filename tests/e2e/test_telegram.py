@@ -1,0 +1,336 @@
+"""The real bot on python-telegram-bot, against a fake Bot API server over real HTTP.
+
+Each test runs on SQLite and on PostgreSQL (the `config` fixture's database).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from sqlmodel import select
+
+from bot.app import App, build_app
+from bot.config import Config
+from storage.models import GroupChat, Role
+from tests.conftest import Clock, Roster, identities
+from tests.e2e.telegram_bot import TOKEN, RunningBot, telegram_config
+from tests.fakes.telegram_api import FakeTelegram
+from tests.helpers import service_totals, stored_logs
+
+BUTTON_WAIT = 10
+
+
+@pytest.fixture
+def tg() -> Iterator[FakeTelegram]:
+    with FakeTelegram(token=TOKEN, bot_username="gotungnha_test_bot") as fake:
+        yield fake
+
+
+@pytest.fixture
+def tg_config(config: Config, tg: FakeTelegram) -> Config:
+    return telegram_config(config, tg)
+
+
+@pytest.fixture
+def tg_app(tg_config: Config, clock: Clock) -> Iterator[App]:
+    app = build_app(tg_config, clock=clock)
+    yield app
+    app.db.dispose()
+
+
+@pytest.fixture
+def running(tg_app: App) -> Iterator[RunningBot]:
+    with RunningBot(tg_app) as bot:
+        yield bot
+
+
+def buttons(message: dict) -> list[tuple[str, str]]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [(b["text"], b["callback_data"]) for row in rows for b in row]
+
+
+def last(tg: FakeTelegram, chat_id: int, count: int) -> dict:
+    """The newest message of a chat once the bot has sent `count` messages there."""
+    return tg.wait_sent(chat_id, count)[-1]
+
+
+def joined(tg: FakeTelegram, roster: Roster, user: dict, name: str, **kwargs: object) -> int:
+    """Join `user` through the deep link; returns how many messages the bot sent them."""
+    code = roster.add(name, **kwargs)  # type: ignore[arg-type]
+    tg.send_text(user, f"/start {code}")
+    question = last(tg, user["id"], 1)
+    tg.press(user, question, "consent:yes")
+    tg.wait_for(lambda: tg.sent(user["id"])[0]["edited"], BUTTON_WAIT)
+    return len(tg.sent(user["id"]))
+
+
+def test_the_vietnamese_command_menu_is_registered_at_start(tg: FakeTelegram, running):
+    tg.wait_calls("setMyCommands")
+    commands = {c["command"]: c["description"] for c in tg.commands()}
+    assert commands["ghi"] == "Ghi lượt hỗ trợ từng bước"
+    assert commands["thongke"] == "Kết quả của tổ"
+    assert "lienket" in commands
+
+
+def test_joining_by_deep_link_asks_consent_with_buttons_then_links(
+    tg: FakeTelegram, tg_app: App, roster: Roster, running
+):
+    code = Roster(tg_app).add("Lê Thị Hạnh")
+    hanh = tg.user(5001, "Hạnh")
+    tg.send_text(hanh, f"/start {code}")
+    question = last(tg, 5001, 1)
+    assert "Bạn có đồng ý không?" in question["text"]
+    assert buttons(question) == [("Đồng ý", "consent:yes"), ("Không đồng ý", "consent:no")]
+    assert identities(tg_app) == []
+    tg.press(hanh, question, "consent:yes")
+    tg.wait_for(lambda: tg.sent(5001)[0]["edited"], BUTTON_WAIT)
+    edited = tg.sent(5001)[0]
+    assert edited["text"].startswith("Chào mừng Lê Thị Hạnh")
+    assert buttons(edited) == []  # no stale buttons
+    assert [(i.platform, i.user_id) for i in identities(tg_app)] == [("telegram", "5001")]
+
+
+def test_joining_by_sharing_ones_own_phone_number(tg: FakeTelegram, tg_app: App, running):
+    Roster(tg_app).add("Lê Thị Hạnh", phone="0912345678")
+    hanh = tg.user(5001, "Hạnh")
+    tg.send_text(hanh, "xin chào")
+    greeting = last(tg, 5001, 1)
+    keyboard = greeting["reply_markup"]["keyboard"]
+    assert keyboard[0][0]["request_contact"] is True
+    assert keyboard[0][0]["text"] == "📱 Chia sẻ số điện thoại"
+    tg.share_contact(hanh, "84912345678", contact_user_id=9999)  # someone else's card
+    assert "chính mình" in last(tg, 5001, 2)["text"]
+    tg.share_contact(hanh, "+84 912 345 678")
+    question = last(tg, 5001, 3)
+    tg.press(hanh, question, "consent:yes")
+    tg.wait_for(lambda: tg.sent(5001)[2]["edited"], BUTTON_WAIT)
+    assert tg.sent(5001)[2]["text"].startswith("Chào mừng Lê Thị Hạnh")
+    assert [i.user_id for i in identities(tg_app)] == ["5001"]
+
+
+def test_a_quick_entry_is_saved_and_the_undo_button_undoes_it(
+    tg: FakeTelegram, tg_app: App, running
+):
+    lan = tg.user(5002, "Lan")
+    sent = joined(tg, Roster(tg_app), lan, "Nguyễn Thị Lan")
+    tg.send_text(lan, "hom qua vneid 3 sskdt 2 @ ngõ 5")
+    answer = last(tg, 5002, sent + 1)
+    assert "Đã ghi lượt hỗ trợ" in answer["text"] and "ngõ 5" in answer["text"]
+    [(label, value)] = buttons(answer)
+    assert label == "Hoàn tác"
+    assert service_totals(tg_app) == {"vneid": 3, "sskdt": 2}
+    tg.press(lan, answer, value)
+    tg.wait_for(lambda: tg.sent(5002)[sent]["edited"], BUTTON_WAIT)
+    undone = tg.sent(5002)[sent]
+    assert undone["text"].startswith("↩️ Đã hoàn tác")
+    assert buttons(undone) == []
+    assert service_totals(tg_app) == {}
+
+
+def test_guided_entry_with_buttons(tg: FakeTelegram, tg_app: App, running):
+    lan = tg.user(5002, "Lan")
+    n = joined(tg, Roster(tg_app), lan, "Nguyễn Thị Lan")
+    tg.send_text(lan, "/ghi")
+    services = last(tg, 5002, n + 1)
+    assert ("Sổ sức khỏe điện tử", "ghi:svc:sskdt") in buttons(services)
+    steps = ["ghi:svc:sskdt", "ghi:count:3", "ghi:done", "ghi:skip", "ghi:skip", "ghi:skip"]
+    for value in steps:
+        current = tg.sent(5002)[-1]
+        tg.press(lan, current, value)  # each answer replaces the question it came from
+        tg.wait_for(lambda c=current: tg.sent(5002)[-1] != c, BUTTON_WAIT)
+    message = tg.sent(5002)[-1]
+    assert message["message_id"] == services["message_id"]
+    assert "Bạn kiểm tra lại" in message["text"] and "Sổ sức khỏe điện tử: 3" in message["text"]
+    tg.press(lan, message, "ghi:save")
+    tg.wait_for(lambda: "Đã ghi" in tg.sent(5002)[-1]["text"], BUTTON_WAIT)
+    assert service_totals(tg_app) == {"sskdt": 3}
+
+
+def test_a_group_is_linked_and_members_log_there_with_short_quoted_answers(
+    tg: FakeTelegram, tg_app: App, running
+):
+    roster = Roster(tg_app)
+    minh, lan, tu = tg.user(6001, "Minh"), tg.user(6002, "Lan"), tg.user(6003, "Tư")
+    joined(tg, roster, minh, "Phạm Văn Minh", role=Role.LEADER)
+    joined(tg, roster, lan, "Nguyễn Thị Lan")
+    joined(tg, roster, tu, "Lê Văn Tư")
+    group = tg.group(-1001, "Tổ CNSCĐ TDP 1")
+    tg.send_text(minh, "/lienket@gotungnha_test_bot", chat=group)
+    assert "Đã liên kết nhóm này với Tổ CNSCĐ TDP 1" in last(tg, -1001, 1)["text"]
+    tg.send_text(lan, "hôm nay trời mưa", chat=group)  # not for the bot: ignored
+    tg.send_text(lan, "@gotungnha_test_bot vneid 2", chat=group)
+    answer = last(tg, -1001, 2)
+    assert answer["text"] == "✅ Nguyễn Thị Lan: Cài đặt VNeID: 2"
+    assert answer["reply_to_message_id"] is not None
+    tg.press(tu, answer, buttons(answer)[0][1])  # someone else's Undo
+    tg.wait_calls("answerCallbackQuery", 4)
+    assert tg.calls_of("answerCallbackQuery")[-1].get("text") == "Nút này dành cho người khác."
+    tg.send_text(tu, "sskdt 1", chat=group, reply_to=answer)  # a reply to the bot
+    assert last(tg, -1001, 3)["text"] == "✅ Lê Văn Tư: Sổ sức khỏe điện tử: 1"
+    assert service_totals(tg_app) == {"vneid": 2, "sskdt": 1}
+    with tg_app.uow() as uow:
+        [linked] = uow.session.exec(select(GroupChat)).all()
+    assert (linked.platform, linked.chat_id, linked.title) == (
+        "telegram",
+        "-1001",
+        "Tổ CNSCĐ TDP 1",
+    )
+
+
+def test_a_photo_with_a_caption_is_a_log_with_photo_evidence(
+    tg: FakeTelegram, tg_app: App, running
+):
+    lan = tg.user(5002, "Lan")
+    n = joined(tg, Roster(tg_app), lan, "Nguyễn Thị Lan")
+    update = tg.send_photo(lan, caption="vneid 2 @ nhà văn hoá")
+    assert "Có ảnh minh chứng" in last(tg, 5002, n + 1)["text"]
+    [log] = stored_logs(tg_app)
+    assert log.photo_file_id == update["message"]["photo"][-1]["file_id"]
+
+
+def test_a_redelivered_update_is_stored_once(tg: FakeTelegram, tg_app: App, running):
+    lan = tg.user(5002, "Lan")
+    n = joined(tg, Roster(tg_app), lan, "Nguyễn Thị Lan")
+    update = tg.send_text(lan, "vneid 4")
+    first = last(tg, 5002, n + 1)
+    assert tg.redeliver(update, ignore_offset=True)
+    again = last(tg, 5002, n + 2)  # the member gets the same answer, never a second log
+    assert again["text"] == first["text"]
+    assert len(stored_logs(tg_app)) == 1
+    assert service_totals(tg_app) == {"vneid": 4}
+
+
+def test_a_429_is_waited_out_and_the_reply_still_arrives(tg: FakeTelegram, tg_app: App, running):
+    lan = tg.user(5002, "Lan")
+    n = joined(tg, Roster(tg_app), lan, "Nguyễn Thị Lan")
+    calls_before = len(tg.calls_of("sendMessage"))
+    tg.fail_next("sendMessage", status=429, retry_after=1)
+    tg.send_text(lan, "vneid 1")
+    assert "Đã ghi" in last(tg, 5002, n + 1)["text"]
+    assert len(tg.calls_of("sendMessage")) - calls_before >= 2
+
+
+def test_network_errors_are_retried(tg: FakeTelegram, tg_app: App, running):
+    lan = tg.user(5002, "Lan")
+    n = joined(tg, Roster(tg_app), lan, "Nguyễn Thị Lan")
+    tg.fail_next("sendMessage", status=502, times=2)
+    tg.send_text(lan, "vneid 1")
+    assert "Đã ghi" in last(tg, 5002, n + 1)["text"]
+
+
+def test_webhook_mode_sets_the_webhook_and_refuses_a_wrong_secret(
+    tg: FakeTelegram, config: Config, clock: Clock
+):
+    webhook_config = telegram_config(
+        config,
+        tg,
+        mode="webhook",
+        webhook_url="https://bot.example.vn",
+        webhook_secret="s3cret-Of-the-ward",
+    )
+    app = build_app(webhook_config, clock=clock)
+    try:
+        with RunningBot(app):
+            [hook] = tg.wait_calls("setWebhook")
+            assert hook["url"] == "https://bot.example.vn/telegram/webhook"
+            assert hook["secret_token"] == "s3cret-Of-the-ward"
+            port = webhook_config.server.port
+            url = f"http://127.0.0.1:{port}/telegram/webhook"
+            _wait_listening(port)
+            stranger = tg.user(7001, "Ai đó")
+            update = tg.send_text(stranger, "xin chào", queue=False)
+            assert tg.post_webhook(url, update, secret="wrong-secret") == 403
+            assert tg.post_webhook(url, update, secret="") == 403
+            assert tg.sent(7001) == []
+            assert tg.post_webhook(url, update) == 200
+            assert "/thamgia" in last(tg, 7001, 1)["text"]
+            assert tg.post_webhook(url, update) == 200  # Telegram retrying: answered again,
+            tg.wait_sent(7001, 2)
+    finally:
+        app.db.dispose()
+
+
+def _wait_listening(port: int) -> None:
+    import socket
+    import time
+
+    for _ in range(100):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError("the web server did not start")
+
+
+def test_two_webhook_workers_on_one_database_store_a_retried_update_once(
+    tg: FakeTelegram, config: Config, clock: Clock
+):
+    apps = []
+    for _ in range(2):
+        worker = telegram_config(
+            config,
+            tg,
+            mode="webhook",
+            webhook_url="https://bot.example.vn",
+            webhook_secret="s3cret-Of-the-ward",
+        )
+        apps.append((worker, build_app(worker, clock=clock)))
+    try:
+        with RunningBot(apps[0][1]), RunningBot(apps[1][1]):
+            urls = []
+            for worker, _app in apps:
+                _wait_listening(worker.server.port)
+                urls.append(f"http://127.0.0.1:{worker.server.port}/telegram/webhook")
+            roster = Roster(apps[0][1])
+            code = roster.add("Nguyễn Thị Lan")
+            lan = tg.user(5002, "Lan")
+            assert tg.post_webhook(urls[0], tg.send_text(lan, f"/start {code}", queue=False)) == 200
+            question = last(tg, 5002, 1)
+            press = tg.press(lan, question, "consent:yes", queue=False)
+            assert tg.post_webhook(urls[1], press) == 200
+            tg.wait_for(lambda: tg.sent(5002)[0]["edited"], BUTTON_WAIT)
+            update = tg.send_text(lan, "vneid 2", queue=False)
+            # Telegram retries a slow delivery; a load balancer sends it to the other worker
+            assert tg.post_webhook(urls[0], update) == 200
+            assert tg.post_webhook(urls[1], update) == 200
+            tg.wait_sent(5002, 3)
+        assert len(stored_logs(apps[0][1])) == 1
+        assert service_totals(apps[1][1]) == {"vneid": 2}
+    finally:
+        for _worker, app in apps:
+            app.db.dispose()
+
+
+def test_gotungnha_run_polls_answers_and_stops_on_sigterm_without_logging_the_token(
+    tg: FakeTelegram, db_url: str
+):
+    env = {
+        **os.environ,
+        "GOTUNGNHA_DATABASE_URL": db_url,
+        "GOTUNGNHA_TELEGRAM_TOKEN": TOKEN,
+        "GOTUNGNHA_TELEGRAM_BASE_URL": tg.base_url,
+        "GOTUNGNHA_TELEGRAM_BASE_FILE_URL": tg.base_file_url,
+        "GOTUNGNHA_LOG_LEVEL": "DEBUG",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        tg.wait_calls("getUpdates", timeout=30)
+        tg.send_text(tg.user(7001, "Ai đó"), "chào")
+        assert "/thamgia" in last(tg, 7001, 1)["text"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "route=stranger_greeting" in err or "message platform=telegram" in err
+    assert TOKEN not in err and TOKEN.split(":")[1] not in err

@@ -1,0 +1,430 @@
+"""A fake Telegram Bot API server for tests: real HTTP on 127.0.0.1, in-memory state.
+
+Usage::
+
+    with FakeTelegram(token="123:ABC") as tg:
+        application = (
+            ApplicationBuilder().token(tg.token)
+            .base_url(tg.base_url).base_file_url(tg.base_file_url).build()
+        )
+        ...  # start it polling (in a background thread / event loop)
+        alice = tg.user(1001, "Alice", username="alice")
+        tg.send_text(alice, "/start")                  # queued for getUpdates
+        [reply] = tg.wait_sent(alice["id"], 1)          # blocks until the bot answered
+        assert reply["text"] == "Welcome"
+        tg.press(alice, reply, "yes")                   # a callback_query on that message
+        tg.fail_next("sendMessage", status=429)         # the next sendMessage gets a 429
+
+Wire format: PTB posts form-urlencoded bodies whose values are JSON-encoded (strings are
+sent raw), and multipart/form-data when it uploads a file; JSON bodies and GET query strings
+are accepted too. Updates follow the real offset rules: getUpdates returns the queued updates
+with update_id >= offset, and an update is confirmed (forgotten) as soon as getUpdates is
+called with a greater offset. `redeliver(update)` queues an update again with its update_id,
+so it only reaches the bot if that offset has not been confirmed yet; with
+`ignore_offset=True` it is delivered once more regardless (a duplicate delivery).
+
+The bot may only message chats the test introduced (`user`, `group`, or a chat an update
+came from); others answer 400 "chat not found". Methods live in `telegram_methods`, object
+builders and the wire format in `telegram_objects`.
+
+Not implemented: webhook push (updates wait for getUpdates; use `post_webhook`), parse_mode
+rendering (text is stored as sent), group privacy mode (groups get every message), the 409
+for two concurrent pollers, inline mode and inline-message edits, payments, media groups,
+fetching file URLs, and any other method (404 "method not found").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from tests.fakes import telegram_objects as obj
+from tests.fakes.telegram_methods import BotApi
+from tests.fakes.telegram_objects import JSON, ApiError, Upload, read_params
+
+__all__ = ["FakeTelegram", "Upload"]
+_DEFAULT_ERRORS = {
+    400: "Bad Request",
+    403: "Forbidden: bot was blocked by the user",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+}
+
+
+class FakeTelegram(BotApi):
+    """The Bot API of one bot, served on 127.0.0.1:<free port> while in a `with` block."""
+
+    def __init__(
+        self,
+        token: str = "123:ABC",
+        *,
+        bot_username: str = "fake_test_bot",
+        bot_name: str = "Fake Bot",
+    ) -> None:
+        super().__init__(token, bot_username, bot_name)
+        self.port = 0
+        self._cond = threading.Condition(threading.RLock())
+        self._calls: list[tuple[str, JSON]] = []
+        self._faults: dict[str, list[ApiError]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wakeup: asyncio.Event | None = None
+        self._closing = False
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # ----- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    def __enter__(self) -> FakeTelegram:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def start(self, timeout: float = 5) -> FakeTelegram:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        app = Starlette(
+            routes=[
+                Route("/bot{token}/{method}", self._api, methods=["GET", "POST"]),
+                Route("/file/bot{token}/{file_path:path}", self._download, methods=["GET"]),
+            ]
+        )
+        config = uvicorn.Config(
+            app, log_config=None, log_level="warning", lifespan="off", timeout_graceful_shutdown=2
+        )
+        self._server = server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=asyncio.run, args=(self._serve(server, sock),), name="fake-telegram", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the fake Telegram server did not start")
+            time.sleep(0.01)
+        return self
+
+    async def _serve(self, server: uvicorn.Server, sock: socket.socket) -> None:
+        self._loop, self._wakeup = asyncio.get_running_loop(), asyncio.Event()
+        await server.serve(sockets=[sock])
+
+    def stop(self, timeout: float = 10) -> None:
+        if self._server is None or self._thread is None:
+            return
+        self._closing = True  # pending long polls answer [] at once
+        self._wake()
+        self._server.should_exit = True
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise RuntimeError("the fake Telegram server did not stop")
+
+    def _wake(self) -> None:
+        if self._loop is not None and self._wakeup is not None:
+            with contextlib.suppress(RuntimeError):  # loop already closed
+                self._loop.call_soon_threadsafe(self._wakeup.set)
+
+    # ----- HTTP ------------------------------------------------------------------------------
+
+    async def _api(self, request: Request) -> Response:
+        if request.path_params["token"] != self.token:
+            return ApiError(401, "Unauthorized").response()
+        asked = request.path_params["method"]
+        name, handler = self._methods.get(asked.lower(), (asked, None))
+        params = await read_params(request)
+        with self._cond:
+            self._calls.append((name, params))
+            faults = self._faults.get(name.lower())
+            fault = faults.pop(0) if faults else None
+            self._cond.notify_all()
+        try:
+            if handler is None:
+                raise ApiError(404, "Not Found: method not found")
+            if fault is not None:
+                raise fault
+            if name == "getUpdates":
+                return JSONResponse({"ok": True, "result": await self._long_poll(params)})
+            with self._cond:
+                result = copy.deepcopy(handler(params))
+                self._cond.notify_all()
+        except ApiError as error:
+            return error.response()
+        return JSONResponse({"ok": True, "result": result})
+
+    async def _download(self, request: Request) -> Response:
+        path = request.path_params["file_path"]
+        with self._cond:
+            found = next((f for f in self._files.values() if f.file_path == path), None)
+        if request.path_params["token"] != self.token or found is None:
+            return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found"}, 404)
+        return Response(found.data, media_type=found.mime_type)
+
+    # ----- updates ---------------------------------------------------------------------------
+
+    async def _long_poll(self, params: JSON) -> list[JSON]:
+        assert self._wakeup is not None
+        deadline = time.monotonic() + float(params.get("timeout") or 0)
+        while True:
+            self._wakeup.clear()
+            with self._cond:
+                batch = self._get_updates(params)
+            remaining = deadline - time.monotonic()
+            if batch or self._closing or remaining <= 0:
+                return batch
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), remaining)
+
+    # ----- the test's side: people, updates --------------------------------------------------
+
+    def user(
+        self, user_id: int, first_name: str, username: str | None = None, **extra: Any
+    ) -> JSON:
+        """A Telegram user; the bot may now message their private chat (id = user id)."""
+        person = obj.user(user_id, first_name, username, **extra)
+        with self._cond:
+            self._chats[user_id] = obj.private_chat(person)
+        return person
+
+    def group(self, chat_id: int, title: str, chat_type: str | None = None) -> JSON:
+        """A group chat (negative id) the bot is a member of."""
+        chat = obj.group_chat(chat_id, title, chat_type)
+        with self._cond:
+            self._chats[chat_id] = chat
+        return chat
+
+    def register_file(self, data: bytes, kind: str = "document", name: str = "") -> str:
+        """Store bytes the bot can fetch with getFile + download; returns the file_id."""
+        with self._cond:
+            return self._store_file(data, kind, name).file_id
+
+    def send_text(
+        self,
+        user: JSON,
+        text: str,
+        chat: JSON | None = None,
+        reply_to: JSON | None = None,
+        *,
+        queue: bool = True,
+    ) -> JSON:
+        """A text message from `user` (with command/mention entities); returns the update."""
+        fields: JSON = {"text": text}
+        if found := obj.entities(text):
+            fields["entities"] = found
+        return self._user_message(user, chat, fields, reply_to, queue)
+
+    def share_contact(
+        self,
+        user: JSON,
+        phone_number: str,
+        contact_user_id: int | None = None,
+        *,
+        first_name: str | None = None,
+        chat: JSON | None = None,
+        queue: bool = True,
+    ) -> JSON:
+        """`user` shares a contact: their own unless `contact_user_id` names someone else."""
+        own = contact_user_id in (None, user["id"])
+        name = first_name or (user["first_name"] if own else "Contact")
+        shared = obj.contact(phone_number, name, user["id"] if own else contact_user_id)
+        return self._user_message(user, chat, {"contact": shared}, None, queue)
+
+    def send_photo(
+        self,
+        user: JSON,
+        caption: str | None = None,
+        chat: JSON | None = None,
+        *,
+        data: bytes = b"\xff\xd8\xff\xe0fake-jpeg",
+        queue: bool = True,
+    ) -> JSON:
+        """A photo from `user` (two sizes, downloadable through getFile) with a caption."""
+        with self._cond:
+            small, big = (self._store_file(data, "photo", "photo.jpg") for _ in range(2))
+        sizes = [
+            obj.photo_size(small.file_id, small.file_unique_id, 90, 67, len(data)),
+            obj.photo_size(big.file_id, big.file_unique_id, 800, 600, len(data)),
+        ]
+        fields: JSON = {"photo": sizes, **({"caption": caption} if caption else {})}
+        return self._user_message(user, chat, fields, None, queue)
+
+    def press(
+        self, user: JSON, message: JSON, data: str, *, strict: bool = True, queue: bool = True
+    ) -> JSON:
+        """`user` presses the button with callback `data` under a message the bot sent
+        (a dict from `sent`); `strict` checks the message currently has that button."""
+        with self._cond:
+            original = self._original(message)
+            if strict and data not in _callback_data(original.get("reply_markup")):
+                raise AssertionError(f"no button with callback_data {data!r} in {original}")
+            query_id = str(4_000_000_000_000 + next(self._ids))
+            self._open_queries.add(query_id)
+            query = obj.callback_query(query_id, user, original, data)
+            return self._new_update({"callback_query": query}, queue)
+
+    def _user_message(
+        self, user: JSON, chat: JSON | None, fields: JSON, reply_to: JSON | None, queue: bool
+    ) -> JSON:
+        with self._cond:
+            chat = chat or self._chats.get(user["id"]) or obj.private_chat(user)
+            self._chats.setdefault(chat["id"], chat)
+            if reply_to is not None:
+                fields["reply_to_message"] = obj.without_reply(self._original(reply_to))
+            msg = obj.message(self._new_message_id(chat["id"]), chat, user, **fields)
+            self._messages[(chat["id"], msg["message_id"])] = msg
+            return self._new_update({"message": msg}, queue)
+
+    def _original(self, message: JSON) -> JSON:
+        chat_id = message["chat_id"] if "chat_id" in message else message["chat"]["id"]
+        key = (chat_id, message["message_id"])
+        if key not in self._messages:
+            raise KeyError(f"no message {message['message_id']} in chat {chat_id}")
+        return copy.deepcopy(self._messages[key])
+
+    def _new_update(self, payload: JSON, queue: bool) -> JSON:
+        with self._cond:
+            update = {"update_id": self._next_update_id, **payload}
+            self._next_update_id += 1
+        return self.enqueue(update) if queue else copy.deepcopy(update)
+
+    def enqueue(self, update: JSON) -> JSON:
+        """Queue an update (built with `queue=False`, or by hand) for getUpdates."""
+        with self._cond:
+            if "update_id" not in update:
+                update = {"update_id": self._next_update_id, **update}
+                self._next_update_id += 1
+            self._queue.append(copy.deepcopy(update))
+            self._queue.sort(key=lambda queued: queued["update_id"])
+        self._wake()
+        return copy.deepcopy(update)
+
+    def redeliver(self, update: JSON, *, ignore_offset: bool = False) -> bool:
+        """Queue `update` again with its update_id. Returns whether it will reach the bot:
+        not if the bot confirmed it already (unless `ignore_offset`), and only once if it
+        is still pending."""
+        with self._cond:
+            if ignore_offset:
+                self._forced.append(copy.deepcopy(update))
+            elif update["update_id"] < self._confirmed:
+                return False
+            elif all(queued["update_id"] != update["update_id"] for queued in self._queue):
+                self._queue.append(copy.deepcopy(update))
+                self._queue.sort(key=lambda queued: queued["update_id"])
+        self._wake()
+        return True
+
+    # ----- the test's side: what the bot did -------------------------------------------------
+
+    @property
+    def calls(self) -> list[tuple[str, JSON]]:
+        """Every API call the bot made, in order: (method, params)."""
+        with self._cond:
+            return copy.deepcopy(self._calls)
+
+    def calls_of(self, method: str) -> list[JSON]:
+        """The params of every call of one method."""
+        return [params for name, params in self.calls if name.lower() == method.lower()]
+
+    def sent(self, chat_id: int) -> list[JSON]:
+        """What the bot sent to a chat, oldest first: dicts with text, caption, reply_markup,
+        message_id, file (Upload or the string sent), edited, edits, deleted, message."""
+        with self._cond:
+            found = [r for (chat, _), r in self._records.items() if chat == chat_id]
+            return copy.deepcopy(found)
+
+    def commands(self, scope: JSON | None = None, language_code: str = "") -> list[JSON]:
+        """The commands set with setMyCommands for a scope (default scope if None)."""
+        with self._cond:
+            key = self._scope_key({"scope": scope, "language_code": language_code})
+            return copy.deepcopy(self._commands.get(key, []))
+
+    @property
+    def webhook(self) -> JSON:
+        """The webhook set by the bot: url ("" if none), secret_token, allowed_updates..."""
+        with self._cond:
+            return copy.deepcopy(self._webhook)
+
+    @property
+    def confirmed_offset(self) -> int:
+        """The highest offset the bot passed to getUpdates (updates below are confirmed)."""
+        with self._cond:
+            return self._confirmed
+
+    def wait_for(self, predicate: Callable[[], object], timeout: float = 10) -> None:
+        """Block until `predicate()` is true (re-checked after every API call)."""
+        with self._cond:
+            if not self._cond.wait_for(predicate, timeout):
+                raise AssertionError(f"timed out after {timeout}s; {self._summary()}")
+
+    def wait_sent(self, chat_id: int, count: int = 1, timeout: float = 10) -> list[JSON]:
+        """Block until the bot sent `count` messages to the chat; returns them all."""
+        self.wait_for(lambda: len(self.sent(chat_id)) >= count, timeout)
+        return self.sent(chat_id)
+
+    def wait_calls(self, method: str, count: int = 1, timeout: float = 10) -> list[JSON]:
+        """Block until the bot called `method` `count` times; returns their params."""
+        self.wait_for(lambda: len(self.calls_of(method)) >= count, timeout)
+        return self.calls_of(method)
+
+    def _summary(self) -> str:
+        sent = [
+            (r["chat_id"], r["text"] or r["caption"] or r["method"]) for r in self._records.values()
+        ]
+        calls = [name for name, _ in self._calls if name != "getUpdates"]
+        return f"sent so far (chat, text): {sent}; calls besides getUpdates: {calls}"
+
+    # ----- faults and webhooks ---------------------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        status: int = 429,
+        retry_after: int = 1,
+        description: str | None = None,
+        *,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` calls of `method` fail: 429 with retry_after (PTB raises
+        RetryAfter), 400 BadRequest, 403 Forbidden, 500 or 502 (HTML; PTB: NetworkError)."""
+        if status == 429:
+            text = description or f"Too Many Requests: retry after {retry_after}"
+            error = ApiError(429, text, {"retry_after": retry_after})
+        else:
+            error = ApiError(status, description or _DEFAULT_ERRORS.get(status, "Error"))
+        with self._cond:
+            self._faults.setdefault(method.lower(), []).extend([error] * times)
+
+    def post_webhook(
+        self, url: str, update: JSON, secret: str | None = None, timeout: float = 5
+    ) -> int:
+        """POST an update to a webhook as Telegram does; returns the HTTP status. `secret`
+        defaults to the secret_token the bot set; pass "" to send no secret header."""
+        secret = self.webhook.get("secret_token") if secret is None else secret
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+        return httpx.post(url, json=update, headers=headers, timeout=timeout).status_code
+
+
+def _callback_data(markup: JSON | None) -> list[str]:
+    rows = (markup or {}).get("inline_keyboard", [])
+    return [button["callback_data"] for row in rows for button in row if "callback_data" in button]
