@@ -46,6 +46,13 @@ class LogConfig:
 
 
 @dataclass(frozen=True)
+class PrivacyConfig:
+    keep_photos: bool = False  # keep the photo files sent as evidence (the file id is kept always)
+    photo_days: int = 90  # then delete them
+    photo_dir: str = "data/photos"
+
+
+@dataclass(frozen=True)
 class TelegramConfig:
     token: str = ""  # from BotFather; empty: no Telegram channel
     mode: str = "polling"  # or "webhook"
@@ -69,6 +76,7 @@ class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     bot: BotConfig = field(default_factory=BotConfig)
     log: LogConfig = field(default_factory=LogConfig)
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     server: ServerConfig = field(default_factory=ServerConfig)
     services: tuple[ServiceSpec, ...] = DEFAULT_SERVICES
@@ -82,6 +90,7 @@ SECTIONS: dict[str, type[Any]] = {
     "database": DatabaseConfig,
     "bot": BotConfig,
     "log": LogConfig,
+    "privacy": PrivacyConfig,
     "telegram": TelegramConfig,
     "server": ServerConfig,
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -59,7 +59,7 @@ class Reply:
     ask_phone: bool = False  # offer the platform's "share my phone number" button, if any
     document: Document | None = None
     photo: Photo | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    evidence: str | None = None  # a photo's file id just stored as evidence of a log
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe form, kept so a redelivered message gets the same answer."""
@@ -78,5 +78,5 @@ class Reply:
             ask_phone=data.get("ask_phone", False),
             document=Document(**data["document"]) if data.get("document") else None,
             photo=Photo(**data["photo"]) if data.get("photo") else None,
-            extra=dict(data.get("extra") or {}),
+            evidence=data.get("evidence"),
         )

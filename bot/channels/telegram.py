@@ -12,12 +12,13 @@ import asyncio
 import logging
 import os
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from telegram import BotCommand, Message, ReplyParameters, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -30,6 +31,7 @@ from telegram.ext import (
 
 from bot.channels.telegram_render import message_parts
 from bot.config import TelegramConfig
+from bot.photos import photo_path
 from handlers import texts
 from handlers.engine import Engine
 from handlers.messages import Incoming, Reply
@@ -44,8 +46,16 @@ SEND_ATTEMPTS = 4
 class TelegramChannel:
     """Translates between Telegram and the engine; the engine decides everything."""
 
-    def __init__(self, engine: Engine, config: TelegramConfig, *, webhook: bool = False):
+    def __init__(
+        self,
+        engine: Engine,
+        config: TelegramConfig,
+        *,
+        webhook: bool = False,
+        photo_dir: Path | None = None,
+    ):
         self._engine = engine
+        self._photo_dir = photo_dir  # None: photo evidence is kept as a file id only
         builder = (
             ApplicationBuilder()
             .token(config.token)
@@ -96,6 +106,18 @@ class TelegramChannel:
         await self._send_all(
             update.effective_chat.id, replies, private=not incoming.is_group, quote=quote
         )
+        for reply in replies:
+            if reply.evidence and self._photo_dir is not None:
+                await self._keep_photo(reply.evidence, self._photo_dir)
+
+    async def _keep_photo(self, file_id: str, folder: Path) -> None:
+        """Save a photo stored as evidence (the deployment chose to keep the files)."""
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            photo = await self.app.bot.get_file(file_id)
+            await photo.download_to_drive(photo_path(folder, file_id))
+        except (TelegramError, OSError) as exc:
+            log.warning("telegram photo not kept reason=%s", exc)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

@@ -181,7 +181,8 @@ def save_entry(ctx: Context, pending: dict[str, Any]) -> list[Reply]:
         lines = [texts.GROUP_SAVED.format(name=ctx.member.name, items=items), *scrubbed]
     else:
         lines = [texts.ENTRY_SAVED, _summary(ctx, pending), *scrubbed, texts.ENTRY_UNDO_HINT]
-    return [Reply("\n".join(lines), choices=(Choice(texts.BUTTON_UNDO, f"undo:{log.id}"),))]
+    undo = Choice(texts.BUTTON_UNDO, f"undo:{log.id}")
+    return [Reply("\n".join(lines), choices=(undo,), evidence=pending.get("photo"))]
 
 
 @router.step("confirm_entry", "edit")

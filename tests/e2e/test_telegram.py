@@ -9,13 +9,16 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from sqlmodel import select
 
 from bot.app import App, build_app
-from bot.config import Config
+from bot.config import Config, PrivacyConfig
+from bot.photos import photo_path, purge_old_photos
 from storage.models import GroupChat, Role
 from tests.conftest import Clock, Roster, identities
 from tests.e2e.telegram_bot import TOKEN, RunningBot, telegram_config
@@ -334,3 +337,38 @@ def test_gotungnha_run_polls_answers_and_stops_on_sigterm_without_logging_the_to
     assert process.returncode == 0, err
     assert "route=stranger_greeting" in err or "message platform=telegram" in err
     assert TOKEN not in err and TOKEN.split(":")[1] not in err
+
+
+def test_photo_files_are_kept_only_when_turned_on_and_purged_after_their_days(
+    tg: FakeTelegram, tg_config: Config, clock: Clock, tmp_path
+):
+    folder = tmp_path / "photos"
+    keeping = replace(tg_config, privacy=PrivacyConfig(keep_photos=True, photo_dir=str(folder)))
+    app = build_app(keeping, clock=clock)
+    try:
+        with RunningBot(app):
+            lan = tg.user(5002, "Lan")
+            n = joined(tg, Roster(app), lan, "Nguyễn Thị Lan")
+            update = tg.send_photo(lan, caption="vneid 1", data=b"\xff\xd8 a real photo")
+            last(tg, 5002, n + 1)
+            file_id = update["message"]["photo"][-1]["file_id"]
+            deadline = time.monotonic() + BUTTON_WAIT  # the download is not an API call
+            while not photo_path(folder, file_id).exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert photo_path(folder, file_id).read_bytes() == b"\xff\xd8 a real photo"
+        old = time.time() - 91 * 86400
+        os.utime(photo_path(folder, file_id), (old, old))
+        assert purge_old_photos(folder, days=90) == 1
+        assert list(folder.iterdir()) == []
+    finally:
+        app.db.dispose()
+
+
+def test_photo_files_are_not_kept_by_default(
+    tg: FakeTelegram, tg_app: App, tg_config: Config, running
+):
+    lan = tg.user(5002, "Lan")
+    n = joined(tg, Roster(tg_app), lan, "Nguyễn Thị Lan")
+    tg.send_photo(lan, caption="vneid 1")
+    last(tg, 5002, n + 1)
+    assert tg.calls_of("getFile") == []

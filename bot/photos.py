@@ -1,0 +1,30 @@
+"""Photo evidence kept on disk (only when the deployment turns it on), and its retention."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def photo_path(folder: Path, file_id: str) -> Path:
+    """Where the photo with this platform file id is kept (the name reveals nothing)."""
+    return folder / (hashlib.sha256(file_id.encode()).hexdigest()[:32] + ".jpg")
+
+
+def purge_old_photos(folder: Path, *, days: int, now: float | None = None) -> int:
+    """Delete kept photos older than `days`; returns how many went."""
+    if not folder.is_dir():
+        return 0
+    limit = (now if now is not None else time.time()) - days * 86400
+    removed = 0
+    for path in folder.glob("*.jpg"):
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            removed += 1
+    if removed:
+        log.info("photos purged count=%d older_than_days=%d", removed, days)
+    return removed
