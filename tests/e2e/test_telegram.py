@@ -372,3 +372,18 @@ def test_photo_files_are_not_kept_by_default(
     tg.send_photo(lan, caption="vneid 1")
     last(tg, 5002, n + 1)
     assert tg.calls_of("getFile") == []
+
+
+def test_gotungnha_run_with_a_token_telegram_refuses_says_so_plainly(tg: FakeTelegram, db_url):
+    env = {
+        **os.environ,
+        "GOTUNGNHA_DATABASE_URL": db_url,
+        "GOTUNGNHA_TELEGRAM_TOKEN": "999:not-the-fakes-token",
+        "GOTUNGNHA_TELEGRAM_BASE_URL": tg.base_url,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], env=env, text=True, capture_output=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert "Telegram không nhận token này" in result.stderr
+    assert "not-the-fakes-token" not in result.stderr

@@ -92,3 +92,23 @@ def test_the_example_config_is_valid_and_matches_the_defaults(
     example = load_config(Path(__file__).parents[2] / "config.example.toml", env={})
     monkeypatch.chdir(tmp_path)
     assert example == load_config(None, env={})
+
+
+def test_telegram_settings_come_from_the_environment_and_are_checked():
+    config = load_config(
+        None,
+        env={
+            "GOTUNGNHA_TELEGRAM_TOKEN": "1:abc",
+            "GOTUNGNHA_TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot",
+            "GOTUNGNHA_SERVER_PORT": "8443",
+        },
+    )
+    assert (config.telegram.token, config.telegram.base_url) == ("1:abc", "http://127.0.0.1:9/bot")
+    assert config.server.port == 8443
+    assert "1:abc" not in repr(config)
+    with pytest.raises(ConfigError, match="polling hoặc webhook"):
+        load_config(None, env={"GOTUNGNHA_TELEGRAM_MODE": "push"})
+    with pytest.raises(ConfigError, match="webhook_url"):
+        load_config(
+            None, env={"GOTUNGNHA_TELEGRAM_TOKEN": "1:abc", "GOTUNGNHA_TELEGRAM_MODE": "webhook"}
+        )
