@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -21,7 +21,9 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import App, DatabaseNotReady, build_app, configure_logging, system_clock
 from bot.channels.console import ConsoleChat
 from bot.config import Config, ConfigError, load_config
-from bot.runner import NoChannel, serve
+from bot.runner import NoChannel, serve, zalo_secret
+from bot.web import ZALO_PATH
+from bot.zalo_api import ZaloClient, ZaloError
 from handlers.admin import RosterError, add_member, pending_invites
 from handlers.catalogue import Catalogue
 from handlers.demo import NotEmpty, load_demo
@@ -37,8 +39,10 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="Cơ sở dữ liệu.", no_args_is_help=True)
 roster_cli = typer.Typer(help="Danh sách thành viên.", no_args_is_help=True)
+zalo_cli = typer.Typer(help="Webhook của bot Zalo.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(roster_cli, name="roster")
+cli.add_typer(zalo_cli, name="zalo")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -58,7 +62,7 @@ def _config(path: Path | None) -> Config:
         config = load_config(path)
     except ConfigError as exc:
         _fail(str(exc))
-    configure_logging(config.log.level, secrets=(config.telegram.token,))
+    configure_logging(config.log.level, secrets=(config.telegram.token, config.zalo.token))
     return config
 
 
@@ -278,13 +282,66 @@ def run(config: ConfigOption = None) -> None:
         asyncio.run(serve(app))
     except NoChannel:
         _fail(
-            "Chưa cấu hình kênh chat nào: đặt [telegram] token trong config.toml "
-            "(hoặc biến GOTUNGNHA_TELEGRAM_TOKEN). Thử bot ngay trên máy này: gotungnha chat."
+            "Chưa cấu hình kênh chat nào: đặt [telegram] token hoặc [zalo] token trong "
+            "config.toml (hoặc biến GOTUNGNHA_TELEGRAM_TOKEN, GOTUNGNHA_ZALO_TOKEN). "
+            "Thử bot ngay trên máy này: gotungnha chat."
         )
     except InvalidToken:
         _fail("Telegram không nhận token này. Kiểm tra lại token lấy từ @BotFather.")
+    except ZaloError as exc:
+        _fail(f"Zalo trả lời lỗi khi khởi động ({exc.error_code}): {exc.description}")
     except NetworkError as exc:
         _fail(f"Không kết nối được máy chủ Telegram ({cfg.telegram.base_url}): {exc.message}")
+
+
+def _zalo(config: Config, call: Callable[[ZaloClient], Awaitable[Any]]) -> Any:
+    """One Zalo API call for an admin command, errors as one clear line."""
+    if not config.zalo.token:
+        _fail("Chưa có [zalo] token (hoặc biến GOTUNGNHA_ZALO_TOKEN).")
+
+    async def work() -> Any:
+        async with ZaloClient(config.zalo.token, base_url=config.zalo.base_url) as client:
+            return await call(client)
+
+    try:
+        return asyncio.run(work())
+    except ZaloError as exc:
+        _fail(f"Zalo trả lời lỗi ({exc.error_code}): {exc.description}")
+
+
+@zalo_cli.command("set-webhook")
+def zalo_set_webhook(
+    url: Annotated[str, typer.Argument(help="Địa chỉ HTTPS công khai, ví dụ https://bot.vn")],
+    config: ConfigOption = None,
+) -> None:
+    """Have Zalo send updates to URL/zalo/webhook (with the secret header)."""
+    cfg = _config(config)
+    hook = url.rstrip("/") + ZALO_PATH
+    _zalo(cfg, lambda client: client.set_webhook(hook, zalo_secret(cfg)))
+    out.print(f"Đã đặt webhook Zalo: {hook}")
+
+
+@zalo_cli.command("delete-webhook")
+def zalo_delete_webhook(config: ConfigOption = None) -> None:
+    """Stop the webhook (the bot then reads updates with getUpdates)."""
+    cfg = _config(config)
+    _zalo(cfg, lambda client: client.delete_webhook())
+    out.print("Đã xoá webhook Zalo.")
+
+
+@zalo_cli.command("info")
+def zalo_info(config: ConfigOption = None) -> None:
+    """Show the bot's Zalo account and its webhook."""
+    cfg = _config(config)
+
+    async def both(client: ZaloClient) -> tuple[Any, Any]:
+        return await client.get_me(), await client.get_webhook_info()
+
+    me, hook = _zalo(cfg, both)
+    out.print(
+        f"Bot: {escape(str(me.get('display_name') or me.get('account_name')))} (id {me.get('id')})"
+    )
+    out.print(f"Webhook: {escape(str((hook or {}).get('url') or 'chưa đặt'))}")
 
 
 def main() -> None:

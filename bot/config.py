@@ -66,9 +66,31 @@ class TelegramConfig:
 
 
 @dataclass(frozen=True)
+class ZaloConfig:
+    token: str = ""  # from the Zalo Bot Platform; empty: no Zalo channel
+    mode: str = ""  # "polling" or "webhook"; empty: webhook when webhook_url is set
+    base_url: str = "https://bot-api.zaloplatforms.com/bot"  # the token is appended
+    webhook_url: str = ""  # public HTTPS base, e.g. https://bot.example.vn
+    webhook_secret: str = ""  # 8–256 characters; empty: derived from the token
+
+    @property
+    def uses_webhook(self) -> bool:
+        return self.mode == "webhook" or (not self.mode and bool(self.webhook_url))
+
+    def __repr__(self) -> str:  # never print the token
+        return f"ZaloConfig(mode={self.mode!r}, base_url={self.base_url!r})"
+
+
+@dataclass(frozen=True)
 class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8080
+    public_url: str = ""  # HTTPS base of download links; empty: the Zalo webhook_url
+    link_secret: str = ""  # signs download links; empty: derived from the bot tokens
+    link_hours: int = 24  # a download link works this long
+
+    def __repr__(self) -> str:
+        return f"ServerConfig(host={self.host!r}, port={self.port})"
 
 
 @dataclass(frozen=True)
@@ -78,6 +100,7 @@ class Config:
     log: LogConfig = field(default_factory=LogConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    zalo: ZaloConfig = field(default_factory=ZaloConfig)
     server: ServerConfig = field(default_factory=ServerConfig)
     services: tuple[ServiceSpec, ...] = DEFAULT_SERVICES
 
@@ -92,6 +115,7 @@ SECTIONS: dict[str, type[Any]] = {
     "log": LogConfig,
     "privacy": PrivacyConfig,
     "telegram": TelegramConfig,
+    "zalo": ZaloConfig,
     "server": ServerConfig,
 }
 
@@ -118,7 +142,17 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"Múi giờ không đúng: {config.bot.timezone}") from exc
     _check_telegram(config.telegram)
+    _check_zalo(config.zalo)
     return config
+
+
+def _check_zalo(zalo: ZaloConfig) -> None:
+    if zalo.mode not in ("", "polling", "webhook"):
+        raise ConfigError(f"zalo.mode cần là polling hoặc webhook, không phải “{zalo.mode}”.")
+    if zalo.token and zalo.mode == "webhook" and not zalo.webhook_url:
+        raise ConfigError("zalo.mode = webhook cần zalo.webhook_url (địa chỉ HTTPS công khai).")
+    if zalo.webhook_secret and not 8 <= len(zalo.webhook_secret) <= 256:
+        raise ConfigError("zalo.webhook_secret cần từ 8 đến 256 ký tự.")
 
 
 def _check_telegram(telegram: TelegramConfig) -> None:

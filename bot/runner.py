@@ -1,4 +1,4 @@
-"""`gotungnha run`: the configured channels, and the web server when a webhook needs it."""
+"""`gotungnha run`: the configured channels, and the web server when one needs it."""
 
 from __future__ import annotations
 
@@ -8,16 +8,21 @@ import hashlib
 import hmac
 import logging
 import signal
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import uvicorn
+from starlette.applications import Starlette
 from telegram import Update
 
 from bot.app import App
 from bot.channels.telegram import TelegramChannel
-from bot.config import Config, TelegramConfig
+from bot.channels.zalo import ZaloChannel
+from bot.config import Config
+from bot.links import FileLinks
 from bot.photos import purge_old_photos
-from bot.web import TELEGRAM_PATH, create_web_app
+from bot.web import TELEGRAM_PATH, ZALO_PATH, create_web_app
 
 log = logging.getLogger(__name__)
 DAY = 86400
@@ -27,48 +32,96 @@ class NoChannel(RuntimeError):
     """Nothing to run: no chat platform is configured."""
 
 
-def webhook_secret(config: TelegramConfig) -> str:
-    """The configured secret, or one derived from the token (the same in every worker)."""
-    if config.webhook_secret:
-        return config.webhook_secret
-    digest = hmac.new(config.token.encode(), b"gotungnha telegram webhook", hashlib.sha256)
-    return digest.hexdigest()[:48]
+def derived_secret(token: str, purpose: str, *, length: int = 48) -> str:
+    """A secret derived from a bot token: the same in every worker, unguessable without it."""
+    digest = hmac.new(token.encode(), f"gotungnha {purpose}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:length]
+
+
+def telegram_secret(config: Config) -> str:
+    """The Telegram webhook secret: configured, or derived from the token."""
+    telegram = config.telegram
+    return telegram.webhook_secret or derived_secret(telegram.token, "telegram webhook")
+
+
+def zalo_secret(config: Config) -> str:
+    """The Zalo webhook secret: configured, or derived from the token."""
+    return config.zalo.webhook_secret or derived_secret(config.zalo.token, "zalo webhook")
+
+
+def file_links(config: Config) -> FileLinks | None:
+    """Signed download links, when there is a public address to put in them."""
+    public = config.server.public_url or config.zalo.webhook_url
+    if not public:
+        return None
+    secret = config.server.link_secret or derived_secret(
+        config.zalo.token + config.telegram.token, "download links"
+    )
+    return FileLinks(
+        secret=secret.encode(),
+        folder=Path("data/links"),
+        public_url=public,
+        ttl=timedelta(hours=config.server.link_hours),
+    )
 
 
 async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
-    """Run until stopped (SIGINT/SIGTERM, or `stop` being set)."""
-    telegram = app.config.telegram
-    if not telegram.token:
-        raise NoChannel("Chưa cấu hình kênh chat nào (Telegram).")
+    """Run every configured channel until stopped (SIGINT/SIGTERM, or `stop` being set)."""
+    config = app.config
+    if not config.telegram.token and not config.zalo.token:
+        raise NoChannel("Chưa cấu hình kênh chat nào.")
     stop = stop or _stop_on_signals()
-    privacy = app.config.privacy
+    privacy = config.privacy
     photo_dir = Path(privacy.photo_dir)
-    purging = asyncio.create_task(_purge_photos_daily(photo_dir, privacy.photo_days))
-    webhook = telegram.mode == "webhook"
-    channel = TelegramChannel(
-        app.engine,
-        telegram,
-        webhook=webhook,
-        photo_dir=photo_dir if privacy.keep_photos else None,
-    )
+    background = [asyncio.create_task(_purge_photos_daily(photo_dir, privacy.photo_days))]
+    links = file_links(config)
+    hooks: dict[str, Any] = {}  # the webhook routes to serve, with their secrets
     try:
-        async with channel:
-            if webhook:
-                await _serve_webhook(app.config, channel, stop)
+        async with contextlib.AsyncExitStack() as stack:
+            if config.telegram.token:
+                telegram = await stack.enter_async_context(
+                    TelegramChannel(
+                        app.engine,
+                        config.telegram,
+                        webhook=config.telegram.mode == "webhook",
+                        photo_dir=photo_dir if privacy.keep_photos else None,
+                    )
+                )
+                if config.telegram.mode == "webhook":
+                    url = config.telegram.webhook_url.rstrip("/") + TELEGRAM_PATH
+                    secret = telegram_secret(config)
+                    await telegram.app.bot.set_webhook(
+                        url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+                    )
+                    hooks |= {"telegram": telegram.feed, "telegram_secret": secret}
+                    log.info("telegram webhook url=%s", url)
+                else:
+                    await telegram.start_polling()
+                    log.info("telegram polling")
+            if config.zalo.token:
+                zalo = await stack.enter_async_context(
+                    ZaloChannel(app.engine, config.zalo, links=links)
+                )
+                if config.zalo.uses_webhook:
+                    url = config.zalo.webhook_url.rstrip("/") + ZALO_PATH
+                    await zalo.client.set_webhook(url, zalo_secret(config))
+                    hooks |= {"zalo": zalo.feed, "zalo_secret": zalo_secret(config)}
+                    log.info("zalo webhook url=%s", url)
+                else:
+                    background.append(asyncio.create_task(zalo.poll(stop)))
+                    log.info("zalo polling")
+            if hooks or links is not None:
+                await _serve_web(config, create_web_app(links=links, **hooks), stop)
             else:
-                await channel.start_polling()
-                log.info("telegram polling")
                 await stop.wait()
     finally:
-        purging.cancel()
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
 
 
-async def _serve_webhook(config: Config, channel: TelegramChannel, stop: asyncio.Event) -> None:
-    """Register the webhook with Telegram, then serve it until stopped."""
-    secret = webhook_secret(config.telegram)
-    url = config.telegram.webhook_url.rstrip("/") + TELEGRAM_PATH
-    await channel.app.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
-    web = create_web_app(telegram=channel, telegram_secret=secret)
+async def _serve_web(config: Config, web: Starlette, stop: asyncio.Event) -> None:
+    """Serve the web app until stopped."""
     server = uvicorn.Server(
         uvicorn.Config(
             web,
@@ -79,7 +132,7 @@ async def _serve_webhook(config: Config, channel: TelegramChannel, stop: asyncio
         )
     )
     server_task = asyncio.create_task(server.serve())
-    log.info("telegram webhook url=%s listening=%s:%d", url, config.server.host, config.server.port)
+    log.info("web server listening=%s:%d", config.server.host, config.server.port)
     stopped = asyncio.create_task(stop.wait())
     await asyncio.wait({server_task, stopped}, return_when=asyncio.FIRST_COMPLETED)
     server.should_exit = True

@@ -33,6 +33,7 @@ Clock = Callable[[], datetime]
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 _COMMAND = re.compile(r"^/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
 _KEEPS_STEP = {"huy"}  # /huy needs to see what is in progress to cancel it
+_WITHOUT_SLASH = {"thamgia"}  # "thamgia K7M3PX" works too: not everyone finds the slash
 
 
 class Engine:
@@ -148,6 +149,8 @@ class Engine:
             if route is None:
                 return [Reply(texts.CHOICE_EXPIRED)]
             return self._call(ctx, route, arg)
+        if text and fold(text.split(maxsplit=1)[0]) in _WITHOUT_SLASH:
+            text = "/" + text
         if command := _COMMAND.match(text):
             name = fold(command.group(1))
             route = self._router.commands.get(name)

@@ -193,6 +193,12 @@ COMMAND_MENU = (
 )
 BUTTON_NOT_YOURS = "Nút này dành cho người khác."
 
+# --- Zalo ---------------------------------------------------------------------------
+ZALO_UNSUPPORTED = "Mình chỉ đọc được tin chữ và ảnh. Bạn gõ lại bằng chữ giúp mình nhé."
+FILE_LINK = "📎 {name}: {url}\n(Đường link dùng được đến {until}.)"
+LINK_EXPIRED = "Đường link không đúng hoặc đã hết hạn. Bạn xin gửi lại tệp trong chat nhé."
+FILE_NOT_AVAILABLE = "Tệp này chưa gửi qua Zalo được. Bạn nhờ cán bộ phường gửi giúp nhé."
+
 # --- group chats ---------------------------------------------------------------------
 LINK_ONLY_IN_GROUP = "Bạn thêm mình vào nhóm chat của tổ, rồi gõ /lienket ngay trong nhóm đó nhé."
 LINK_DONE = "🔗 Đã liên kết nhóm này với {name}. Kết quả hằng tuần sẽ được gửi vào đây."

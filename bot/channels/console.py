@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
+from bot.channels.text import numbered_text
 from handlers.engine import Engine
 from handlers.messages import Incoming, Reply
 
@@ -17,26 +18,13 @@ PLATFORM = "console"
 
 
 def render(reply: Reply) -> str:
-    """A reply as text: choices become numbered options ("Trả lời 1, 2 hoặc 3")."""
-    lines = [reply.text]
-    if reply.choices and reply.numbered:
-        lines += [f"  {n}. {c.label}" for n, c in enumerate(reply.choices, start=1)]
-        lines.append(f"({answer_hint(len(reply.choices))})")
-    elif reply.choices:
-        lines.append("(Gõ: " + " / ".join(c.label.lower() for c in reply.choices) + ")")
+    """A reply as the terminal shows it: numbered options, then any file's path."""
+    lines = [numbered_text(reply)]
     if reply.document:
         lines.append(f"[Tệp: {reply.document.filename} — {reply.document.path}]")
     if reply.photo:
         lines.append(f"[Ảnh: {reply.photo.path}]")
     return "\n".join(lines)
-
-
-def answer_hint(count: int) -> str:
-    """ "Trả lời 1, 2 hoặc 3" """
-    numbers = [str(n) for n in range(1, count + 1)]
-    if count == 1:
-        return "Trả lời 1"
-    return f"Trả lời {', '.join(numbers[:-1])} hoặc {numbers[-1]}"
 
 
 class ConsoleChat:

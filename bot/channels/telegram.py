@@ -94,7 +94,12 @@ class TelegramChannel:
 
     async def feed(self, data: dict[str, Any]) -> None:
         """Queue one update received by the webhook."""
-        await self.app.update_queue.put(Update.de_json(data, self.app.bot))
+        try:
+            update = Update.de_json(data, self.app.bot)
+        except (TypeError, ValueError, KeyError) as exc:
+            log.warning("telegram webhook update unreadable reason=%s", type(exc).__name__)
+            return
+        await self.app.update_queue.put(update)
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         incoming = self._incoming(update)

@@ -10,32 +10,12 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
+from bot.channels.text import split_text
 from handlers import texts
 from handlers.messages import Reply
 
 TEXT_LIMIT = 4096
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Pieces of at most `limit` characters, cut at line ends where possible."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:  # one very long line: cut it hard
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            candidate = line
-        current = candidate
-    if current or not pieces:
-        pieces.append(current)
-    return pieces
 
 
 def buttons(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -229,3 +229,10 @@ def test_typing_khong_declines_and_links_nothing(app: App, roster: Roster):
     chat.say(f"/thamgia {code}")
     assert "chưa lưu gì" in chat.say("không")
     assert identities(app) == []
+
+
+def test_thamgia_without_the_slash_works_too(app: App, roster: Roster):
+    code = roster.add("Trần Văn Cường")
+    chat = ConsoleChat(app.engine, user_id="cuong")
+    assert "Bạn có đồng ý không?" in chat.say(f"Thamgia {code.lower()}")
+    assert "Chào mừng Trần Văn Cường" in chat.say("1")

@@ -1,0 +1,70 @@
+"""Signed, expiring download links: how a workbook or a chart reaches Zalo, which takes URLs.
+
+A link names one stored file and its expiry, signed with HMAC-SHA256: it cannot be forged
+or extended, and after it expires the server answers 404.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Published:
+    url: str
+    expires_at: datetime
+
+
+class FileLinks:
+    """Publishes files under `folder` and checks the links to them."""
+
+    def __init__(self, *, secret: bytes, folder: Path, public_url: str, ttl: timedelta) -> None:
+        self._secret = secret
+        self._folder = folder
+        self._public_url = public_url.rstrip("/")
+        self._ttl = ttl
+
+    def publish(self, path: Path, filename: str, *, now: datetime) -> Published:
+        """Copy the file aside and return a link that works until now + ttl."""
+        self._folder.mkdir(parents=True, exist_ok=True)
+        stored = secrets.token_hex(16) + path.suffix
+        shutil.copyfile(path, self._folder / stored)
+        expires = now + self._ttl
+        payload = {"f": stored, "n": filename, "e": int(expires.timestamp())}
+        body = _b64(json.dumps(payload, separators=(",", ":")).encode())
+        token = f"{body}.{_b64(self._sign(body))}"
+        return Published(f"{self._public_url}/files/{token}", expires)
+
+    def resolve(self, token: str, *, now: datetime) -> tuple[Path, str] | None:
+        """The file and its download name, or None if the link is forged, broken or expired."""
+        body, _, signature = token.partition(".")
+        try:
+            valid = hmac.compare_digest(_unb64(signature), self._sign(body))
+            payload = json.loads(_unb64(body)) if valid else None
+        except (ValueError, TypeError):
+            return None
+        if not isinstance(payload, dict) or payload.get("e", 0) < now.timestamp():
+            return None
+        path = self._folder / str(payload.get("f", ""))
+        if path.parent != self._folder or not path.is_file():
+            return None
+        return path, str(payload.get("n") or path.name)
+
+    def _sign(self, body: str) -> bytes:
+        return hmac.new(self._secret, body.encode(), hashlib.sha256).digest()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

@@ -1,0 +1,157 @@
+"""A small typed client for the Zalo Bot Platform API (httpx; no SDK on PyPI is fit for use).
+
+Usage:
+    async with ZaloClient(token, base_url="https://bot-api.zaloplatforms.com/bot") as zalo:
+        me = await zalo.get_me()
+        update = await zalo.get_updates(timeout=30)      # None when nothing came (408)
+        await zalo.send_message(chat_id, "Xin chào")
+
+Requests go to `{base_url}{token}/{method}` as POST JSON. The token is part of the URL, so
+it never appears in an error or a log line of ours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+log = logging.getLogger(__name__)
+TEXT_LIMIT = 2000
+RETRIED = {429, 500, 502, 503, 504}
+
+
+class ZaloError(Exception):
+    """An `ok: false` answer (or an unusable one), with Zalo's error code and description."""
+
+    def __init__(self, error_code: int, description: str, method: str = "") -> None:
+        super().__init__(f"{method}: {error_code} {description}".strip(": "))
+        self.error_code = error_code
+        self.description = description
+        self.method = method
+
+
+class RateLimit:
+    """At most `per_second` sends a second (a simple spacing of calls)."""
+
+    def __init__(self, per_second: float) -> None:
+        self._interval = 1 / per_second if per_second > 0 else 0.0
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            if self._next > now:
+                await asyncio.sleep(self._next - now)
+            self._next = max(now, self._next) + self._interval
+
+
+class ZaloClient:
+    """The Bot API methods the bot uses, with timeouts, retries and a send rate limit."""
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        base_url: str = "https://bot-api.zaloplatforms.com/bot",
+        sends_per_second: float = 20,
+        attempts: int = 4,
+        timeout: float = 10,
+    ) -> None:
+        self._url = f"{base_url}{token}/"
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout))
+        self._limit = RateLimit(sends_per_second)
+        self._attempts = attempts
+
+    async def __aenter__(self) -> ZaloClient:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the connections."""
+        await self._http.aclose()
+
+    async def call(self, method: str, *, read_timeout: float | None = None, **params: Any) -> Any:
+        """One API call with retries on 429/5xx/network errors; raises ZaloError otherwise."""
+        for attempt in range(1, self._attempts + 1):
+            try:
+                return await self._call_once(method, params, read_timeout)
+            except ZaloError as exc:
+                if exc.error_code not in RETRIED or attempt == self._attempts:
+                    raise
+                reason = f"{exc.error_code} {exc.description}"
+            except httpx.TransportError as exc:
+                if attempt == self._attempts:
+                    raise ZaloError(0, f"network error: {type(exc).__name__}", method) from None
+                reason = type(exc).__name__
+            wait = 0.5 * 2 ** (attempt - 1)
+            log.warning("zalo %s retry reason=%s wait=%.1fs", method, reason, wait)
+            await asyncio.sleep(wait)
+        raise AssertionError("unreachable")
+
+    async def _call_once(self, method: str, params: dict[str, Any], read: float | None) -> Any:
+        timeout = httpx.Timeout(10, read=read) if read is not None else httpx.USE_CLIENT_DEFAULT
+        response = await self._http.post(self._url + method, json=params, timeout=timeout)
+        try:
+            body = response.json()
+        except ValueError:
+            raise ZaloError(response.status_code, "not a JSON answer", method) from None
+        if not isinstance(body, dict) or not body.get("ok"):
+            body = body if isinstance(body, dict) else {}
+            code = int(body.get("error_code") or response.status_code)
+            raise ZaloError(code, str(body.get("description") or "error"), method)
+        return body.get("result")
+
+    async def get_me(self) -> dict[str, Any]:
+        """The bot's own account."""
+        result: dict[str, Any] = await self.call("getMe")
+        return result
+
+    async def get_updates(self, *, timeout: int = 30) -> dict[str, Any] | None:
+        """The next update (long poll), or None when none came in `timeout` seconds (408)."""
+        try:
+            result = await self.call("getUpdates", read_timeout=timeout + 10, timeout=str(timeout))
+        except ZaloError as exc:
+            if exc.error_code == 408:
+                return None
+            raise
+        return result if isinstance(result, dict) else None
+
+    async def set_webhook(self, url: str, secret_token: str) -> Any:
+        """Have Zalo POST updates to `url` with the secret header."""
+        return await self.call("setWebhook", url=url, secret_token=secret_token)
+
+    async def delete_webhook(self) -> Any:
+        """Go back to getUpdates."""
+        return await self.call("deleteWebhook")
+
+    async def get_webhook_info(self) -> dict[str, Any]:
+        """The webhook Zalo knows about."""
+        result: dict[str, Any] = await self.call("getWebhookInfo")
+        return result
+
+    async def send_message(self, chat_id: str, text: str) -> Any:
+        """Send a text of at most 2,000 characters."""
+        await self._limit.wait()
+        return await self.call("sendMessage", chat_id=chat_id, text=text)
+
+    async def send_photo(self, chat_id: str, photo_url: str, caption: str | None = None) -> Any:
+        """Send a picture by its public URL."""
+        await self._limit.wait()
+        params: dict[str, Any] = {"chat_id": chat_id, "photo": photo_url}
+        if caption:
+            params["caption"] = caption
+        return await self.call("sendPhoto", **params)
+
+    async def send_chat_action(self, chat_id: str, action: str = "typing") -> Any:
+        """Show "typing…"."""
+        return await self.call("sendChatAction", chat_id=chat_id, action=action)
