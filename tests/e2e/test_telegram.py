@@ -21,7 +21,7 @@ from bot.config import Config, PrivacyConfig
 from bot.photos import photo_path, purge_old_photos
 from storage.models import GroupChat, Role
 from tests.conftest import Clock, Roster, identities
-from tests.e2e.telegram_bot import TOKEN, RunningBot, telegram_config
+from tests.e2e.running import TOKEN, RunningBot, telegram_config
 from tests.fakes.telegram_api import FakeTelegram
 from tests.helpers import service_totals, stored_logs
 

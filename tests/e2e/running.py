@@ -1,4 +1,4 @@
-"""Running the real bot (`bot.runner.serve`, python-telegram-bot inside) in a thread."""
+"""Running the real bot (`bot.runner.serve`, as `gotungnha run` does) in a thread."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import threading
 from dataclasses import replace
 
 from bot.app import App, build_app
-from bot.config import Config, ServerConfig, TelegramConfig
+from bot.config import Config, ServerConfig, TelegramConfig, ZaloConfig
 from bot.runner import serve
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.zalo_api import FakeZalo
 
 TOKEN = "123456789:TEST-token-never-logged"
 
@@ -28,6 +29,15 @@ def telegram_config(config: Config, tg: FakeTelegram, **telegram: str) -> Config
     )
     return replace(
         config, telegram=settings, server=ServerConfig(host="127.0.0.1", port=free_port())
+    )
+
+
+def zalo_config(config: Config, zalo: FakeZalo, **settings: str) -> Config:
+    """The test config, talking to the fake Zalo Bot API server."""
+    return replace(
+        config,
+        zalo=ZaloConfig(token=zalo.token, base_url=zalo.base_url, **settings),
+        server=ServerConfig(host="127.0.0.1", port=free_port()),
     )
 
 

@@ -1,0 +1,225 @@
+"""The real bot on our Zalo client, against a fake Zalo Bot API server over real HTTP.
+
+The same journeys as on Telegram, with numbered options instead of buttons; each test runs
+on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+
+from bot.app import App, build_app
+from bot.config import Config
+from handlers.catalogue import DEFAULT_SERVICES, ServiceSpec
+from storage.models import Role
+from tests.conftest import Clock, Roster, identities
+from tests.e2e.running import RunningBot, zalo_config
+from tests.fakes.zalo_api import FakeZalo
+from tests.helpers import service_totals, stored_logs
+
+
+@pytest.fixture
+def zalo() -> Iterator[FakeZalo]:
+    with FakeZalo() as fake:
+        yield fake
+
+
+@pytest.fixture
+def zalo_app(config: Config, zalo: FakeZalo, clock: Clock) -> Iterator[App]:
+    app = build_app(zalo_config(config, zalo, mode="polling"), clock=clock)
+    yield app
+    app.db.dispose()
+
+
+@pytest.fixture
+def running(zalo_app: App) -> Iterator[RunningBot]:
+    with RunningBot(zalo_app) as bot:
+        yield bot
+
+
+class Person:
+    """Someone writing to the bot on Zalo, reading what it sends back."""
+
+    def __init__(self, zalo: FakeZalo, user_id: str, name: str) -> None:
+        self.zalo, self.id = zalo, user_id
+        self.user = zalo.user(user_id, name)
+
+    def say(self, text: str, group: dict | None = None) -> str:
+        """Send a message and return the bot's answer (every piece it sent)."""
+        chat = group["id"] if group else self.id
+        before = len(self.zalo.sent(chat))
+        self.zalo.send_text(self.user, text, group)
+        self.zalo.wait_sent(chat, before + 1)
+        time.sleep(0.15)  # a long answer comes in several pieces
+        return "\n".join(m["text"] or "" for m in self.zalo.sent(chat)[before:])
+
+
+def join(zalo: FakeZalo, app: App, user_id: str, name: str, **kwargs: object) -> Person:
+    code = Roster(app).add(name, **kwargs)  # type: ignore[arg-type]
+    person = Person(zalo, user_id, name)
+    assert "Trả lời 1 hoặc 2" in person.say(f"thamgia {code}")
+    assert "Chào mừng" in person.say("1")
+    return person
+
+
+def test_a_newcomer_joins_logs_undoes_and_sees_totals(zalo: FakeZalo, zalo_app: App, running):
+    code = Roster(zalo_app).add("Nguyễn Thị Lan")
+    lan = Person(zalo, "u-lan", "Lan")
+    assert "/thamgia" in lan.say("xin chào")
+    question = lan.say(f"/thamgia {code}")
+    assert "  1. Đồng ý\n  2. Không đồng ý\n(Trả lời 1 hoặc 2)" in question
+    assert identities(zalo_app) == []
+    assert "Chào mừng Nguyễn Thị Lan" in lan.say("1")
+    assert [(i.platform, i.user_id) for i in identities(zalo_app)] == [("zalo", "u-lan")]
+    saved = lan.say("hom qua vneid 3 sskdt 2 @ ngõ 5")
+    assert "Đã ghi lượt hỗ trợ" in saved and "1. Hoàn tác" in saved
+    assert service_totals(zalo_app) == {"vneid": 3, "sskdt": 2}
+    assert "Đã hoàn tác" in lan.say("/huy")
+    assert service_totals(zalo_app) == {}
+    lan.say("vneid 2")
+    mine = lan.say("/cuatoi")
+    assert "Lượt hỗ trợ của Nguyễn Thị Lan" in mine and "Cài đặt VNeID: 2" in mine
+    assert "Tổ CNSCĐ TDP 1" in lan.say("/thongke")
+
+
+def test_guided_entry_with_numbered_options(zalo: FakeZalo, zalo_app: App, running):
+    lan = join(zalo, zalo_app, "u-lan", "Nguyễn Thị Lan")
+    services = lan.say("/ghi")
+    assert "  3. Sổ sức khỏe điện tử" in services and "Trả lời 1, 2" in services
+    assert "Sổ sức khỏe điện tử: bao nhiêu người?" in lan.say("3")
+    assert "Bạn có hỗ trợ thêm dịch vụ khác không?" in lan.say("12")
+    assert "bao nhiêu hộ" in lan.say("2")
+    assert "Ở đâu?" in lan.say("4")  # a typed number here is 4 households
+    assert "ảnh" in lan.say("bỏ qua")
+    confirm = lan.say("bỏ qua")
+    assert "Sổ sức khỏe điện tử: 12" in confirm and "Số hộ đã đến: 4" in confirm
+    assert "Đã ghi" in lan.say("1")
+    assert service_totals(zalo_app) == {"sskdt": 12}
+
+
+def test_a_group_is_linked_when_the_bot_is_mentioned(zalo: FakeZalo, zalo_app: App, running):
+    minh = join(zalo, zalo_app, "u-minh", "Phạm Văn Minh", role=Role.LEADER)
+    lan = join(zalo, zalo_app, "u-lan", "Nguyễn Thị Lan")
+    group = zalo.group("g-1", "Tổ CNSCĐ TDP 1")
+    mention = f"@{zalo.bot['display_name']}"
+    assert "Đã liên kết nhóm này với Tổ CNSCĐ TDP 1" in minh.say(f"{mention} /lienket", group)
+    answer = lan.say(f"{mention} vneid 2", group)
+    assert answer.startswith("✅ Nguyễn Thị Lan: Cài đặt VNeID: 2")
+    assert service_totals(zalo_app) == {"vneid": 2}
+
+
+def test_a_message_delivered_twice_is_logged_once(zalo: FakeZalo, zalo_app: App, running):
+    lan = join(zalo, zalo_app, "u-lan", "Nguyễn Thị Lan")
+    before = len(zalo.sent("u-lan"))
+    update = zalo.send_text(lan.user, "vneid 4")
+    zalo.wait_sent("u-lan", before + 1)
+    zalo.redeliver(update)
+    zalo.wait_sent("u-lan", before + 2)
+    assert len(stored_logs(zalo_app)) == 1
+    assert service_totals(zalo_app) == {"vneid": 4}
+
+
+def test_timeouts_rate_limits_and_errors_are_waited_out(zalo: FakeZalo, zalo_app: App, running):
+    lan = join(zalo, zalo_app, "u-lan", "Nguyễn Thị Lan")
+    zalo.timeout_next_get_updates(times=2)
+    zalo.fail_next("sendMessage", status=429)
+    assert "Đã ghi" in lan.say("vneid 1")
+    zalo.fail_next("sendMessage", status=502, times=2)
+    assert "Đã ghi" in lan.say("sskdt 1")
+    zalo.fail_next("getUpdates", status=500)
+    assert "Đã ghi" in lan.say("bc114 1")
+    assert service_totals(zalo_app) == {"vneid": 1, "sskdt": 1, "bc114": 1}
+
+
+def test_a_long_answer_is_split_at_line_ends_under_2000_characters(
+    zalo: FakeZalo, config: Config, clock: Clock
+):
+    many = tuple(
+        ServiceSpec(f"dv{n:02}", f"Dịch vụ thử nghiệm số {n:02} của phường", (f"dv{n:02}",))
+        for n in range(1, 41)
+    )
+    app = build_app(
+        replace(zalo_config(config, zalo, mode="polling"), services=DEFAULT_SERVICES + many),
+        clock=clock,
+    )
+    try:
+        with RunningBot(app):
+            lan = join(zalo, app, "u-lan", "Nguyễn Thị Lan")
+            before = len(zalo.sent("u-lan"))
+            lan.say("/trogiup")
+            pieces = [m["text"] for m in zalo.sent("u-lan")[before:]]
+    finally:
+        app.db.dispose()
+    assert len(pieces) >= 2 and all(len(p) <= 2000 for p in pieces)
+    lines = "\n".join(pieces).splitlines()
+    for n in range(1, 41):  # every line arrives whole
+        assert f"• Dịch vụ thử nghiệm số {n:02} của phường: dv{n:02}" in lines
+
+
+def test_stickers_are_ignored_and_unsupported_messages_get_a_kind_word(
+    zalo: FakeZalo, zalo_app: App, running
+):
+    lan = join(zalo, zalo_app, "u-lan", "Nguyễn Thị Lan")
+    before = len(zalo.sent("u-lan"))
+    zalo.send_sticker(lan.user, "sticker-1")
+    zalo.send_unsupported(lan.user)
+    [answer] = zalo.wait_sent("u-lan", before + 1)[before:]
+    assert "chữ và ảnh" in answer["text"]
+    assert stored_logs(zalo_app) == []
+
+
+def test_an_image_with_a_quick_entry_caption_is_a_log_with_photo_evidence(
+    zalo: FakeZalo, zalo_app: App, running
+):
+    lan = join(zalo, zalo_app, "u-lan", "Nguyễn Thị Lan")
+    before = len(zalo.sent("u-lan"))
+    zalo.send_image(lan.user, "https://photo.zdn.vn/abc.jpg", caption="vneid 2")
+    assert "Có ảnh minh chứng" in zalo.wait_sent("u-lan", before + 1)[-1]["text"]
+    [log] = stored_logs(zalo_app)
+    assert log.photo_file_id == "https://photo.zdn.vn/abc.jpg"
+
+
+def _wait_listening(port: int) -> None:
+    for _ in range(100):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError("the web server did not start")
+
+
+def test_webhook_mode_sets_the_webhook_and_refuses_a_wrong_secret(
+    zalo: FakeZalo, config: Config, clock: Clock
+):
+    hooked = zalo_config(
+        config, zalo, webhook_url="https://bot.example.vn", webhook_secret="zalo-secret-of-the-ward"
+    )
+    app = build_app(hooked, clock=clock)
+    try:
+        with RunningBot(app):
+            zalo.wait_calls("setWebhook")
+            assert zalo.webhook["url"] == "https://bot.example.vn/zalo/webhook"
+            _wait_listening(hooked.server.port)
+            url = f"http://127.0.0.1:{hooked.server.port}/zalo/webhook"
+            code = Roster(app).add("Nguyễn Thị Lan")
+            lan = zalo.user("u-lan", "Lan")
+            update = zalo.send_text(lan, f"thamgia {code}", queue=False)
+            assert zalo.post_webhook(url, update, secret="wrong-secret") == 403
+            assert zalo.post_webhook(url, update, secret="") == 403
+            assert zalo.sent("u-lan") == []
+            assert zalo.post_webhook(url, update) == 200
+            assert "Trả lời 1 hoặc 2" in zalo.wait_sent("u-lan", 1)[0]["text"]
+            assert zalo.post_webhook(url, zalo.send_text(lan, "1", queue=False)) == 200
+            assert "Chào mừng" in zalo.wait_sent("u-lan", 2)[1]["text"]
+            entry = zalo.send_text(lan, "vneid 3", queue=False)
+            assert zalo.post_webhook(url, entry) == 200
+            assert zalo.post_webhook(url, entry) == 200  # delivered twice
+            zalo.wait_sent("u-lan", 4)
+        assert len(stored_logs(app)) == 1
+    finally:
+        app.db.dispose()

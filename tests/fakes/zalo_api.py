@@ -1,0 +1,460 @@
+"""A fake Zalo Bot Platform API server for tests: real HTTP on 127.0.0.1, in-memory state.
+
+Usage::
+
+    with FakeZalo() as zalo:
+        ...  # start the bot with base_url=zalo.base_url, token=zalo.token
+        an = zalo.user("u-an", "An")
+        zalo.send_text(an, "xin chào")                 # queued for getUpdates
+        [reply] = zalo.wait_sent(an["id"], 1)          # blocks until the bot answered
+        assert reply["text"] == "Chào An"
+        zalo.fail_next("sendMessage", status=429)      # the next sendMessage gets a 429
+
+Wire format: `POST /bot<token>/<method>` with a JSON object body; the answer is
+`{"ok": true, "result": ...}` or `{"ok": false, "error_code": N, "description": ...}` with
+HTTP status N. getUpdates long-polls (`{"timeout": "30"}`, seconds as a string) and returns
+ONE update per call, removed from the queue as it is returned; when nothing arrives in time it
+answers 408 "Request timeout". A long poll whose client hangs up consumes nothing.
+`redeliver(update)` queues the very same update again (a duplicate delivery).
+
+The bot may only message chats the test introduced (`user`, `group`, or a chat an update came
+from); others answer 400 "chat not found". Ids must be strings (400 otherwise). The webhook
+is only recorded: updates still wait for getUpdates (which answers 400 while a webhook is
+set); push them with `post_webhook`.
+
+Not implemented: pushing updates to the webhook by itself, retries of failed webhook
+deliveries, HTTPS-only webhook URLs (http is accepted), group mention/reply filtering (the test
+decides what the bot receives), photo uploads (sendPhoto takes a URL only) and fetching
+photo URLs, caption length limits, chat actions other than "typing", GET requests (405), and
+any other method (404).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from tests.fakes import zalo_objects as obj
+from tests.fakes.zalo_objects import JSON, ApiError
+
+__all__ = ["FakeZalo", "ServerThread"]
+
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+
+
+class ServerThread:
+    """Serve an ASGI app with uvicorn on 127.0.0.1:<free port> in a daemon thread."""
+
+    def __init__(self, app: ASGIApp, name: str = "asgi-server") -> None:
+        self.app, self.name = app, name
+        self.port = 0
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> ServerThread:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def start(self, timeout: float = 5) -> ServerThread:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self.app,
+            log_config=None,
+            log_level="warning",
+            lifespan="off",
+            timeout_graceful_shutdown=2,
+        )
+        self._server = server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=asyncio.run, args=(self._serve(server, sock),), name=self.name, daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"{self.name} did not start")
+            time.sleep(0.01)
+        return self
+
+    async def _serve(self, server: uvicorn.Server, sock: socket.socket) -> None:
+        self.loop = asyncio.get_running_loop()
+        await server.serve(sockets=[sock])
+
+    def stop(self, timeout: float = 10) -> None:
+        if self._server is None or self._thread is None:
+            return
+        self._server.should_exit = True
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise RuntimeError(f"{self.name} did not stop")
+        self._server = self._thread = None
+
+
+class FakeZalo:
+    """The Bot API of one Zalo bot, served on 127.0.0.1:<free port> while in a `with` block."""
+
+    def __init__(
+        self,
+        token: str = "zalo-test-token",
+        *,
+        bot_id: str = "bot-1",
+        bot_name: str = "Trợ lý Tổ CNSCĐ",
+    ) -> None:
+        self.token = token
+        self.bot: JSON = obj.bot_info(bot_id, bot_name)
+        self.port = 0
+        self._cond = threading.Condition(threading.RLock())
+        self._calls: list[tuple[str, JSON]] = []
+        self._faults: dict[str, list[ApiError]] = {}
+        self._queue: list[JSON] = []
+        self._chats: dict[str, JSON] = {}
+        self._records: list[JSON] = []
+        self._webhook: JSON = {"url": "", "secret_token": None, "updated_at": obj.now_ms()}
+        self._methods: dict[str, Callable[[JSON], Any]] = {
+            "getMe": lambda body: self.bot,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": lambda body: self._webhook_info(),
+            "sendMessage": self._send_message,
+            "sendPhoto": self._send_photo,
+            "sendSticker": self._send_sticker,
+            "sendChatAction": self._send_chat_action,
+        }
+        self._wakeup = asyncio.Event()
+        self._closing = False
+        self._server: ServerThread | None = None
+
+    # ----- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """What the bot prefixes to `{token}/{method}`."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    def __enter__(self) -> FakeZalo:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def start(self, timeout: float = 5) -> FakeZalo:
+        self._closing, self._wakeup = False, asyncio.Event()
+        app = Starlette(routes=[Route("/bot{token}/{method}", self._api, methods=["POST"])])
+        self._server = ServerThread(app, "fake-zalo").start(timeout)
+        self.port = self._server.port
+        return self
+
+    def stop(self, timeout: float = 10) -> None:
+        if self._server is None:
+            return
+        self._closing = True  # pending long polls answer 408 at once
+        self._wake()
+        self._server.stop(timeout)
+        self._server = None
+
+    def _wake(self) -> None:
+        loop = self._server.loop if self._server is not None else None
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # loop already closed
+                loop.call_soon_threadsafe(self._wakeup.set)
+
+    # ----- HTTP ------------------------------------------------------------------------------
+
+    async def _api(self, request: Request) -> Response:
+        if request.path_params["token"] != self.token:
+            return ApiError(401, "Unauthorized").response()
+        name = request.path_params["method"]
+        body: JSON = {}
+        failure: ApiError | None = None
+        try:
+            body = await obj.read_body(request)
+        except ApiError as error:
+            failure = error
+        with self._cond:
+            self._calls.append((name, copy.deepcopy(body)))
+            faults = self._faults.get(name)
+            fault = faults.pop(0) if faults else None
+            self._cond.notify_all()
+        try:
+            if name != "getUpdates" and name not in self._methods:
+                raise ApiError(404, "Not Found: method not found")
+            if fault is not None:
+                raise fault
+            if failure is not None:
+                raise failure
+            if name == "getUpdates":
+                return await self._long_poll(request, body)
+            with self._cond:
+                result = copy.deepcopy(self._methods[name](body))
+                self._cond.notify_all()
+        except ApiError as error:
+            return error.response()
+        return obj.ok(result)
+
+    async def _long_poll(self, request: Request, body: JSON) -> Response:
+        seconds = obj.poll_timeout(body)
+        with self._cond:
+            if self._webhook["url"]:
+                raise ApiError(
+                    400, "Bad Request: a webhook is active; call deleteWebhook to use getUpdates"
+                )
+        deadline = time.monotonic() + seconds
+        while True:
+            self._wakeup.clear()
+            if await request.is_disconnected():  # the client gave up: take nothing
+                return Response(status_code=499)
+            with self._cond:
+                if self._queue and not self._closing:
+                    update = self._queue.pop(0)
+                    self._cond.notify_all()
+                    return obj.ok(update)
+            remaining = deadline - time.monotonic()
+            if self._closing or remaining <= 0:
+                raise ApiError(408, "Request timeout")
+            with contextlib.suppress(TimeoutError):  # re-check the client now and then
+                await asyncio.wait_for(self._wakeup.wait(), min(remaining, 0.25))
+
+    # ----- methods (called with the lock held) -----------------------------------------------
+
+    def _set_webhook(self, body: JSON) -> JSON:
+        url = obj.string_param(body, "url")
+        assert url is not None
+        if not url.startswith(("https://", "http://")):
+            raise ApiError(400, "Bad Request: url must be an HTTP(S) URL")
+        secret = obj.string_param(body, "secret_token")
+        low, high = obj.SECRET_LENGTH
+        if secret is None or not low <= len(secret) <= high or not _header_safe(secret):
+            raise ApiError(
+                400, f"Bad Request: secret_token must be {low} to {high} printable ASCII characters"
+            )
+        self._webhook = {"url": url, "secret_token": secret, "updated_at": obj.now_ms()}
+        return self._webhook_info()
+
+    def _delete_webhook(self, body: JSON) -> JSON:
+        self._webhook = {"url": "", "secret_token": None, "updated_at": obj.now_ms()}
+        return self._webhook_info()
+
+    def _webhook_info(self) -> JSON:
+        return {"url": self._webhook["url"], "updated_at": self._webhook["updated_at"]}
+
+    def _chat(self, body: JSON) -> JSON:
+        chat_id = obj.string_param(body, "chat_id")
+        assert chat_id is not None
+        if chat_id not in self._chats:
+            raise ApiError(400, "Bad Request: chat not found")
+        return self._chats[chat_id]
+
+    def _send_message(self, body: JSON) -> JSON:
+        chat = self._chat(body)
+        text = obj.string_param(body, "text")
+        assert text is not None
+        if len(text) > obj.MAX_TEXT:
+            raise ApiError(400, f"Bad Request: text too long (max {obj.MAX_TEXT} characters)")
+        return self._record("sendMessage", chat, text=text)
+
+    def _send_photo(self, body: JSON) -> JSON:
+        chat = self._chat(body)
+        photo = obj.string_param(body, "photo")
+        assert photo is not None
+        if not photo.startswith(("https://", "http://")):
+            raise ApiError(400, "Bad Request: photo must be a public URL")
+        caption = obj.string_param(body, "caption", required=False)
+        return self._record("sendPhoto", chat, photo=photo, caption=caption or None)
+
+    def _send_sticker(self, body: JSON) -> JSON:
+        chat = self._chat(body)
+        return self._record("sendSticker", chat, sticker=obj.string_param(body, "sticker"))
+
+    def _send_chat_action(self, body: JSON) -> bool:
+        self._chat(body)
+        if obj.string_param(body, "action") != "typing":
+            raise ApiError(400, 'Bad Request: action must be "typing"')
+        return True
+
+    def _record(self, method: str, chat: JSON, **content: str | None) -> JSON:
+        result = {"message_id": obj.new_message_id(), "date": obj.now_ms()}
+        record = {"method": method, "chat_id": chat["id"], "text": None, "photo": None}
+        record |= {"caption": None, "sticker": None, **content, **result}
+        self._records.append(record)
+        return result
+
+    # ----- the test's side: people and updates -----------------------------------------------
+
+    def user(self, user_id: str, display_name: str) -> JSON:
+        """A Zalo user; the bot may now message their private chat (id = user id)."""
+        person = obj.user(user_id, display_name)
+        with self._cond:
+            self._chats[user_id] = obj.private_chat(person)
+        return copy.deepcopy(person)
+
+    def group(self, chat_id: str, name: str) -> JSON:
+        """A group chat the bot is a member of: {id, chat_type: "GROUP", name}."""
+        chat = obj.group_chat(chat_id, name)
+        with self._cond:
+            self._chats[chat_id] = chat
+        return copy.deepcopy(chat)
+
+    def send_text(
+        self, user: JSON, text: str, group: JSON | None = None, *, queue: bool = True
+    ) -> JSON:
+        """A text message from `user` (in `group`, else privately); returns the update."""
+        return self._incoming(obj.TEXT, user, group, queue, text=text)
+
+    def send_image(
+        self,
+        user: JSON,
+        photo_url: str,
+        caption: str | None = None,
+        group: JSON | None = None,
+        *,
+        queue: bool = True,
+    ) -> JSON:
+        """An image (its URL) with an optional caption; returns the update."""
+        return self._incoming(obj.IMAGE, user, group, queue, photo=photo_url, caption=caption)
+
+    def send_sticker(
+        self, user: JSON, sticker_id: str, group: JSON | None = None, *, queue: bool = True
+    ) -> JSON:
+        """A sticker; returns the update."""
+        return self._incoming(obj.STICKER, user, group, queue, sticker=sticker_id)
+
+    def send_unsupported(
+        self, user: JSON, group: JSON | None = None, *, queue: bool = True
+    ) -> JSON:
+        """A message the platform does not describe (voice, file...); returns the update."""
+        return self._incoming(obj.UNSUPPORTED, user, group, queue)
+
+    def _incoming(
+        self, event: str, user: JSON, group: JSON | None, queue: bool, **content: Any
+    ) -> JSON:
+        with self._cond:
+            if group is not None:
+                chat = self._chats.setdefault(group["id"], obj.group_chat(group["id"], ""))
+            else:
+                chat = self._chats.setdefault(user["id"], obj.private_chat(user))
+            update = obj.update(event, obj.message(user, chat, **content))
+        return self.redeliver(update) if queue else copy.deepcopy(update)
+
+    def redeliver(self, update: JSON) -> JSON:
+        """Queue `update` (again, or for the first time if built with queue=False) as it is:
+        same message_id, so the bot sees a duplicate delivery."""
+        with self._cond:
+            self._queue.append(copy.deepcopy(update))
+            self._cond.notify_all()
+        self._wake()
+        return copy.deepcopy(update)
+
+    @property
+    def pending(self) -> list[JSON]:
+        """The updates queued and not yet returned by getUpdates."""
+        with self._cond:
+            return copy.deepcopy(self._queue)
+
+    # ----- the test's side: what the bot did -------------------------------------------------
+
+    @property
+    def calls(self) -> list[tuple[str, JSON]]:
+        """Every API call with the right token, in order: (method, JSON body)."""
+        with self._cond:
+            return copy.deepcopy(self._calls)
+
+    def calls_of(self, method: str) -> list[JSON]:
+        """The bodies of every call of one method."""
+        return [body for name, body in self.calls if name == method]
+
+    def sent(self, chat_id: str) -> list[JSON]:
+        """What the bot sent to a chat, oldest first: dicts with method, chat_id, text, photo,
+        caption, sticker (None when absent), message_id and date."""
+        with self._cond:
+            return copy.deepcopy([r for r in self._records if r["chat_id"] == chat_id])
+
+    @property
+    def webhook(self) -> JSON:
+        """The webhook the bot set: url ("" if none), secret_token (None if none), updated_at."""
+        with self._cond:
+            return copy.deepcopy(self._webhook)
+
+    def wait_for(self, predicate: Callable[[], object], timeout: float = 10) -> None:
+        """Block until `predicate()` is true (re-checked after every API call and update)."""
+        with self._cond:
+            if not self._cond.wait_for(predicate, timeout):
+                raise AssertionError(f"timed out after {timeout}s; {self._summary()}")
+
+    def wait_sent(self, chat_id: str, count: int = 1, timeout: float = 10) -> list[JSON]:
+        """Block until the bot sent `count` messages to the chat; returns them all."""
+        self.wait_for(lambda: len(self.sent(chat_id)) >= count, timeout)
+        return self.sent(chat_id)
+
+    def wait_calls(self, method: str, count: int = 1, timeout: float = 10) -> list[JSON]:
+        """Block until the bot called `method` `count` times; returns their bodies."""
+        self.wait_for(lambda: len(self.calls_of(method)) >= count, timeout)
+        return self.calls_of(method)
+
+    def _summary(self) -> str:
+        sent = [(r["chat_id"], obj.summary(r)) for r in self._records]
+        calls = [name for name, _ in self._calls if name != "getUpdates"]
+        polls = len(self._calls) - len(calls)
+        return (
+            f"sent so far (chat, content): {sent}; calls besides getUpdates: {calls}; "
+            f"getUpdates calls: {polls}; updates still queued: {len(self._queue)}"
+        )
+
+    # ----- faults and webhooks ---------------------------------------------------------------
+
+    def fail_next(
+        self, method: str, status: int = 429, description: str | None = None, *, times: int = 1
+    ) -> None:
+        """Make the next `times` calls of `method` fail with `status`: 429 "Too Many Requests",
+        400, 403, 500 (JSON ok:false) or 502 (an HTML page)."""
+        with self._cond:
+            self._faults.setdefault(method, []).extend([ApiError(status, description)] * times)
+
+    def timeout_next_get_updates(self, times: int = 1) -> None:
+        """The next `times` getUpdates answer 408 at once, even with updates queued."""
+        self.fail_next("getUpdates", 408, "Request timeout", times=times)
+
+    def post_webhook(
+        self,
+        url: str,
+        update: JSON,
+        secret: str | None = None,
+        *,
+        wrapped: bool = True,
+        timeout: float = 5,
+    ) -> int:
+        """POST an update to a webhook as Zalo does; returns the HTTP status. `secret`
+        defaults to the secret_token the bot set; "" sends no secret header. The body is
+        `{"ok": true, "result": update}` (just `update` with wrapped=False)."""
+        secret = self.webhook["secret_token"] if secret is None else secret
+        headers = {SECRET_HEADER: secret} if secret else {}
+        body = {"ok": True, "result": update} if wrapped else update
+        return httpx.post(url, json=body, headers=headers, timeout=timeout).status_code
+
+
+def _header_safe(value: str) -> bool:
+    """Whether `value` can travel in an HTTP header as it is (visible ASCII, inner spaces)."""
+    return value.isascii() and value.isprintable() and value == value.strip()
