@@ -103,7 +103,7 @@ class ZaloChannel:
             return
         replies = await asyncio.to_thread(self._engine.handle, incoming)
         for reply in replies:
-            await self._send_reply(chat_id, reply)
+            await self.send(chat_id, reply)
 
     def _incoming(self, event: str, message: dict[str, Any], *, is_group: bool) -> Incoming | None:
         if event == "message.text.received":
@@ -127,7 +127,8 @@ class ZaloChannel:
             display_name=sender.get("display_name"),
         )
 
-    async def _send_reply(self, chat_id: str, reply: Reply) -> None:
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Send one reply: its text with numbered options, then its files as links."""
         await self._send(chat_id, numbered_text(reply))
         for path, name in _files(reply):
             if self._links is None:

@@ -1,0 +1,139 @@
+"""Our Zalo client against the published wire format (a fake server over real HTTP)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.channels.zalo import ZaloChannel
+from bot.config import ZaloConfig
+from bot.links import FileLinks
+from bot.web import create_web_app
+from bot.zalo_api import ZaloClient, ZaloError
+from handlers.messages import Choice, Document, Photo, Reply
+from tests.fakes.zalo_api import FakeZalo, ServerThread
+
+
+@pytest.fixture
+def zalo() -> Iterator[FakeZalo]:
+    with FakeZalo() as fake:
+        yield fake
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+async def _with_client(zalo: FakeZalo, work: Any, **kwargs: Any) -> Any:
+    async with ZaloClient(zalo.token, base_url=zalo.base_url, **kwargs) as client:
+        return await work(client)
+
+
+def test_requests_go_to_base_url_token_method_as_json(zalo: FakeZalo):
+    me = run(_with_client(zalo, lambda c: c.get_me()))
+    assert me["display_name"] == zalo.bot["display_name"]
+    chat = zalo.user("u-1", "Lan")
+    run(_with_client(zalo, lambda c: c.send_message(chat["id"], "Xin chào")))
+    assert zalo.calls_of("sendMessage") == [{"chat_id": "u-1", "text": "Xin chào"}]
+
+
+def test_get_updates_sends_the_timeout_as_a_string_and_408_means_nothing(zalo: FakeZalo):
+    assert run(_with_client(zalo, lambda c: c.get_updates(timeout=1))) is None
+    assert zalo.calls_of("getUpdates")[0]["timeout"] == "1"
+    update = zalo.send_text(zalo.user("u-1", "Lan"), "vneid 3")
+    assert run(_with_client(zalo, lambda c: c.get_updates(timeout=1))) == update
+
+
+def test_an_error_carries_code_and_description_but_never_the_token(zalo: FakeZalo):
+    zalo.fail_next("sendMessage", status=403, description="Forbidden: blocked by user")
+    with pytest.raises(ZaloError) as caught:
+        run(_with_client(zalo, lambda c: c.send_message("u-nobody", "x")))
+    assert caught.value.error_code == 403 and "blocked" in caught.value.description
+    assert zalo.token not in str(caught.value)
+
+
+def test_429_and_5xx_are_retried_with_backoff(zalo: FakeZalo):
+    chat = zalo.user("u-1", "Lan")
+    zalo.fail_next("sendMessage", status=429)
+    zalo.fail_next("sendMessage", status=502)
+    run(_with_client(zalo, lambda c: c.send_message(chat["id"], "vẫn đến nơi")))
+    assert [m["text"] for m in zalo.sent("u-1")] == ["vẫn đến nơi"]
+    assert len(zalo.calls_of("sendMessage")) == 3
+
+
+def test_an_unreachable_server_is_a_zalo_error_without_the_token():
+    async def work() -> None:
+        async with ZaloClient(
+            "secret-token-123", base_url="http://127.0.0.1:9/bot", attempts=2
+        ) as client:
+            await client.get_me()
+
+    with pytest.raises(ZaloError) as caught:
+        run(work())
+    assert "secret-token-123" not in str(caught.value)
+
+
+def test_sends_keep_to_the_rate_limit(zalo: FakeZalo):
+    chat = zalo.user("u-1", "Lan")
+
+    async def burst(client: ZaloClient) -> float:
+        started = asyncio.get_running_loop().time()
+        await asyncio.gather(*(client.send_message(chat["id"], str(n)) for n in range(6)))
+        return asyncio.get_running_loop().time() - started
+
+    took = run(_with_client(zalo, burst, sends_per_second=10))
+    assert took >= 0.45  # 6 sends at 10 a second: at least 5 intervals of 0.1 s
+    assert len(zalo.sent("u-1")) == 6
+
+
+def test_files_reach_zalo_as_signed_links_that_download(zalo: FakeZalo, tmp_path: Path):
+    links = FileLinks(
+        secret=b"ward",
+        folder=tmp_path / "links",
+        public_url="http://placeholder",
+        ttl=timedelta(hours=24),
+    )
+    with ServerThread(create_web_app(links=links)) as web:
+        links = FileLinks(
+            secret=b"ward", folder=tmp_path / "links", public_url=web.url, ttl=timedelta(hours=24)
+        )
+        workbook, chart = tmp_path / "bao-cao.xlsx", tmp_path / "tuan.png"
+        workbook.write_bytes(b"PK workbook")
+        chart.write_bytes(b"\x89PNG chart")
+        chat = zalo.user("u-1", "Lan")
+
+        async def send() -> None:
+            channel = ZaloChannel(
+                engine=None,
+                config=ZaloConfig(
+                    token=zalo.token,  # type: ignore[arg-type]
+                    base_url=zalo.base_url,
+                ),
+                links=links,
+            )
+            reply = Reply(
+                "Báo cáo của phường",
+                choices=(Choice("Xem thêm", "x:1"),),
+                document=Document("Báo cáo quý IV.xlsx", str(workbook)),
+                photo=Photo(str(chart), "Tuần này"),
+            )
+            try:
+                await channel.send(chat["id"], reply)
+            finally:
+                await channel.client.close()
+
+        run(send())
+        [text, link, photo] = zalo.sent("u-1")
+        assert text["text"] == "Báo cáo của phường\n  1. Xem thêm\n(Trả lời 1)"
+        url = link["text"].split(": ", 1)[1].split("\n")[0]
+        assert "Báo cáo quý IV.xlsx" in link["text"] and url.startswith(web.url + "/files/")
+        assert httpx.get(url).content == b"PK workbook"
+        assert photo["method"] == "sendPhoto" and photo["caption"] == "Tuần này"
+        assert httpx.get(photo["photo"]).content == b"\x89PNG chart"
+        assert httpx.get(url[:-3] + "abc").status_code == 404
