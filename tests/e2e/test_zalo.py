@@ -6,7 +6,10 @@ on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -223,3 +226,34 @@ def test_webhook_mode_sets_the_webhook_and_refuses_a_wrong_secret(
         assert len(stored_logs(app)) == 1
     finally:
         app.db.dispose()
+
+
+def test_the_zalo_webhook_commands_register_show_and_remove_it(zalo: FakeZalo, tmp_path):
+    env = {
+        **os.environ,
+        "GOTUNGNHA_DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+        "GOTUNGNHA_ZALO_TOKEN": zalo.token,
+        "GOTUNGNHA_ZALO_BASE_URL": zalo.base_url,
+        "GOTUNGNHA_ZALO_WEBHOOK_SECRET": "zalo-secret-of-the-ward",
+    }
+
+    def gotungnha(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "zalo", *args],
+            env=env,
+            text=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    assert gotungnha("set-webhook", "https://bot.example.vn/").returncode == 0
+    assert zalo.webhook["url"] == "https://bot.example.vn/zalo/webhook"
+    assert zalo.webhook["secret_token"] == "zalo-secret-of-the-ward"
+    shown = gotungnha("info")
+    assert zalo.bot["display_name"] in shown.stdout
+    assert "https://bot.example.vn/zalo/webhook" in shown.stdout
+    assert gotungnha("delete-webhook").returncode == 0
+    assert "chưa đặt" in gotungnha("info").stdout
+    zalo.fail_next("getMe", status=401, description="Unauthorized")
+    refused = gotungnha("info")
+    assert refused.returncode == 1 and "401" in refused.stderr and zalo.token not in refused.stderr
