@@ -13,6 +13,7 @@ from bot.config import Config
 from handlers.admin import sync_catalogue
 from handlers.context import Settings
 from handlers.engine import Engine
+from schedules import commands as deadline_commands
 from storage.db import make_engine
 from storage.migrate import is_up_to_date, upgrade
 from storage.uow import UnitOfWork, UowFactory, uow_factory
@@ -64,7 +65,8 @@ def build_app(config: Config, *, clock: Clock = system_clock) -> App:
         undo_hours=config.bot.undo_hours,
     )
     factory = uow_factory(db)
-    return App(config, db, factory, Engine(factory, clock=clock, settings=settings), clock)
+    engine = Engine(factory, clock=clock, settings=settings, routers=(deadline_commands.router,))
+    return App(config, db, factory, engine, clock)
 
 
 class RedactingFormatter(logging.Formatter):

@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -24,10 +24,14 @@ from bot.config import Config, ConfigError, load_config
 from bot.runner import NoChannel, serve, zalo_secret
 from bot.web import ZALO_PATH
 from bot.zalo_api import ZaloClient, ZaloError
-from handlers.admin import RosterError, add_member, pending_invites
+from handlers.admin import RosterError, add_member, find_or_create_ward, pending_invites
 from handlers.catalogue import Catalogue
 from handlers.demo import NotEmpty, load_demo
 from handlers.parsing.quick_entry import parse_quick_entry
+from schedules.planner import plan
+from schedules.rules import Repeat, Rule
+from schedules.snapshot import ward_views
+from storage import deadlines
 from storage.db import make_engine
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.models import Role
@@ -40,6 +44,10 @@ cli = typer.Typer(
 db_cli = typer.Typer(help="Cơ sở dữ liệu.", no_args_is_help=True)
 roster_cli = typer.Typer(help="Danh sách thành viên.", no_args_is_help=True)
 zalo_cli = typer.Typer(help="Webhook của bot Zalo.", no_args_is_help=True)
+schedule_cli = typer.Typer(help="Lịch nhắc hạn báo cáo và tổng kết tuần.", no_args_is_help=True)
+deadline_cli = typer.Typer(help="Hạn báo cáo của phường.", no_args_is_help=True)
+cli.add_typer(schedule_cli, name="schedule")
+cli.add_typer(deadline_cli, name="deadline")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(roster_cli, name="roster")
 cli.add_typer(zalo_cli, name="zalo")
@@ -342,6 +350,97 @@ def zalo_info(config: ConfigOption = None) -> None:
         f"Bot: {escape(str(me.get('display_name') or me.get('account_name')))} (id {me.get('id')})"
     )
     out.print(f"Webhook: {escape(str((hook or {}).get('url') or 'chưa đặt'))}")
+
+
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        _fail(f"{option} cần dạng YYYY-MM-DD, không phải “{text}”.")
+    raise AssertionError("unreachable")
+
+
+@schedule_cli.command("preview")
+def schedule_preview(
+    start: Annotated[str, typer.Option("--from", help="Từ ngày, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--to", help="Đến ngày, YYYY-MM-DD.")],
+    as_json: Annotated[bool, typer.Option("--json", help="In danh sách JSON.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """List the reminders and tallies planned from --from to --to (nothing is sent)."""
+    cfg = _config(config)
+    app = _app(cfg)
+    first, last = _day(start, "--from"), _day(end, "--to")
+    with app.uow() as uow:
+        sends = plan(ward_views(uow.session), start=first, end=last, zone=cfg.zone)
+    if as_json:
+        sys.stdout.write(json.dumps([s.as_dict() for s in sends], ensure_ascii=False) + "\n")
+        return
+    if not sends:
+        out.print("Không có tin nào theo lịch trong khoảng này.")
+    for send in sends:
+        what = (
+            f"{send.deadline} (hạn cuối {send.last_day:%d/%m/%Y})"
+            if send.deadline
+            else "tổng kết tuần"
+        )
+        out.print(f"{send.at:%d/%m/%Y %H:%M}  {escape(what)} → {escape(send.chat.label)}")
+
+
+@deadline_cli.command("add")
+def deadline_add(
+    name: Annotated[str, typer.Option(help='Tên, ví dụ "Đăng ký mô hình".')],
+    before: Annotated[str, typer.Option(help="“Trước ngày” dd/mm/yyyy, như trong văn bản.")],
+    lead: Annotated[str, typer.Option(help="Nhắc trước bao nhiêu ngày.")] = "7,3,1,0",
+    repeat: Annotated[Repeat, typer.Option(help="once, yearly hoặc quarterly.")] = Repeat.ONCE,
+    ward: Annotated[str | None, typer.Option(help="Tên phường (khi có nhiều phường).")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Add a deadline: the last day to submit is the day before --before."""
+    cfg = _config(config)
+    app = _app(cfg)
+    try:
+        day = datetime.strptime(before.strip(), "%d/%m/%Y").date()
+        leads = sorted({int(n) for n in lead.split(",") if n.strip()}, reverse=True)
+    except ValueError:
+        _fail("--before cần dạng dd/mm/yyyy và --lead các số cách nhau bởi dấu phẩy.")
+    if any(n < 0 for n in leads):
+        _fail("--lead không nhận số âm.")
+
+    def work() -> str:
+        with app.uow() as uow:
+            ward_row = find_or_create_ward(uow.session, ward, now=app.clock())
+            assert ward_row.id is not None
+            deadlines.add_deadline(
+                uow.session,
+                ward_id=ward_row.id,
+                name=name.strip(),
+                repeat=repeat,
+                before=day,
+                lead_days=leads,
+                now=app.clock(),
+            )
+            uow.commit()
+        last = day - timedelta(days=1)
+        return f"Đã thêm hạn “{name.strip()}”: hạn cuối {last:%d/%m/%Y}, nhắc trước {lead} ngày."
+
+    out.print(escape(_guard(cfg, work)))
+
+
+@deadline_cli.command("list")
+def deadline_list(config: ConfigOption = None) -> None:
+    """List every ward's deadlines and their next last day."""
+    cfg = _config(config)
+    app = _app(cfg)
+    today = app.clock().astimezone(cfg.zone).date()
+    with app.uow() as uow:
+        for deadline in deadlines.active_deadlines(uow.session):
+            due = Rule.of(deadline).period_of(today)
+            nxt = f"hạn cuối tới: {due[1]:%d/%m/%Y}" if due else "đã qua"
+            out.print(
+                f"{escape(deadline.name)} ({deadline.repeat}) — {nxt}, "
+                f"nhắc trước {', '.join(map(str, deadline.lead_days))} ngày"
+            )
 
 
 def main() -> None:

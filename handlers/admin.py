@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from handlers.catalogue import ServiceSpec
-from storage import queries
+from storage import deadlines, queries
 from storage.audit import record
 from storage.models import ChatIdentity, InviteCode, Member, Role, Service, Team, Ward
 from storage.uow import UnitOfWork
@@ -76,15 +76,20 @@ def new_invite(session: Session, member_id: int, *, now: datetime, days: int) ->
     return invite
 
 
-def find_or_create_ward(session: Session, name: str | None) -> Ward:
+def create_ward(session: Session, name: str, *, now: datetime) -> Ward:
+    """A new ward, with the directive's default deadlines."""
+    ward = Ward(name=name, created_at=now)
+    session.add(ward)
+    session.flush()
+    assert ward.id is not None
+    deadlines.add_default_deadlines(session, ward.id, now=now)
+    return ward
+
+
+def find_or_create_ward(session: Session, name: str | None, *, now: datetime) -> Ward:
     """The named ward (created if new), or the only ward when no name is given."""
     if name:
-        ward = queries.ward_by_name(session, name)
-        if ward is None:
-            ward = Ward(name=name)
-            session.add(ward)
-            session.flush()
-        return ward
+        return queries.ward_by_name(session, name) or create_ward(session, name, now=now)
     wards = queries.wards(session)
     if len(wards) == 1:
         return wards[0]
@@ -109,7 +114,7 @@ def add_member(
     name = " ".join(name.split())
     if not name or not team.strip():
         raise RosterError("Cần có họ tên và tên tổ.")
-    ward_row = find_or_create_ward(session, ward)
+    ward_row = find_or_create_ward(session, ward, now=now)
     assert ward_row.id is not None
     teams = queries.teams_named(session, team.strip(), ward_row.id)
     team_row = teams[0] if teams else Team(ward_id=ward_row.id, name=team.strip())

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers.admin import PendingInvite, add_member, pending_invites
+from handlers.admin import PendingInvite, add_member, create_ward, pending_invites
 from storage import logs, queries
-from storage.models import ChatIdentity, ResidentialGroup, Role, SupportLog, Team, Ward
+from storage.models import ChatIdentity, ResidentialGroup, Role, SupportLog, Team
 from storage.uow import UnitOfWork
 
 WARD = "Phường Nhị Chiểu (thử nghiệm)"
@@ -63,9 +63,7 @@ def load_demo(
     session = uow.session
     if queries.wards(session):
         raise NotEmpty("Cơ sở dữ liệu đã có dữ liệu; demo chỉ nạp vào cơ sở dữ liệu trống.")
-    ward = Ward(name=WARD, created_at=now)
-    session.add(ward)
-    session.flush()
+    ward = create_ward(session, WARD, now=now)
     assert ward.id is not None
     groups = {}
     for name in GROUPS:

@@ -24,7 +24,7 @@ from handlers.features import ROUTER
 from handlers.features.onboarding import stranger_greeting
 from handlers.messages import Incoming, Reply
 from handlers.parsing.normalize import fold
-from handlers.router import Route
+from handlers.router import Route, Router
 from storage import queries
 from storage.uow import UnitOfWork, UowFactory
 
@@ -39,11 +39,20 @@ _WITHOUT_SLASH = {"thamgia"}  # "thamgia K7M3PX" works too: not everyone finds t
 class Engine:
     """Routes each message to a feature and returns what to answer."""
 
-    def __init__(self, uow: UowFactory, *, clock: Clock, settings: Settings | None = None):
+    def __init__(
+        self,
+        uow: UowFactory,
+        *,
+        clock: Clock,
+        settings: Settings | None = None,
+        routers: tuple[Router, ...] = (),
+    ):
         self._uow = uow
         self._clock = clock
         self._settings = settings or Settings()
-        self._router = ROUTER
+        self._router = Router()
+        for router in (ROUTER, *routers):  # layers above handlers add their commands here
+            self._router.include(router)
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message; a message seen before gets its first answer again."""
@@ -178,7 +187,7 @@ class Engine:
             return route.handler(ctx, arg)
         if ctx.member is None:
             return [stranger_greeting(ctx, joined_needed=True)]
-        return [Reply(texts.NOT_ALLOWED)]
+        return [Reply(texts.NOT_ALLOWED[str(route.role)])]
 
 
 def _typed_choice(conv: Conversation, text: str) -> str | None:

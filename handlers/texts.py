@@ -28,7 +28,10 @@ CONTACT_UNKNOWN = (
     "Bạn nhờ tổ trưởng thêm số, hoặc gõ /thamgia và mã mời."
 )
 NOT_JOINED = "Bạn chưa tham gia tổ nào. Gõ /thamgia và mã mời để bắt đầu nhé."
-NOT_ALLOWED = "Việc này chỉ tổ trưởng hoặc cán bộ phường làm được."
+NOT_ALLOWED = {  # by the role a command needs
+    "leader": "Việc này chỉ tổ trưởng (hoặc cán bộ phường) làm được.",
+    "officer": "Việc này chỉ cán bộ phường làm được.",
+}
 INVITE_INVALID = (
     "Mã mời này không đúng, đã dùng hoặc đã hết hạn. "
     "Bạn kiểm tra lại, hoặc xin tổ trưởng/cán bộ phường mã mới nhé."
@@ -188,10 +191,21 @@ COMMAND_MENU = (
     ("trogiup", "Hướng dẫn cách ghi"),
     ("thamgia", "Tham gia tổ bằng mã mời"),
     ("lienket", "Tổ trưởng: liên kết nhóm chat của tổ"),
+    ("danop", "Tổ trưởng: báo tổ đã nộp báo cáo"),
+    ("tiendo", "Cán bộ phường: tổ nào đã nộp báo cáo"),
     ("dulieucuatoi", "Dữ liệu của tôi"),
     ("xoadulieucuatoi", "Xoá dữ liệu của tôi"),
 )
 BUTTON_NOT_YOURS = "Nút này dành cho người khác."
+
+# --- deadlines (/danop, /tiendo) -------------------------------------------------------
+NO_DEADLINE = "Phường chưa có hạn báo cáo nào sắp tới."
+SUBMITTED = "✅ Đã ghi nhận {team} đã nộp {deadline} (hạn cuối {day}). Sẽ không nhắc nữa."
+SUBMITTED_ALREADY = "{team} đã báo nộp {deadline} (hạn cuối {day}) rồi."
+PROGRESS_TITLE = "📋 {deadline}, hạn cuối {day}: {sent}/{total} tổ đã nộp."
+PROGRESS_SENT = "Đã nộp: {}"
+PROGRESS_MISSING = "Chưa nộp: {}"
+NOBODY = "không có"
 
 # --- Zalo ---------------------------------------------------------------------------
 ZALO_UNSUPPORTED = "Mình chỉ đọc được tin chữ và ảnh. Bạn gõ lại bằng chữ giúp mình nhé."

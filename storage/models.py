@@ -196,3 +196,30 @@ class AuditEntry(SQLModel, table=True):
     member_id: int | None = Field(default=None, foreign_key="member.id")
     action: str = Field(max_length=40)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Deadline(SQLModel, table=True):
+    """A reporting obligation of a ward: one date, yearly, or quarterly (schedules/rules.py)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ward_id: int = Field(foreign_key="ward.id", index=True)
+    name: str = Field(max_length=200)
+    repeat: str = Field(max_length=10)  # once / yearly / quarterly
+    before: date  # the day the directive names ("trước ngày …"); the last day is the day before
+    lead_days: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = True
+    created_at: datetime = _when()
+
+
+class DeadlineSubmission(SQLModel, table=True):
+    """A team marked its report for one period of a deadline as submitted (/danop)."""
+
+    __tablename__ = "deadline_submission"
+    __table_args__ = (UniqueConstraint("deadline_id", "team_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deadline_id: int = Field(foreign_key="deadline.id", index=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    period: str = Field(max_length=20)
+    submitted_at: datetime = _when()
+    submitted_by: int | None = Field(default=None, foreign_key="member.id")

@@ -179,3 +179,28 @@ def test_killing_the_process_mid_conversation_and_restarting_resumes_the_step(db
     second = run(["chat", "--user", "demo"], db_url, stdin="1\n4\n")
     assert "Cài đặt VNeID: bao nhiêu người" in second.stdout
     assert "• Cài đặt VNeID: 4" in second.stdout
+
+
+def test_deadline_add_and_schedule_preview_json(db_url: str):
+    assert run(["demo"], db_url).returncode == 0
+    added = run(
+        ["deadline", "add", "--name", "Đăng ký mô hình", "--before", "20/04/2027", "--lead", "3,0"],
+        db_url,
+    )
+    assert added.returncode == 0 and "hạn cuối 19/04/2027" in added.stdout
+    preview = run(
+        ["schedule", "preview", "--from", "2027-04-01", "--to", "2027-04-30", "--json"], db_url
+    )
+    sends = json.loads(preview.stdout)
+    model = [s for s in sends if s["deadline"] == "Đăng ký mô hình"]
+    assert {s["at"] for s in model} == {"2027-04-16T08:00:00+07:00", "2027-04-19T08:00:00+07:00"}
+    assert all(s["last_day"] == "2027-04-19" and s["kind"] == "deadline_reminder" for s in model)
+    assert {"at", "kind", "deadline", "last_day", "target"} <= set(sends[0])
+    assert "Đăng ký mô hình" in run(["deadline", "list"], db_url).stdout
+
+
+def test_deadline_add_refuses_a_date_it_cannot_read(db_url: str):
+    result = run(
+        ["deadline", "add", "--name", "X", "--before", "2027-04-20", "--ward", "P"], db_url
+    )
+    assert result.returncode == 1 and "dd/mm/yyyy" in result.stderr

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 from sqlmodel import SQLModel
 
-from storage.migrate import current_revision, head_revision, is_up_to_date, upgrade
+from storage.db import make_engine
+from storage.migrate import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    is_up_to_date,
+    upgrade,
+)
 
 
 def test_upgrade_head_on_the_empty_test_database_leaves_nothing_to_migrate(db: Engine):
@@ -31,3 +39,19 @@ def test_upgrading_twice_changes_nothing(db: Engine):
     before = current_revision(db)
     upgrade(db)
     assert current_revision(db) == before
+
+
+def test_wards_that_existed_before_deadlines_get_the_directives_deadlines(tmp_path):
+    db = make_engine(f"sqlite:///{tmp_path}/old.db")
+    command.upgrade(alembic_config(db), "0001")
+    with db.begin() as connection:
+        connection.execute(
+            text("INSERT INTO ward (name, created_at) VALUES ('Phường cũ', '2026-01-01 00:00:00')")
+        )
+    upgrade(db)
+    with db.connect() as connection:
+        rows = connection.execute(text("SELECT name, repeat, lead_days FROM deadline")).all()
+    assert sorted((name, repeat) for name, repeat, _lead in rows) == [
+        ("Báo cáo năm", "yearly"),
+        ("Báo cáo quý", "quarterly"),
+    ]

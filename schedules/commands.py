@@ -1,0 +1,78 @@
+"""/danop (a leader marks the team's report submitted) and /tiendo (who has submitted)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from handlers import texts
+from handlers.context import Context
+from handlers.formatting import day_text
+from handlers.messages import Reply
+from handlers.router import Router
+from schedules.rules import Rule
+from storage import deadlines, queries
+from storage.models import Deadline, Role
+
+router = Router()
+
+
+def next_due(ctx: Context, ward_id: int) -> tuple[Deadline, str, date] | None:
+    """The ward's deadline whose last day comes first from today: (deadline, period, day)."""
+    found: list[tuple[date, int, Deadline, str]] = []
+    for deadline in deadlines.deadlines_of_ward(ctx.uow.session, ward_id):
+        due = Rule.of(deadline).period_of(ctx.today)
+        if due is not None:
+            found.append((due[1], deadline.id or 0, deadline, due[0]))
+    if not found:
+        return None
+    last_day, _id, nearest, period = min(found, key=lambda item: (item[0], item[1]))
+    return nearest, period, last_day
+
+
+@router.command("danop", role=Role.LEADER)
+def mark_submitted(ctx: Context, _args: str) -> list[Reply]:
+    """Mark my team's report for the coming deadline as submitted: its reminders stop."""
+    assert ctx.member is not None
+    team, ward = queries.team_and_ward(ctx.uow.session, ctx.member.team_id)
+    assert ward.id is not None and team.id is not None
+    due = next_due(ctx, ward.id)
+    if due is None:
+        return [Reply(texts.NO_DEADLINE)]
+    deadline, period, last_day = due
+    assert deadline.id is not None
+    new = deadlines.mark_submitted(
+        ctx.uow.session,
+        deadline_id=deadline.id,
+        team_id=team.id,
+        period=period,
+        member_id=ctx.member_id,
+        now=ctx.now,
+    )
+    template = texts.SUBMITTED if new else texts.SUBMITTED_ALREADY
+    return [Reply(template.format(team=team.name, deadline=deadline.name, day=day_text(last_day)))]
+
+
+@router.command("tiendo", role=Role.OFFICER)
+def progress(ctx: Context, _args: str) -> list[Reply]:
+    """Which teams have sent /danop for the coming deadline, and which have not."""
+    assert ctx.member is not None
+    session = ctx.uow.session
+    _team, ward = queries.team_and_ward(session, ctx.member.team_id)
+    assert ward.id is not None
+    due = next_due(ctx, ward.id)
+    if due is None:
+        return [Reply(texts.NO_DEADLINE)]
+    deadline, period, last_day = due
+    assert deadline.id is not None
+    done = deadlines.submitted_teams(session, deadline.id, period)
+    teams = [t for t in queries.teams_of_ward(session, ward.id) if t.residential_group_id]
+    sent = [t.name for t in teams if t.id in done]
+    missing = [t.name for t in teams if t.id not in done]
+    lines = [
+        texts.PROGRESS_TITLE.format(
+            deadline=deadline.name, day=day_text(last_day), sent=len(sent), total=len(teams)
+        )
+    ]
+    lines.append(texts.PROGRESS_SENT.format(", ".join(sent) or texts.NOBODY))
+    lines.append(texts.PROGRESS_MISSING.format(", ".join(missing) or texts.NOBODY))
+    return [Reply("\n".join(lines))]

@@ -1,0 +1,161 @@
+"""What is due when: deadline reminders and weekly tallies for a window (pure, no I/O).
+
+Reminders go at 08:00 local time on each lead day of a deadline's last day, privately to
+every joined leader of a team that has not marked the period submitted, and to that
+team's linked group chats. Weekly tallies go on Mondays at 08:00 to every linked group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from schedules.rules import Repeat, Rule, reminder_days
+
+SEND_AT = time(8, 0)
+
+
+@dataclass(frozen=True)
+class Chat:
+    """Somewhere a message can go: a person's private chat or a group."""
+
+    platform: str
+    chat_id: str
+    label: str  # who or what it is, for people reading a preview
+
+
+@dataclass(frozen=True)
+class TeamView:
+    team_id: int
+    name: str
+    leaders: tuple[Chat, ...] = ()
+    groups: tuple[Chat, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    deadline_id: int
+    name: str
+    repeat: str
+    before: date
+    lead_days: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class WardView:
+    """A ward as the planner needs it: its deadlines, teams, ward groups, submissions."""
+
+    ward_id: int
+    name: str
+    deadlines: tuple[DeadlineView, ...] = ()
+    teams: tuple[TeamView, ...] = ()
+    groups: tuple[Chat, ...] = ()
+    submitted: dict[tuple[int, str], frozenset[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlannedSend:
+    """One message the bot will start itself."""
+
+    at: datetime
+    kind: str  # deadline_reminder | weekly_tally
+    chat: Chat
+    key: str  # unique per occasion and chat: what makes a send happen once
+    deadline: str | None = None
+    last_day: date | None = None
+    period: str | None = None
+    team_id: int | None = None
+    ward_id: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON shape of `gotungnha schedule preview --json`."""
+        return {
+            "at": self.at.isoformat(),
+            "kind": self.kind,
+            "deadline": self.deadline,
+            "last_day": self.last_day.isoformat() if self.last_day else None,
+            "target": self.chat.label,
+            "platform": self.chat.platform,
+            "key": self.key,
+        }
+
+
+def plan(wards: list[WardView], *, start: date, end: date, zone: ZoneInfo) -> list[PlannedSend]:
+    """Every send due from `start` to `end` (local days, both included), in time order."""
+    sends: list[PlannedSend] = []
+    for ward in wards:
+        sends += _reminders(ward, start, end, zone)
+        sends += _tallies(ward, start, end, zone)
+    return sorted(sends, key=lambda s: (s.at, s.kind, s.key))
+
+
+def _key(*parts: object) -> str:
+    """The occasion's unique key; a chat counts as its platform and id."""
+    flat = [f"{p.platform}:{p.chat_id}" if isinstance(p, Chat) else str(p) for p in parts]
+    return ":".join(flat)
+
+
+def _at(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, SEND_AT, zone)
+
+
+def _reminders(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[PlannedSend]:
+    sends = []
+    for deadline in ward.deadlines:
+        rule = Rule(Repeat(deadline.repeat), deadline.before)
+        longest = max(deadline.lead_days, default=0)
+        for period, last_day in rule.last_days(start, end + timedelta(days=longest)):
+            done = ward.submitted.get((deadline.deadline_id, period), frozenset())
+            for day in reminder_days(last_day, deadline.lead_days):
+                if not start <= day <= end:
+                    continue
+                for team in ward.teams:
+                    if team.team_id in done:
+                        continue
+                    for chat in (*team.leaders, *team.groups):
+                        key = _key("reminder", deadline.deadline_id, period, day, chat)
+                        sends.append(
+                            PlannedSend(
+                                _at(day, zone),
+                                "deadline_reminder",
+                                chat,
+                                key,
+                                deadline.name,
+                                last_day,
+                                period,
+                                team.team_id,
+                                ward.ward_id,
+                            )
+                        )
+    return sends
+
+
+def _tallies(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[PlannedSend]:
+    sends = []
+    monday = start + timedelta(days=(7 - start.weekday()) % 7)
+    while monday <= end:
+        week = f"{monday - timedelta(days=7)}"  # the tally is about the week before
+        for team in ward.teams:
+            for chat in team.groups:
+                key = _key("tally", week, chat)
+                sends.append(
+                    PlannedSend(
+                        _at(monday, zone),
+                        "weekly_tally",
+                        chat,
+                        key,
+                        period=week,
+                        team_id=team.team_id,
+                        ward_id=ward.ward_id,
+                    )
+                )
+        for chat in ward.groups:
+            key = _key("tally", week, chat)
+            sends.append(
+                PlannedSend(
+                    _at(monday, zone), "weekly_tally", chat, key, period=week, ward_id=ward.ward_id
+                )
+            )
+        monday += timedelta(days=7)
+    return sends

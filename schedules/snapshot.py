@@ -1,0 +1,62 @@
+"""The wards as the planner sees them, read from the database."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlmodel import Session, col, select
+
+from schedules.planner import Chat, DeadlineView, TeamView, WardView
+from storage import deadlines, queries
+from storage.models import ChatIdentity, DeadlineSubmission, GroupChat, Member, Role
+
+PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "máy tính"}
+
+
+def ward_views(session: Session) -> list[WardView]:
+    """Every ward with its deadlines, teams, joined leaders, linked groups, submissions."""
+    groups: dict[tuple[int, int | None], list[Chat]] = defaultdict(list)
+    for group in session.exec(select(GroupChat).order_by(col(GroupChat.id))):
+        title = group.title or group.chat_id
+        label = f"nhóm “{title}” ({PLATFORM_NAMES.get(group.platform, group.platform)})"
+        groups[(group.ward_id, group.team_id)].append(Chat(group.platform, group.chat_id, label))
+    leaders: dict[int, list[Chat]] = defaultdict(list)
+    stmt = (
+        select(Member, ChatIdentity)
+        .join(ChatIdentity, col(ChatIdentity.member_id) == col(Member.id))
+        .where(Member.role == Role.LEADER, col(Member.erased_at).is_(None))
+        .order_by(col(Member.name), col(ChatIdentity.id))
+    )
+    for member, identity in session.exec(stmt):
+        # a private chat's id is the user's id on both platforms
+        label = (
+            f"{member.name} (tổ trưởng, {PLATFORM_NAMES.get(identity.platform, identity.platform)})"
+        )
+        leaders[member.team_id].append(Chat(identity.platform, identity.user_id, label))
+    submitted: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for row in session.exec(select(DeadlineSubmission)):
+        submitted[(row.deadline_id, row.period)].add(row.team_id)
+    views = []
+    for ward in queries.wards(session):
+        assert ward.id is not None
+        teams = tuple(
+            TeamView(team.id, team.name, tuple(leaders[team.id]), tuple(groups[(ward.id, team.id)]))
+            for team in queries.teams_of_ward(session, ward.id)
+            if team.id is not None
+        )
+        ward_deadlines = tuple(
+            DeadlineView(d.id, d.name, d.repeat, d.before, tuple(d.lead_days))
+            for d in deadlines.deadlines_of_ward(session, ward.id)
+            if d.id is not None
+        )
+        views.append(
+            WardView(
+                ward.id,
+                ward.name,
+                ward_deadlines,
+                teams,
+                tuple(groups[(ward.id, None)]),
+                {key: frozenset(teams_done) for key, teams_done in submitted.items()},
+            )
+        )
+    return views

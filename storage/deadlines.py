@@ -1,0 +1,98 @@
+"""Deadlines and their submissions. Never commits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from storage.models import Deadline, DeadlineSubmission
+
+DEFAULT_LEAD_DAYS = (7, 3, 1, 0)
+# the ward directive's reporting deadlines, given to every new ward: (name, repeat, before)
+DEFAULT_DEADLINES = (
+    ("Báo cáo quý", "quarterly", date(2026, 3, 15)),  # before the 15th of a quarter's last month
+    ("Báo cáo năm", "yearly", date(2026, 10, 25)),  # before 25/10
+)
+
+
+def add_default_deadlines(session: Session, ward_id: int, *, now: datetime) -> None:
+    """Give a ward the directive's deadlines."""
+    for name, repeat, before in DEFAULT_DEADLINES:
+        add_deadline(
+            session,
+            ward_id=ward_id,
+            name=name,
+            repeat=repeat,
+            before=before,
+            lead_days=list(DEFAULT_LEAD_DAYS),
+            now=now,
+        )
+
+
+def deadlines_of_ward(session: Session, ward_id: int) -> list[Deadline]:
+    """A ward's active deadlines."""
+    stmt = select(Deadline).where(Deadline.ward_id == ward_id, col(Deadline.active).is_(True))
+    return list(session.exec(stmt.order_by(col(Deadline.id))))
+
+
+def active_deadlines(session: Session) -> list[Deadline]:
+    """Every ward's active deadlines."""
+    stmt = select(Deadline).where(col(Deadline.active).is_(True))
+    return list(session.exec(stmt.order_by(col(Deadline.ward_id), col(Deadline.id))))
+
+
+def add_deadline(
+    session: Session,
+    *,
+    ward_id: int,
+    name: str,
+    repeat: str,
+    before: date,
+    lead_days: list[int],
+    now: datetime,
+) -> Deadline:
+    """A new deadline for a ward."""
+    deadline = Deadline(
+        ward_id=ward_id,
+        name=name,
+        repeat=repeat,
+        before=before,
+        lead_days=lead_days,
+        created_at=now,
+    )
+    session.add(deadline)
+    session.flush()
+    return deadline
+
+
+def submitted_teams(session: Session, deadline_id: int, period: str) -> set[int]:
+    """Teams that marked this period of a deadline submitted."""
+    stmt = select(DeadlineSubmission.team_id).where(
+        DeadlineSubmission.deadline_id == deadline_id, DeadlineSubmission.period == period
+    )
+    return set(session.exec(stmt))
+
+
+def mark_submitted(
+    session: Session,
+    *,
+    deadline_id: int,
+    team_id: int,
+    period: str,
+    member_id: int,
+    now: datetime,
+) -> bool:
+    """Record a team's submission; False when it was recorded already."""
+    if team_id in submitted_teams(session, deadline_id, period):
+        return False
+    session.add(
+        DeadlineSubmission(
+            deadline_id=deadline_id,
+            team_id=team_id,
+            period=period,
+            submitted_at=now,
+            submitted_by=member_id,
+        )
+    )
+    return True
