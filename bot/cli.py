@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import json
 import logging
 import sys
@@ -16,18 +18,21 @@ from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import App, DatabaseNotReady, build_app, configure_logging, system_clock
 from bot.channels.console import ConsoleChat
 from bot.config import Config, ConfigError, load_config
 from bot.runner import NoChannel, serve, zalo_secret
+from bot.sender import ChannelSender
 from bot.web import ZALO_PATH
 from bot.zalo_api import ZaloClient, ZaloError
 from handlers.admin import RosterError, add_member, find_or_create_ward, pending_invites
 from handlers.catalogue import Catalogue
 from handlers.demo import NotEmpty, load_demo
 from handlers.parsing.quick_entry import parse_quick_entry
+from schedules.jobs import TickSummary, tick
 from schedules.planner import plan
 from schedules.rules import Repeat, Rule
 from schedules.snapshot import ward_views
@@ -385,6 +390,45 @@ def schedule_preview(
             else "tổng kết tuần"
         )
         out.print(f"{send.at:%d/%m/%Y %H:%M}  {escape(what)} → {escape(send.chat.label)}")
+
+
+@schedule_cli.command("tick")
+def schedule_tick(
+    now: Annotated[
+        str | None, typer.Option(help="Thời điểm, ISO 8601 (mặc định: bây giờ).")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Send everything due at --now, exactly as the running bot would (each message once)."""
+    cfg = _config(config)
+    app = _app(cfg)
+    try:
+        at = datetime.fromisoformat(now) if now else app.clock()
+    except ValueError:
+        _fail(f"--now cần dạng ISO 8601, ví dụ 2026-06-07T08:00:00+07:00, không phải “{now}”.")
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=cfg.zone)
+
+    async def work() -> TickSummary:
+        async with contextlib.AsyncExitStack() as stack:
+            bot = None
+            if cfg.telegram.token:
+                bot = Bot(
+                    cfg.telegram.token,
+                    base_url=cfg.telegram.base_url,
+                    base_file_url=cfg.telegram.base_file_url,
+                )
+                await stack.enter_async_context(bot)
+            zalo = None
+            if cfg.zalo.token:
+                zalo = await stack.enter_async_context(
+                    ZaloClient(cfg.zalo.token, base_url=cfg.zalo.base_url)
+                )
+            sender = ChannelSender(telegram=bot, zalo=zalo, console=sys.stderr)
+            return await tick(app.uow, sender, now=at, zone=cfg.zone)
+
+    summary = asyncio.run(work())
+    sys.stdout.write(json.dumps(dataclasses.asdict(summary)) + "\n")
 
 
 @deadline_cli.command("add")

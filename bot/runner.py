@@ -22,7 +22,9 @@ from bot.channels.zalo import ZaloChannel
 from bot.config import Config
 from bot.links import FileLinks
 from bot.photos import purge_old_photos
+from bot.sender import ChannelSender
 from bot.web import TELEGRAM_PATH, ZALO_PATH, create_web_app
+from schedules.runner import ScheduleRunner
 
 log = logging.getLogger(__name__)
 DAY = 86400
@@ -76,6 +78,9 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
     background = [asyncio.create_task(_purge_photos_daily(photo_dir, privacy.photo_days))]
     links = file_links(config)
     hooks: dict[str, Any] = {}  # the webhook routes to serve, with their secrets
+    telegram: TelegramChannel | None = None
+    zalo: ZaloChannel | None = None
+    scheduler: ScheduleRunner | None = None
     try:
         async with contextlib.AsyncExitStack() as stack:
             if config.telegram.token:
@@ -110,11 +115,18 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                 else:
                     background.append(asyncio.create_task(zalo.poll(stop)))
                     log.info("zalo polling")
+            sender = ChannelSender(
+                telegram=telegram.app.bot if telegram else None, zalo=zalo.client if zalo else None
+            )
+            scheduler = ScheduleRunner(app.db, app.uow, sender, zone=config.zone, clock=app.clock)
+            scheduler.start()
             if hooks or links is not None:
                 await _serve_web(config, create_web_app(links=links, **hooks), stop)
             else:
                 await stop.wait()
     finally:
+        if scheduler is not None:
+            scheduler.stop()
         for task in background:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)

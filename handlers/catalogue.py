@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlmodel import Session
+
+from storage import queries
+
 
 @dataclass(frozen=True)
 class ServiceSpec:
@@ -74,6 +78,16 @@ class Catalogue:
 
 
 DEFAULT_CATALOGUE = Catalogue(DEFAULT_SERVICES)
+
+
+def load_catalogue(session: Session) -> Catalogue:
+    """The catalogue as stored (the config's services, synced at start)."""
+    return Catalogue(
+        tuple(
+            ServiceSpec(s.code, s.name, tuple(s.aliases), s.active)
+            for s in queries.services(session)
+        )
+    )
 
 
 def merge_services(

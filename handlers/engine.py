@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 
 from handlers import texts
-from handlers.catalogue import Catalogue, ServiceSpec
+from handlers.catalogue import load_catalogue
 from handlers.context import Context, Conversation, Settings
 from handlers.features import ROUTER
 from handlers.features.onboarding import stranger_greeting
@@ -125,12 +125,7 @@ class Engine:
             options = [list(o) for o in data.pop("_options", [])]
             numbered = bool(data.pop("_numbered", True))
             conversation = Conversation(row.step or None, data, options, numbered)
-        catalogue = Catalogue(
-            tuple(
-                ServiceSpec(s.code, s.name, tuple(s.aliases), s.active)
-                for s in queries.services(session)
-            )
-        )
+        catalogue = load_catalogue(session)
         return Context(incoming, uow, member, conversation, catalogue, self._settings, now)
 
     def _save_conversation(self, ctx: Context) -> None:

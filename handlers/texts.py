@@ -207,6 +207,14 @@ PROGRESS_SENT = "Đã nộp: {}"
 PROGRESS_MISSING = "Chưa nộp: {}"
 NOBODY = "không có"
 
+REMINDER = "⏰ Nhắc hạn {deadline}: hạn cuối {day}, {when}.\nNộp xong, tổ trưởng gõ /danop nhé."
+REMINDER_DAYS_LEFT = "còn {} ngày"
+REMINDER_TODAY = "hôm nay là ngày cuối"
+TALLY_TITLE = "📊 {team}, tuần {start}–{end}:"
+TALLY_WARD_TITLE = "📊 {ward}, tuần {start}–{end}, các tổ theo số lượt hỗ trợ:"
+TALLY_LOGS = "• Số lượt hỗ trợ: {logs} ({change} so với tuần trước)"
+TALLY_IDLE = "Tuần này mong gặp lại: {}. Cảm ơn cả tổ! 🙏"
+
 # --- Zalo ---------------------------------------------------------------------------
 ZALO_UNSUPPORTED = "Mình chỉ đọc được tin chữ và ảnh. Bạn gõ lại bằng chữ giúp mình nhé."
 FILE_LINK = "📎 {name}: {url}\n(Đường link dùng được đến {until}.)"

@@ -223,3 +223,22 @@ class DeadlineSubmission(SQLModel, table=True):
     period: str = Field(max_length=20)
     submitted_at: datetime = _when()
     submitted_by: int | None = Field(default=None, foreign_key="member.id")
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message the bot starts itself (a reminder, a tally), claimed once by its key."""
+
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, unique=True)  # kind, target chat, period/occasion
+    kind: str = Field(max_length=30)
+    platform: str = Field(max_length=20)
+    chat_id: str = Field(max_length=64)
+    text: str
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    status: str = Field(max_length=10, index=True)  # claimed / sent / failed / blocked / skipped
+    attempts: int = 0
+    claimed_at: datetime = _when()
+    sent_at: datetime | None = _when(nullable=True)
+    error: str | None = Field(default=None, max_length=500)

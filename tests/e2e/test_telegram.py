@@ -387,3 +387,18 @@ def test_gotungnha_run_with_a_token_telegram_refuses_says_so_plainly(tg: FakeTel
     assert result.returncode == 1
     assert "Telegram không nhận token này" in result.stderr
     assert "not-the-fakes-token" not in result.stderr
+
+
+def test_the_running_bot_reminds_a_telegram_leader_once_at_eight(
+    tg: FakeTelegram, tg_app: App, clock: Clock
+):
+    with RunningBot(tg_app):
+        minh = tg.user(6001, "Minh")
+        n = joined(tg, Roster(tg_app), minh, "Phạm Văn Minh", role=Role.LEADER)
+    clock.set_local(2026, 6, 7, 8, 0)
+    for _restart in range(2):  # a restart at 08:00 must not remind again
+        with RunningBot(tg_app):
+            reminder = last(tg, 6001, n + 1)
+            time.sleep(0.5)
+    assert reminder["text"].startswith("⏰ Nhắc hạn Báo cáo quý: hạn cuối 14/06/2026")
+    assert len(tg.sent(6001)) == n + 1

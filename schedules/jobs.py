@@ -1,0 +1,121 @@
+"""The scheduled job: send what is due, each message exactly once (the outbox).
+
+`tick(now)` plans the sends due up to `now`, claims each by its unique key in a committed
+transaction before it goes out, and marks it sent or failed after. A second worker, a
+second tick or a restart finds the key taken and sends nothing; a failed send is tried
+again on later ticks (three tries in all). A send missed while the bot was down is caught
+up if still timely (a reminder: the same day; a tally: within two days), otherwise it is
+recorded as skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+
+from handlers.catalogue import Catalogue, load_catalogue
+from schedules.messages import reminder_text, tally_text
+from schedules.planner import PlannedSend, plan
+from schedules.snapshot import ward_views
+from storage import outbox
+from storage.uow import UnitOfWork, UowFactory
+
+log = logging.getLogger(__name__)
+TALLY_CATCH_UP_DAYS = 2
+MAX_ATTEMPTS = 3
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"  # the person blocked the bot, or it was removed from the group
+
+
+class Sender(Protocol):
+    """Delivers a text to a chat on a platform; says how it went (never raises)."""
+
+    async def send(self, platform: str, chat_id: str, text: str) -> tuple[Outcome, str | None]: ...
+
+
+@dataclass
+class TickSummary:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+def timely(send: PlannedSend, today: date) -> bool:
+    """Still worth sending today: a reminder on its day, a tally within two days."""
+    late = (today - send.at.date()).days
+    return late == 0 if send.kind == "deadline_reminder" else late <= TALLY_CATCH_UP_DAYS
+
+
+async def tick(uow: UowFactory, sender: Sender, *, now: datetime, zone: ZoneInfo) -> TickSummary:
+    """Send everything due up to `now` that has not been sent; returns what happened."""
+    today = now.astimezone(zone).date()
+    summary = TickSummary()
+    with uow() as unit:
+        planned = plan(
+            ward_views(unit.session), start=today - timedelta(days=2), end=today, zone=zone
+        )
+        catalogue = load_catalogue(unit.session)
+    for send in (s for s in planned if s.at <= now):
+        on_time = timely(send, today)
+        with uow() as unit:
+            text = _text(unit, send, catalogue, today) if on_time else ""
+            row_id = _claim(unit, send, text=text, on_time=on_time, now=now)
+        if row_id is None:
+            continue  # sent, being sent, or given up by another tick or worker
+        if not on_time:
+            log.info("schedule skipped key=%s (missed while the bot was down)", send.key)
+            summary.skipped += 1
+            continue
+        outcome, error = await sender.send(send.chat.platform, send.chat.chat_id, text)
+        with uow() as unit:
+            outbox.mark(unit.session, row_id, status=outcome, now=now, error=error)
+            unit.commit()
+        if outcome is Outcome.SENT:
+            summary.sent += 1
+        else:
+            summary.failed += 1
+            log.warning("schedule send %s key=%s reason=%s", outcome, send.key, error)
+    return summary
+
+
+def _text(unit: UnitOfWork, send: PlannedSend, catalogue: Catalogue, today: date) -> str:
+    if send.kind == "deadline_reminder":
+        return reminder_text(send, today=today)
+    return tally_text(unit.session, send, catalogue, today=today)
+
+
+def _claim(
+    unit: UnitOfWork, send: PlannedSend, *, text: str, on_time: bool, now: datetime
+) -> int | None:
+    """Claim a send (or a failed one's retry) in a committed transaction; its row id."""
+    try:
+        row = outbox.claim(
+            unit.session,
+            key=send.key,
+            kind=send.kind,
+            platform=send.chat.platform,
+            chat_id=send.chat.chat_id,
+            text=text,
+            due_at=send.at,
+            now=now,
+            status="claimed" if on_time else "skipped",
+        )
+        unit.commit()
+        return row.id
+    except IntegrityError:
+        unit.rollback()
+    if not on_time:
+        return None
+    row_id = outbox.reclaim_failed(unit.session, send.key, max_attempts=MAX_ATTEMPTS, now=now)
+    unit.commit()
+    return row_id

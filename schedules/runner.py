@@ -1,0 +1,71 @@
+"""The scheduler inside `gotungnha run`: APScheduler ticks every minute, one leader at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import Engine
+
+from schedules.jobs import Sender, tick
+from storage.locks import LeaderLock
+from storage.uow import UowFactory
+
+log = logging.getLogger(__name__)
+
+
+class ScheduleRunner:
+    """Runs `tick` every minute (the first at start: missed sends are caught up)."""
+
+    def __init__(
+        self,
+        db: Engine,
+        uow: UowFactory,
+        sender: Sender,
+        *,
+        zone: ZoneInfo,
+        clock: Callable[[], datetime],
+        every_seconds: int = 60,
+    ) -> None:
+        self._uow, self._sender, self._zone, self._clock = uow, sender, zone, clock
+        self._lock = LeaderLock(db)
+        self._scheduler = AsyncIOScheduler(timezone=zone)
+        self._every = every_seconds
+
+    def start(self) -> None:
+        """Start ticking in the running event loop."""
+        self._scheduler.add_job(
+            self._tick,
+            IntervalTrigger(seconds=self._every),
+            next_run_time=datetime.now(self._zone),
+            max_instances=1,
+            coalesce=True,
+            id="tick",
+        )
+        self._scheduler.start()
+
+    def stop(self) -> None:
+        """Stop ticking and give up leadership."""
+        self._scheduler.shutdown(wait=False)
+        self._lock.release()
+
+    async def _tick(self) -> None:
+        if not await asyncio.to_thread(self._lock.try_acquire):
+            return  # another worker leads
+        try:
+            summary = await tick(self._uow, self._sender, now=self._clock(), zone=self._zone)
+        except Exception:  # the next tick tries again; nothing was marked sent
+            log.exception("schedule tick failed")
+            return
+        if summary.sent or summary.failed or summary.skipped:
+            log.info(
+                "schedule tick sent=%d failed=%d skipped=%d",
+                summary.sent,
+                summary.failed,
+                summary.skipped,
+            )

@@ -1,0 +1,42 @@
+"""One process at a time runs the scheduler: a PostgreSQL advisory lock (SQLite: one process)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine, text
+
+SCHEDULER_LOCK = 471_130_002
+
+
+class LeaderLock:
+    """Held on a connection of its own for as long as this process leads."""
+
+    def __init__(self, engine: Engine, key: int = SCHEDULER_LOCK) -> None:
+        self._engine = engine
+        self._key = key
+        self._connection: Connection | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._connection is not None or self._engine.dialect.name != "postgresql"
+
+    def try_acquire(self) -> bool:
+        """Lead if no other process does; True when this process leads."""
+        if self.held:
+            return True
+        connection = self._engine.connect()
+        got = connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self._key})
+        if got.scalar():
+            connection.commit()
+            self._connection = connection
+            return True
+        connection.rollback()
+        connection.close()
+        return False
+
+    def release(self) -> None:
+        """Stop leading (closing the connection frees the lock too)."""
+        if self._connection is not None:
+            self._connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._key})
+            self._connection.commit()
+            self._connection.close()
+            self._connection = None

@@ -1,0 +1,67 @@
+"""The outbox: a message the bot starts itself is claimed by its key, then marked. Never commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from storage.models import OutboxMessage
+
+
+def claim(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    platform: str,
+    chat_id: str,
+    text: str,
+    due_at: datetime,
+    now: datetime,
+    status: str = "claimed",
+) -> OutboxMessage:
+    """Add the row for one send; its unique key makes a second claim fail at flush."""
+    row = OutboxMessage(
+        key=key,
+        kind=kind,
+        platform=platform,
+        chat_id=chat_id,
+        text=text,
+        due_at=due_at,
+        status=status,
+        attempts=0,
+        claimed_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def reclaim_failed(session: Session, key: str, *, max_attempts: int, now: datetime) -> int | None:
+    """Take a failed send back for another try (one worker wins); its row id, or None."""
+    stmt = (
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.key) == key,
+            col(OutboxMessage.status) == "failed",
+            col(OutboxMessage.attempts) < max_attempts,
+        )
+        .values(status="claimed", claimed_at=now)
+    )
+    if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    row = session.exec(select(OutboxMessage).where(OutboxMessage.key == key)).one()
+    return row.id
+
+
+def mark(
+    session: Session, row_id: int, *, status: str, now: datetime, error: str | None = None
+) -> None:
+    """Record how a claimed send ended: sent, failed or blocked."""
+    row = session.get_one(OutboxMessage, row_id)
+    row.status, row.attempts, row.error = status, row.attempts + 1, error
+    if status == "sent":
+        row.sent_at = now
+    session.add(row)

@@ -1,0 +1,195 @@
+"""Scheduled sends go out exactly once: ticks twice, two workers, a crash, a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import threading
+from dataclasses import replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import select
+
+from bot.app import App, build_app
+from bot.channels.console import ConsoleChat
+from bot.config import Config, DatabaseConfig
+from bot.sender import ChannelSender
+from schedules.jobs import TickSummary, tick
+from storage import outbox
+from storage.logs import add_log
+from storage.models import (
+    ChatIdentity,
+    GroupChat,
+    Member,
+    OutboxMessage,
+    Role,
+    SupportLog,
+    Team,
+)
+from tests.conftest import Clock, Roster, _empty_postgres
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=ZONE)  # type: ignore[misc]
+
+
+def run_tick(app: App, now: datetime, console: io.StringIO | None = None) -> TickSummary:
+    sender = ChannelSender(console=console or io.StringIO())
+    return asyncio.run(tick(app.uow, sender, now=now, zone=ZONE))
+
+
+@pytest.fixture
+def leaders(roster: Roster) -> None:
+    roster.joined("Phạm Văn Minh", role=Role.LEADER, user="minh")
+    roster.joined("Vũ Thị Mai", role=Role.LEADER, team="Tổ CNSCĐ TDP 2", user="mai")
+
+
+def test_a_reminder_goes_once_however_often_the_clock_ticks(app: App, leaders: None):
+    console = io.StringIO()
+    assert run_tick(app, at(2026, 6, 7, 7, 59), console) == TickSummary()
+    assert run_tick(app, at(2026, 6, 7, 8, 0), console) == TickSummary(sent=2)
+    assert run_tick(app, at(2026, 6, 7, 8, 1), console) == TickSummary()
+    assert run_tick(app, at(2026, 6, 7, 20, 0), console) == TickSummary()
+    text = console.getvalue()
+    assert text.count("⏰ Nhắc hạn Báo cáo quý: hạn cuối 14/06/2026, còn 7 ngày.") == 2
+    assert "[→ minh]" in text and "[→ mai]" in text
+
+
+def test_the_last_day_says_so(app: App, leaders: None):
+    console = io.StringIO()
+    run_tick(app, at(2026, 10, 24, 8, 30), console)
+    assert "Báo cáo năm: hạn cuối 24/10/2026, hôm nay là ngày cuối." in console.getvalue()
+
+
+def test_danop_stops_the_remaining_reminders_of_that_team(
+    app: App, roster: Roster, clock: Clock, leaders: None
+):
+    run_tick(app, at(2026, 6, 7, 8, 0))
+    clock.set_local(2026, 6, 9, 10, 0)
+    assert "Đã ghi nhận" in ConsoleChat(app.engine, user_id="minh").say("/danop")
+    console = io.StringIO()
+    assert run_tick(app, at(2026, 6, 11, 8, 0), console) == TickSummary(sent=1)
+    assert "[→ mai]" in console.getvalue() and "[→ minh]" not in console.getvalue()
+
+
+def test_a_reminder_missed_while_down_is_caught_up_the_same_day_else_skipped(
+    app: App, leaders: None
+):
+    assert run_tick(app, at(2026, 6, 7, 16, 0)) == TickSummary(sent=2)  # down until 16:00
+    summary = run_tick(app, at(2026, 6, 12, 9, 0))  # the 11/06 reminders were missed
+    assert summary == TickSummary(skipped=2)
+    assert run_tick(app, at(2026, 6, 12, 9, 5)) == TickSummary()
+    with app.uow() as uow:
+        statuses = sorted(r.status for r in uow.session.exec(select(OutboxMessage)))
+    assert statuses == ["sent", "sent", "skipped", "skipped"]
+
+
+def test_a_crash_between_claim_and_send_never_sends_twice(app: App, leaders: None):
+    first = run_tick(app, at(2026, 6, 7, 8, 0))
+    assert first.sent == 2
+    with app.uow() as uow:  # a process claimed the 11/06 reminder for minh and died
+        outbox.claim(
+            uow.session,
+            key="reminder:1:2026-Q2:2026-06-11:console:minh",
+            kind="deadline_reminder",
+            platform="console",
+            chat_id="minh",
+            text="",
+            due_at=at(2026, 6, 11, 8, 0),
+            now=at(2026, 6, 11, 8, 0),
+        )
+        uow.commit()
+    console = io.StringIO()
+    assert run_tick(app, at(2026, 6, 11, 8, 1), console) == TickSummary(sent=1)
+    assert "[→ minh]" not in console.getvalue()
+
+
+def test_a_failed_send_is_tried_again_on_later_ticks_three_times_in_all(app: App, roster: Roster):
+    roster.add("Lê Văn Tư", role=Role.LEADER)
+    with app.uow() as uow:  # a leader on a platform this deployment does not run
+        tu = uow.session.exec(select(Member).where(Member.name == "Lê Văn Tư")).one()
+        uow.session.add(
+            ChatIdentity(
+                member_id=tu.id, platform="telegram", user_id="42", linked_at=at(2026, 6, 1, 0, 0)
+            )
+        )
+        uow.commit()
+    results = [run_tick(app, at(2026, 6, 7, 8, minute)) for minute in range(5)]
+    assert [r.failed for r in results] == [1, 1, 1, 0, 0]
+    with app.uow() as uow:
+        [row] = uow.session.exec(select(OutboxMessage)).all()
+    assert (row.status, row.attempts, row.error) == ("failed", 3, "telegram is not configured")
+
+
+def test_two_workers_ticking_at_once_on_postgresql_send_each_reminder_once(
+    postgres_url: str, clock: Clock
+):
+    _empty_postgres(postgres_url)
+    config = replace(Config(), database=DatabaseConfig(url=postgres_url))
+    first, second = build_app(config, clock=clock), build_app(config, clock=clock)
+    roster = Roster(first)
+    roster.joined("Phạm Văn Minh", role=Role.LEADER, user="minh")
+    roster.joined("Vũ Thị Mai", role=Role.LEADER, team="Tổ CNSCĐ TDP 2", user="mai")
+    consoles = [io.StringIO(), io.StringIO()]
+    barrier = threading.Barrier(2)
+    results: list[TickSummary] = []
+
+    def worker(which: App, console: io.StringIO) -> None:
+        barrier.wait()
+        for minute in range(3):
+            results.append(run_tick(which, at(2026, 6, 7, 8, minute), console))
+
+    threads = [
+        threading.Thread(target=worker, args=pair)
+        for pair in zip((first, second), consoles, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    first.db.dispose()
+    second.db.dispose()
+    assert sum(r.sent for r in results) == 2
+    sent = consoles[0].getvalue() + consoles[1].getvalue()
+    assert sent.count("[→ minh]") == 1 and sent.count("[→ mai]") == 1
+
+
+def test_the_weekly_tally_gives_last_weeks_totals_to_the_team_group(app: App, roster: Roster):
+    roster.joined("Nguyễn Thị Lan", user="lan")
+    roster.joined("Lê Văn Tám", user="tam")
+    with app.uow() as uow:
+        team = uow.session.exec(select(Team).where(Team.name == "Tổ CNSCĐ TDP 1")).one()
+        member = uow.session.exec(select(Member).where(Member.name == "Nguyễn Thị Lan")).one()
+        uow.session.add(
+            GroupChat(
+                platform="console",
+                chat_id="nhom-1",
+                ward_id=team.ward_id,
+                team_id=team.id,
+                title="Tổ 1",
+            )
+        )
+        for day, items in (
+            (date(2026, 11, 16), {"vneid": 3, "sskdt": 2}),
+            (date(2026, 11, 20), {"vneid": 4}),
+            (date(2026, 11, 12), {"vneid": 9}),
+        ):  # the week before
+            add_log(
+                uow.session,
+                SupportLog(
+                    member_id=member.id, team_id=team.id, day=day, created_at=at(2026, 11, 20, 9, 0)
+                ),
+                items,
+            )
+        uow.commit()
+    console = io.StringIO()
+    assert run_tick(app, at(2026, 11, 23, 8, 0), console).sent == 1
+    text = console.getvalue()
+    assert "[→ nhom-1] 📊 Tổ CNSCĐ TDP 1, tuần 16/11/2026–22/11/2026:" in text
+    assert "• Số lượt hỗ trợ: 2 (+1 so với tuần trước)" in text
+    assert "• Cài đặt VNeID: 7" in text and "• Sổ sức khỏe điện tử: 2" in text
+    assert "• Thành viên đã ghi: 1/2" in text and "mong gặp lại: Lê Văn Tám" in text
