@@ -377,7 +377,7 @@ def schedule_preview(
     app = _app(cfg)
     first, last = _day(start, "--from"), _day(end, "--to")
     with app.uow() as uow:
-        sends = plan(ward_views(uow.session), start=first, end=last, zone=cfg.zone)
+        sends = plan(ward_views(uow.session, zone=cfg.zone), start=first, end=last, zone=cfg.zone)
     if as_json:
         sys.stdout.write(json.dumps([s.as_dict() for s in sends], ensure_ascii=False) + "\n")
         return

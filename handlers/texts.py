@@ -193,6 +193,9 @@ COMMAND_MENU = (
     ("lienket", "Tổ trưởng: liên kết nhóm chat của tổ"),
     ("danop", "Tổ trưởng: báo tổ đã nộp báo cáo"),
     ("tiendo", "Cán bộ phường: tổ nào đã nộp báo cáo"),
+    ("hanchot", "Cán bộ phường: thêm hạn báo cáo"),
+    ("tatnhac", "Tắt lời nhắc khi lâu chưa ghi"),
+    ("batnhac", "Bật lại lời nhắc"),
     ("dulieucuatoi", "Dữ liệu của tôi"),
     ("xoadulieucuatoi", "Xoá dữ liệu của tôi"),
 )
@@ -206,6 +209,14 @@ PROGRESS_TITLE = "📋 {deadline}, hạn cuối {day}: {sent}/{total} tổ đã 
 PROGRESS_SENT = "Đã nộp: {}"
 PROGRESS_MISSING = "Chưa nộp: {}"
 NOBODY = "không có"
+DEADLINE_HOW = (
+    "Gõ tên và ngày “trước ngày” trong văn bản, ví dụ: /hanchot Đăng ký mô hình 20/04/2026"
+)
+DEADLINE_PAST = "Hạn cuối {} đã qua rồi."
+DEADLINE_ADDED = (
+    "🗓️ Đã thêm hạn “{name}”: hạn cuối {day}. Tổ trưởng sẽ được nhắc trước 7, 3, 1 ngày "
+    "và đúng ngày cuối."
+)
 
 REMINDER = "⏰ Nhắc hạn {deadline}: hạn cuối {day}, {when}.\nNộp xong, tổ trưởng gõ /danop nhé."
 REMINDER_DAYS_LEFT = "còn {} ngày"
@@ -214,6 +225,13 @@ TALLY_TITLE = "📊 {team}, tuần {start}–{end}:"
 TALLY_WARD_TITLE = "📊 {ward}, tuần {start}–{end}, các tổ theo số lượt hỗ trợ:"
 TALLY_LOGS = "• Số lượt hỗ trợ: {logs} ({change} so với tuần trước)"
 TALLY_IDLE = "Tuần này mong gặp lại: {}. Cảm ơn cả tổ! 🙏"
+
+NUDGE = (
+    "Chào {name}! Cả tuần nay mình chưa thấy lượt hỗ trợ nào của bạn. Lần tới đi hỗ trợ, "
+    "chỉ cần gửi “vneid 1” là xong. Cảm ơn bạn! (Không muốn nhận lời nhắc này: gõ /tatnhac)"
+)
+NUDGES_OFF = "Đã tắt lời nhắc khi lâu chưa ghi. Muốn bật lại, gõ /batnhac."
+NUDGES_ON = "Đã bật lời nhắc khi một tuần chưa ghi lượt nào."
 
 # --- Zalo ---------------------------------------------------------------------------
 ZALO_UNSUPPORTED = "Mình chỉ đọc được tin chữ và ảnh. Bạn gõ lại bằng chữ giúp mình nhé."
@@ -270,6 +288,7 @@ HELP_COMMANDS = (
     "/sua – sửa lượt gần nhất\n"
     "/cuatoi – lượt của tôi\n"
     "/thongke – kết quả của tổ\n"
+    "/tatnhac, /batnhac – tắt, bật lời nhắc khi lâu chưa ghi\n"
     "/dulieucuatoi – dữ liệu của tôi\n"
     "/xoadulieucuatoi – xoá dữ liệu của tôi"
 )

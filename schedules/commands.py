@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 from handlers import texts
 from handlers.context import Context
 from handlers.formatting import day_text
 from handlers.messages import Reply
 from handlers.router import Router
-from schedules.rules import Rule
+from schedules.rules import Repeat, Rule
 from storage import deadlines, queries
+from storage.deadlines import DEFAULT_LEAD_DAYS
 from storage.models import Deadline, Role
 
 router = Router()
@@ -76,3 +78,35 @@ def progress(ctx: Context, _args: str) -> list[Reply]:
     lines.append(texts.PROGRESS_SENT.format(", ".join(sent) or texts.NOBODY))
     lines.append(texts.PROGRESS_MISSING.format(", ".join(missing) or texts.NOBODY))
     return [Reply("\n".join(lines))]
+
+
+_BEFORE = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})\s*$")
+
+
+@router.command("hanchot", role=Role.OFFICER)
+def add_deadline(ctx: Context, args: str) -> list[Reply]:
+    """Add a one-off deadline: `/hanchot Đăng ký mô hình 20/04/2026` (the "before" day)."""
+    match = _BEFORE.search(args)
+    name = args[: match.start()].strip(" :-–") if match else ""
+    if not match or not name:
+        return [Reply(texts.DEADLINE_HOW)]
+    try:
+        before = date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    except ValueError:
+        return [Reply(texts.DEADLINE_HOW)]
+    last_day = before - timedelta(days=1)
+    if last_day < ctx.today:
+        return [Reply(texts.DEADLINE_PAST.format(day_text(last_day)))]
+    assert ctx.member is not None
+    _team, ward = queries.team_and_ward(ctx.uow.session, ctx.member.team_id)
+    assert ward.id is not None
+    deadlines.add_deadline(
+        ctx.uow.session,
+        ward_id=ward.id,
+        name=name,
+        repeat=Repeat.ONCE,
+        before=before,
+        lead_days=list(DEFAULT_LEAD_DAYS),
+        now=ctx.now,
+    )
+    return [Reply(texts.DEADLINE_ADDED.format(name=name, day=day_text(last_day)))]

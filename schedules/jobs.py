@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
+from handlers import texts
 from handlers.catalogue import Catalogue, load_catalogue
 from schedules.messages import reminder_text, tally_text
 from schedules.planner import PlannedSend, plan
@@ -27,7 +28,7 @@ from storage import outbox
 from storage.uow import UnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)
-TALLY_CATCH_UP_DAYS = 2
+CATCH_UP_DAYS = 2  # a tally or a nudge missed while down still goes this many days later
 MAX_ATTEMPTS = 3
 
 
@@ -51,9 +52,9 @@ class TickSummary:
 
 
 def timely(send: PlannedSend, today: date) -> bool:
-    """Still worth sending today: a reminder on its day, a tally within two days."""
+    """Still worth sending today: a reminder on its day, a tally or a nudge within two days."""
     late = (today - send.at.date()).days
-    return late == 0 if send.kind == "deadline_reminder" else late <= TALLY_CATCH_UP_DAYS
+    return late == 0 if send.kind == "deadline_reminder" else late <= CATCH_UP_DAYS
 
 
 async def tick(uow: UowFactory, sender: Sender, *, now: datetime, zone: ZoneInfo) -> TickSummary:
@@ -62,7 +63,10 @@ async def tick(uow: UowFactory, sender: Sender, *, now: datetime, zone: ZoneInfo
     summary = TickSummary()
     with uow() as unit:
         planned = plan(
-            ward_views(unit.session), start=today - timedelta(days=2), end=today, zone=zone
+            ward_views(unit.session, zone=zone),
+            start=today - timedelta(days=2),
+            end=today,
+            zone=zone,
         )
         catalogue = load_catalogue(unit.session)
     for send in (s for s in planned if s.at <= now):
@@ -91,6 +95,8 @@ async def tick(uow: UowFactory, sender: Sender, *, now: datetime, zone: ZoneInfo
 def _text(unit: UnitOfWork, send: PlannedSend, catalogue: Catalogue, today: date) -> str:
     if send.kind == "deadline_reminder":
         return reminder_text(send, today=today)
+    if send.kind == "nudge":
+        return texts.NUDGE.format(name=send.person or "")
     return tally_text(unit.session, send, catalogue, today=today)
 
 

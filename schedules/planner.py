@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 from schedules.rules import Repeat, Rule, reminder_days
 
 SEND_AT = time(8, 0)
+NUDGE_AT = time(9, 0)
+NUDGE_AFTER_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,16 @@ class DeadlineView:
 
 
 @dataclass(frozen=True)
+class MemberView:
+    """A joined member who takes nudges, with the day they were last active."""
+
+    member_id: int
+    name: str
+    chats: tuple[Chat, ...]
+    last_active: date
+
+
+@dataclass(frozen=True)
 class WardView:
     """A ward as the planner needs it: its deadlines, teams, ward groups, submissions."""
 
@@ -52,6 +64,7 @@ class WardView:
     teams: tuple[TeamView, ...] = ()
     groups: tuple[Chat, ...] = ()
     submitted: dict[tuple[int, str], frozenset[int]] = field(default_factory=dict)
+    members: tuple[MemberView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,7 +72,7 @@ class PlannedSend:
     """One message the bot will start itself."""
 
     at: datetime
-    kind: str  # deadline_reminder | weekly_tally
+    kind: str  # deadline_reminder | weekly_tally | nudge
     chat: Chat
     key: str  # unique per occasion and chat: what makes a send happen once
     deadline: str | None = None
@@ -67,6 +80,7 @@ class PlannedSend:
     period: str | None = None
     team_id: int | None = None
     ward_id: int | None = None
+    person: str | None = None  # the member a nudge is for
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape of `gotungnha schedule preview --json`."""
@@ -87,6 +101,7 @@ def plan(wards: list[WardView], *, start: date, end: date, zone: ZoneInfo) -> li
     for ward in wards:
         sends += _reminders(ward, start, end, zone)
         sends += _tallies(ward, start, end, zone)
+        sends += _nudges(ward, start, end, zone)
     return sorted(sends, key=lambda s: (s.at, s.kind, s.key))
 
 
@@ -128,6 +143,27 @@ def _reminders(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[P
                                 ward.ward_id,
                             )
                         )
+    return sends
+
+
+def _nudges(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[PlannedSend]:
+    """One friendly word to a member quiet for 7 days (once per quiet stretch)."""
+    sends = []
+    for member in ward.members:
+        day = member.last_active + timedelta(days=NUDGE_AFTER_DAYS)
+        if start <= day <= end:
+            for chat in member.chats:
+                key = _key("nudge", member.member_id, member.last_active, chat)
+                sends.append(
+                    PlannedSend(
+                        datetime.combine(day, NUDGE_AT, zone),
+                        "nudge",
+                        chat,
+                        key,
+                        ward_id=ward.ward_id,
+                        person=member.name,
+                    )
+                )
     return sends
 
 

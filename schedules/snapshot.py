@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from schedules.planner import Chat, DeadlineView, TeamView, WardView
+from schedules.planner import Chat, DeadlineView, MemberView, TeamView, WardView
 from storage import deadlines, queries
-from storage.models import ChatIdentity, DeadlineSubmission, GroupChat, Member, Role
+from storage.models import (
+    ChatIdentity,
+    DeadlineSubmission,
+    GroupChat,
+    Member,
+    Role,
+    SupportLog,
+    Team,
+)
 
 PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "máy tính"}
 
 
-def ward_views(session: Session) -> list[WardView]:
+def ward_views(session: Session, *, zone: ZoneInfo) -> list[WardView]:
     """Every ward with its deadlines, teams, joined leaders, linked groups, submissions."""
     groups: dict[tuple[int, int | None], list[Chat]] = defaultdict(list)
     for group in session.exec(select(GroupChat).order_by(col(GroupChat.id))):
@@ -57,6 +68,41 @@ def ward_views(session: Session) -> list[WardView]:
                 teams,
                 tuple(groups[(ward.id, None)]),
                 {key: frozenset(teams_done) for key, teams_done in submitted.items()},
+                quiet_candidates(session, ward.id, zone=zone),
             )
         )
     return views
+
+
+def quiet_candidates(session: Session, ward_id: int, *, zone: ZoneInfo) -> tuple[MemberView, ...]:
+    """Joined members of a ward who take nudges, with their last active day."""
+    last_log = (
+        select(SupportLog.member_id, func.max(SupportLog.day).label("last_day"))
+        .where(col(SupportLog.deleted_at).is_(None))
+        .group_by(col(SupportLog.member_id))
+        .subquery()
+    )
+    stmt = (
+        select(Member, ChatIdentity, last_log.c.last_day)
+        .join(Team, col(Team.id) == col(Member.team_id))
+        .join(ChatIdentity, col(ChatIdentity.member_id) == col(Member.id))
+        .outerjoin(last_log, last_log.c.member_id == col(Member.id))
+        .where(
+            Team.ward_id == ward_id,
+            col(Member.nudges).is_(True),
+            col(Member.erased_at).is_(None),
+            col(Member.consent_at).is_not(None),
+        )
+        .order_by(col(Member.id), col(ChatIdentity.id))
+    )
+    chats: dict[int, list[Chat]] = defaultdict(list)
+    found: dict[int, tuple[str, date]] = {}
+    for member, identity, last_day in session.exec(stmt):
+        assert member.id is not None and member.consent_at is not None
+        joined = member.consent_at.astimezone(zone).date()
+        found[member.id] = (member.name, max(d for d in (last_day, joined) if d is not None))
+        chats[member.id].append(Chat(identity.platform, identity.user_id, member.name))
+    return tuple(
+        MemberView(member_id, name, tuple(chats[member_id]), last)
+        for member_id, (name, last) in found.items()
+    )

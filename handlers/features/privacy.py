@@ -93,3 +93,22 @@ def erase_my_data(ctx: Context, answer: str) -> list[Reply]:
         detail={"member_id": member_id},
     )
     return [Reply(texts.ERASE_DONE)]
+
+
+@router.command("tatnhac")
+def nudges_off(ctx: Context, _args: str) -> list[Reply]:
+    """No more "a week without a log" reminders for me."""
+    return _set_nudges(ctx, on=False)
+
+
+@router.command("batnhac")
+def nudges_on(ctx: Context, _args: str) -> list[Reply]:
+    """The "a week without a log" reminder again."""
+    return _set_nudges(ctx, on=True)
+
+
+def _set_nudges(ctx: Context, *, on: bool) -> list[Reply]:
+    assert ctx.member is not None
+    ctx.member.nudges = on
+    ctx.uow.session.add(ctx.member)
+    return [Reply(texts.NUDGES_ON if on else texts.NUDGES_OFF)]

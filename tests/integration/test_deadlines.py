@@ -18,7 +18,10 @@ ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 def planned(app: App, start: date, end: date) -> list[dict]:
     with app.uow() as uow:
-        return [s.as_dict() for s in plan(ward_views(uow.session), start=start, end=end, zone=ZONE)]
+        return [
+            s.as_dict()
+            for s in plan(ward_views(uow.session, zone=ZONE), start=start, end=end, zone=ZONE)
+        ]
 
 
 def test_the_wards_2026_calendar_reminds_the_leader_on_the_directives_days(
@@ -88,3 +91,19 @@ def test_tiendo_shows_the_officer_who_has_submitted(app: App, roster: Roster, cl
     assert "Báo cáo quý, hạn cuối 14/12/2026: 1/2 tổ đã nộp." in answer
     assert "Đã nộp: Tổ CNSCĐ TDP 1" in answer and "Chưa nộp: Tổ CNSCĐ TDP 2" in answer
     assert leader.say("/tiendo") == "Việc này chỉ cán bộ phường làm được."
+
+
+def test_an_officer_adds_a_one_off_deadline_in_chat(app: App, roster: Roster):
+    officer = roster.joined("Trần Văn Hùng", role=Role.OFFICER, team="Tổ CNSCĐ phường", user="hung")
+    roster.joined("Phạm Văn Minh", role=Role.LEADER, user="minh")
+    assert "ví dụ: /hanchot Đăng ký mô hình 20/04/2026" in officer.say("/hanchot Đăng ký")
+    assert "đã qua" in officer.say("/hanchot Cũ 20/04/2026")
+    answer = officer.say("/hanchot Đăng ký mô hình 20/04/2027")
+    assert "Đã thêm hạn “Đăng ký mô hình”: hạn cuối 19/04/2027" in answer
+    days = [
+        s["at"][:10]
+        for s in planned(app, date(2027, 4, 1), date(2027, 4, 30))
+        if s["deadline"] == "Đăng ký mô hình"
+    ]
+    assert days == ["2027-04-12", "2027-04-16", "2027-04-18", "2027-04-19"]
+    assert "cán bộ phường" in roster.joined("Lê Văn Tư", user="tu").say("/hanchot X 1/1/2030")

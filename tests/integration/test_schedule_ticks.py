@@ -193,3 +193,26 @@ def test_the_weekly_tally_gives_last_weeks_totals_to_the_team_group(app: App, ro
     assert "• Số lượt hỗ trợ: 2 (+1 so với tuần trước)" in text
     assert "• Cài đặt VNeID: 7" in text and "• Sổ sức khỏe điện tử: 2" in text
     assert "• Thành viên đã ghi: 1/2" in text and "mong gặp lại: Lê Văn Tám" in text
+
+
+def test_a_member_quiet_for_a_week_gets_one_kind_nudge(app: App, roster: Roster, clock: Clock):
+    lan = roster.joined("Nguyễn Thị Lan", user="lan")  # joined Monday 23/11
+    console = io.StringIO()
+    assert run_tick(app, at(2026, 11, 29, 9, 0), console).sent == 0
+    assert run_tick(app, at(2026, 11, 30, 9, 0), console).sent == 1
+    assert run_tick(app, at(2026, 11, 30, 9, 30), console).sent == 0
+    assert run_tick(app, at(2026, 12, 1, 9, 0), console).sent == 0
+    text = console.getvalue()
+    assert text.count("[→ lan] Chào Nguyễn Thị Lan! Cả tuần nay mình chưa thấy") == 1
+    clock.set_local(2026, 12, 2, 10, 0)
+    lan.say("vneid 1")  # active again: the next nudge only after another quiet week
+    assert run_tick(app, at(2026, 12, 8, 9, 0)).sent == 0
+    assert run_tick(app, at(2026, 12, 9, 9, 0)).sent == 1
+
+
+def test_tatnhac_turns_the_nudge_off_and_batnhac_on_again(app: App, roster: Roster):
+    lan = roster.joined("Nguyễn Thị Lan", user="lan")
+    assert "Đã tắt" in lan.say("/tatnhac")
+    assert run_tick(app, at(2026, 11, 30, 9, 0)).sent == 0
+    assert "Đã bật" in lan.say("/batnhac")
+    assert run_tick(app, at(2026, 11, 30, 9, 5)).sent == 1
