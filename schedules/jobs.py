@@ -69,7 +69,10 @@ async def tick(uow: UowFactory, sender: Sender, *, now: datetime, zone: ZoneInfo
             zone=zone,
         )
         catalogue = load_catalogue(unit.session)
+        blocked = outbox.blocked_chats(unit.session)
     for send in (s for s in planned if s.at <= now):
+        if (send.chat.platform, send.chat.chat_id) in blocked:
+            continue  # this chat blocked the bot (or removed it): it is not tried again
         on_time = timely(send, today)
         with uow() as unit:
             text = _text(unit, send, catalogue, today) if on_time else ""

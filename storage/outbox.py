@@ -56,6 +56,14 @@ def reclaim_failed(session: Session, key: str, *, max_attempts: int, now: dateti
     return row.id
 
 
+def blocked_chats(session: Session) -> set[tuple[str, str]]:
+    """(platform, chat id) of chats that blocked the bot: they are not tried again."""
+    stmt = select(OutboxMessage.platform, OutboxMessage.chat_id).where(
+        OutboxMessage.status == "blocked"
+    )
+    return {(platform, chat_id) for platform, chat_id in session.exec(stmt)}
+
+
 def mark(
     session: Session, row_id: int, *, status: str, now: datetime, error: str | None = None
 ) -> None:

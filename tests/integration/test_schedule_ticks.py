@@ -216,3 +216,28 @@ def test_tatnhac_turns_the_nudge_off_and_batnhac_on_again(app: App, roster: Rost
     assert run_tick(app, at(2026, 11, 30, 9, 0)).sent == 0
     assert "Đã bật" in lan.say("/batnhac")
     assert run_tick(app, at(2026, 11, 30, 9, 5)).sent == 1
+
+
+def test_a_chat_that_blocked_the_bot_is_not_tried_again(app: App, leaders: None):
+    with app.uow() as uow:  # minh blocked the bot when last week's reminder went out
+        row = outbox.claim(
+            uow.session,
+            key="earlier",
+            kind="deadline_reminder",
+            platform="console",
+            chat_id="minh",
+            text="",
+            now=at(2026, 6, 1, 8, 0),
+            due_at=at(2026, 6, 1, 8, 0),
+        )
+        outbox.mark(
+            uow.session,
+            row.id or 0,
+            status="blocked",
+            now=at(2026, 6, 1, 8, 0),
+            error="Forbidden: bot was blocked by the user",
+        )
+        uow.commit()
+    console = io.StringIO()
+    assert run_tick(app, at(2026, 6, 7, 8, 0), console) == TickSummary(sent=1)
+    assert "[→ minh]" not in console.getvalue() and "[→ mai]" in console.getvalue()
