@@ -29,14 +29,14 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy bot handlers storage schedules
+	$(BIN)/mypy bot handlers storage schedules reports
 	$(BIN)/python -m pytest --junitxml=build/junit.xml
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy bot handlers storage schedules
+	$(BIN)/mypy bot handlers storage schedules reports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -24,7 +24,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import App, DatabaseNotReady, build_app, configure_logging, system_clock
 from bot.channels.console import ConsoleChat
 from bot.config import Config, ConfigError, load_config
-from bot.runner import NoChannel, serve, zalo_secret
+from bot.runner import NoChannel, file_links, serve, zalo_secret
 from bot.sender import ChannelSender
 from bot.web import ZALO_PATH
 from bot.zalo_api import ZaloClient, ZaloError
@@ -424,7 +424,9 @@ def schedule_tick(
                 zalo = await stack.enter_async_context(
                     ZaloClient(cfg.zalo.token, base_url=cfg.zalo.base_url)
                 )
-            sender = ChannelSender(telegram=bot, zalo=zalo, console=sys.stderr)
+            sender = ChannelSender(
+                telegram=bot, zalo=zalo, links=file_links(cfg), console=sys.stderr
+            )
             return await tick(app.uow, sender, now=at, zone=cfg.zone)
 
     summary = asyncio.run(work())

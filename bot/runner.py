@@ -116,7 +116,9 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                     background.append(asyncio.create_task(zalo.poll(stop)))
                     log.info("zalo polling")
             sender = ChannelSender(
-                telegram=telegram.app.bot if telegram else None, zalo=zalo.client if zalo else None
+                telegram=telegram.app.bot if telegram else None,
+                zalo=zalo.client if zalo else None,
+                links=links,
             )
             scheduler = ScheduleRunner(app.db, app.uow, sender, zone=config.zone, clock=app.clock)
             scheduler.start()

@@ -3,49 +3,65 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.channels.text import split_text
+from bot.links import FileLinks
 from bot.zalo_api import TEXT_LIMIT as ZALO_LIMIT
 from bot.zalo_api import ZaloClient, ZaloError
 from schedules.jobs import Outcome
 
 TELEGRAM_LIMIT = 4096
+Result = tuple[Outcome, str | None]
 
 
 class ChannelSender:
-    """Sends a text to a Telegram or Zalo chat; console chats print it (for trying out)."""
+    """Sends to a Telegram or Zalo chat; console chats print it (for trying out).
+
+    A picture goes as a photo on Telegram and, on Zalo, as a signed link to it (Zalo takes
+    pictures by URL), when the deployment has a public address for links.
+    """
 
     def __init__(
         self,
         *,
         telegram: Bot | None = None,
         zalo: ZaloClient | None = None,
+        links: FileLinks | None = None,
         console: TextIO = sys.stdout,
     ) -> None:
         self._telegram = telegram
         self._zalo = zalo
+        self._links = links
         self._console = console
 
-    async def send(self, platform: str, chat_id: str, text: str) -> tuple[Outcome, str | None]:
+    async def send(
+        self, platform: str, chat_id: str, text: str, picture: Path | None = None
+    ) -> Result:
         """Send, and say how it went; never raises."""
         if platform == "console":
-            self._console.write(f"[→ {chat_id}] {text}\n\n")
+            shown = f"\n[ảnh: {picture}]" if picture else ""
+            self._console.write(f"[→ {chat_id}] {text}{shown}\n\n")
             return Outcome.SENT, None
         if platform == "telegram" and self._telegram is not None:
-            return await self._via_telegram(self._telegram, chat_id, text)
+            return await self._via_telegram(self._telegram, chat_id, text, picture)
         if platform == "zalo" and self._zalo is not None:
-            return await self._via_zalo(self._zalo, chat_id, text)
+            return await self._via_zalo(self._zalo, chat_id, text, picture)
         return Outcome.FAILED, f"{platform} is not configured"
 
     @staticmethod
-    async def _via_telegram(bot: Bot, chat_id: str, text: str) -> tuple[Outcome, str | None]:
+    async def _via_telegram(bot: Bot, chat_id: str, text: str, picture: Path | None) -> Result:
         try:
             for piece in split_text(text, TELEGRAM_LIMIT):
                 await bot.send_message(int(chat_id), piece)
+            if picture is not None:
+                with picture.open("rb") as photo:
+                    await bot.send_photo(int(chat_id), photo)
         except Forbidden as exc:
             return Outcome.BLOCKED, exc.message
         except BadRequest as exc:
@@ -55,11 +71,15 @@ class ChannelSender:
             return Outcome.FAILED, exc.message
         return Outcome.SENT, None
 
-    @staticmethod
-    async def _via_zalo(zalo: ZaloClient, chat_id: str, text: str) -> tuple[Outcome, str | None]:
+    async def _via_zalo(
+        self, zalo: ZaloClient, chat_id: str, text: str, picture: Path | None
+    ) -> Result:
         try:
             for piece in split_text(text, ZALO_LIMIT):
                 await zalo.send_message(chat_id, piece)
+            if picture is not None and self._links is not None:
+                link = self._links.publish(picture, picture.name, now=datetime.now(UTC))
+                await zalo.send_photo(chat_id, link.url)
         except ZaloError as exc:
             outcome = Outcome.BLOCKED if exc.error_code == 403 else Outcome.FAILED
             return outcome, f"{exc.error_code} {exc.description}"

@@ -224,6 +224,8 @@ REMINDER_TODAY = "hôm nay là ngày cuối"
 TALLY_TITLE = "📊 {team}, tuần {start}–{end}:"
 TALLY_WARD_TITLE = "📊 {ward}, tuần {start}–{end}, các tổ theo số lượt hỗ trợ:"
 TALLY_LOGS = "• Số lượt hỗ trợ: {logs} ({change} so với tuần trước)"
+TALLY_CHANGE_NEW = "tuần trước chưa có"
+TALLY_CHART = "{name}: lượt hỗ trợ, tuần {start}–{end}"
 TALLY_IDLE = "Tuần này mong gặp lại: {}. Cảm ơn cả tổ! 🙏"
 
 NUDGE = (

@@ -10,10 +10,13 @@ recorded as skipped.
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -21,7 +24,8 @@ from sqlalchemy.exc import IntegrityError
 
 from handlers import texts
 from handlers.catalogue import Catalogue, load_catalogue
-from schedules.messages import reminder_text, tally_text
+from reports.charts import bar_chart
+from schedules.messages import Tally, reminder_text, tally
 from schedules.planner import PlannedSend, plan
 from schedules.snapshot import ward_views
 from storage import outbox
@@ -39,9 +43,11 @@ class Outcome(StrEnum):
 
 
 class Sender(Protocol):
-    """Delivers a text to a chat on a platform; says how it went (never raises)."""
+    """Delivers a text (and a picture, where the chat can show one); never raises."""
 
-    async def send(self, platform: str, chat_id: str, text: str) -> tuple[Outcome, str | None]: ...
+    async def send(
+        self, platform: str, chat_id: str, text: str, picture: Path | None = None
+    ) -> tuple[Outcome, str | None]: ...
 
 
 @dataclass
@@ -57,7 +63,14 @@ def timely(send: PlannedSend, today: date) -> bool:
     return late == 0 if send.kind == "deadline_reminder" else late <= CATCH_UP_DAYS
 
 
-async def tick(uow: UowFactory, sender: Sender, *, now: datetime, zone: ZoneInfo) -> TickSummary:
+async def tick(
+    uow: UowFactory,
+    sender: Sender,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    charts_dir: Path = Path("data/charts"),
+) -> TickSummary:
     """Send everything due up to `now` that has not been sent; returns what happened."""
     today = now.astimezone(zone).date()
     summary = TickSummary()
@@ -75,7 +88,7 @@ async def tick(uow: UowFactory, sender: Sender, *, now: datetime, zone: ZoneInfo
             continue  # this chat blocked the bot (or removed it): it is not tried again
         on_time = timely(send, today)
         with uow() as unit:
-            text = _text(unit, send, catalogue, today) if on_time else ""
+            text, chart = _content(unit, send, catalogue, today) if on_time else ("", None)
             row_id = _claim(unit, send, text=text, on_time=on_time, now=now)
         if row_id is None:
             continue  # sent, being sent, or given up by another tick or worker
@@ -83,7 +96,13 @@ async def tick(uow: UowFactory, sender: Sender, *, now: datetime, zone: ZoneInfo
             log.info("schedule skipped key=%s (missed while the bot was down)", send.key)
             summary.skipped += 1
             continue
-        outcome, error = await sender.send(send.chat.platform, send.chat.chat_id, text)
+        picture = None
+        if chart is not None and chart.bars:  # the tally as a bar chart, where it can be shown
+            name = hashlib.sha256(send.key.encode()).hexdigest()[:24] + ".png"
+            picture = await asyncio.to_thread(
+                bar_chart, chart.chart_title, chart.bars, charts_dir / name
+            )
+        outcome, error = await sender.send(send.chat.platform, send.chat.chat_id, text, picture)
         with uow() as unit:
             outbox.mark(unit.session, row_id, status=outcome, now=now, error=error)
             unit.commit()
@@ -95,12 +114,16 @@ async def tick(uow: UowFactory, sender: Sender, *, now: datetime, zone: ZoneInfo
     return summary
 
 
-def _text(unit: UnitOfWork, send: PlannedSend, catalogue: Catalogue, today: date) -> str:
+def _content(
+    unit: UnitOfWork, send: PlannedSend, catalogue: Catalogue, today: date
+) -> tuple[str, Tally | None]:
+    """The text of a send, and for a tally its chart data."""
     if send.kind == "deadline_reminder":
-        return reminder_text(send, today=today)
+        return reminder_text(send, today=today), None
     if send.kind == "nudge":
-        return texts.NUDGE.format(name=send.person or "")
-    return tally_text(unit.session, send, catalogue, today=today)
+        return texts.NUDGE.format(name=send.person or ""), None
+    found = tally(unit.session, send, catalogue, today=today)
+    return found.text, found
 
 
 def _claim(

@@ -402,3 +402,24 @@ def test_the_running_bot_reminds_a_telegram_leader_once_at_eight(
             time.sleep(0.5)
     assert reminder["text"].startswith("⏰ Nhắc hạn Báo cáo quý: hạn cuối 14/06/2026")
     assert len(tg.sent(6001)) == n + 1
+
+
+def test_the_monday_tally_reaches_the_team_group_with_its_chart(
+    tg: FakeTelegram, tg_app: App, clock: Clock
+):
+    with RunningBot(tg_app):
+        minh = tg.user(6001, "Minh")
+        joined(tg, Roster(tg_app), minh, "Phạm Văn Minh", role=Role.LEADER)
+        group = tg.group(-1001, "Tổ CNSCĐ TDP 1")
+        tg.send_text(minh, "/lienket", chat=group)
+        last(tg, -1001, 1)
+        tg.send_text(minh, "/ghi vneid 3 sskdt 2", chat=group)
+        last(tg, -1001, 2)
+    clock.set_local(2026, 11, 30, 8, 0)  # the next Monday
+    with RunningBot(tg_app):
+        tg.wait_calls("sendPhoto")
+        tally = [m for m in tg.sent(-1001) if m["method"] == "sendMessage"][-1]
+    assert tally["text"].startswith("📊 Tổ CNSCĐ TDP 1, tuần 23/11/2026–29/11/2026:")
+    assert "• Cài đặt VNeID: 3" in tally["text"]
+    [photo] = [m for m in tg.sent(-1001) if m["method"] == "sendPhoto"]
+    assert photo["file"].data.startswith(b"\x89PNG")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+import tempfile
 import threading
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -37,9 +39,12 @@ def at(*args: int) -> datetime:
     return datetime(*args, tzinfo=ZONE)  # type: ignore[misc]
 
 
+CHARTS = Path(tempfile.mkdtemp(prefix="gotungnha-charts-"))
+
+
 def run_tick(app: App, now: datetime, console: io.StringIO | None = None) -> TickSummary:
     sender = ChannelSender(console=console or io.StringIO())
-    return asyncio.run(tick(app.uow, sender, now=now, zone=ZONE))
+    return asyncio.run(tick(app.uow, sender, now=now, zone=ZONE, charts_dir=CHARTS))
 
 
 @pytest.fixture
@@ -193,6 +198,8 @@ def test_the_weekly_tally_gives_last_weeks_totals_to_the_team_group(app: App, ro
     assert "• Số lượt hỗ trợ: 2 (+1 so với tuần trước)" in text
     assert "• Cài đặt VNeID: 7" in text and "• Sổ sức khỏe điện tử: 2" in text
     assert "• Thành viên đã ghi: 1/2" in text and "mong gặp lại: Lê Văn Tám" in text
+    picture = Path(text.split("[ảnh: ")[1].split("]")[0])
+    assert picture.read_bytes().startswith(b"\x89PNG") and picture.parent == CHARTS
 
 
 def test_a_member_quiet_for_a_week_gets_one_kind_nudge(app: App, roster: Roster, clock: Clock):
