@@ -36,10 +36,11 @@ from schedules.jobs import TickSummary, tick
 from schedules.planner import plan
 from schedules.rules import Repeat, Rule
 from schedules.snapshot import ward_views
-from storage import deadlines
+from storage import deadlines, queries
 from storage.db import make_engine
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.models import Role
+from storage.targets import PERIODS, set_target
 
 cli = typer.Typer(
     help="Gõ Từng Nhà: trợ lý ghi kết quả Tổ công nghệ số cộng đồng.",
@@ -51,6 +52,8 @@ roster_cli = typer.Typer(help="Danh sách thành viên.", no_args_is_help=True)
 zalo_cli = typer.Typer(help="Webhook của bot Zalo.", no_args_is_help=True)
 schedule_cli = typer.Typer(help="Lịch nhắc hạn báo cáo và tổng kết tuần.", no_args_is_help=True)
 deadline_cli = typer.Typer(help="Hạn báo cáo của phường.", no_args_is_help=True)
+target_cli = typer.Typer(help="Chỉ tiêu của các tổ.", no_args_is_help=True)
+cli.add_typer(target_cli, name="target")
 cli.add_typer(schedule_cli, name="schedule")
 cli.add_typer(deadline_cli, name="deadline")
 cli.add_typer(db_cli, name="db")
@@ -487,6 +490,38 @@ def deadline_list(config: ConfigOption = None) -> None:
                 f"{escape(deadline.name)} ({deadline.repeat}) — {nxt}, "
                 f"nhắc trước {', '.join(map(str, deadline.lead_days))} ngày"
             )
+
+
+@target_cli.command("set")
+def target_set(
+    team: Annotated[str, typer.Option(help="Tên tổ.")],
+    service: Annotated[str, typer.Option(help="Mã dịch vụ, ví dụ vneid.")],
+    count: Annotated[int, typer.Option(help="Chỉ tiêu (số người).")],
+    period: Annotated[str, typer.Option(help="month, quarter hoặc year.")] = "quarter",
+    ward: Annotated[str | None, typer.Option(help="Tên phường (khi có nhiều phường).")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Set a team's target for a service; weekly tallies show the progress."""
+    cfg = _config(config)
+    app = _app(cfg)
+    if period not in PERIODS or count < 1:
+        _fail("--period cần là month, quarter hoặc year, và --count từ 1 trở lên.")
+    if Catalogue(cfg.services).get(service) is None:
+        _fail(f"Không có dịch vụ mã “{service}”.")
+
+    def work() -> str:
+        with app.uow() as uow:
+            ward_row = find_or_create_ward(uow.session, ward, now=app.clock())
+            found = queries.teams_named(uow.session, team, ward_row.id)
+            if not found or found[0].id is None:
+                raise RosterError(f"Không có tổ “{team}” trong {ward_row.name}.")
+            set_target(
+                uow.session, team_id=found[0].id, service=service, period=period, count=count
+            )
+            uow.commit()
+        return f"Đã đặt chỉ tiêu {period} cho {team}: {service} {count}."
+
+    out.print(escape(_guard(cfg, work)))
 
 
 def main() -> None:

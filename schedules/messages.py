@@ -11,7 +11,7 @@ from handlers import texts
 from handlers.catalogue import Catalogue
 from handlers.formatting import day_text, items_lines
 from schedules.planner import PlannedSend
-from storage import logs, queries
+from storage import logs, queries, targets
 
 
 @dataclass(frozen=True)
@@ -57,12 +57,34 @@ def tally(session: Session, send: PlannedSend, catalogue: Catalogue, *, today: d
     change = f"{week.logs - previous.logs:+d}" if previous.logs else texts.TALLY_CHANGE_NEW
     lines = [title, texts.TALLY_LOGS.format(logs=week.logs, change=change)]
     lines += items_lines(week.by_service, catalogue)
+    lines += _progress(session, send.team_id, catalogue, end)
     lines.append(texts.TEAM_ACTIVE.format(active=len(joined) - len(idle), joined=len(joined)))
     if idle:
         lines.append(texts.TALLY_IDLE.format(", ".join(m.name for m in idle)))
     bars = {catalogue.name(code): count for code, count in week.by_service.items()}
     chart = texts.TALLY_CHART.format(name=team.name, start=day_text(start), end=day_text(end))
     return Tally("\n".join(lines), chart, bars)
+
+
+def _progress(session: Session, team_id: int, catalogue: Catalogue, end: date) -> list[str]:
+    """Progress to the team's targets, from the start of each target's period to `end`."""
+    done: dict[str, dict[str, int]] = {}
+    lines = []
+    for code, period, target in targets.targets_of(session, team_id):
+        if period not in done:
+            start = targets.period_start(period, end)
+            done[period] = logs.totals(session, start=start, end=end, team_ids=[team_id]).by_service
+        count = done[period].get(code, 0)
+        lines.append(
+            texts.TALLY_TARGET.format(
+                period=texts.PERIOD_NAMES[period],
+                service=catalogue.name(code),
+                done=count,
+                target=target,
+                percent=round(100 * count / target),
+            )
+        )
+    return lines
 
 
 def _ward_tally(session: Session, ward_id: int, start: date, end: date) -> Tally:

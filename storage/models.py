@@ -242,3 +242,15 @@ class OutboxMessage(SQLModel, table=True):
     claimed_at: datetime = _when()
     sent_at: datetime | None = _when(nullable=True)
     error: str | None = Field(default=None, max_length=500)
+
+
+class Target(SQLModel, table=True):
+    """A team's target (chỉ tiêu) for one service per month, quarter or year."""
+
+    __table_args__ = (UniqueConstraint("team_id", "service_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    service_id: int = Field(foreign_key="service.id")
+    period: str = Field(max_length=10)  # month / quarter / year
+    count: int

@@ -204,3 +204,31 @@ def test_deadline_add_refuses_a_date_it_cannot_read(db_url: str):
         ["deadline", "add", "--name", "X", "--before", "2027-04-20", "--ward", "P"], db_url
     )
     assert result.returncode == 1 and "dd/mm/yyyy" in result.stderr
+
+
+def test_target_set_accepts_a_known_team_and_service_only(db_url: str):
+    assert run(["demo"], db_url).returncode == 0
+    ok = run(
+        [
+            "target",
+            "set",
+            "--team",
+            "Tổ CNSCĐ TDP 1",
+            "--service",
+            "vneid",
+            "--count",
+            "120",
+            "--period",
+            "quarter",
+        ],
+        db_url,
+    )
+    assert ok.returncode == 0 and "vneid 120" in ok.stdout
+    unknown = run(
+        ["target", "set", "--team", "Tổ CNSCĐ TDP 1", "--service", "xyz", "--count", "5"], db_url
+    )
+    assert unknown.returncode == 1 and "xyz" in unknown.stderr
+    no_team = run(
+        ["target", "set", "--team", "Tổ không có", "--service", "vneid", "--count", "5"], db_url
+    )
+    assert no_team.returncode == 1 and "Tổ không có" in no_team.stderr

@@ -30,6 +30,7 @@ from storage.models import (
     SupportLog,
     Team,
 )
+from storage.targets import set_target
 from tests.conftest import Clock, Roster, _empty_postgres
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -190,6 +191,7 @@ def test_the_weekly_tally_gives_last_weeks_totals_to_the_team_group(app: App, ro
                 ),
                 items,
             )
+        set_target(uow.session, team_id=team.id, service="vneid", period="quarter", count=100)
         uow.commit()
     console = io.StringIO()
     assert run_tick(app, at(2026, 11, 23, 8, 0), console).sent == 1
@@ -197,6 +199,7 @@ def test_the_weekly_tally_gives_last_weeks_totals_to_the_team_group(app: App, ro
     assert "[→ nhom-1] 📊 Tổ CNSCĐ TDP 1, tuần 16/11/2026–22/11/2026:" in text
     assert "• Số lượt hỗ trợ: 2 (+1 so với tuần trước)" in text
     assert "• Cài đặt VNeID: 7" in text and "• Sổ sức khỏe điện tử: 2" in text
+    assert "• Chỉ tiêu quý: Cài đặt VNeID 16/100 (16%)" in text  # 1/10–22/11: 3 + 4 + 9
     assert "• Thành viên đã ghi: 1/2" in text and "mong gặp lại: Lê Văn Tám" in text
     picture = Path(text.split("[ảnh: ")[1].split("]")[0])
     assert picture.read_bytes().startswith(b"\x89PNG") and picture.parent == CHARTS
