@@ -126,12 +126,17 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                 await _serve_web(config, create_web_app(links=links, **hooks), stop)
             else:
                 await stop.wait()
+            await _stop_all(scheduler, background)  # before the channels close their clients
     finally:
-        if scheduler is not None:
-            scheduler.stop()
-        for task in background:
-            task.cancel()
-        await asyncio.gather(*background, return_exceptions=True)
+        await _stop_all(scheduler, background)
+
+
+async def _stop_all(scheduler: ScheduleRunner | None, tasks: list[asyncio.Task[None]]) -> None:
+    if scheduler is not None:
+        scheduler.stop()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _serve_web(config: Config, web: Starlette, stop: asyncio.Event) -> None:

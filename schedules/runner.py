@@ -50,8 +50,9 @@ class ScheduleRunner:
         self._scheduler.start()
 
     def stop(self) -> None:
-        """Stop ticking and give up leadership."""
-        self._scheduler.shutdown(wait=False)
+        """Stop ticking and give up leadership (again: nothing)."""
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
         self._lock.release()
 
     async def _tick(self) -> None:
