@@ -203,7 +203,9 @@ BUTTON_NOT_YOURS = "Nút này dành cho người khác."
 
 # --- deadlines (/danop, /tiendo) -------------------------------------------------------
 NO_DEADLINE = "Phường chưa có hạn báo cáo nào sắp tới."
-SUBMITTED = "✅ Đã ghi nhận {team} đã nộp {deadline} (hạn cuối {day}). Sẽ không nhắc nữa."
+SUBMITTED = (
+    "✅ Đã ghi nhận {team} đã nộp {deadline} (hạn cuối {day}). Mình thôi nhắc tổ cho kỳ này."
+)
 SUBMITTED_ALREADY = "{team} đã báo nộp {deadline} (hạn cuối {day}) rồi."
 PROGRESS_TITLE = "📋 {deadline}, hạn cuối {day}: {sent}/{total} tổ đã nộp."
 PROGRESS_SENT = "Đã nộp: {}"
