@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 from dataclasses import replace
 
 from bot.app import App, build_app
@@ -20,6 +21,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_listening(port: int) -> None:
+    """Wait until the bot's web server accepts connections."""
+    for _ in range(100):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError("the web server did not start")
 
 
 def telegram_config(config: Config, tg: FakeTelegram, **telegram: str) -> Config:

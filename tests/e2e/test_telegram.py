@@ -21,7 +21,7 @@ from bot.config import Config, PrivacyConfig
 from bot.photos import photo_path, purge_old_photos
 from storage.models import GroupChat, Role
 from tests.conftest import Clock, Roster, identities
-from tests.e2e.running import TOKEN, RunningBot, telegram_config
+from tests.e2e.running import TOKEN, RunningBot, telegram_config, wait_listening
 from tests.fakes.telegram_api import FakeTelegram
 from tests.helpers import service_totals, stored_logs
 
@@ -244,7 +244,7 @@ def test_webhook_mode_sets_the_webhook_and_refuses_a_wrong_secret(
             assert hook["secret_token"] == "s3cret-Of-the-ward"
             port = webhook_config.server.port
             url = f"http://127.0.0.1:{port}/telegram/webhook"
-            _wait_listening(port)
+            wait_listening(port)
             stranger = tg.user(7001, "Ai đó")
             update = tg.send_text(stranger, "xin chào", queue=False)
             assert tg.post_webhook(url, update, secret="wrong-secret") == 403
@@ -256,18 +256,6 @@ def test_webhook_mode_sets_the_webhook_and_refuses_a_wrong_secret(
             tg.wait_sent(7001, 2)
     finally:
         app.db.dispose()
-
-
-def _wait_listening(port: int) -> None:
-    import socket
-    import time
-
-    for _ in range(100):
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError("the web server did not start")
 
 
 def test_two_webhook_workers_on_one_database_store_a_retried_update_once(
@@ -287,7 +275,7 @@ def test_two_webhook_workers_on_one_database_store_a_retried_update_once(
         with RunningBot(apps[0][1]), RunningBot(apps[1][1]):
             urls = []
             for worker, _app in apps:
-                _wait_listening(worker.server.port)
+                wait_listening(worker.server.port)
                 urls.append(f"http://127.0.0.1:{worker.server.port}/telegram/webhook")
             roster = Roster(apps[0][1])
             code = roster.add("Nguyễn Thị Lan")

@@ -7,7 +7,6 @@ on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from bot.config import Config
 from handlers.catalogue import DEFAULT_SERVICES, ServiceSpec
 from storage.models import Role
 from tests.conftest import Clock, Roster, identities
-from tests.e2e.running import RunningBot, zalo_config
+from tests.e2e.running import RunningBot, wait_listening, zalo_config
 from tests.fakes.zalo_api import FakeZalo
 from tests.helpers import service_totals, stored_logs
 
@@ -187,15 +186,6 @@ def test_an_image_with_a_quick_entry_caption_is_a_log_with_photo_evidence(
     assert log.photo_file_id == "https://photo.zdn.vn/abc.jpg"
 
 
-def _wait_listening(port: int) -> None:
-    for _ in range(100):
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError("the web server did not start")
-
-
 def test_webhook_mode_sets_the_webhook_and_refuses_a_wrong_secret(
     zalo: FakeZalo, config: Config, clock: Clock
 ):
@@ -207,7 +197,7 @@ def test_webhook_mode_sets_the_webhook_and_refuses_a_wrong_secret(
         with RunningBot(app):
             zalo.wait_calls("setWebhook")
             assert zalo.webhook["url"] == "https://bot.example.vn/zalo/webhook"
-            _wait_listening(hooked.server.port)
+            wait_listening(hooked.server.port)
             url = f"http://127.0.0.1:{hooked.server.port}/zalo/webhook"
             code = Roster(app).add("Nguyễn Thị Lan")
             lan = zalo.user("u-lan", "Lan")
