@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from handlers import texts
 from handlers.catalogue import ServiceSpec
 from storage import deadlines, queries
 from storage.audit import record
@@ -59,7 +60,7 @@ def normalise_phone(phone: str | None) -> str | None:
     if phone.strip().startswith("+84") or (digits.startswith("84") and len(digits) == 11):
         digits = "0" + digits[2:]
     if not 9 <= len(digits) <= 11:
-        raise RosterError(f"Số điện thoại “{phone}” không hợp lệ.")
+        raise RosterError(texts.ROSTER_BAD_PHONE.format(phone))
     return digits
 
 
@@ -94,8 +95,8 @@ def find_or_create_ward(session: Session, name: str | None, *, now: datetime) ->
     if len(wards) == 1:
         return wards[0]
     if not wards:
-        raise RosterError('Chưa có phường nào: thêm --ward "Tên phường".')
-    raise RosterError("Có nhiều phường: chọn một bằng --ward.")
+        raise RosterError(texts.ROSTER_NO_WARD)
+    raise RosterError(texts.ROSTER_WHICH_WARD)
 
 
 def add_member(
@@ -113,7 +114,7 @@ def add_member(
     session = uow.session
     name = " ".join(name.split())
     if not name or not team.strip():
-        raise RosterError("Cần có họ tên và tên tổ.")
+        raise RosterError(texts.ROSTER_NAME_AND_TEAM)
     ward_row = find_or_create_ward(session, ward, now=now)
     assert ward_row.id is not None
     teams = queries.teams_named(session, team.strip(), ward_row.id)

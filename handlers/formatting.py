@@ -15,8 +15,8 @@ def day_text(day: date) -> str:
 
 def day_label(day: date, today: date) -> str:
     """dd/mm/yyyy, with "hôm nay" / "hôm qua" when it is."""
-    names = {0: " (hôm nay)", 1: " (hôm qua)", 2: " (hôm kia)"}
-    return day_text(day) + names.get((today - day).days, "")
+    name = texts.DAY_NAMES.get((today - day).days)
+    return f"{day_text(day)} ({name})" if name else day_text(day)
 
 
 def items_lines(items: dict[str, int], catalogue: Catalogue) -> list[str]:

@@ -148,6 +148,9 @@ GUIDED_NOT_UNDERSTOOD = "Mình chưa hiểu câu trả lời."
 # typed answers that mean the same as a button
 WORDS_YES = ("có", "vâng", "dạ", "dạ vâng", "vâng ạ", "có ạ", "đồng ý ạ", "ok", "oke", "yes")
 WORDS_NO = ("không", "ko", "k", "không ạ", "thôi", "no")
+WORDS_RIGHT = ("đúng", *WORDS_YES)  # "is this large count right?"
+WORDS_WRONG = ("sai", *WORDS_NO)
+DAY_NAMES = {0: "hôm nay", 1: "hôm qua", 2: "hôm kia"}
 
 # --- buttons -------------------------------------------------------------------------
 BUTTON_UNDO = "Hoàn tác"
@@ -251,6 +254,21 @@ LINK_DONE = "🔗 Đã liên kết nhóm này với {name}. Kết quả hằng t
 LINK_ALREADY = "Nhóm này đã liên kết với {name} rồi."
 LINK_TAKEN = "Nhóm này đã liên kết với tổ khác. Nhờ cán bộ phường đổi giúp nhé."
 GROUP_SAVED = "✅ {name}: {items}"
+
+# --- roster (admin commands) --------------------------------------------------------
+ROSTER_BAD_PHONE = "Số điện thoại “{}” không hợp lệ."
+ROSTER_NO_WARD = 'Chưa có phường nào: thêm --ward "Tên phường".'
+ROSTER_WHICH_WARD = "Có nhiều phường: chọn một bằng --ward."
+ROSTER_NAME_AND_TEAM = "Cần có họ tên và tên tổ."
+
+# --- names of platforms and roles ------------------------------------------------------
+PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "máy tính"}
+# a member reading their own data is told the terminal account was only for trying out
+PLATFORM_NAMES_FOR_MEMBER = {**PLATFORM_NAMES, "console": "máy tính (thử nghiệm)"}
+ROLE_NAMES = {"member": "thành viên", "leader": "tổ trưởng", "officer": "cán bộ phường"}
+PREVIEW_GROUP = "nhóm “{title}” ({platform})"
+PREVIEW_LEADER = "{name} (tổ trưởng, {platform})"
+MYDATA_ACCOUNT = "{platform} (từ {day})"
 
 # --- personal data -------------------------------------------------------------------
 MYDATA_TITLE = "Dữ liệu mình đang lưu về bạn:"

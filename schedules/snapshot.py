@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from handlers import texts
 from schedules.planner import Chat, DeadlineView, MemberView, TeamView, WardView
 from storage import deadlines, queries
 from storage.models import (
@@ -21,15 +22,14 @@ from storage.models import (
     Team,
 )
 
-PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "máy tính"}
-
 
 def ward_views(session: Session, *, zone: ZoneInfo) -> list[WardView]:
     """Every ward with its deadlines, teams, joined leaders, linked groups, submissions."""
     groups: dict[tuple[int, int | None], list[Chat]] = defaultdict(list)
     for group in session.exec(select(GroupChat).order_by(col(GroupChat.id))):
         title = group.title or group.chat_id
-        label = f"nhóm “{title}” ({PLATFORM_NAMES.get(group.platform, group.platform)})"
+        platform = texts.PLATFORM_NAMES.get(group.platform, group.platform)
+        label = texts.PREVIEW_GROUP.format(title=title, platform=platform)
         groups[(group.ward_id, group.team_id)].append(Chat(group.platform, group.chat_id, label))
     leaders: dict[int, list[Chat]] = defaultdict(list)
     stmt = (
@@ -40,9 +40,8 @@ def ward_views(session: Session, *, zone: ZoneInfo) -> list[WardView]:
     )
     for member, identity in session.exec(stmt):
         # a private chat's id is the user's id on both platforms
-        label = (
-            f"{member.name} (tổ trưởng, {PLATFORM_NAMES.get(identity.platform, identity.platform)})"
-        )
+        platform = texts.PLATFORM_NAMES.get(identity.platform, identity.platform)
+        label = texts.PREVIEW_LEADER.format(name=member.name, platform=platform)
         leaders[member.team_id].append(Chat(identity.platform, identity.user_id, label))
     submitted: dict[tuple[int, str], set[int]] = defaultdict(set)
     for row in session.exec(select(DeadlineSubmission)):

@@ -74,8 +74,8 @@ def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]
             Reply(
                 texts.ENTRY_CONFIRM_LARGE.format(numbers=numbers, summary=_summary(ctx, pending)),
                 choices=(
-                    Choice(texts.BUTTON_CONFIRM_LARGE, "entry:save", ("đúng", *texts.WORDS_YES)),
-                    Choice(texts.BUTTON_RETYPE, "entry:cancel", ("sai", *texts.WORDS_NO)),
+                    Choice(texts.BUTTON_CONFIRM_LARGE, "entry:save", texts.WORDS_RIGHT),
+                    Choice(texts.BUTTON_RETYPE, "entry:cancel", texts.WORDS_WRONG),
                 ),
             )
         ]

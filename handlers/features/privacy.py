@@ -10,12 +10,8 @@ from handlers.router import Router
 from storage import queries
 from storage.audit import record
 from storage.erasure import erase_member
-from storage.models import Role
 
 router = Router()
-
-ROLE_NAMES = {Role.MEMBER: "thành viên", Role.LEADER: "tổ trưởng", Role.OFFICER: "cán bộ phường"}
-PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "máy tính (thử nghiệm)"}
 
 
 @router.command("dulieucuatoi")
@@ -26,7 +22,10 @@ def show_my_data(ctx: Context, _args: str) -> list[Reply]:
     session = ctx.uow.session
     team, ward = queries.team_and_ward(session, member.team_id)
     accounts = [
-        f"{PLATFORM_NAMES.get(i.platform, i.platform)} (từ {day_text(_local(ctx, i.linked_at))})"
+        texts.MYDATA_ACCOUNT.format(
+            platform=texts.PLATFORM_NAMES_FOR_MEMBER.get(i.platform, i.platform),
+            day=day_text(_local(ctx, i.linked_at)),
+        )
         for i in queries.identities_of(session, member.id)
     ]
     count = queries.log_count(session, member.id)
@@ -34,7 +33,7 @@ def show_my_data(ctx: Context, _args: str) -> list[Reply]:
         texts.MYDATA_TITLE,
         texts.MYDATA_NAME.format(member.name),
         texts.MYDATA_PHONE.format(member.phone or texts.MYDATA_NONE),
-        texts.MYDATA_ROLE.format(ROLE_NAMES[Role(member.role)]),
+        texts.MYDATA_ROLE.format(texts.ROLE_NAMES[member.role]),
         texts.MYDATA_TEAM.format(team=team.name, ward=ward.name),
         texts.MYDATA_ACCOUNTS.format(", ".join(accounts)),
         texts.MYDATA_CONSENT.format(
