@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine as DbEngine
 
@@ -63,6 +64,7 @@ def build_app(config: Config, *, clock: Clock = system_clock) -> App:
         timezone=config.zone,
         invite_days=config.bot.invite_days,
         undo_hours=config.bot.undo_hours,
+        exports_dir=Path(config.bot.exports_dir),
     )
     factory = uow_factory(db)
     engine = Engine(factory, clock=clock, settings=settings, routers=(deadline_commands.router,))

@@ -11,24 +11,39 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
-from bot.app import App, DatabaseNotReady, build_app, configure_logging, system_clock
+import bot.cli_reports  # noqa: F401  (export, roster template/import)
+from bot.app import system_clock
 from bot.channels.console import ConsoleChat
-from bot.config import Config, ConfigError, load_config
+from bot.cli_base import (
+    ConfigOption,
+    _app,
+    _config,
+    _day,
+    _fail,
+    _guard,
+    cli,
+    db_cli,
+    deadline_cli,
+    out,
+    roster_cli,
+    schedule_cli,
+    target_cli,
+    zalo_cli,
+)
+from bot.config import Config
 from bot.runner import NoChannel, file_links, serve, zalo_secret
 from bot.sender import ChannelSender
 from bot.web import ZALO_PATH
 from bot.zalo_api import ZaloClient, ZaloError
-from handlers.admin import RosterError, add_member, find_or_create_ward, pending_invites
+from handlers import texts
+from handlers.admin import RosterError, add_member, find_or_create_ward
 from handlers.catalogue import Catalogue
 from handlers.demo import NotEmpty, load_demo
 from handlers.parsing.quick_entry import parse_quick_entry
@@ -41,61 +56,6 @@ from storage.db import make_engine
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.models import Role
 from storage.targets import PERIODS, set_target
-
-cli = typer.Typer(
-    help="Gõ Từng Nhà: trợ lý ghi kết quả Tổ công nghệ số cộng đồng.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-db_cli = typer.Typer(help="Cơ sở dữ liệu.", no_args_is_help=True)
-roster_cli = typer.Typer(help="Danh sách thành viên.", no_args_is_help=True)
-zalo_cli = typer.Typer(help="Webhook của bot Zalo.", no_args_is_help=True)
-schedule_cli = typer.Typer(help="Lịch nhắc hạn báo cáo và tổng kết tuần.", no_args_is_help=True)
-deadline_cli = typer.Typer(help="Hạn báo cáo của phường.", no_args_is_help=True)
-target_cli = typer.Typer(help="Chỉ tiêu của các tổ.", no_args_is_help=True)
-cli.add_typer(target_cli, name="target")
-cli.add_typer(schedule_cli, name="schedule")
-cli.add_typer(deadline_cli, name="deadline")
-cli.add_typer(db_cli, name="db")
-cli.add_typer(roster_cli, name="roster")
-cli.add_typer(zalo_cli, name="zalo")
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="Tệp cấu hình (mặc định ./config.toml).")
-]
-T = TypeVar("T")
-
-
-def _fail(message: str) -> None:
-    err.print(f"[red]Lỗi:[/] {escape(message)}")
-    raise typer.Exit(1)
-
-
-def _config(path: Path | None) -> Config:
-    try:
-        config = load_config(path)
-    except ConfigError as exc:
-        _fail(str(exc))
-    configure_logging(config.log.level, secrets=(config.telegram.token, config.zalo.token))
-    return config
-
-
-def _guard(config: Config, work: Callable[[], T]) -> T:
-    """Turn the errors an admin can cause into one clear line."""
-    try:
-        return work()
-    except (DatabaseNotReady, RosterError, NotEmpty) as exc:
-        _fail(str(exc))
-    except OperationalError as exc:
-        url = make_url(config.database.url).render_as_string(hide_password=True)
-        _fail(f"Không mở được cơ sở dữ liệu {url}: {exc.orig or exc}")
-    raise AssertionError("unreachable")
-
-
-def _app(config: Config) -> App:
-    return _guard(config, lambda: build_app(config))
 
 
 @db_cli.command("upgrade")
@@ -253,43 +213,6 @@ def roster_add_member(
 
 
 @cli.command()
-def invites(
-    as_json: Annotated[bool, typer.Option("--json", help="In danh sách JSON.")] = False,
-    config: ConfigOption = None,
-) -> None:
-    """List the members who have not joined yet, with their invite codes."""
-    cfg = _config(config)
-    app = _app(cfg)
-
-    def work() -> list[dict[str, str]]:
-        with app.uow() as uow:
-            found = pending_invites(uow, now=app.clock(), invite_days=cfg.bot.invite_days)
-            uow.commit()
-        return [
-            {
-                "name": i.name,
-                "team": i.team,
-                "role": str(i.role),
-                "code": i.code,
-                "expires": i.expires_at.astimezone(cfg.zone).strftime("%d/%m/%Y"),
-            }
-            for i in found
-        ]
-
-    rows = _guard(cfg, work)
-    if as_json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
-        return
-    if not rows:
-        out.print("Không còn ai chưa tham gia.")
-    for row in rows:
-        out.print(
-            f"{row['code']}  {escape(row['name'])} ({escape(row['team'])}, "
-            f"{row['role']}) — hết hạn {row['expires']}"
-        )
-
-
-@cli.command()
 def run(config: ConfigOption = None) -> None:
     """Start the configured chat channels (Telegram: polling or webhook)."""
     cfg = _config(config)
@@ -360,14 +283,6 @@ def zalo_info(config: ConfigOption = None) -> None:
     out.print(f"Webhook: {escape(str((hook or {}).get('url') or 'chưa đặt'))}")
 
 
-def _day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        _fail(f"{option} cần dạng YYYY-MM-DD, không phải “{text}”.")
-    raise AssertionError("unreachable")
-
-
 @schedule_cli.command("preview")
 def schedule_preview(
     start: Annotated[str, typer.Option("--from", help="Từ ngày, YYYY-MM-DD.")],
@@ -387,10 +302,9 @@ def schedule_preview(
     if not sends:
         out.print("Không có tin nào theo lịch trong khoảng này.")
     for send in sends:
-        what = (
-            f"{send.deadline} (hạn cuối {send.last_day:%d/%m/%Y})"
-            if send.deadline
-            else "tổng kết tuần"
+        day = f"{send.last_day:%d/%m/%Y}" if send.last_day else ""
+        what = texts.PREVIEW_KINDS[send.kind].format(
+            deadline=send.deadline, day=day, person=send.person
         )
         out.print(f"{send.at:%d/%m/%Y %H:%M}  {escape(what)} → {escape(send.chat.label)}")
 
@@ -428,9 +342,15 @@ def schedule_tick(
                     ZaloClient(cfg.zalo.token, base_url=cfg.zalo.base_url)
                 )
             sender = ChannelSender(
-                telegram=bot, zalo=zalo, links=file_links(cfg), console=sys.stderr
+                telegram=bot,
+                zalo=zalo,
+                links=file_links(cfg),
+                console=sys.stderr,
+                zone=cfg.zone,
             )
-            return await tick(app.uow, sender, now=at, zone=cfg.zone)
+            return await tick(
+                app.uow, sender, now=at, zone=cfg.zone, exports_dir=Path(cfg.bot.exports_dir)
+            )
 
     summary = asyncio.run(work())
     sys.stdout.write(json.dumps(dataclasses.asdict(summary)) + "\n")

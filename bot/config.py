@@ -38,6 +38,7 @@ class BotConfig:
     timezone: str = "Asia/Ho_Chi_Minh"
     invite_days: int = 30
     undo_hours: int = 24
+    exports_dir: str = "data/exports"  # workbooks made for /xuat and at deadlines (kept 2 days)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class PrivacyConfig:
 @dataclass(frozen=True)
 class TelegramConfig:
     token: str = ""  # from BotFather; empty: no Telegram channel
+    username: str = ""  # the bot's @username, for t.me/<username>?start=CODE invite links
     mode: str = "polling"  # or "webhook"
     base_url: str = "https://api.telegram.org/bot"  # the token is appended
     base_file_url: str = "https://api.telegram.org/file/bot"

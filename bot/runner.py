@@ -105,7 +105,7 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                     log.info("telegram polling")
             if config.zalo.token:
                 zalo = await stack.enter_async_context(
-                    ZaloChannel(app.engine, config.zalo, links=links)
+                    ZaloChannel(app.engine, config.zalo, links=links, zone=config.zone)
                 )
                 if config.zalo.uses_webhook:
                     url = config.zalo.webhook_url.rstrip("/") + ZALO_PATH
@@ -119,8 +119,16 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                 telegram=telegram.app.bot if telegram else None,
                 zalo=zalo.client if zalo else None,
                 links=links,
+                zone=config.zone,
             )
-            scheduler = ScheduleRunner(app.db, app.uow, sender, zone=config.zone, clock=app.clock)
+            scheduler = ScheduleRunner(
+                app.db,
+                app.uow,
+                sender,
+                zone=config.zone,
+                clock=app.clock,
+                exports_dir=Path(config.bot.exports_dir),
+            )
             scheduler.start()
             if hooks or links is not None:
                 await _serve_web(config, create_web_app(links=links, **hooks), stop)

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from handlers import texts
 from handlers.catalogue import ServiceSpec
-from storage import deadlines, queries
+from storage import queries, roster
 from storage.audit import record
 from storage.models import ChatIdentity, InviteCode, Member, Role, Service, Team, Ward
+from storage.roster import create_ward, new_invite
 from storage.uow import UnitOfWork
-
-# no 0/O, 1/I/L: easy to read aloud and to type on a phone
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 6
 
 
 class RosterError(ValueError):
@@ -33,6 +29,7 @@ class PendingInvite:
     role: str
     code: str
     expires_at: datetime
+    deputy: bool = False  # a tổ phó
 
 
 def sync_catalogue(session: Session, specs: tuple[ServiceSpec, ...]) -> None:
@@ -54,37 +51,10 @@ def sync_catalogue(session: Session, specs: tuple[ServiceSpec, ...]) -> None:
 
 def normalise_phone(phone: str | None) -> str | None:
     """Digits only, +84 as 0: the form the roster and the contact button compare."""
-    if not phone:
-        return None
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if phone.strip().startswith("+84") or (digits.startswith("84") and len(digits) == 11):
-        digits = "0" + digits[2:]
-    if not 9 <= len(digits) <= 11:
-        raise RosterError(texts.ROSTER_BAD_PHONE.format(phone))
-    return digits
-
-
-def new_invite(session: Session, member_id: int, *, now: datetime, days: int) -> InviteCode:
-    """A fresh one-use code for a member."""
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if session.get(InviteCode, code) is None:
-            break
-    invite = InviteCode(
-        code=code, member_id=member_id, created_at=now, expires_at=now + timedelta(days=days)
-    )
-    session.add(invite)
-    return invite
-
-
-def create_ward(session: Session, name: str, *, now: datetime) -> Ward:
-    """A new ward, with the directive's default deadlines."""
-    ward = Ward(name=name, created_at=now)
-    session.add(ward)
-    session.flush()
-    assert ward.id is not None
-    deadlines.add_default_deadlines(session, ward.id, now=now)
-    return ward
+    try:
+        return roster.normalise_phone(phone)
+    except roster.BadPhone:
+        raise RosterError(texts.ROSTER_BAD_PHONE.format(phone)) from None
 
 
 def find_or_create_ward(session: Session, name: str | None, *, now: datetime) -> Ward:
@@ -137,7 +107,9 @@ def add_member(
     return member, new_invite(session, member.id, now=now, days=invite_days)
 
 
-def pending_invites(uow: UnitOfWork, *, now: datetime, invite_days: int) -> list[PendingInvite]:
+def pending_invites(
+    uow: UnitOfWork, *, now: datetime, invite_days: int, ward_id: int | None = None
+) -> list[PendingInvite]:
     """Members who have not joined, each with a valid code (a new one if theirs expired)."""
     session = uow.session
     linked = select(ChatIdentity.member_id)
@@ -147,6 +119,8 @@ def pending_invites(uow: UnitOfWork, *, now: datetime, invite_days: int) -> list
         .where(col(Member.erased_at).is_(None), col(Member.id).not_in(linked))
         .order_by(col(Team.name), col(Member.name))
     )
+    if ward_id is not None:
+        stmt = stmt.where(Team.ward_id == ward_id)
     out = []
     for member, team in session.exec(stmt).all():
         assert member.id is not None
@@ -154,6 +128,8 @@ def pending_invites(uow: UnitOfWork, *, now: datetime, invite_days: int) -> list
             session, member.id, now=now, days=invite_days
         )
         out.append(
-            PendingInvite(member.name, team.name, member.role, invite.code, invite.expires_at)
+            PendingInvite(
+                member.name, team.name, member.role, invite.code, invite.expires_at, member.deputy
+            )
         )
     return out

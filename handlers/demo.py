@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers.admin import PendingInvite, add_member, create_ward, pending_invites
+from handlers.admin import PendingInvite, add_member, pending_invites
 from storage import logs, queries
 from storage.models import ChatIdentity, ResidentialGroup, Role, SupportLog, Team
+from storage.roster import create_ward
 from storage.uow import UnitOfWork
 
 WARD = "Phường Nhị Chiểu (thử nghiệm)"

@@ -195,6 +195,7 @@ COMMAND_MENU = (
     ("thamgia", "Tham gia tổ bằng mã mời"),
     ("lienket", "Tổ trưởng: liên kết nhóm chat của tổ"),
     ("danop", "Tổ trưởng: báo tổ đã nộp báo cáo"),
+    ("xuat", "Tổ trưởng, cán bộ phường: tệp Excel báo cáo"),
     ("tiendo", "Cán bộ phường: tổ nào đã nộp báo cáo"),
     ("hanchot", "Cán bộ phường: thêm hạn báo cáo"),
     ("tatnhac", "Tắt lời nhắc khi lâu chưa ghi"),
@@ -268,6 +269,13 @@ PLATFORM_NAMES_FOR_MEMBER = {**PLATFORM_NAMES, "console": "máy tính (thử ngh
 ROLE_NAMES = {"member": "thành viên", "leader": "tổ trưởng", "officer": "cán bộ phường"}
 PREVIEW_GROUP = "nhóm “{title}” ({platform})"
 PREVIEW_LEADER = "{name} (tổ trưởng, {platform})"
+PREVIEW_OFFICER = "{name} (cán bộ phường, {platform})"
+PREVIEW_KINDS = {  # what `gotungnha schedule preview` calls each kind of send
+    "deadline_reminder": "nhắc {deadline} (hạn cuối {day})",
+    "deadline_workbook": "tệp Excel {deadline} (hạn cuối {day})",
+    "weekly_tally": "tổng kết tuần",
+    "nudge": "lời nhắc lâu chưa ghi",
+}
 MYDATA_ACCOUNT = "{platform} (từ {day})"
 
 # --- personal data -------------------------------------------------------------------
@@ -316,4 +324,29 @@ HELP_COMMANDS = (
     "/dulieucuatoi – dữ liệu của tôi\n"
     "/xoadulieucuatoi – xoá dữ liệu của tôi"
 )
-HELP_LEADER = "Tổ trưởng: /thongke cho biết ai chưa ghi tuần này."
+HELP_LEADER = (
+    "Tổ trưởng: /thongke cho biết ai chưa ghi tuần này; "
+    "/xuat gửi tệp Excel báo cáo quý này (/xuat thang, /xuat 01/10/2026-31/12/2026)."
+)
+
+WORKBOOK_AT_DEADLINE = (
+    "📊 Hôm nay ({day}) là hạn cuối {deadline}. Gửi anh/chị tệp số liệu của {who} "
+    "{period} để làm báo cáo."
+)
+
+# --- /xuat ------------------------------------------------------------------------------
+EXPORT_READY = "📊 Báo cáo {who}, {period}: {logs} lượt hỗ trợ. Tệp Excel ở dưới."
+EXPORT_PERIOD = "từ {start} đến {end}"
+EXPORT_PRIVATE_ONLY = (
+    "Tệp báo cáo có danh sách thành viên, nên mình chỉ gửi khi nhắn riêng. "
+    "Bạn nhắn /xuat cho mình nhé."
+)
+EXPORT_PERIOD_PROBLEMS = {
+    "unknown": "Mình chưa hiểu khoảng thời gian này.",
+    "bad_date": "Ngày không đúng.",
+    "reversed": "Ngày bắt đầu phải trước ngày kết thúc.",
+}
+EXPORT_HOW = (
+    "Gõ /xuat (quý này), /xuat tuan, /xuat thang, /xuat nam, /xuat quy truoc, "
+    "hoặc /xuat 01/10/2026-31/12/2026."
+)

@@ -25,6 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from handlers import texts
 from handlers.catalogue import Catalogue, load_catalogue
 from reports.charts import bar_chart
+from schedules.deadline_workbook import workbook_text
+from schedules.deadline_workbook import write as _write_workbook
 from schedules.messages import Tally, reminder_text, tally
 from schedules.planner import PlannedSend, plan
 from schedules.snapshot import ward_views
@@ -43,10 +45,15 @@ class Outcome(StrEnum):
 
 
 class Sender(Protocol):
-    """Delivers a text (and a picture, where the chat can show one); never raises."""
+    """Delivers a text, a picture where the chat can show one, a file; never raises."""
 
     async def send(
-        self, platform: str, chat_id: str, text: str, picture: Path | None = None
+        self,
+        platform: str,
+        chat_id: str,
+        text: str,
+        picture: Path | None = None,
+        document: Path | None = None,
     ) -> tuple[Outcome, str | None]: ...
 
 
@@ -58,9 +65,10 @@ class TickSummary:
 
 
 def timely(send: PlannedSend, today: date) -> bool:
-    """Still worth sending today: a reminder on its day, a tally or a nudge within two days."""
+    """Still worth sending: a reminder or workbook on its day, a tally or nudge within two days."""
     late = (today - send.at.date()).days
-    return late == 0 if send.kind == "deadline_reminder" else late <= CATCH_UP_DAYS
+    same_day = send.kind in ("deadline_reminder", "deadline_workbook")
+    return late == 0 if same_day else late <= CATCH_UP_DAYS
 
 
 async def tick(
@@ -70,6 +78,7 @@ async def tick(
     now: datetime,
     zone: ZoneInfo,
     charts_dir: Path = Path("data/charts"),
+    exports_dir: Path = Path("data/exports"),
 ) -> TickSummary:
     """Send everything due up to `now` that has not been sent; returns what happened."""
     today = now.astimezone(zone).date()
@@ -102,7 +111,12 @@ async def tick(
             picture = await asyncio.to_thread(
                 bar_chart, chart.chart_title, chart.bars, charts_dir / name
             )
-        outcome, error = await sender.send(send.chat.platform, send.chat.chat_id, text, picture)
+        document = None
+        if send.kind == "deadline_workbook":
+            document = await asyncio.to_thread(_workbook, uow, send, exports_dir, now, zone)
+        outcome, error = await sender.send(
+            send.chat.platform, send.chat.chat_id, text, picture, document
+        )
         with uow() as unit:
             outbox.mark(unit.session, row_id, status=outcome, now=now, error=error)
             unit.commit()
@@ -122,8 +136,19 @@ def _content(
         return reminder_text(send, today=today), None
     if send.kind == "nudge":
         return texts.NUDGE.format(name=send.person or ""), None
+    if send.kind == "deadline_workbook":
+        return workbook_text(unit.session, send), None
     found = tally(unit.session, send, catalogue, today=today)
     return found.text, found
+
+
+def _workbook(
+    uow: UowFactory, send: PlannedSend, folder: Path, now: datetime, zone: ZoneInfo
+) -> Path:
+    with uow() as unit:
+        path = _write_workbook(unit.session, send, folder, now=now, zone=zone)
+        unit.commit()  # the export's line in the audit log
+    return path
 
 
 def _claim(

@@ -15,6 +15,7 @@ from schedules.rules import Repeat, Rule, reminder_days
 
 SEND_AT = time(8, 0)
 NUDGE_AT = time(9, 0)
+WORKBOOK_AT = time(17, 0)  # on a deadline's last day: the period's workbook, unasked
 NUDGE_AFTER_DAYS = 7
 
 
@@ -65,6 +66,7 @@ class WardView:
     groups: tuple[Chat, ...] = ()
     submitted: dict[tuple[int, str], frozenset[int]] = field(default_factory=dict)
     members: tuple[MemberView, ...] = ()
+    officers: tuple[Chat, ...] = ()  # the ward officers' private chats
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class PlannedSend:
     """One message the bot will start itself."""
 
     at: datetime
-    kind: str  # deadline_reminder | weekly_tally | nudge
+    kind: str  # deadline_reminder | deadline_workbook | weekly_tally | nudge
     chat: Chat
     key: str  # unique per occasion and chat: what makes a send happen once
     deadline: str | None = None
@@ -81,6 +83,7 @@ class PlannedSend:
     team_id: int | None = None
     ward_id: int | None = None
     person: str | None = None  # the member a nudge is for
+    repeat: str | None = None  # a workbook's deadline: once / yearly / quarterly
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape of `gotungnha schedule preview --json`."""
@@ -100,6 +103,7 @@ def plan(wards: list[WardView], *, start: date, end: date, zone: ZoneInfo) -> li
     sends: list[PlannedSend] = []
     for ward in wards:
         sends += _reminders(ward, start, end, zone)
+        sends += _workbooks(ward, start, end, zone)
         sends += _tallies(ward, start, end, zone)
         sends += _nudges(ward, start, end, zone)
     return sorted(sends, key=lambda s: (s.at, s.kind, s.key))
@@ -143,6 +147,47 @@ def _reminders(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[P
                                 ward.ward_id,
                             )
                         )
+    return sends
+
+
+def _workbooks(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[PlannedSend]:
+    """At 17:00 on a report's last day: the ward's workbook to each officer, privately,
+    and each team's to its leaders (unless the team has already submitted).
+
+    Only recurring reports (quarterly, yearly) bring one: a one-off deadline is often not
+    a report of figures (model registration), and /xuat is there when it is.
+    """
+    sends = []
+    for deadline in ward.deadlines:
+        if deadline.repeat == Repeat.ONCE:
+            continue
+        rule = Rule(Repeat(deadline.repeat), deadline.before)
+        for period, last_day in rule.last_days(start, end):
+            at = datetime.combine(last_day, WORKBOOK_AT, zone)
+            done = ward.submitted.get((deadline.deadline_id, period), frozenset())
+            targets: list[tuple[Chat, int | None]] = [(chat, None) for chat in ward.officers]
+            targets += [
+                (chat, team.team_id)
+                for team in ward.teams
+                if team.team_id not in done
+                for chat in team.leaders
+            ]
+            for chat, team_id in targets:
+                key = _key("workbook", deadline.deadline_id, period, chat)
+                sends.append(
+                    PlannedSend(
+                        at,
+                        "deadline_workbook",
+                        chat,
+                        key,
+                        deadline.name,
+                        last_day,
+                        period,
+                        team_id,
+                        ward.ward_id,
+                        repeat=deadline.repeat,
+                    )
+                )
     return sends
 
 

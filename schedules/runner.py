@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -31,8 +32,10 @@ class ScheduleRunner:
         zone: ZoneInfo,
         clock: Callable[[], datetime],
         every_seconds: int = 60,
+        exports_dir: Path = Path("data/exports"),
     ) -> None:
         self._uow, self._sender, self._zone, self._clock = uow, sender, zone, clock
+        self._exports_dir = exports_dir
         self._lock = LeaderLock(db)
         self._scheduler = AsyncIOScheduler(timezone=zone)
         self._every = every_seconds
@@ -59,7 +62,13 @@ class ScheduleRunner:
         if not await asyncio.to_thread(self._lock.try_acquire):
             return  # another worker leads
         try:
-            summary = await tick(self._uow, self._sender, now=self._clock(), zone=self._zone)
+            summary = await tick(
+                self._uow,
+                self._sender,
+                now=self._clock(),
+                zone=self._zone,
+                exports_dir=self._exports_dir,
+            )
         except Exception:  # the next tick tries again; nothing was marked sent
             log.exception("schedule tick failed")
             return

@@ -31,16 +31,22 @@ def ward_views(session: Session, *, zone: ZoneInfo) -> list[WardView]:
         platform = texts.PLATFORM_NAMES.get(group.platform, group.platform)
         label = texts.PREVIEW_GROUP.format(title=title, platform=platform)
         groups[(group.ward_id, group.team_id)].append(Chat(group.platform, group.chat_id, label))
-    leaders: dict[int, list[Chat]] = defaultdict(list)
+    leaders: dict[int, list[Chat]] = defaultdict(list)  # team id -> leaders' private chats
+    officers: dict[int, list[Chat]] = defaultdict(list)  # ward id -> officers' private chats
     stmt = (
-        select(Member, ChatIdentity)
+        select(Member, ChatIdentity, Team.ward_id)
         .join(ChatIdentity, col(ChatIdentity.member_id) == col(Member.id))
-        .where(Member.role == Role.LEADER, col(Member.erased_at).is_(None))
+        .join(Team, col(Team.id) == col(Member.team_id))
+        .where(col(Member.role).in_([Role.LEADER, Role.OFFICER]), col(Member.erased_at).is_(None))
         .order_by(col(Member.name), col(ChatIdentity.id))
     )
-    for member, identity in session.exec(stmt):
+    for member, identity, ward_id in session.exec(stmt):
         # a private chat's id is the user's id on both platforms
         platform = texts.PLATFORM_NAMES.get(identity.platform, identity.platform)
+        if member.role == Role.OFFICER:
+            label = texts.PREVIEW_OFFICER.format(name=member.name, platform=platform)
+            officers[ward_id].append(Chat(identity.platform, identity.user_id, label))
+            continue
         label = texts.PREVIEW_LEADER.format(name=member.name, platform=platform)
         leaders[member.team_id].append(Chat(identity.platform, identity.user_id, label))
     submitted: dict[tuple[int, str], set[int]] = defaultdict(set)
@@ -68,6 +74,7 @@ def ward_views(session: Session, *, zone: ZoneInfo) -> list[WardView]:
                 tuple(groups[(ward.id, None)]),
                 {key: frozenset(teams_done) for key, teams_done in submitted.items()},
                 quiet_candidates(session, ward.id, zone=zone),
+                tuple(officers[ward.id]),
             )
         )
     return views

@@ -68,6 +68,8 @@ class Member(SQLModel, table=True):
     name: str = Field(max_length=200)
     phone: str | None = Field(default=None, max_length=20, index=True)
     role: str = Field(default=Role.MEMBER, max_length=10)
+    deputy: bool = False  # a tổ phó: acts as leader, shown as "Tổ phó"
+    note: str | None = Field(default=None, max_length=500)  # the roster's "Ghi chú"
     nudges: bool = True
     created_at: datetime = _when()
     consent_at: datetime | None = _when(nullable=True)

@@ -117,9 +117,10 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def config(db_url: str) -> Config:
-    """Defaults, on the test database."""
-    return replace(Config(), database=DatabaseConfig(url=db_url))
+def config(db_url: str, tmp_path: Path) -> Config:
+    """Defaults, on the test database, workbooks in the test's folder."""
+    bot = replace(Config().bot, exports_dir=str(tmp_path / "exports"))
+    return replace(Config(), database=DatabaseConfig(url=db_url), bot=bot)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.channels.text import numbered_text, split_text
 from bot.config import ZaloConfig
@@ -31,10 +32,21 @@ log = logging.getLogger(__name__)
 PLATFORM = "zalo"
 
 
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
 class ZaloChannel:
     """Translates between Zalo and the engine; the engine decides everything."""
 
-    def __init__(self, engine: Engine, config: ZaloConfig, *, links: FileLinks | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        config: ZaloConfig,
+        *,
+        links: FileLinks | None = None,
+        zone: ZoneInfo = LOCAL,
+    ):
+        self._zone = zone
         self._engine = engine
         self._links = links
         self.client = ZaloClient(config.token, base_url=config.base_url)
@@ -138,7 +150,7 @@ class ZaloChannel:
             if reply.photo is not None and path == Path(reply.photo.path):
                 await self._deliver(self.client.send_photo, chat_id, link.url, reply.photo.caption)
             else:
-                until = link.expires_at.strftime("%H:%M %d/%m/%Y")
+                until = link.expires_at.astimezone(self._zone).strftime("%H:%M %d/%m/%Y")
                 await self._send(
                     chat_id, texts.FILE_LINK.format(name=name, url=link.url, until=until)
                 )

@@ -3,6 +3,7 @@
 from handlers.features import (
     corrections,
     entries,
+    exports,
     groups,
     guided,
     help,
@@ -13,5 +14,15 @@ from handlers.features import (
 from handlers.router import Router
 
 ROUTER = Router()
-for module in (onboarding, entries, corrections, guided, stats, privacy, groups, help):
+for module in (
+    onboarding,
+    entries,
+    corrections,
+    guided,
+    stats,
+    privacy,
+    groups,
+    exports,
+    help,
+):
     ROUTER.include(module.router)

@@ -1,0 +1,199 @@
+"""`gotungnha export`, `roster template` and `roster import`: the officer's Excel work."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from bot.cli_base import ConfigOption, _app, _config, _day, _fail, _guard, cli, err, out, roster_cli
+from handlers.admin import find_or_create_ward, pending_invites
+from reports.export import export_workbook
+from reports.handouts import InviteLine, write_invites, write_template
+from reports.roster import import_roster
+from reports.roster_file import RosterFileError
+from reports.scope import Scope, team_of_name, team_scope, ward_scope
+from storage import queries
+
+OutOption = Annotated[Path, typer.Option("--out", help="Tệp .xlsx sẽ ghi ra.")]
+
+
+@cli.command("export")
+def export(
+    start: Annotated[str, typer.Option("--from", help="Từ ngày, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--to", help="Đến ngày, YYYY-MM-DD (tính cả ngày này).")],
+    out_file: OutOption,
+    ward: Annotated[str | None, typer.Option(help="Tên phường (cần khi có nhiều phường).")] = None,
+    team: Annotated[str | None, typer.Option(help="Chỉ một tổ CNSCĐ.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write the report workbook (Tổng hợp, Theo tổ, Theo tuần, Chi tiết, Thành viên)."""
+    first, last = _day(start, "--from"), _day(end, "--to")
+    if last < first:
+        _fail("--to phải từ --from trở đi.")
+    cfg = _config(config)
+    app = _app(cfg)
+    if out_file.suffix.lower() != ".xlsx":
+        _fail(f"Tệp ra cần đuôi .xlsx: {out_file}")
+
+    def work() -> tuple[int, Scope]:
+        now = app.clock()
+        with app.uow() as uow:
+            session = uow.session
+            if ward is None and not queries.wards(session):
+                _fail("Chưa có phường nào trong cơ sở dữ liệu.")
+            ward_row = queries.ward_by_name(session, ward) if ward else None
+            if ward and ward_row is None:
+                _fail(f"Không có phường “{ward}”.")
+            ward_row = ward_row or find_or_create_ward(session, None, now=now)
+            assert ward_row.id is not None
+            scope = ward_scope(session, ward_row, start=first, end=last)
+            if team:
+                found = team_of_name(session, ward_row.id, team)
+                if found is None or found.id is None:
+                    _fail(f"Không có tổ “{team}” trong {ward_row.name}.")
+                    raise AssertionError("unreachable")
+                scope = team_scope(session, found.id, start=first, end=last)
+            with _bar() as bar:
+                task = bar.add_task("Đang ghi Chi tiết", total=None)
+                written = export_workbook(
+                    session,
+                    scope,
+                    out_file,
+                    now=now,
+                    made_at=now.astimezone(cfg.zone),
+                    via="cli",
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
+            uow.commit()
+        return written.logs, scope
+
+    logs, scope = _guard(cfg, work)
+    who = scope.team_name or scope.ward_name
+    period = f"{first:%d/%m/%Y}–{last:%d/%m/%Y}"
+    out.print(f"Đã ghi {escape(str(out_file))}: {escape(who)}, {period}, {logs:,} lượt hỗ trợ.")
+
+
+def _bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+@cli.command()
+def invites(
+    ward: Annotated[str | None, typer.Option(help="Chỉ một phường.")] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Ghi ra tệp .xlsx để in và phát.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="In danh sách JSON.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """List the members who have not joined yet, with their invite codes."""
+    cfg = _config(config)
+    app = _app(cfg)
+
+    def work() -> tuple[str, list[InviteLine]]:
+        with app.uow() as uow:
+            ward_row = (
+                find_or_create_ward(uow.session, None, now=app.clock())
+                if not ward
+                else (queries.ward_by_name(uow.session, ward))
+            )
+            if ward_row is None:
+                _fail(f"Không có phường “{ward}”.")
+                raise AssertionError("unreachable")
+            found = pending_invites(
+                uow, now=app.clock(), invite_days=cfg.bot.invite_days, ward_id=ward_row.id
+            )
+            uow.commit()
+        lines = [
+            InviteLine(
+                i.name, i.team, str(i.role), i.code, i.expires_at.astimezone(cfg.zone), i.deputy
+            )
+            for i in found
+        ]
+        return ward_row.name, lines
+
+    ward_name, lines = _guard(cfg, work)
+    if out_file is not None:
+        username = cfg.telegram.username.lstrip("@") or None
+        write_invites(out_file, ward_name, lines, bot_username=username)
+        out.print(f"Đã ghi {len(lines)} mã tham gia vào {escape(str(out_file))}.")
+        if username is None:
+            out.print("(Đặt telegram.username trong cấu hình để có đường dẫn t.me.)")
+        return
+    rows = [
+        {
+            "name": line.name,
+            "team": line.team,
+            "role": line.role,
+            "code": line.code,
+            "expires": line.expires_at.strftime("%d/%m/%Y"),
+        }
+        for line in lines
+    ]
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        return
+    if not rows:
+        out.print("Không còn ai chưa tham gia.")
+    for row in rows:
+        out.print(
+            f"{row['code']}  {escape(row['name'])} ({escape(row['team'])}, "
+            f"{row['role']}) — hết hạn {row['expires']}"
+        )
+
+
+@roster_cli.command("template")
+def roster_template(out_file: OutOption) -> None:
+    """Write the roster template to fill in (sheets Tổ dân phố and Thành viên)."""
+    write_template(out_file)
+    out.print(f"Đã ghi mẫu danh sách: {escape(str(out_file))}")
+
+
+@roster_cli.command("import")
+def roster_import(
+    file: Annotated[Path, typer.Argument(help="Tệp .xlsx theo mẫu.", exists=True, dir_okay=False)],
+    ward: Annotated[str, typer.Option(help="Tên phường (tạo mới nếu chưa có).")],
+    config: ConfigOption = None,
+) -> None:
+    """Import residential groups, teams and members from the ward's Excel roster."""
+    cfg = _config(config)
+    app = _app(cfg)
+
+    def work() -> str:
+        now = app.clock()
+        with app.uow() as uow:
+            done = import_roster(
+                uow.session, file, ward_name=ward, now=now, invite_days=cfg.bot.invite_days
+            )
+            if done.changed:
+                uow.commit()
+        lines = [
+            f"{done.ward}: {done.groups_added} tổ dân phố mới, {done.teams_added} tổ CNSCĐ mới;",
+            f"thành viên: {done.added} mới, {done.updated} cập nhật, {done.unchanged} không đổi.",
+        ]
+        if not done.changed:
+            lines.append("Danh sách đã khớp với cơ sở dữ liệu: không có gì thay đổi.")
+        if done.invites:
+            lines.append("Mã tham gia: gotungnha invites --out ma-tham-gia.xlsx")
+        return "\n".join(lines)
+
+    try:
+        message = _guard(cfg, work)
+    except RosterFileError as exc:
+        err.print(f"[red]Không nhập được danh sách[/] ({len(exc.problems)} lỗi; chưa lưu gì):")
+        err.print(escape(str(exc)))
+        raise typer.Exit(1) from None
+    out.print(escape(message))

@@ -1,0 +1,43 @@
+"""One export as the officer asks for it: the workbook written, and a line in the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+from reports.scope import Scope
+from reports.workbook import Progress, Written, write_workbook
+from storage import audit
+
+
+def export_workbook(
+    session: Session,
+    scope: Scope,
+    path: Path,
+    *,
+    now: datetime,
+    made_at: datetime,
+    via: str,
+    member_id: int | None = None,
+    progress: Progress | None = None,
+) -> Written:
+    """Write the workbook and record who took which figures (the caller commits)."""
+    written = write_workbook(session, scope, path, made_at=made_at, progress=progress)
+    audit.record(
+        session,
+        action="export",
+        now=now,
+        member_id=member_id,
+        detail={
+            "via": via,
+            "ward_id": scope.ward_id,
+            "team_ids": list(scope.team_ids) if scope.team_name else None,
+            "start": scope.start.isoformat(),
+            "end": scope.end.isoformat(),
+            "logs": written.logs,
+            "file": path.name,
+        },
+    )
+    return written

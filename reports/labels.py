@@ -1,0 +1,107 @@
+"""Every Vietnamese word of the workbooks: sheet names, headers, labels, roster errors."""
+
+from __future__ import annotations
+
+# the report workbook, sheets in this order
+SHEET_SUMMARY = "Tổng hợp"
+SHEET_TEAMS = "Theo tổ"
+SHEET_WEEKS = "Theo tuần"
+SHEET_DETAIL = "Chi tiết"
+SHEET_MEMBERS = "Thành viên"
+SHEET_DETAIL_MORE = "Chi tiết ({n})"  # Excel holds about a million rows per sheet
+
+TITLE_WARD = "BÁO CÁO KẾT QUẢ HOẠT ĐỘNG TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG — {ward}"
+TITLE_TEAM = "BÁO CÁO KẾT QUẢ HOẠT ĐỘNG — {team} ({ward})"
+TITLE_PERIOD = "Từ ngày {start} đến ngày {end}"
+TITLE_MADE = "Lập lúc {at}"
+
+HEAD_INDICATOR = "Chỉ tiêu"
+HEAD_VALUE = "Số liệu"
+RESIDENTIAL_GROUPS = "Số tổ dân phố"
+TEAMS = "Số Tổ CNSCĐ đã thành lập"
+MEMBERS = "Số thành viên"
+COVERAGE = "Tỷ lệ tổ dân phố có Tổ CNSCĐ"
+WARD_LEVEL_MEMBERS = "Số thành viên Tổ CNSCĐ cấp phường"
+GROUP_CHATS = "Số nhóm Zalo/Telegram đã liên kết"
+LOGS = "Tổng số lượt hỗ trợ"
+HOUSEHOLDS = "Số hộ gia đình được hỗ trợ"
+PEOPLE = "Số người được hỗ trợ"
+SERVICES_HEADING = "Số lượt hỗ trợ theo dịch vụ"
+
+HEAD_NO = "STT"
+HEAD_TEAM = "Tổ CNSCĐ"
+HEAD_LOGS = "Số lượt hỗ trợ"
+HEAD_HOUSEHOLDS = "Số hộ"
+HEAD_PEOPLE = "Số người"
+HEAD_TOTAL = "Tổng dịch vụ"
+ROW_TOTAL = "Tổng cộng"
+
+HEAD_WEEK = "Tuần (từ thứ Hai)"
+HEAD_WEEK_END = "Đến ngày"
+CHART_TITLE = "Số lượt hỗ trợ theo tuần"
+CHART_Y = "Số lượt"
+
+HEAD_DAY = "Ngày"
+HEAD_MEMBER = "Thành viên"
+HEAD_PLACE = "Địa điểm"
+HEAD_NOTE = "Ghi chú"
+
+HEAD_NAME = "Họ và tên"
+HEAD_PHONE = "Số điện thoại"
+HEAD_ROLE = "Vai trò"
+HEAD_PLATFORMS = "Đã liên kết"
+HEAD_JOINED = "Đã tham gia"
+HEAD_ACTIVE_LOGS = "Số lượt trong kỳ"
+YES = "Có"
+NO = "Chưa"
+
+ROLE_NAMES = {
+    "member": "Thành viên",
+    "leader": "Tổ trưởng",
+    "deputy": "Tổ phó",
+    "officer": "Cán bộ phường",
+}
+PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "Thử trên máy"}
+
+# the roster template and its import
+SHEET_GROUPS = "Tổ dân phố"
+SHEET_PEOPLE = "Thành viên"
+HEAD_GROUP_NAME = "Tên tổ dân phố"
+HEAD_GROUP = "Tổ dân phố"
+TEAM_NAME = "Tổ CNSCĐ {group}"
+TEMPLATE_EXAMPLE_GROUPS = ("Tổ dân phố số 1", "Tổ dân phố số 2")
+TEMPLATE_EXAMPLE_PEOPLE = (
+    ("Nguyễn Văn An", "0912 345 678", "Tổ dân phố số 1", "Tổ trưởng", ""),
+    ("Trần Thị Bình", "", "Tổ dân phố số 1", "Thành viên", "Đoàn thanh niên"),
+    ("Lê Minh Châu", "+84 98 765 4321", "Tổ dân phố số 2", "Tổ phó", ""),
+)
+
+ROSTER_NOT_XLSX = "Tệp không phải là tệp Excel (.xlsx). Anh/chị lưu lại bằng Excel rồi gửi lại nhé."
+ROSTER_TOO_BIG = "Tệp quá lớn ({size} MB, tối đa {limit} MB)."
+ROSTER_UNPACKED_TOO_BIG = "Tệp Excel giải nén ra quá lớn; có thể tệp bị hỏng. Hãy lưu lại từ mẫu."
+ROSTER_MISSING_SHEET = "Thiếu trang tính “{sheet}” (tệp có: {found})."
+ROSTER_MISSING_COLUMN = "Trang “{sheet}”: thiếu cột “{column}” ở dòng tiêu đề (dòng 1)."
+ROSTER_MERGED_HEADER = "Trang “{sheet}”: dòng tiêu đề có ô gộp ({cells}); hãy bỏ gộp ô."
+ROSTER_TOO_MANY_ROWS = "Trang “{sheet}” có quá nhiều dòng (tối đa {limit})."
+ROSTER_ROW = "Trang “{sheet}”, dòng {row}: {reason}"
+ROSTER_NO_NAME = "thiếu họ và tên"
+ROSTER_NO_GROUP_NAME = "thiếu tên tổ dân phố"
+ROSTER_DUPLICATE_GROUP = "tổ dân phố “{group}” đã có ở dòng {first}"
+ROSTER_UNKNOWN_GROUP = "tổ dân phố “{group}” không có trong trang “Tổ dân phố”"
+ROSTER_BAD_PHONE = "số điện thoại “{phone}” không đúng (cần 10 chữ số, ví dụ 0912345678)"
+ROSTER_DUPLICATE_PHONE = "số điện thoại {phone} trùng với dòng {first}"
+ROSTER_UNKNOWN_ROLE = (
+    "vai trò “{role}” không rõ (chọn: Tổ trưởng, Tổ phó, Thành viên, Cán bộ phường)"
+)
+ROSTER_NO_GROUP = "thiếu tổ dân phố (cán bộ phường có thể để trống)"
+ROSTER_TOO_LONG = "ô “{column}” dài quá {limit} ký tự"
+ROSTER_PHONE_OTHER_WARD = "số điện thoại {phone} đã thuộc một thành viên của {ward}"
+ROSTER_EMPTY = "Trang “Thành viên” chưa có ai."
+WARD_TEAM = "Tổ CNSCĐ phường"  # where ward officers sit
+
+# the invite list
+SHEET_INVITES = "Mã tham gia"
+HEAD_CODE = "Mã tham gia"
+HEAD_LINK = "Đường dẫn Telegram"
+HEAD_ZALO_HOW = "Trên Zalo, nhắn cho bot"
+HEAD_EXPIRES = "Hết hạn"

@@ -1,0 +1,336 @@
+"""Roster import from the ward's Excel file, all or nothing, and the template to fill.
+
+Every row is checked before anything is written; one bad row and nothing changes. The
+import is idempotent: a person is found again by phone, else by name in their team, else
+by a name unique in the ward, so re-importing changes nothing and an edited file updates
+names, roles and phones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from reports import labels as L
+from reports.roster_file import RosterFileError, SheetRows, fold, open_roster
+from storage import audit
+from storage.models import Member, ResidentialGroup, Role, Team, Ward
+from storage.roster import BadPhone, create_ward, new_invite, normalise_phone
+
+GROUP_COLUMNS = ((L.HEAD_GROUP_NAME,), ())
+PEOPLE_COLUMNS = ((L.HEAD_NAME, L.HEAD_GROUP), (L.HEAD_PHONE, L.HEAD_ROLE, L.HEAD_NOTE))
+ROLES: dict[str, tuple[Role, bool]] = {  # folded word -> (role, deputy)
+    "": (Role.MEMBER, False),
+    "thanh vien": (Role.MEMBER, False),
+    "to vien": (Role.MEMBER, False),
+    "to truong": (Role.LEADER, False),
+    "to pho": (Role.LEADER, True),
+    "can bo phuong": (Role.OFFICER, False),
+    "can bo": (Role.OFFICER, False),
+}
+# the columns' sizes; a group's name leaves room for its team's ("Tổ CNSCĐ " + name)
+LIMITS = {L.HEAD_NAME: 200, L.HEAD_GROUP: 190, L.HEAD_NOTE: 500, L.HEAD_GROUP_NAME: 190}
+
+
+@dataclass(frozen=True)
+class Person:
+    row: int
+    name: str
+    phone: str | None
+    group: str | None  # folded name; None for a ward officer outside any group
+    role: Role
+    deputy: bool
+    note: str | None
+
+
+@dataclass
+class Imported:
+    """What an import did, for the officer to read."""
+
+    ward: str
+    groups_added: int = 0
+    teams_added: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invites: list[tuple[str, str]] = field(default_factory=list)  # (name, code) of new people
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.groups_added or self.teams_added or self.added or self.updated)
+
+
+def import_roster(
+    session: Session, path: Path, *, ward_name: str, now: datetime, invite_days: int
+) -> Imported:
+    """Check the whole file, then add or update the ward's groups, teams and members."""
+    sheets = open_roster(path, {L.SHEET_GROUPS: GROUP_COLUMNS, L.SHEET_PEOPLE: PEOPLE_COLUMNS})
+    ward = session.exec(select(Ward).where(Ward.name == ward_name.strip())).first()
+    known = _groups_of(session, ward)
+    problems: list[str] = []
+    groups = _read_groups(sheets[L.SHEET_GROUPS], problems)
+    people = _read_people(sheets[L.SHEET_PEOPLE], {**known, **groups}, problems)
+    if not people and not problems:
+        problems.append(L.ROSTER_EMPTY)
+    problems += _phones_elsewhere(session, people, ward)
+    if problems:
+        raise RosterFileError(problems)
+    ward = ward or create_ward(session, ward_name.strip(), now=now)
+    done = Imported(ward.name)
+    teams = _ensure_teams(session, ward, groups, done)
+    known_members = _Known(session, ward)
+    for person in people:
+        _apply(session, person, teams, ward, known_members, done, now=now, invite_days=invite_days)
+    audit.record(
+        session,
+        action="roster_import",
+        now=now,
+        detail={
+            "ward_id": ward.id,
+            "file": path.name,
+            "added": done.added,
+            "updated": done.updated,
+            "groups_added": done.groups_added,
+        },
+    )
+    return done
+
+
+def _problem(sheet: str, row: int, reason: str) -> str:
+    return L.ROSTER_ROW.format(sheet=sheet, row=row, reason=reason)
+
+
+def _too_long(sheet: SheetRows, row: int, record: dict[str, str], problems: list[str]) -> bool:
+    long = [c for c, limit in LIMITS.items() if len(record.get(c, "")) > limit]
+    for column in long:
+        reason = L.ROSTER_TOO_LONG.format(column=column, limit=LIMITS[column])
+        problems.append(_problem(sheet.sheet, row, reason))
+    return bool(long)
+
+
+def _read_groups(sheet: SheetRows, problems: list[str]) -> dict[str, str]:
+    """folded name -> name as written, from the `Tổ dân phố` sheet."""
+    groups: dict[str, str] = {}
+    first: dict[str, int] = {}
+    for row, record in sheet.rows:
+        name = record[L.HEAD_GROUP_NAME]
+        if _too_long(sheet, row, record, problems):
+            continue
+        if not name:
+            problems.append(_problem(sheet.sheet, row, L.ROSTER_NO_GROUP_NAME))
+        elif fold(name) in first:
+            reason = L.ROSTER_DUPLICATE_GROUP.format(group=name, first=first[fold(name)])
+            problems.append(_problem(sheet.sheet, row, reason))
+        else:
+            first[fold(name)], groups[fold(name)] = row, name
+    return groups
+
+
+def _read_people(sheet: SheetRows, groups: dict[str, str], problems: list[str]) -> list[Person]:
+    people: list[Person] = []
+    phones: dict[str, int] = {}
+    for row, record in sheet.rows:
+        if _too_long(sheet, row, record, problems):
+            continue
+        name, group = record[L.HEAD_NAME], record[L.HEAD_GROUP]
+        role_word, phone_text = record.get(L.HEAD_ROLE, ""), record.get(L.HEAD_PHONE, "")
+        reasons = []
+        if not name:
+            reasons.append(L.ROSTER_NO_NAME)
+        role = ROLES.get(fold(role_word))
+        if role is None:
+            reasons.append(L.ROSTER_UNKNOWN_ROLE.format(role=role_word))
+        if group and fold(group) not in groups:
+            reasons.append(L.ROSTER_UNKNOWN_GROUP.format(group=group))
+        elif not group and (role is None or role[0] is not Role.OFFICER):
+            reasons.append(L.ROSTER_NO_GROUP)
+        try:
+            phone = normalise_phone(phone_text)
+        except BadPhone:
+            phone = None
+            reasons.append(L.ROSTER_BAD_PHONE.format(phone=phone_text))
+        if phone and phone in phones:
+            reasons.append(L.ROSTER_DUPLICATE_PHONE.format(phone=phone, first=phones[phone]))
+        elif phone:
+            phones[phone] = row
+        problems += [_problem(sheet.sheet, row, reason) for reason in reasons]
+        if not reasons and role is not None:
+            folded = fold(group) if group else None
+            note = record.get(L.HEAD_NOTE) or None
+            people.append(Person(row, name, phone, folded, role[0], role[1], note))
+    return people
+
+
+def _groups_of(session: Session, ward: Ward | None) -> dict[str, str]:
+    if ward is None:
+        return {}
+    stmt = select(ResidentialGroup).where(ResidentialGroup.ward_id == ward.id)
+    return {fold(g.name): g.name for g in session.exec(stmt)}
+
+
+def _phones_elsewhere(session: Session, people: list[Person], ward: Ward | None) -> list[str]:
+    """A phone already on another ward's roster would make joining by phone ambiguous."""
+    phones = {p.phone: p for p in people if p.phone}
+    if not phones:
+        return []
+    stmt = (
+        select(Member.phone, Ward.name)
+        .join(Team, col(Team.id) == col(Member.team_id))
+        .join(Ward, col(Ward.id) == col(Team.ward_id))
+        .where(col(Member.phone).in_(list(phones)), col(Member.erased_at).is_(None))
+    )
+    if ward is not None:
+        stmt = stmt.where(Team.ward_id != ward.id)
+    return [
+        _problem(
+            L.SHEET_PEOPLE,
+            phones[phone].row,
+            L.ROSTER_PHONE_OTHER_WARD.format(phone=phone, ward=other),
+        )
+        for phone, other in session.exec(stmt)
+        if phone is not None
+    ]
+
+
+def _ensure_teams(
+    session: Session, ward: Ward, groups: dict[str, str], done: Imported
+) -> dict[str | None, Team]:
+    """folded group name -> its team (created with the group if new); None -> ward team."""
+    assert ward.id is not None
+    ward_id = ward.id
+    existing = {
+        fold(g.name): g
+        for g in session.exec(select(ResidentialGroup).where(ResidentialGroup.ward_id == ward.id))
+    }
+    teams = {t.name: t for t in session.exec(select(Team).where(Team.ward_id == ward.id))}
+    by_group = {t.residential_group_id: t for t in teams.values() if t.residential_group_id}
+    out: dict[str | None, Team] = {}
+    for folded, name in groups.items():
+        group = existing.get(folded)
+        if group is None:
+            group = ResidentialGroup(ward_id=ward_id, name=name)
+            session.add(group)
+            session.flush()
+            existing[folded] = group
+            done.groups_added += 1
+    for folded, group in existing.items():
+        team = by_group.get(group.id or 0)
+        if team is None:
+            team_name = L.TEAM_NAME.format(group=group.name)
+            team = teams.get(team_name) or Team(ward_id=ward_id, name=team_name)
+            team.residential_group_id = group.id
+            session.add(team)
+            session.flush()
+            done.teams_added += 1
+        out[folded] = team
+    return out
+
+
+def _ward_team(session: Session, ward: Ward, teams: dict[str | None, Team], done: Imported) -> Team:
+    """The ward's own team, where officers outside any residential group sit."""
+    if None not in teams:
+        stmt = select(Team).where(Team.ward_id == ward.id, Team.name == L.WARD_TEAM)
+        team = session.exec(stmt).first()
+        if team is None:
+            team = Team(ward_id=ward.id or 0, name=L.WARD_TEAM)
+            done.teams_added += 1
+        session.add(team)
+        session.flush()
+        teams[None] = team
+    return teams[None]
+
+
+def _apply(
+    session: Session,
+    person: Person,
+    teams: dict[str | None, Team],
+    ward: Ward,
+    known: _Known,
+    done: Imported,
+    *,
+    now: datetime,
+    invite_days: int,
+) -> None:
+    team = teams[person.group] if person.group else _ward_team(session, ward, teams, done)
+    member = known.find(person, team)
+    wanted = {
+        "name": person.name,
+        "phone": person.phone,
+        "role": str(person.role),
+        "deputy": person.deputy,
+        "note": person.note,
+        "team_id": team.id,
+    }
+    if member is None:
+        assert team.id is not None
+        member = Member(
+            team_id=team.id,
+            name=person.name,
+            phone=person.phone,
+            role=person.role,
+            deputy=person.deputy,
+            note=person.note,
+            created_at=now,
+        )
+        session.add(member)
+        session.flush()
+        assert member.id is not None
+        invite = new_invite(session, member.id, now=now, days=invite_days)
+        known.add(member)
+        known.claimed.add(id(member))
+        done.added += 1
+        done.invites.append((member.name, invite.code))
+        return
+    if person.phone is None:
+        wanted.pop("phone")  # a blank phone cell does not erase a phone already known
+    if all(getattr(member, key) == value for key, value in wanted.items()):
+        done.unchanged += 1
+        return
+    for key, value in wanted.items():
+        setattr(member, key, value)
+    session.add(member)
+    done.updated += 1
+
+
+class _Known:
+    """The ward's members, looked up by phone and by folded name (read once)."""
+
+    def __init__(self, session: Session, ward: Ward) -> None:
+        stmt = (
+            select(Member)
+            .join(Team, col(Team.id) == col(Member.team_id))
+            .where(Team.ward_id == ward.id, col(Member.erased_at).is_(None))
+        )
+        self.by_phone: dict[str, Member] = {}
+        self.by_name: dict[str, list[Member]] = {}
+        self.claimed: set[int] = set()  # id() of members a row of this file is about
+        for member in session.exec(stmt):
+            self.add(member)
+
+    def add(self, member: Member) -> None:
+        if member.phone:
+            self.by_phone.setdefault(member.phone, member)
+        self.by_name.setdefault(fold(member.name), []).append(member)
+
+    def find(self, person: Person, team: Team) -> Member | None:
+        """Same phone, else same name in the team, else a name unique in the ward.
+
+        A member is matched by one row at most: two rows with the same name are two people.
+        """
+        found = self._find(person, team)
+        if found is not None:
+            self.claimed.add(id(found))
+        return found
+
+    def _find(self, person: Person, team: Team) -> Member | None:
+        by_phone = self.by_phone.get(person.phone or "")
+        if by_phone is not None and id(by_phone) not in self.claimed:
+            return by_phone
+        named = [m for m in self.by_name.get(fold(person.name), []) if id(m) not in self.claimed]
+        in_team = [m for m in named if m.team_id == team.id]
+        if in_team:
+            return in_team[0]
+        return named[0] if len(named) == 1 and not named[0].phone else None

@@ -1,0 +1,85 @@
+"""Whose figures a workbook holds (a ward, or one team of it) and for which days."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from reports import labels as L
+from storage import queries
+from storage.models import Service, Team, Ward
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A ward (team_name None) or one of its teams, from `start` to `end` (both included)."""
+
+    ward_id: int
+    ward_name: str
+    team_ids: tuple[int, ...]
+    start: date
+    end: date
+    team_name: str | None = None
+    team_names: dict[int, str] = field(default_factory=dict)  # team id -> name, in order
+
+    @property
+    def query(self) -> dict[str, Any]:
+        """The arguments every period query of `storage.exports` takes."""
+        return {"team_ids": self.team_ids, "start": self.start, "end": self.end}
+
+    @property
+    def title(self) -> str:
+        if self.team_name:
+            return L.TITLE_TEAM.format(team=self.team_name, ward=self.ward_name)
+        return L.TITLE_WARD.format(ward=self.ward_name)
+
+    @property
+    def file_name(self) -> str:
+        """A download name without diacritics or spaces (old phones mangle them)."""
+        who = _slug(self.team_name or self.ward_name)
+        return f"bao-cao-{who}-{self.start:%d%m%Y}-{self.end:%d%m%Y}.xlsx"
+
+
+def ward_scope(session: Session, ward: Ward, *, start: date, end: date) -> Scope:
+    """The whole ward."""
+    assert ward.id is not None
+    teams = queries.teams_of_ward(session, ward.id)
+    names = {t.id: t.name for t in teams if t.id is not None}
+    return Scope(ward.id, ward.name, tuple(names), start, end, None, names)
+
+
+def team_scope(session: Session, team_id: int, *, start: date, end: date) -> Scope:
+    """One team of its ward."""
+    team, ward = queries.team_and_ward(session, team_id)
+    assert ward.id is not None
+    return Scope(ward.id, ward.name, (team_id,), start, end, team.name, {team_id: team.name})
+
+
+def services_in_use(session: Session, logged: set[int]) -> list[tuple[int, str]]:
+    """(id, display name) of the active services, plus retired ones logged in the period."""
+    stmt = select(Service).order_by(col(Service.active).desc(), col(Service.position))
+    return [
+        (s.id, s.name)
+        for s in session.exec(stmt)
+        if s.id is not None and (s.active or s.id in logged)
+    ]
+
+
+def team_of_name(session: Session, ward_id: int, name: str) -> Team | None:
+    """A team of the ward by its name (any case, with or without diacritics)."""
+    wanted = _slug(name)
+    for team in queries.teams_of_ward(session, ward_id):
+        if _slug(team.name) == wanted:
+            return team
+    return None
+
+
+def _slug(text: str) -> str:
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if unicodedata.category(ch) != "Mn").lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "bao-cao"

@@ -1,0 +1,279 @@
+"""What the report workbook reads: roster figures, sums, and the logs one by one. Never commits.
+
+Sums are done by the database (GROUP BY); the logs of `Chi tiết` are streamed in order so
+a million of them never sit in memory at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import ColumnElement, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    ChatIdentity,
+    GroupChat,
+    Member,
+    ResidentialGroup,
+    SupportLog,
+    SupportLogItem,
+    Team,
+)
+
+STREAM_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class RosterFigures:
+    """The report's roster indicators for the ward (or one team)."""
+
+    residential_groups: int
+    teams: int
+    members: int
+    groups_with_team: int
+    group_chats: int
+    ward_level_members: int  # members of the ward's own team (not a residential group's)
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One non-deleted support log with its per-service counts (service id -> count)."""
+
+    id: int
+    day: date
+    team_id: int
+    member_id: int
+    households: int | None
+    people: int | None
+    place: str | None
+    note: str | None
+    counts: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: int
+    name: str
+    phone: str | None
+    role: str
+    deputy: bool
+    team_id: int
+    joined: bool
+    platforms: tuple[str, ...]
+
+
+def _in_period(team_ids: Sequence[int], start: date, end: date) -> list[ColumnElement[bool]]:
+    return [
+        col(SupportLog.team_id).in_(list(team_ids)),
+        col(SupportLog.deleted_at).is_(None),
+        col(SupportLog.day) >= start,
+        col(SupportLog.day) <= end,
+    ]
+
+
+def roster_figures(session: Session, *, ward_id: int, team_ids: Sequence[int]) -> RosterFigures:
+    """Residential groups, their teams and members (joined or not), coverage, linked chats.
+
+    As in the ward's report, the teams counted are those of residential groups; a
+    ward-level team (the officers') and its members are counted apart.
+    """
+    teams = list(session.exec(select(Team).where(col(Team.id).in_(list(team_ids)))))
+    ward_teams = session.exec(select(Team.id).where(Team.ward_id == ward_id)).all()
+    whole_ward = {t.id for t in teams} == set(ward_teams)
+    in_groups = [t.id for t in teams if t.residential_group_id is not None]
+    at_ward = [t.id for t in teams if t.residential_group_id is None]
+    if whole_ward:
+        groups = int(
+            session.exec(
+                select(func.count(col(ResidentialGroup.id))).where(
+                    ResidentialGroup.ward_id == ward_id
+                )
+            ).one()
+        )
+        chats = select(func.count(col(GroupChat.id))).where(GroupChat.ward_id == ward_id)
+    else:
+        groups = len({t.residential_group_id for t in teams if t.residential_group_id})
+        chats = select(func.count(col(GroupChat.id))).where(
+            col(GroupChat.team_id).in_(list(team_ids))
+        )
+    return RosterFigures(
+        residential_groups=groups,
+        teams=len(in_groups),
+        members=_count_members(session, in_groups),
+        groups_with_team=len({t.residential_group_id for t in teams if t.residential_group_id}),
+        group_chats=int(session.exec(chats).one()),
+        ward_level_members=_count_members(session, at_ward),
+    )
+
+
+def _count_members(session: Session, team_ids: Sequence[int | None]) -> int:
+    if not team_ids:
+        return 0
+    stmt = select(func.count(col(Member.id))).where(
+        col(Member.team_id).in_(list(team_ids)), col(Member.erased_at).is_(None)
+    )
+    return int(session.exec(stmt).one())
+
+
+def logs_per_team(
+    session: Session, *, team_ids: Sequence[int], start: date, end: date
+) -> dict[int, int]:
+    """Number of logs per team in the period."""
+    stmt = (
+        select(SupportLog.team_id, func.count(col(SupportLog.id)))
+        .where(*_in_period(team_ids, start, end))
+        .group_by(col(SupportLog.team_id))
+    )
+    return {team_id: int(n) for team_id, n in session.exec(stmt)}
+
+
+def sums_per_team(
+    session: Session, *, team_ids: Sequence[int], start: date, end: date
+) -> dict[tuple[int, int], int]:
+    """(team id, service id) -> sum of counts in the period."""
+    stmt = (
+        select(SupportLog.team_id, SupportLogItem.service_id, func.sum(SupportLogItem.count))
+        .join(SupportLog, col(SupportLog.id) == col(SupportLogItem.log_id))
+        .where(*_in_period(team_ids, start, end))
+        .group_by(col(SupportLog.team_id), col(SupportLogItem.service_id))
+    )
+    return {(team_id, service_id): int(n or 0) for team_id, service_id, n in session.exec(stmt)}
+
+
+def people_per_team(
+    session: Session, *, team_ids: Sequence[int], start: date, end: date
+) -> dict[int, tuple[int, int]]:
+    """team id -> (households, people) summed over the period."""
+    stmt = (
+        select(
+            SupportLog.team_id,
+            func.coalesce(func.sum(SupportLog.households), 0),
+            func.coalesce(func.sum(SupportLog.people), 0),
+        )
+        .where(*_in_period(team_ids, start, end))
+        .group_by(col(SupportLog.team_id))
+    )
+    return {team_id: (int(h or 0), int(p or 0)) for team_id, h, p in session.exec(stmt)}
+
+
+def sums_per_day(
+    session: Session, *, team_ids: Sequence[int], start: date, end: date
+) -> dict[date, dict[int, int]]:
+    """day -> service id -> sum, and day -> 0 -> number of logs (for weekly trends)."""
+    out: dict[date, dict[int, int]] = {}
+    items = (
+        sa_select(
+            col(SupportLog.day), col(SupportLogItem.service_id), func.sum(SupportLogItem.count)
+        )
+        .join(SupportLog, col(SupportLog.id) == col(SupportLogItem.log_id))
+        .where(*_in_period(team_ids, start, end))
+        .group_by(col(SupportLog.day), col(SupportLogItem.service_id))
+    )
+    for day, service_id, n in session.execute(items):
+        out.setdefault(day, {})[service_id] = int(n or 0)
+    counts = (
+        sa_select(col(SupportLog.day), func.count(col(SupportLog.id)))
+        .where(*_in_period(team_ids, start, end))
+        .group_by(col(SupportLog.day))
+    )
+    for day, n in session.execute(counts):
+        out.setdefault(day, {})[0] = int(n)
+    return out
+
+
+def logs_per_member(
+    session: Session, *, team_ids: Sequence[int], start: date, end: date
+) -> dict[int, int]:
+    """member id -> number of logs in the period."""
+    stmt = (
+        select(SupportLog.member_id, func.count(col(SupportLog.id)))
+        .where(*_in_period(team_ids, start, end))
+        .group_by(col(SupportLog.member_id))
+    )
+    return {member_id: int(n) for member_id, n in session.exec(stmt)}
+
+
+def members(session: Session, *, team_ids: Sequence[int]) -> list[MemberRow]:
+    """The roster of some teams (erased members left out), with their linked platforms."""
+    platforms: dict[int, set[str]] = {}
+    linked = select(ChatIdentity.member_id, ChatIdentity.platform).join(
+        Member, col(Member.id) == col(ChatIdentity.member_id)
+    )
+    for member_id, platform in session.exec(linked.where(col(Member.team_id).in_(list(team_ids)))):
+        platforms.setdefault(member_id, set()).add(platform)
+    stmt = (
+        select(Member)
+        .where(col(Member.team_id).in_(list(team_ids)), col(Member.erased_at).is_(None))
+        .order_by(col(Member.team_id), col(Member.name), col(Member.id))
+    )
+    out = []
+    for m in session.exec(stmt):
+        assert m.id is not None
+        out.append(
+            MemberRow(
+                id=m.id,
+                name=m.name,
+                phone=m.phone,
+                role=m.role,
+                deputy=m.deputy,
+                team_id=m.team_id,
+                joined=m.consent_at is not None and m.id in platforms,
+                platforms=tuple(sorted(platforms.get(m.id, ()))),
+            )
+        )
+    return out
+
+
+def stream_logs(
+    session: Session, *, team_ids: Sequence[int], start: date, end: date
+) -> Iterator[LogRow]:
+    """Every non-deleted log of the period in day order, read in batches."""
+    stmt = (
+        sa_select(
+            col(SupportLog.id),
+            col(SupportLog.day),
+            col(SupportLog.team_id),
+            col(SupportLog.member_id),
+            col(SupportLog.households),
+            col(SupportLog.people),
+            col(SupportLog.place),
+            col(SupportLog.note),
+            col(SupportLogItem.service_id),
+            col(SupportLogItem.count),
+        )
+        .outerjoin(SupportLogItem, col(SupportLogItem.log_id) == col(SupportLog.id))
+        .where(*_in_period(team_ids, start, end))
+        .order_by(col(SupportLog.day), col(SupportLog.id))
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    current: LogRow | None = None
+    for (
+        log_id,
+        day,
+        team_id,
+        member_id,
+        households,
+        people,
+        place,
+        note,
+        service,
+        count,
+    ) in session.execute(stmt):
+        if current is None or current.id != log_id:
+            if current is not None:
+                yield current
+            current = LogRow(log_id, day, team_id, member_id, households, people, place, note)
+        if service is not None:
+            current.counts[service] = int(count)
+    if current is not None:
+        yield current
+
+
+def member_names(session: Session, *, team_ids: Sequence[int]) -> dict[int, str]:
+    """member id -> name for every member who may have logged in these teams."""
+    stmt = select(Member.id, Member.name).where(col(Member.team_id).in_(list(team_ids)))
+    return {member_id: name for member_id, name in session.exec(stmt) if member_id is not None}
