@@ -12,6 +12,7 @@ import hmac
 import json
 import secrets
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,6 +36,7 @@ class FileLinks:
     def publish(self, path: Path, filename: str, *, now: datetime) -> Published:
         """Copy the file aside and return a link that works until now + ttl."""
         self._folder.mkdir(parents=True, exist_ok=True)
+        self._remove_expired()
         stored = secrets.token_hex(16) + path.suffix
         shutil.copyfile(path, self._folder / stored)
         expires = now + self._ttl
@@ -57,6 +59,13 @@ class FileLinks:
         if path.parent != self._folder or not path.is_file():
             return None
         return path, str(payload.get("n") or path.name)
+
+    def _remove_expired(self) -> None:
+        """Copies whose links have all expired go: a workbook holds names and phones."""
+        cutoff = time.time() - self._ttl.total_seconds()  # files age in wall-clock time
+        for old in self._folder.iterdir():
+            if old.is_file() and old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
 
     def _sign(self, body: str) -> bytes:
         return hmac.new(self._secret, body.encode(), hashlib.sha256).digest()

@@ -15,35 +15,19 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from reports import labels as L
-from reports.roster_file import RosterFileError, SheetRows, fold, open_roster
+from reports.roster_file import RosterFileError, fold, open_roster
+from reports.roster_rows import (
+    GROUP_COLUMNS,
+    PEOPLE_COLUMNS,
+    Person,
+    groups_of,
+    phones_elsewhere,
+    read_groups,
+    read_people,
+)
 from storage import audit
-from storage.models import Member, ResidentialGroup, Role, Team, Ward
-from storage.roster import BadPhone, create_ward, new_invite, normalise_phone
-
-GROUP_COLUMNS = ((L.HEAD_GROUP_NAME,), ())
-PEOPLE_COLUMNS = ((L.HEAD_NAME, L.HEAD_GROUP), (L.HEAD_PHONE, L.HEAD_ROLE, L.HEAD_NOTE))
-ROLES: dict[str, tuple[Role, bool]] = {  # folded word -> (role, deputy)
-    "": (Role.MEMBER, False),
-    "thanh vien": (Role.MEMBER, False),
-    "to vien": (Role.MEMBER, False),
-    "to truong": (Role.LEADER, False),
-    "to pho": (Role.LEADER, True),
-    "can bo phuong": (Role.OFFICER, False),
-    "can bo": (Role.OFFICER, False),
-}
-# the columns' sizes; a group's name leaves room for its team's ("Tổ CNSCĐ " + name)
-LIMITS = {L.HEAD_NAME: 200, L.HEAD_GROUP: 190, L.HEAD_NOTE: 500, L.HEAD_GROUP_NAME: 190}
-
-
-@dataclass(frozen=True)
-class Person:
-    row: int
-    name: str
-    phone: str | None
-    group: str | None  # folded name; None for a ward officer outside any group
-    role: Role
-    deputy: bool
-    note: str | None
+from storage.models import Member, ResidentialGroup, Team, Ward
+from storage.roster import create_ward, new_invite
 
 
 @dataclass
@@ -69,13 +53,13 @@ def import_roster(
     """Check the whole file, then add or update the ward's groups, teams and members."""
     sheets = open_roster(path, {L.SHEET_GROUPS: GROUP_COLUMNS, L.SHEET_PEOPLE: PEOPLE_COLUMNS})
     ward = session.exec(select(Ward).where(Ward.name == ward_name.strip())).first()
-    known = _groups_of(session, ward)
+    known = groups_of(session, ward)
     problems: list[str] = []
-    groups = _read_groups(sheets[L.SHEET_GROUPS], problems)
-    people = _read_people(sheets[L.SHEET_PEOPLE], {**known, **groups}, problems)
+    groups = read_groups(sheets[L.SHEET_GROUPS], problems)
+    people = read_people(sheets[L.SHEET_PEOPLE], {**known, **groups}, problems)
     if not people and not problems:
         problems.append(L.ROSTER_EMPTY)
-    problems += _phones_elsewhere(session, people, ward)
+    problems += phones_elsewhere(session, people, ward)
     if problems:
         raise RosterFileError(problems)
     ward = ward or create_ward(session, ward_name.strip(), now=now)
@@ -97,102 +81,6 @@ def import_roster(
         },
     )
     return done
-
-
-def _problem(sheet: str, row: int, reason: str) -> str:
-    return L.ROSTER_ROW.format(sheet=sheet, row=row, reason=reason)
-
-
-def _too_long(sheet: SheetRows, row: int, record: dict[str, str], problems: list[str]) -> bool:
-    long = [c for c, limit in LIMITS.items() if len(record.get(c, "")) > limit]
-    for column in long:
-        reason = L.ROSTER_TOO_LONG.format(column=column, limit=LIMITS[column])
-        problems.append(_problem(sheet.sheet, row, reason))
-    return bool(long)
-
-
-def _read_groups(sheet: SheetRows, problems: list[str]) -> dict[str, str]:
-    """folded name -> name as written, from the `Tổ dân phố` sheet."""
-    groups: dict[str, str] = {}
-    first: dict[str, int] = {}
-    for row, record in sheet.rows:
-        name = record[L.HEAD_GROUP_NAME]
-        if _too_long(sheet, row, record, problems):
-            continue
-        if not name:
-            problems.append(_problem(sheet.sheet, row, L.ROSTER_NO_GROUP_NAME))
-        elif fold(name) in first:
-            reason = L.ROSTER_DUPLICATE_GROUP.format(group=name, first=first[fold(name)])
-            problems.append(_problem(sheet.sheet, row, reason))
-        else:
-            first[fold(name)], groups[fold(name)] = row, name
-    return groups
-
-
-def _read_people(sheet: SheetRows, groups: dict[str, str], problems: list[str]) -> list[Person]:
-    people: list[Person] = []
-    phones: dict[str, int] = {}
-    for row, record in sheet.rows:
-        if _too_long(sheet, row, record, problems):
-            continue
-        name, group = record[L.HEAD_NAME], record[L.HEAD_GROUP]
-        role_word, phone_text = record.get(L.HEAD_ROLE, ""), record.get(L.HEAD_PHONE, "")
-        reasons = []
-        if not name:
-            reasons.append(L.ROSTER_NO_NAME)
-        role = ROLES.get(fold(role_word))
-        if role is None:
-            reasons.append(L.ROSTER_UNKNOWN_ROLE.format(role=role_word))
-        if group and fold(group) not in groups:
-            reasons.append(L.ROSTER_UNKNOWN_GROUP.format(group=group))
-        elif not group and (role is None or role[0] is not Role.OFFICER):
-            reasons.append(L.ROSTER_NO_GROUP)
-        try:
-            phone = normalise_phone(phone_text)
-        except BadPhone:
-            phone = None
-            reasons.append(L.ROSTER_BAD_PHONE.format(phone=phone_text))
-        if phone and phone in phones:
-            reasons.append(L.ROSTER_DUPLICATE_PHONE.format(phone=phone, first=phones[phone]))
-        elif phone:
-            phones[phone] = row
-        problems += [_problem(sheet.sheet, row, reason) for reason in reasons]
-        if not reasons and role is not None:
-            folded = fold(group) if group else None
-            note = record.get(L.HEAD_NOTE) or None
-            people.append(Person(row, name, phone, folded, role[0], role[1], note))
-    return people
-
-
-def _groups_of(session: Session, ward: Ward | None) -> dict[str, str]:
-    if ward is None:
-        return {}
-    stmt = select(ResidentialGroup).where(ResidentialGroup.ward_id == ward.id)
-    return {fold(g.name): g.name for g in session.exec(stmt)}
-
-
-def _phones_elsewhere(session: Session, people: list[Person], ward: Ward | None) -> list[str]:
-    """A phone already on another ward's roster would make joining by phone ambiguous."""
-    phones = {p.phone: p for p in people if p.phone}
-    if not phones:
-        return []
-    stmt = (
-        select(Member.phone, Ward.name)
-        .join(Team, col(Team.id) == col(Member.team_id))
-        .join(Ward, col(Ward.id) == col(Team.ward_id))
-        .where(col(Member.phone).in_(list(phones)), col(Member.erased_at).is_(None))
-    )
-    if ward is not None:
-        stmt = stmt.where(Team.ward_id != ward.id)
-    return [
-        _problem(
-            L.SHEET_PEOPLE,
-            phones[phone].row,
-            L.ROSTER_PHONE_OTHER_WARD.format(phone=phone, ward=other),
-        )
-        for phone, other in session.exec(stmt)
-        if phone is not None
-    ]
 
 
 def _ensure_teams(

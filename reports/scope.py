@@ -48,7 +48,7 @@ class Scope:
 def ward_scope(session: Session, ward: Ward, *, start: date, end: date) -> Scope:
     """The whole ward."""
     assert ward.id is not None
-    teams = queries.teams_of_ward(session, ward.id)
+    teams = sorted(queries.teams_of_ward(session, ward.id), key=lambda t: _natural(t.name))
     names = {t.id: t.name for t in teams if t.id is not None}
     return Scope(ward.id, ward.name, tuple(names), start, end, None, names)
 
@@ -77,6 +77,14 @@ def team_of_name(session: Session, ward_id: int, name: str) -> Team | None:
         if _slug(team.name) == wanted:
             return team
     return None
+
+
+def _natural(name: str) -> list[object]:
+    """Sort key that puts "TDP 2" before "TDP 10"."""
+    return [
+        (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+        for part in re.split(r"(\d+)", name)
+    ]
 
 
 def _slug(text: str) -> str:

@@ -274,6 +274,9 @@ def stream_logs(
 
 
 def member_names(session: Session, *, team_ids: Sequence[int]) -> dict[int, str]:
-    """member id -> name for every member who may have logged in these teams."""
-    stmt = select(Member.id, Member.name).where(col(Member.team_id).in_(list(team_ids)))
+    """member id -> name for every member of these teams or who logged for them (moved since)."""
+    logged = select(SupportLog.member_id).where(col(SupportLog.team_id).in_(list(team_ids)))
+    stmt = select(Member.id, Member.name).where(
+        col(Member.team_id).in_(list(team_ids)) | col(Member.id).in_(logged)
+    )
     return {member_id: name for member_id, name in session.exec(stmt) if member_id is not None}

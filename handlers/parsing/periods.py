@@ -39,7 +39,9 @@ class PeriodProblem:
 
 def parse_period(text: str, *, today: date, default: str = "quarter") -> Period | PeriodProblem:
     """The days a typed period means (default: this quarter)."""
-    words = fold(text).strip()
+    words = " ".join(fold(text).split())
+    if words.startswith("tu "):  # "từ 01/10 đến 15/11"
+        words = words[3:]
     if not words:
         return _unit(default, today, back=False)
     parts = words.split()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -117,3 +119,18 @@ def test_webhooks_refuse_a_wrong_secret_and_answer_health_checks(tmp_path: Path)
     )
     assert received == [update["result"]]
     assert client.get("/healthz").json() == {"ok": True}
+
+
+def test_copies_whose_links_expired_are_deleted_when_the_next_file_is_published(tmp_path: Path):
+    published = links(tmp_path)
+    old, fresh = tmp_path / "old.xlsx", tmp_path / "fresh.xlsx"
+    old.write_bytes(b"names and phones")
+    fresh.write_bytes(b"this week")
+    old_link = published.publish(old, "old.xlsx", now=NOW)
+    kept = published.resolve(old_link.url.rsplit("/", 1)[1], now=NOW)
+    assert kept is not None
+    day_ago = time.time() - 25 * 3600  # the copy is older than the links' life
+    os.utime(kept[0], (day_ago, day_ago))
+    new_link = published.publish(fresh, "fresh.xlsx", now=NOW)
+    assert not kept[0].exists()
+    assert published.resolve(new_link.url.rsplit("/", 1)[1], now=NOW) is not None
