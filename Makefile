@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHAT_USER ?= demo
 
-.PHONY: install chat test lint format clean
+.PHONY: install chat test lint format bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -37,6 +37,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy bot handlers storage schedules reports
+
+## Benchmarks, each against its baseline in the same run; one JSON line each (bench/RESULTS.md).
+bench: $(STAMP)
+	$(BIN)/python -m bench.parser
+	$(BIN)/python -m bench.export
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -1,8 +1,8 @@
 """The ward's report workbook: the quarterly report's figures, by team, by week, every log.
 
-Written with openpyxl in write-only mode: rows stream to disk as they are read, so a
-million logs never sit in memory. Sheets, in order: `Tổng hợp`, `Theo tổ`, `Theo tuần`
-(with a line chart), `Chi tiết`, `Thành viên`.
+Written with xlsxwriter in constant_memory mode (reports/sheets.py): rows stream to disk
+as they are read, so a million logs never sit in memory. Sheets, in order: `Tổng hợp`,
+`Theo tổ`, `Theo tuần` (with a line chart), `Chi tiết`, `Thành viên`.
 """
 
 from __future__ import annotations
@@ -13,21 +13,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.chart import LineChart, Reference
-from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
 from reports import labels as L
 from reports.scope import Scope, services_in_use
-from reports.sheets import DATE_FORMAT, add_filter, fit, freeze_below, header, row, set_widths
-from reports.sheets import WriteOnlyWorksheet as Sheet
-from reports.sheets import title as title_row
+from reports.sheets import DATE_FORMAT, EXCEL_MAX_ROWS, Book, Sheet, fit
 from storage import exports
 
-EXCEL_MAX_ROWS = 1_048_576
 PROGRESS_EVERY = 2000
 Progress = Callable[[int, int], None]  # (logs written, logs in all)
 
@@ -79,18 +71,18 @@ def write_workbook(
         logs=exports.logs_per_team(session, **scope.query),
         people=exports.people_per_team(session, **scope.query),
     )
-    wb = Workbook(write_only=True)
-    _summary(wb.create_sheet(L.SHEET_SUMMARY), session, scope, sums, made_at)
-    _by_team(wb.create_sheet(L.SHEET_TEAMS), scope, sums)
-    per_day = exports.sums_per_day(session, **scope.query)
-    _by_week(wb.create_sheet(L.SHEET_WEEKS), scope, sums.services, per_day)
-    detail = wb.create_sheet(L.SHEET_DETAIL)  # created now to keep the sheet order
-    _members(wb.create_sheet(L.SHEET_MEMBERS), session, scope)
-    written = _detail(
-        wb, detail, session, scope, sums.services, _Progress(progress, sum(sums.logs.values()))
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    book = Book(path)
+    try:
+        _summary(book.sheet(L.SHEET_SUMMARY), session, scope, sums, made_at)
+        _by_team(book.sheet(L.SHEET_TEAMS), scope, sums)
+        per_day = exports.sums_per_day(session, **scope.query)
+        _by_week(book, book.sheet(L.SHEET_WEEKS), scope, sums.services, per_day)
+        detail = book.sheet(L.SHEET_DETAIL)  # made now to keep the sheet order
+        _members(book.sheet(L.SHEET_MEMBERS), session, scope)
+        total = sum(sums.logs.values())
+        written = _detail(book, detail, session, scope, sums.services, _Progress(progress, total))
+    finally:
+        book.close()
     return Written(path, written)
 
 
@@ -112,16 +104,16 @@ def _summary(ws: Sheet, session: Session, scope: Scope, sums: _Sums, made_at: da
         (L.PEOPLE, sum(p for _, p in sums.people.values())),
     ]
     lines += [(name, sums.service_total(sid)) for sid, name in sums.services]
-    set_widths(ws, [max(len(label) for label, _ in lines), 14])
-    freeze_below(ws, 5)
-    title_row(ws, scope.title)
-    ws.append([L.TITLE_PERIOD.format(start=_day(scope.start), end=_day(scope.end))])
-    ws.append([L.TITLE_MADE.format(at=made_at.strftime("%H:%M %d/%m/%Y"))])
-    ws.append([])
-    header(ws, [L.HEAD_INDICATOR, L.HEAD_VALUE])
+    ws.set_widths([max(len(label) for label, _ in lines), 14])
+    ws.freeze_below(5)
+    ws.title(scope.title)
+    ws.line(L.TITLE_PERIOD.format(start=_day(scope.start), end=_day(scope.end)))
+    ws.line(L.TITLE_MADE.format(at=made_at.strftime("%H:%M %d/%m/%Y")))
+    ws.line()
+    ws.header([L.HEAD_INDICATOR, L.HEAD_VALUE])
     for label, value in lines:
-        row(ws, [label, value])
-    add_filter(ws, header_row=5, columns=2, last_row=5 + len(lines))
+        ws.row([label, value])
+    ws.add_filter(header_row=5, columns=2, last_row=5 + len(lines))
 
 
 def _by_team(ws: Sheet, scope: Scope, sums: _Sums) -> None:
@@ -134,17 +126,21 @@ def _by_team(ws: Sheet, scope: Scope, sums: _Sums) -> None:
         logs = sums.logs.get(team_id, 0)
         rows.append([n, team, logs, *counts, sum(counts), households, persons])
     totals = [sum(r[i] for r in rows) for i in range(2, len(names))]
-    set_widths(ws, fit([names, *rows, ["", L.ROW_TOTAL, *totals]]))
-    freeze_below(ws, 1)
-    header(ws, names)
+    ws.set_widths(fit([names, *rows, ["", L.ROW_TOTAL, *totals]]))
+    ws.freeze_below(1)
+    ws.header(names)
     for values in rows:
-        row(ws, values)
-    row(ws, ["", L.ROW_TOTAL, *totals], bold=True)
-    add_filter(ws, header_row=1, columns=len(names), last_row=1 + len(rows))
+        ws.row(values)
+    ws.row(["", L.ROW_TOTAL, *totals], bold=True)
+    ws.add_filter(header_row=1, columns=len(names), last_row=1 + len(rows))
 
 
 def _by_week(
-    ws: Sheet, scope: Scope, services: list[tuple[int, str]], per_day: dict[date, dict[int, int]]
+    book: Book,
+    ws: Sheet,
+    scope: Scope,
+    services: list[tuple[int, str]],
+    per_day: dict[date, dict[int, int]],
 ) -> None:
     names = [L.HEAD_WEEK, L.HEAD_WEEK_END, L.HEAD_LOGS, *(n for _, n in services)]
     weeks: list[list[Any]] = []
@@ -155,27 +151,32 @@ def _by_week(
         counts = [sum(f.get(sid, 0) for f in found) for sid, _ in services]
         weeks.append([monday, days[-1], sum(f.get(0, 0) for f in found), *counts])
         monday += timedelta(days=7)
-    set_widths(ws, fit([names, *weeks]))
-    freeze_below(ws, 1)
-    header(ws, names)
+    ws.set_widths(fit([names, *weeks]))
+    ws.freeze_below(1)
+    ws.header(names)
     for values in weeks:
-        row(ws, values)
-    add_filter(ws, header_row=1, columns=len(names), last_row=1 + len(weeks))
+        ws.row(values)
+    ws.add_filter(header_row=1, columns=len(names), last_row=1 + len(weeks))
     if weeks:
-        chart = LineChart()
-        chart.title, chart.y_axis.title = L.CHART_TITLE, L.CHART_Y
-        chart.height, chart.width = 9, 18
-        logged = [3] + [4 + i for i in range(len(services)) if any(w[3 + i] for w in weeks)]
+        chart = book.wb.add_chart({"type": "line"})
+        chart.set_title({"name": L.CHART_TITLE})
+        chart.set_y_axis({"name": L.CHART_Y})
+        chart.set_x_axis({"num_format": DATE_FORMAT})
+        last = len(weeks)
+        logged = [2] + [3 + i for i in range(len(services)) if any(w[3 + i] for w in weeks)]
         for column in logged:  # the logs, and each service that was logged at all
-            data = Reference(ws, min_col=column, min_row=1, max_row=1 + len(weeks))
-            chart.add_data(data, titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=1 + len(weeks)))
-        chart.x_axis.number_format = DATE_FORMAT
-        ws.add_chart(chart, f"{_column(len(names) + 2)}2")
+            chart.add_series(
+                {
+                    "name": [ws.name, 0, column],
+                    "categories": [ws.name, 1, 0, last, 0],
+                    "values": [ws.name, 1, column, last, column],
+                }
+            )
+        ws.ws.insert_chart(1, len(names) + 1, chart, {"x_scale": 1.5, "y_scale": 1.3})
 
 
 def _detail(
-    wb: Workbook,
+    book: Book,
     ws: Sheet,
     session: Session,
     scope: Scope,
@@ -192,30 +193,30 @@ def _detail(
     service_ids = [sid for sid, _ in services]
     sheets, written, on_sheet = 1, 0, 0
 
-    def start(sheet: Sheet) -> Cell:
-        set_widths(sheet, widths)
-        freeze_below(sheet, 1)
-        header(sheet, names)
-        return WriteOnlyCell(sheet, None)
+    def start(sheet: Sheet) -> None:
+        sheet.set_widths(widths)
+        sheet.freeze_below(1)
+        sheet.header(names)
 
-    day_cell = start(ws)
+    start(ws)
     for log in exports.stream_logs(session, **scope.query):
         if on_sheet == EXCEL_MAX_ROWS - 1:  # a sheet is full: go on in the next one
-            add_filter(ws, header_row=1, columns=len(names), last_row=1 + on_sheet)
+            ws.add_filter(header_row=1, columns=len(names), last_row=1 + on_sheet)
             sheets += 1
-            ws = wb.create_sheet(L.SHEET_DETAIL_MORE.format(n=sheets))
-            day_cell, on_sheet = start(ws), 0
-        day_cell.value, day_cell.number_format = log.day, DATE_FORMAT
-        counts = [log.counts.get(sid) for sid in service_ids]
-        member = members.get(log.member_id, "")
+            ws = book.sheet(L.SHEET_DETAIL_MORE.format(n=sheets))
+            start(ws)
+            on_sheet = 0
         team = scope.team_names.get(log.team_id, "")
-        ws.append(
-            [day_cell, team, member, *counts, log.households, log.people, log.place, log.note]
+        ws.fast_row(
+            log.day,
+            (team, members.get(log.member_id, "")),
+            [log.counts.get(sid) for sid in service_ids] + [log.households, log.people],
+            (log.place, log.note),
         )
         written, on_sheet = written + 1, on_sheet + 1
         if written % PROGRESS_EVERY == 0:
             progress.report(written)
-    add_filter(ws, header_row=1, columns=len(names), last_row=1 + on_sheet)
+    ws.add_filter(header_row=1, columns=len(names), last_row=1 + on_sheet)
     progress.report(written)
     return written
 
@@ -230,17 +231,13 @@ def _members(ws: Sheet, session: Session, scope: Scope) -> None:
         linked = ", ".join(L.PLATFORM_NAMES.get(p, p) for p in m.platforms) or L.NO
         team = scope.team_names.get(m.team_id, "")
         rows.append([n, m.name, m.phone, team, role, linked, activity.get(m.id, 0)])
-    set_widths(ws, fit([names, *rows]))
-    freeze_below(ws, 1)
-    header(ws, names)
+    ws.set_widths(fit([names, *rows]))
+    ws.freeze_below(1)
+    ws.header(names)
     for values in rows:
-        row(ws, values)
-    add_filter(ws, header_row=1, columns=len(names), last_row=1 + len(rows))
+        ws.row(values)
+    ws.add_filter(header_row=1, columns=len(names), last_row=1 + len(rows))
 
 
 def _day(day: date) -> str:
     return day.strftime("%d/%m/%Y")
-
-
-def _column(index: int) -> str:
-    return get_column_letter(index)

@@ -8,16 +8,23 @@ from dataclasses import dataclass
 from enum import Enum
 
 
+class _Folded(dict[int, str]):
+    """Code point -> its folded letter, worked out once per character (str.translate table)."""
+
+    def __missing__(self, point: int) -> str:
+        ch = chr(point)
+        base = "d" if ch in "đĐ" else unicodedata.normalize("NFD", ch)[0].lower()[:1] or ch
+        if point < 0x3000:  # letters people type here; emoji and the rest are not kept
+            self[point] = base
+        return base
+
+
+_FOLDED = _Folded()
+
+
 def fold(text: str) -> str:
     """Lowercase without diacritics, đ as d, `kí` as `ký`: how people type on a phone."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        if ch in "đĐ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", ch)[0].lower()[:1]
-        out.append(base or ch)
-    return "".join(out)
+    return unicodedata.normalize("NFC", text).translate(_FOLDED)
 
 
 def fold_key(word: str) -> str:

@@ -1,0 +1,76 @@
+"""Parser speed on one core and its accuracy on the project's table of real messages.
+
+Usage: .venv/bin/python -m bench.parser [--seconds 3]
+
+Speed: the table's messages parsed over and over for a few seconds (messages per second,
+target ≥ 20,000/s). Baseline in the same run: `str.split` + a dict lookup per word, the
+least any parser must do, so the ratio says how much of the time is real reading.
+Accuracy: the share of table rows whose services, counts, people, households and day come
+out as the table expects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import date
+
+from bench.common import report
+from handlers.catalogue import DEFAULT_CATALOGUE
+from handlers.parsing.quick_entry import parse_quick_entry
+from tests.unit.test_quick_entry_table import ROWS, _field_matches
+
+FIELDS = ("items", "people", "households", "date", "location", "note")
+
+
+def accuracy() -> tuple[int, int]:
+    """(rows read right, rows) over the table."""
+    right = 0
+    for row in ROWS:
+        message, today, expected, _problems = row.values
+        got = parse_quick_entry(message, today=today).as_dict()
+        right += all(_field_matches(expected[f], got[f]) for f in FIELDS)
+    return right, len(ROWS)
+
+
+def rate(work, messages: list[str], seconds: float) -> float:  # type: ignore[no-untyped-def]
+    """Messages handled per second, over about `seconds`."""
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for message in messages:
+            work(message)
+        done += len(messages)
+    return done / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args()
+    messages = [row.values[0] for row in ROWS]
+    today = date(2026, 11, 23)
+    words = {alias for spec in DEFAULT_CATALOGUE.services for alias in spec.aliases}
+
+    def bare(message: str) -> int:
+        return sum(1 for word in message.lower().split() if word in words)
+
+    parsed = rate(lambda m: parse_quick_entry(m, today=today), messages, args.seconds)
+    baseline = rate(bare, messages, args.seconds)
+    right, rows = accuracy()
+    report(
+        "parser",
+        {
+            "messages_per_second": round(parsed),
+            "baseline_split_lookup_per_second": round(baseline),
+            "ratio_to_baseline": round(parsed / baseline, 4),
+            "target_per_second": 20000,
+            "meets_target": parsed >= 20000,
+            "table_rows": rows,
+            "table_rows_right": right,
+            "accuracy": round(right / rows, 4),
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
