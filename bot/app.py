@@ -95,7 +95,8 @@ def configure_logging(level: str, *, secrets: tuple[str, ...] = ()) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     quiet = max(logging.WARNING, root.level)
-    # Alembic announces its dialect on every start, httpx logs every request URL (with
-    # the token in it): only their warnings matter to an admin
-    for name in ("alembic", "httpx", "httpcore", "apscheduler"):
+    # Alembic announces its dialect on every start; httpx logs every request URL and
+    # python-telegram-bot its API URL at DEBUG (the token is in both): only their
+    # warnings matter to an admin, and no record carrying a token is ever made
+    for name in ("alembic", "httpx", "httpcore", "apscheduler", "telegram"):
         logging.getLogger(name).setLevel(quiet)

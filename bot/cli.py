@@ -54,7 +54,7 @@ from schedules.snapshot import ward_views
 from storage import deadlines, queries
 from storage.db import make_engine
 from storage.migrate import current_revision, head_revision, upgrade
-from storage.models import Role
+from storage.models import NAME_MAX, Role
 from storage.targets import PERIODS, set_target
 
 
@@ -375,6 +375,8 @@ def deadline_add(
         _fail("--before cần dạng dd/mm/yyyy và --lead các số cách nhau bởi dấu phẩy.")
     if any(n < 0 for n in leads):
         _fail("--lead không nhận số âm.")
+    if not name.strip() or len(name.strip()) > NAME_MAX:
+        _fail(f"--name cần từ 1 đến {NAME_MAX} ký tự.")
 
     def work() -> str:
         with app.uow() as uow:

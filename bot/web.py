@@ -1,7 +1,8 @@
 """The web server (starlette, run by uvicorn): chat webhooks, downloads and a health check.
 
 Routes: POST /telegram/webhook, POST /zalo/webhook (each checks its secret header: 403
-otherwise, and answers at once), GET /files/<signed link>, GET /healthz.
+otherwise; a body over 1 MB: 413; not a JSON object: 400; and answers at once),
+GET /files/<signed link>, GET /healthz.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ ZALO_PATH = "/zalo/webhook"
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ZALO_SECRET_HEADER = "X-Bot-Api-Secret-Token"
 Feed = Callable[[dict[str, Any]], Awaitable[None]]
+MAX_BODY = 1024 * 1024  # a real update is a few kB; anything over 1 MB is refused (413)
 
 
 def create_web_app(
@@ -89,8 +91,16 @@ async def _checked_json(
     if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
         log.warning("webhook refused path=%s: wrong secret", request.url.path)
         return Response(status_code=403)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return Response(status_code=413)
+    body = b""
+    async for chunk in request.stream():  # counted as it comes: a lying header changes nothing
+        body += chunk
+        if len(body) > MAX_BODY:
+            return Response(status_code=413)
     try:
-        data = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = json.loads(body)
+    except (ValueError, RecursionError):  # bad JSON, bad UTF-8, or nested too deep
         return Response(status_code=400)
     return data if isinstance(data, dict) else Response(status_code=400)

@@ -334,6 +334,17 @@ WORKBOOK_AT_DEADLINE = (
     "{period} để làm báo cáo."
 )
 
+ENTRY_NOTE_TOO_LONG = (
+    "Ghi chú dài quá ({n} ký tự, tối đa {limit}), nên mình chưa lưu. "
+    "Bạn gửi lại với ghi chú ngắn hơn nhé."
+)
+ENTRY_PLACE_TOO_LONG = (
+    "Địa điểm dài quá ({n} ký tự, tối đa {limit}), nên mình chưa lưu. "
+    "Bạn gửi lại với địa điểm ngắn hơn nhé."
+)
+DEADLINE_NAME_TOO_LONG = "Tên hạn dài quá ({n} ký tự, tối đa {limit}). Bạn đặt tên ngắn hơn nhé."
+PRIVATE_ONLY = "Việc này có thông tin riêng của bạn, nên bạn nhắn riêng {command} cho mình nhé."
+
 # --- /xuat ------------------------------------------------------------------------------
 EXPORT_READY = "📊 Báo cáo {who}, {period}: {logs} lượt hỗ trợ. Tệp Excel ở dưới."
 EXPORT_PERIOD = "từ {start} đến {end}"

@@ -13,7 +13,7 @@ from handlers.router import Router
 from schedules.rules import Repeat, Rule
 from storage import deadlines, queries
 from storage.deadlines import DEFAULT_LEAD_DAYS
-from storage.models import Deadline, Role
+from storage.models import NAME_MAX, Deadline, Role
 
 router = Router()
 
@@ -90,6 +90,9 @@ def add_deadline(ctx: Context, args: str) -> list[Reply]:
     name = args[: match.start()].strip(" :-–") if match else ""
     if not match or not name:
         return [Reply(texts.DEADLINE_HOW)]
+    name = " ".join(name.split())
+    if len(name) > NAME_MAX:
+        return [Reply(texts.DEADLINE_NAME_TOO_LONG.format(n=len(name), limit=NAME_MAX))]
     try:
         before = date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
     except ValueError:

@@ -24,6 +24,9 @@ def _when(*, nullable: bool = False, index: bool = False) -> Any:
     return Field(**kwargs)
 
 
+PLACE_MAX, NOTE_MAX, NAME_MAX = 500, 2000, 200  # column sizes a member's typing must fit
+
+
 class Role(StrEnum):
     MEMBER = "member"
     LEADER = "leader"
@@ -129,8 +132,8 @@ class SupportLog(SQLModel, table=True):
     day: date = Field(index=True)
     people: int | None = None
     households: int | None = None
-    place: str | None = Field(default=None, max_length=500)
-    note: str | None = Field(default=None, max_length=2000)
+    place: str | None = Field(default=None, max_length=PLACE_MAX)
+    note: str | None = Field(default=None, max_length=NOTE_MAX)
     photo_file_id: str | None = Field(default=None, max_length=300)
     platform: str | None = Field(default=None, max_length=20)
     message_key: str | None = Field(default=None, max_length=200, unique=True)

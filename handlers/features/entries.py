@@ -13,7 +13,7 @@ from handlers.parsing.normalize import fold
 from handlers.parsing.quick_entry import ParseResult, parse_quick_entry
 from handlers.router import Router
 from storage import logs
-from storage.models import SupportLog
+from storage.models import NOTE_MAX, PLACE_MAX, SupportLog
 
 router = Router()
 
@@ -142,6 +142,12 @@ def _summary(ctx: Context, pending: dict[str, Any]) -> str:
 def save_entry(ctx: Context, pending: dict[str, Any]) -> list[Reply]:
     """Write the log and offer Undo, or apply a correction to the log being edited."""
     ctx.conversation.clear()
+    for key, limit, text in (
+        ("location", PLACE_MAX, texts.ENTRY_PLACE_TOO_LONG),
+        ("note", NOTE_MAX, texts.ENTRY_NOTE_TOO_LONG),
+    ):
+        if len(pending.get(key) or "") > limit:  # nothing is saved, nothing is cut
+            return [Reply(text.format(n=len(pending[key]), limit=limit))]
     session = ctx.uow.session
     assert ctx.member is not None
     fields = {

@@ -16,7 +16,9 @@ router = Router()
 
 @router.command("dulieucuatoi")
 def show_my_data(ctx: Context, _args: str) -> list[Reply]:
-    """Everything stored about me."""
+    """Everything stored about me (in a private chat only: it shows my phone)."""
+    if ctx.incoming.is_group:
+        return [Reply(texts.PRIVATE_ONLY.format(command="/dulieucuatoi"))]
     member = ctx.member
     assert member is not None and member.id is not None
     session = ctx.uow.session
@@ -53,7 +55,9 @@ def _local(ctx: Context, when):  # type: ignore[no-untyped-def]
 
 @router.command("xoadulieucuatoi")
 def ask_erase(ctx: Context, _args: str) -> list[Reply]:
-    """Ask once more before removing my identity."""
+    """Ask once more before removing my identity (in a private chat only)."""
+    if ctx.incoming.is_group:
+        return [Reply(texts.PRIVATE_ONLY.format(command="/xoadulieucuatoi"))]
     ctx.conversation.start("erase")
     return [
         Reply(

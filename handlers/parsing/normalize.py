@@ -27,6 +27,25 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_FOLDED)
 
 
+class _Digits(dict[int, str]):
+    """Code point -> itself, or the ASCII digit of another script's digit (٣, ３ -> 3)."""
+
+    def __missing__(self, point: int) -> str:
+        ch = chr(point)
+        digit = str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
+        if point < 0x10000:
+            self[point] = digit
+        return digit
+
+
+_DIGITS = _Digits()
+
+
+def ascii_digits(text: str) -> str:
+    """Digits of any script as 0-9, so "vneid ３" counts 3 like "vneid 3"."""
+    return text if text.isascii() else text.translate(_DIGITS)
+
+
 def fold_key(word: str) -> str:
     """The matching key of one word."""
     key = fold(word)

@@ -14,7 +14,7 @@ from typing import Any
 from handlers import texts
 from handlers.catalogue import DEFAULT_CATALOGUE, Catalogue
 from handlers.parsing.dates import date_problem, day_from_offset, parse_typed_date
-from handlers.parsing.normalize import scrub, tokenize
+from handlers.parsing.normalize import ascii_digits, scrub, tokenize
 from handlers.parsing.segments import Item, match_phrases, split_note, split_places
 
 MIN_COUNT, MAX_COUNT = 1, 200
@@ -80,7 +80,7 @@ def parse_quick_entry(
     text: str, *, today: date, catalogue: Catalogue = DEFAULT_CATALOGUE
 ) -> ParseResult:
     """Read one quick-entry message; never raises, never guesses a service."""
-    text = unicodedata.normalize("NFC", text)
+    text = ascii_digits(unicodedata.normalize("NFC", text))
     clean, scrubbed = scrub(text)
     state = _State(clean, today)
     for s in scrubbed:
@@ -210,11 +210,21 @@ def _attach_counts(items: list[Item], state: _State) -> None:
                 state.people = (state.people or 0) + item.value
         else:
             item.unknown = True
+    last_at: dict[str, int] = {}
     for n in services:
         service = items[n]
         count = service.count if service.counted else 1
         if count:
             state.items[service.value] = state.items.get(service.value, 0) + count
+            last_at[service.value] = service.start
+    if any(p.kind == "large_count" for _, p in state.problems):
+        return  # already asked about a large number
+    for code, total in state.items.items():  # "vneid 150, vneid 150" is 300: ask too
+        if total > MAX_COUNT:
+            shown = str(total)
+            state.problem(
+                last_at[code], "large_count", shown, texts.PROBLEM_LARGE_COUNT.format(shown)
+            )
 
 
 def _report_unknown(items: list[Item], state: _State) -> None:
