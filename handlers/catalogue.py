@@ -58,9 +58,14 @@ class Catalogue:
 
     services: tuple[ServiceSpec, ...]
     _by_code: dict[str, ServiceSpec] = field(init=False, repr=False, compare=False)
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {s.code: s for s in self.services})
+        object.__setattr__(self, "_hash", hash(self.services))
+
+    def __hash__(self) -> int:  # worked out once: the parser looks its lexicon up by it
+        return self._hash
 
     @property
     def active(self) -> tuple[ServiceSpec, ...]:

@@ -50,6 +50,7 @@ class Entry:
 class Lexicon:
     phrases: dict[tuple[str, ...], Entry]
     longest: int
+    prefixes: frozenset[tuple[str, ...]] = frozenset()  # every start of a phrase
 
 
 def _service_phrases(catalogue: Catalogue) -> dict[tuple[str, ...], str]:
@@ -88,4 +89,5 @@ def build_lexicon(catalogue: Catalogue) -> Lexicon:
     phrases[("ngay",)] = Entry(Sense.DATE_WORD)
     for keys, code in _service_phrases(catalogue).items():
         phrases[keys] = Entry(Sense.SERVICE, code)
-    return Lexicon(phrases, max(len(k) for k in phrases))
+    prefixes = frozenset(k[:n] for k in phrases for n in range(1, len(k) + 1))
+    return Lexicon(phrases, max(len(k) for k in phrases), prefixes)

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 
 class _Folded(dict[int, str]):
@@ -46,6 +47,7 @@ def ascii_digits(text: str) -> str:
     return text if text.isascii() else text.translate(_DIGITS)
 
 
+@lru_cache(maxsize=8192)  # volunteers type the same few hundred words
 def fold_key(word: str) -> str:
     """The matching key of one word."""
     key = fold(word)
@@ -61,16 +63,17 @@ class Kind(Enum):
     AT = "at"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     kind: Kind
     raw: str
     start: int
     end: int
+    key: str  # what the lexicon matches: a word folded, anything else as typed
 
-    @property
-    def key(self) -> str:
-        return fold_key(self.raw) if self.kind is Kind.WORD else self.raw
+
+def _token(kind: Kind, raw: str, start: int, end: int) -> Token:
+    return Token(kind, raw, start, end, fold_key(raw) if kind is Kind.WORD else raw)
 
 
 _LEX = re.compile(
@@ -97,7 +100,7 @@ def tokenize(text: str) -> list[Token]:
         if kind_name == "word":
             for part in _RUN.finditer(raw):
                 kind = Kind.NUM if part.group()[0] in "0123456789" else Kind.WORD
-                tokens.append(Token(kind, part.group(), start + part.start(), start + part.end()))
+                tokens.append(_token(kind, part.group(), start + part.start(), start + part.end()))
             continue
         kind = {
             "date": Kind.DATE,
@@ -106,7 +109,7 @@ def tokenize(text: str) -> list[Token]:
             "colon": Kind.COLON,
             "at": Kind.AT,
         }[kind_name or ""]
-        tokens.append(Token(kind, raw, start, end))
+        tokens.append(_token(kind, raw, start, end))
     return tokens
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers.catalogue import Catalogue
-from handlers.parsing.lexicon import DOWNLOAD_WORD, PLACE_WORDS, Entry, build_lexicon
+from handlers.parsing.lexicon import DOWNLOAD_WORD, PLACE_WORDS, Entry, Lexicon, build_lexicon
 from handlers.parsing.normalize import Kind, Token
 
 
@@ -65,7 +65,7 @@ def match_phrases(tokens: list[Token], catalogue: Catalogue) -> list[Item]:
             items.append(Item(kind[tok.kind], tok.start, tok.end))
             i += 1
             continue
-        entry, width = _longest(tokens, i, lexicon.phrases, lexicon.longest)
+        entry, width = _longest(tokens, i, lexicon)
         if entry is None:
             items.append(_word_item(tok))
             i += 1
@@ -87,16 +87,16 @@ def _word_item(tok: Token) -> Item:
     return Item("word", tok.start, tok.end, unknown=True)
 
 
-def _longest(
-    tokens: list[Token], i: int, phrases: dict[tuple[str, ...], Entry], longest: int
-) -> tuple[Entry | None, int]:
-    keys: list[str] = []
+def _longest(tokens: list[Token], i: int, lexicon: Lexicon) -> tuple[Entry | None, int]:
+    keys: tuple[str, ...] = ()
     best: tuple[Entry | None, int] = (None, 0)
-    for tok in tokens[i : i + longest]:
+    for tok in tokens[i : i + lexicon.longest]:
         if tok.kind not in (Kind.WORD, Kind.NUM):
             break
-        keys.append(tok.key)
-        entry = phrases.get(tuple(keys))
+        keys = (*keys, tok.key)
+        if keys not in lexicon.prefixes:
+            break  # no phrase goes on like this
+        entry = lexicon.phrases.get(keys)
         if entry is not None:
             best = (entry, len(keys))
     return best
