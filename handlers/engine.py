@@ -13,7 +13,9 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -55,7 +57,7 @@ class Engine:
             self._router.include(router)
 
     def handle(self, incoming: Incoming) -> list[Reply]:
-        """Answer one message; a message seen before gets its first answer again."""
+        """Answer one message; a message seen before gets its first answer again, marked so."""
         started = time.perf_counter()
         key = incoming.message_key
         try:
@@ -86,7 +88,7 @@ class Engine:
                 stored = queries.processed_replies(uow.session, key)
         except Exception:
             return None
-        return None if stored is None else [Reply.from_dict(r) for r in stored]
+        return None if stored is None else _again(stored)
 
     def _handle_once(self, incoming: Incoming) -> tuple[list[Reply], str]:
         key = incoming.message_key
@@ -99,7 +101,7 @@ class Engine:
             if key:
                 earlier = queries.processed_replies(uow.session, key)
                 if earlier is not None:
-                    return [Reply.from_dict(r) for r in earlier], "duplicate"
+                    return _again(earlier), "duplicate"
                 # claim the message first: a second worker waits here, then finds it taken
                 sender = queries.sender_ref(incoming.platform, incoming.user_id)
                 claim = queries.claim_message(uow.session, key, sender=sender, now=now)
@@ -205,3 +207,12 @@ def _remember_choices(conv: Conversation, replies: list[Reply]) -> None:
             conv.numbered = reply.numbered
             return
     conv.options, conv.numbered = [], True
+
+
+def _again(stored: list[dict[str, Any]]) -> list[Reply]:
+    """The first answer to a message delivered again, saying nothing was stored twice."""
+    replies = [Reply.from_dict(r) for r in stored]
+    if replies:
+        first = replies[0]
+        replies[0] = replace(first, text=f"{texts.ALREADY_HANDLED}\n\n{first.text}")
+    return replies

@@ -343,6 +343,7 @@ ENTRY_PLACE_TOO_LONG = (
     "Bạn gửi lại với địa điểm ngắn hơn nhé."
 )
 DEADLINE_NAME_TOO_LONG = "Tên hạn dài quá ({n} ký tự, tối đa {limit}). Bạn đặt tên ngắn hơn nhé."
+ALREADY_HANDLED = "ℹ️ Tin này mình đã nhận rồi, không ghi thêm lần nữa."
 PRIVATE_ONLY = "Việc này có thông tin riêng của bạn, nên bạn nhắn riêng {command} cho mình nhé."
 
 # --- /xuat ------------------------------------------------------------------------------

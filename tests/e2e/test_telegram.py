@@ -19,6 +19,7 @@ from sqlmodel import select
 from bot.app import App, build_app
 from bot.config import Config, PrivacyConfig
 from bot.photos import photo_path, purge_old_photos
+from handlers import texts
 from storage.models import GroupChat, Role
 from tests.conftest import Clock, Roster, identities
 from tests.e2e.running import TOKEN, RunningBot, telegram_config, wait_listening
@@ -203,7 +204,7 @@ def test_a_redelivered_update_is_stored_once(tg: FakeTelegram, tg_app: App, runn
     first = last(tg, 5002, n + 1)
     assert tg.redeliver(update, ignore_offset=True)
     again = last(tg, 5002, n + 2)  # the member gets the same answer, never a second log
-    assert again["text"] == first["text"]
+    assert again["text"] == f"{texts.ALREADY_HANDLED}\n\n{first['text']}"
     assert len(stored_logs(tg_app)) == 1
     assert service_totals(tg_app) == {"vneid": 4}
 

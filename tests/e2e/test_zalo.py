@@ -17,6 +17,7 @@ import pytest
 
 from bot.app import App, build_app
 from bot.config import Config
+from handlers import texts
 from handlers.catalogue import DEFAULT_SERVICES, ServiceSpec
 from storage.models import Role
 from tests.conftest import Clock, Roster, identities
@@ -121,7 +122,8 @@ def test_a_message_delivered_twice_is_logged_once(zalo: FakeZalo, zalo_app: App,
     update = zalo.send_text(lan.user, "vneid 4")
     zalo.wait_sent("u-lan", before + 1)
     zalo.redeliver(update)
-    zalo.wait_sent("u-lan", before + 2)
+    again = zalo.wait_sent("u-lan", before + 2)[-1]
+    assert again["text"].startswith(texts.ALREADY_HANDLED)  # told, not logged twice
     assert len(stored_logs(zalo_app)) == 1
     assert service_totals(zalo_app) == {"vneid": 4}
 

@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from bot.app import App
 from bot.channels.console import ConsoleChat
+from handlers import texts
 from handlers.messages import Incoming
 from tests.helpers import service_totals, stored_logs
 
@@ -46,7 +47,7 @@ def test_a_corrected_message_replaces_the_unclear_one(app: App, member: ConsoleC
     assert service_totals(app) == {"vneid": 3}
 
 
-def test_a_redelivered_message_is_stored_once_and_answered_the_same(app: App, member):
+def test_a_redelivered_message_is_stored_once_and_answered_again_saying_so(app: App, member):
     incoming = Incoming(
         "console",
         member.user_id,
@@ -56,7 +57,8 @@ def test_a_redelivered_message_is_stored_once_and_answered_the_same(app: App, me
     )
     first = app.engine.handle(incoming)
     second = app.engine.handle(incoming)
-    assert first == second
+    assert second[0].text == f"{texts.ALREADY_HANDLED}\n\n{first[0].text}"
+    assert second[0].choices == first[0].choices and second[1:] == first[1:]
     assert len(stored_logs(app)) == 1
     assert service_totals(app) == {"vneid": 4}
 
