@@ -42,6 +42,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.parser
 	$(BIN)/python -m bench.export
+	$(BIN)/python -m bench.tallies
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
