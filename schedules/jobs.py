@@ -3,9 +3,10 @@
 `tick(now)` plans the sends due up to `now`, claims each by its unique key in a committed
 transaction before it goes out, and marks it sent or failed after. A second worker, a
 second tick or a restart finds the key taken and sends nothing; a failed send is tried
-again on later ticks (three tries in all). A send missed while the bot was down is caught
-up if still timely (a reminder: the same day; a tally: within two days), otherwise it is
-recorded as skipped.
+again on later ticks (three tries in all), and so is a claim never marked 5 minutes on (its
+process was killed: storage/outbox.py names the one window for a double send). A send
+missed while the bot was down is caught up if still timely (a reminder: the same day; a
+tally: within two days), otherwise it is recorded as skipped.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from storage.uow import UnitOfWork, UowFactory
 log = logging.getLogger(__name__)
 CATCH_UP_DAYS = 2  # a tally or a nudge missed while down still goes this many days later
 MAX_ATTEMPTS = 3
+STALE_CLAIM = timedelta(minutes=5)  # a claim this old, never marked: its process died
 
 
 class Outcome(StrEnum):
@@ -173,6 +175,8 @@ def _claim(
         unit.rollback()
     if not on_time:
         return None
-    row_id = outbox.reclaim_failed(unit.session, send.key, max_attempts=MAX_ATTEMPTS, now=now)
+    row_id = outbox.reclaim(
+        unit.session, send.key, max_attempts=MAX_ATTEMPTS, now=now, stale_after=STALE_CLAIM
+    )
     unit.commit()
     return row_id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -39,9 +39,17 @@ def claim(
     return row
 
 
-def reclaim_failed(session: Session, key: str, *, max_attempts: int, now: datetime) -> int | None:
-    """Take a failed send back for another try (one worker wins); its row id, or None."""
-    stmt = (
+def reclaim(
+    session: Session, key: str, *, max_attempts: int, now: datetime, stale_after: timedelta
+) -> int | None:
+    """Take a send back for another try (one worker wins); its row id, or None.
+
+    A failed send is tried again; so is a claim older than `stale_after` that was never
+    marked: the process that claimed it died before or while sending. That is the one
+    window where a chat may get a message twice: the platform took it, then the process
+    died before marking it sent (the mark follows each send at once).
+    """
+    retry = (
         update(OutboxMessage)
         .where(
             col(OutboxMessage.key) == key,
@@ -50,7 +58,17 @@ def reclaim_failed(session: Session, key: str, *, max_attempts: int, now: dateti
         )
         .values(status="claimed", claimed_at=now)
     )
-    if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
+    stale = (
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.key) == key,
+            col(OutboxMessage.status) == "claimed",
+            col(OutboxMessage.claimed_at) < now - stale_after,
+            col(OutboxMessage.attempts) < max_attempts - 1,
+        )
+        .values(status="claimed", claimed_at=now, attempts=OutboxMessage.attempts + 1)
+    )
+    if not any(session.execute(stmt).rowcount == 1 for stmt in (retry, stale)):  # type: ignore[attr-defined]
         return None
     row = session.exec(select(OutboxMessage).where(OutboxMessage.key == key)).one()
     return row.id

@@ -114,6 +114,38 @@ def test_a_crash_between_claim_and_send_never_sends_twice(app: App, leaders: Non
     assert "[→ minh]" not in console.getvalue()
 
 
+def test_a_send_whose_process_was_killed_goes_once_five_minutes_later(app: App, leaders: None):
+    run_tick(app, at(2026, 6, 7, 8, 0))
+    with app.uow() as uow:  # killed (kill -9) after claiming minh's reminder, before sending
+        outbox.claim(
+            uow.session,
+            key="reminder:1:2026-Q2:2026-06-11:console:minh",
+            kind="deadline_reminder",
+            platform="console",
+            chat_id="minh",
+            text="",
+            due_at=at(2026, 6, 11, 8, 0),
+            now=at(2026, 6, 11, 8, 0),
+        )
+        uow.commit()
+    assert "[→ minh]" not in _ticked(app, at(2026, 6, 11, 8, 4))  # the claim may be in flight
+    assert "[→ minh]" in _ticked(app, at(2026, 6, 11, 8, 6))  # now it is stale: sent
+    assert "[→ minh]" not in _ticked(app, at(2026, 6, 11, 8, 12))  # and never again
+    with app.uow() as uow:
+        row = uow.session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.chat_id == "minh", OutboxMessage.due_at == at(2026, 6, 11, 8, 0)
+            )
+        ).one()
+    assert (row.status, row.attempts) == ("sent", 2)
+
+
+def _ticked(app: App, now: datetime) -> str:
+    console = io.StringIO()
+    run_tick(app, now, console)
+    return console.getvalue()
+
+
 def test_a_failed_send_is_tried_again_on_later_ticks_three_times_in_all(app: App, roster: Roster):
     roster.add("Lê Văn Tư", role=Role.LEADER)
     with app.uow() as uow:  # a leader on a platform this deployment does not run
