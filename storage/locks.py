@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 SCHEDULER_LOCK = 471_130_002
 
@@ -20,7 +23,13 @@ class LeaderLock:
         return self._connection is not None or self._engine.dialect.name != "postgresql"
 
     def try_acquire(self) -> bool:
-        """Lead if no other process does; True when this process leads."""
+        """Lead if no other process does; True when this process leads.
+
+        A lock held on a connection that died (PostgreSQL restarted) is gone: the
+        connection is dropped and the lock tried again, so two leaders never run at once.
+        """
+        if self._connection is not None and not self._alive(self._connection):
+            self._connection = None
         if self.held:
             return True
         connection = self._engine.connect()
@@ -32,6 +41,16 @@ class LeaderLock:
         connection.rollback()
         connection.close()
         return False
+
+    def _alive(self, connection: Connection) -> bool:
+        try:
+            connection.execute(text("SELECT 1")).scalar()
+            connection.commit()
+            return True
+        except DBAPIError:
+            with contextlib.suppress(DBAPIError):
+                connection.close()
+            return False
 
     def release(self) -> None:
         """Stop leading (closing the connection frees the lock too)."""
