@@ -13,11 +13,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bot.cli_base import ConfigOption, _app, _config, _day, _fail, _guard, cli, err, out, roster_cli
 from handlers.admin import find_or_create_ward, pending_invites
-from reports.export import export_workbook
+from reports.export import record_export
 from reports.handouts import InviteLine, write_invites, write_template
 from reports.roster import import_roster
 from reports.roster_file import RosterFileError
 from reports.scope import Scope, team_of_name, team_scope, ward_scope
+from reports.workbook import write_workbook
 from storage import queries
 
 OutOption = Annotated[Path, typer.Option("--out", help="Tệp .xlsx sẽ ghi ra.")]
@@ -43,7 +44,7 @@ def export(
 
     def work() -> tuple[int, Scope]:
         now = app.clock()
-        with app.uow() as uow:
+        with app.uow(read_only=True) as uow:  # members keep logging while it is written
             session = uow.session
             if ward is None and not queries.wards(session):
                 _fail("Chưa có phường nào trong cơ sở dữ liệu.")
@@ -61,15 +62,15 @@ def export(
                 scope = team_scope(session, found.id, start=first, end=last)
             with _bar() as bar:
                 task = bar.add_task("Đang ghi Chi tiết", total=None)
-                written = export_workbook(
+                written = write_workbook(
                     session,
                     scope,
                     out_file,
-                    now=now,
                     made_at=now.astimezone(cfg.zone),
-                    via="cli",
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
+        with app.uow() as uow:
+            record_export(uow.session, scope, written, now=now, via="cli")
             uow.commit()
         return written.logs, scope
 

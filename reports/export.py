@@ -25,6 +25,20 @@ def export_workbook(
 ) -> Written:
     """Write the workbook and record who took which figures (the caller commits)."""
     written = write_workbook(session, scope, path, made_at=made_at, progress=progress)
+    record_export(session, scope, written, now=now, via=via, member_id=member_id)
+    return written
+
+
+def record_export(
+    session: Session,
+    scope: Scope,
+    written: Written,
+    *,
+    now: datetime,
+    via: str,
+    member_id: int | None = None,
+) -> None:
+    """The audit line of an export (written apart when the workbook was read read-only)."""
     audit.record(
         session,
         action="export",
@@ -37,7 +51,6 @@ def export_workbook(
             "start": scope.start.isoformat(),
             "end": scope.end.isoformat(),
             "logs": written.logs,
-            "file": path.name,
+            "file": written.path.name,
         },
     )
-    return written

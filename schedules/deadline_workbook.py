@@ -15,8 +15,8 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.formatting import day_text
-from reports.export import export_workbook
 from reports.scope import Scope, team_scope, ward_scope
+from reports.workbook import Written, write_workbook
 from schedules.planner import PlannedSend
 from storage.models import Ward
 from storage.targets import period_start
@@ -52,9 +52,8 @@ def workbook_text(session: Session, send: PlannedSend) -> str:
 
 def write(
     session: Session, send: PlannedSend, folder: Path, *, now: datetime, zone: ZoneInfo
-) -> Path:
-    """Write the workbook for one send (and its audit line); the caller commits."""
+) -> tuple[Scope, Written]:
+    """Write the workbook for one send; the caller records the export."""
     scope = _scope(session, send)
     path = folder / secrets.token_hex(8) / scope.file_name
-    export_workbook(session, scope, path, now=now, made_at=now.astimezone(zone), via="schedule")
-    return path
+    return scope, write_workbook(session, scope, path, made_at=now.astimezone(zone))

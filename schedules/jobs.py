@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from handlers import texts
 from handlers.catalogue import Catalogue, load_catalogue
 from reports.charts import bar_chart
+from reports.export import record_export
 from schedules.deadline_workbook import workbook_text
 from schedules.deadline_workbook import write as _write_workbook
 from schedules.messages import Tally, reminder_text, tally
@@ -147,10 +148,12 @@ def _content(
 def _workbook(
     uow: UowFactory, send: PlannedSend, folder: Path, now: datetime, zone: ZoneInfo
 ) -> Path:
+    with uow(read_only=True) as unit:  # members keep logging while it is written
+        scope, written = _write_workbook(unit.session, send, folder, now=now, zone=zone)
     with uow() as unit:
-        path = _write_workbook(unit.session, send, folder, now=now, zone=zone)
-        unit.commit()  # the export's line in the audit log
-    return path
+        record_export(unit.session, scope, written, now=now, via="schedule")
+        unit.commit()
+    return written.path
 
 
 def _claim(

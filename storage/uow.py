@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from types import TracebackType
+from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlmodel import Session
+
+from storage.db import READ_ONLY
 
 
 class UnitOfWork:
     """`with uow:` … `uow.commit()`; repositories and queries never commit."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+        # read-only: on SQLite it does not take the write lock, so members can log meanwhile
+        self._engine = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
         self._session: Session | None = None
 
     @property
@@ -45,9 +48,16 @@ class UnitOfWork:
         self.session.rollback()
 
 
-UowFactory = Callable[[], UnitOfWork]
+class UowFactory(Protocol):
+    """Makes units of work on one database."""
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...
 
 
 def uow_factory(engine: Engine) -> UowFactory:
     """A factory of units of work on one engine."""
-    return lambda: UnitOfWork(engine)
+
+    def make(*, read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(engine, read_only=read_only)
+
+    return make

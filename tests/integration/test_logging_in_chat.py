@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import text
+from sqlmodel import select
 
 from bot.app import App
 from bot.channels.console import ConsoleChat
 from handlers import texts
 from handlers.messages import Incoming
+from storage.models import SupportLog
 from tests.helpers import service_totals, stored_logs
 
 
@@ -115,3 +119,13 @@ def test_a_database_fault_mid_write_saves_nothing_and_says_so_kindly(app: App, m
     assert stored_logs(app) == []
     assert "Đã ghi" in member.say("vneid 3")
     assert service_totals(app) == {"vneid": 3}
+
+
+def test_members_keep_logging_while_a_workbook_is_being_read(app: App, member):
+    assert "Đã ghi" in member.say("vneid 1")
+    with app.uow(read_only=True) as uow:  # an export's long read is under way
+        assert len(uow.session.exec(select(SupportLog)).all()) == 1
+        started = time.perf_counter()
+        assert "Đã ghi" in member.say("sskdt 2")  # not held up by the reader (SQLite: WAL)
+        assert time.perf_counter() - started < 5
+    assert service_totals(app) == {"vneid": 1, "sskdt": 2}
