@@ -57,6 +57,7 @@ class Context:
     settings: Settings
     now: datetime  # timezone-aware UTC
     route: str = "none"  # what handled the message, for the log line
+    state_row: object | None = field(default=None, repr=False)  # the stored step, kept loaded
 
     @property
     def today(self) -> date:

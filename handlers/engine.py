@@ -128,7 +128,9 @@ class Engine:
             numbered = bool(data.pop("_numbered", True))
             conversation = Conversation(row.step or None, data, options, numbered)
         catalogue = load_catalogue(session)
-        return Context(incoming, uow, member, conversation, catalogue, self._settings, now)
+        ctx = Context(incoming, uow, member, conversation, catalogue, self._settings, now)
+        ctx.state_row = row  # held, so saving the step finds it without reading it again
+        return ctx
 
     def _save_conversation(self, ctx: Context) -> None:
         conv = ctx.conversation

@@ -41,7 +41,10 @@ def add_log(session: Session, log: SupportLog, items: dict[str, int]) -> Support
     """Store a new log with its counts."""
     session.add(log)
     session.flush()
-    set_items(session, log, items)
+    assert log.id is not None
+    ids = service_ids(session)  # a new log has no counts yet: nothing to delete first
+    for code, count in items.items():
+        session.add(SupportLogItem(log_id=log.id, service_id=ids[code], count=count))
     return log
 
 
