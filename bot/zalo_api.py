@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from types import TracebackType
 from typing import Any
 
@@ -36,19 +37,28 @@ class ZaloError(Exception):
 
 
 class RateLimit:
-    """At most `per_second` sends a second (a simple spacing of calls)."""
+    """At most `per_second` sends in any one second; a send while it is quiet goes at once.
+
+    A sliding window of the last sends' times: no fixed spacing, so one reply in a quiet
+    chat is not held back, and a burst is spread only as much as the limit needs.
+    """
 
     def __init__(self, per_second: float) -> None:
-        self._interval = 1 / per_second if per_second > 0 else 0.0
-        self._next = 0.0
+        self._size = max(1, int(per_second)) if per_second > 0 else 0
+        self._sent: deque[float] = deque()
         self._lock = asyncio.Lock()
 
     async def wait(self) -> None:
+        if not self._size:
+            return
         async with self._lock:
             now = time.monotonic()
-            if self._next > now:
-                await asyncio.sleep(self._next - now)
-            self._next = max(now, self._next) + self._interval
+            while self._sent and now - self._sent[0] >= 1:
+                self._sent.popleft()
+            if len(self._sent) >= self._size:
+                await asyncio.sleep(1 - (now - self._sent[0]))
+                self._sent.popleft()
+            self._sent.append(time.monotonic())
 
 
 class ZaloClient:
