@@ -43,6 +43,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.parser
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.tallies
+	$(BIN)/python -m bench.chat
+	$(BIN)/python -m bench.broadcast
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
