@@ -23,12 +23,14 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 
+from bot.channels.lanes import ChatLanes
 from bot.channels.telegram_render import message_parts
 from bot.config import TelegramConfig
 from bot.photos import photo_path
@@ -62,6 +64,7 @@ class TelegramChannel:
             .base_url(config.base_url)
             .base_file_url(config.base_file_url)
             .rate_limiter(AIORateLimiter(max_retries=3))
+            .concurrent_updates(ChatOrderedProcessor())
         )
         if webhook:
             builder = builder.updater(None)  # our own web server feeds the update queue
@@ -263,3 +266,26 @@ class TelegramChannel:
             log.warning("telegram send retry reason=%s wait=%.1fs", reason, wait)
             await asyncio.sleep(wait)
         return None
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Updates on chat lanes (bot/channels/lanes.py): chats at once, each in order."""
+
+    def __init__(self) -> None:
+        super().__init__(max_concurrent_updates=256)  # the lanes do the real limiting
+        self.lanes = ChatLanes()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        key = str(chat.id) if chat is not None else "-"
+
+        async def job() -> None:
+            await coroutine
+
+        await self.lanes.run(key, job)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free: the application waits for its update tasks itself."""

@@ -12,7 +12,6 @@ document goes out as a signed download link.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.channels.lanes import ChatLanes
 from bot.channels.text import numbered_text, split_text
 from bot.config import ZaloConfig
 from bot.links import FileLinks
@@ -30,6 +30,7 @@ from handlers.messages import Incoming, Reply
 
 log = logging.getLogger(__name__)
 PLATFORM = "zalo"
+STOP_WAIT = 10.0  # seconds to finish the updates taken in before stopping
 
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -50,29 +51,25 @@ class ZaloChannel:
         self._engine = engine
         self._links = links
         self.client = ZaloClient(config.token, base_url=config.base_url)
-        self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self._worker: asyncio.Task[None] | None = None
+        self._lanes = ChatLanes()
         self.bot_name = ""
 
     async def __aenter__(self) -> ZaloChannel:
         me = await self.client.get_me()
         self.bot_name = str(me.get("display_name") or me.get("account_name") or "")
-        self._worker = asyncio.create_task(self._drain())
         log.info("zalo started bot=%s", self.bot_name)
         return self
 
     async def __aexit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
+        await self._lanes.drain(timeout=STOP_WAIT)  # answer what was already taken in
         await self.client.close()
 
     async def feed(self, update: dict[str, Any]) -> None:
-        """Queue one update received by the webhook (answered at once, handled in order)."""
-        self._queue.put_nowait(update)
+        """Take one update in: the webhook answers at once, the chat's lane handles it."""
+        chat = ((update.get("message") or {}).get("chat") or {}).get("id", "")
+        self._lanes.submit(str(chat), lambda: self.handle(update))
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Fetch updates with getUpdates until stopped; outages are waited out."""
@@ -88,15 +85,7 @@ class ZaloChannel:
                 await asyncio.sleep(wait)
                 continue
             if update is not None:
-                await self.handle(update)
-
-    async def _drain(self) -> None:
-        while True:
-            update = await self._queue.get()
-            try:
-                await self.handle(update)
-            except Exception:  # one bad update must not stop the others
-                log.exception("zalo update failed")
+                await self.feed(update)
 
     async def handle(self, update: dict[str, Any]) -> None:
         """Answer one update."""

@@ -209,6 +209,24 @@ def test_a_redelivered_update_is_stored_once(tg: FakeTelegram, tg_app: App, runn
     assert service_totals(tg_app) == {"vneid": 4}
 
 
+def test_members_writing_at_once_are_each_answered_in_the_order_they_wrote(
+    tg: FakeTelegram, tg_app: App, running
+):
+    roster = Roster(tg_app)
+    people = [tg.user(6100 + n, f"Người {n}") for n in range(8)]
+    before = [joined(tg, roster, person, f"Thành viên {n}") for n, person in enumerate(people)]
+    for text in ("vneid 1", "sskdt 2", "vneid 3", "/cuatoi"):
+        for person in people:  # everyone's messages interleaved, as a busy evening brings them
+            tg.send_text(person, text)
+    for person, n in zip(people, before, strict=True):
+        answers = [m["text"] for m in tg.wait_sent(person["id"], n + 4)[n:]]
+        assert "Cài đặt VNeID: 1" in answers[0], answers
+        assert "Sổ sức khỏe điện tử: 2" in answers[1], answers
+        assert "Cài đặt VNeID: 3" in answers[2], answers
+        assert "Cài đặt VNeID: 4" in answers[3], answers  # /cuatoi saw all three before it
+    assert service_totals(tg_app) == {"vneid": 4 * len(people), "sskdt": 2 * len(people)}
+
+
 def test_a_429_is_waited_out_and_the_reply_still_arrives(tg: FakeTelegram, tg_app: App, running):
     lan = tg.user(5002, "Lan")
     n = joined(tg, Roster(tg_app), lan, "Nguyễn Thị Lan")

@@ -249,3 +249,38 @@ def test_the_zalo_webhook_commands_register_show_and_remove_it(zalo: FakeZalo, t
     zalo.fail_next("getMe", status=401, description="Unauthorized")
     refused = gotungnha("info")
     assert refused.returncode == 1 and "401" in refused.stderr and zalo.token not in refused.stderr
+
+
+def test_members_writing_at_once_through_the_webhook_are_each_answered_in_order(
+    zalo: FakeZalo, config: Config, clock: Clock
+):
+    hooked = zalo_config(
+        config, zalo, webhook_url="https://bot.example.vn", webhook_secret="zalo-secret-of-the-ward"
+    )
+    app = build_app(hooked, clock=clock)
+    try:
+        with RunningBot(app):
+            wait_listening(hooked.server.port)
+            url = f"http://127.0.0.1:{hooked.server.port}/zalo/webhook"
+            people = [zalo.user(f"u-{n}", f"Người {n}") for n in range(8)]
+            for n, person in enumerate(people):
+                code = Roster(app).add(f"Thành viên {n}")
+                assert (
+                    zalo.post_webhook(url, zalo.send_text(person, f"thamgia {code}", queue=False))
+                    == 200
+                )
+                zalo.wait_sent(person["id"], 1)
+                assert zalo.post_webhook(url, zalo.send_text(person, "1", queue=False)) == 200
+                assert "Chào mừng" in zalo.wait_sent(person["id"], 2)[1]["text"]
+            for text in ("vneid 1", "sskdt 2", "vneid 3", "/cuatoi"):
+                for person in people:
+                    assert zalo.post_webhook(url, zalo.send_text(person, text, queue=False)) == 200
+            for person in people:
+                answers = [m["text"] for m in zalo.wait_sent(person["id"], 6)[2:]]
+                assert "Cài đặt VNeID: 1" in answers[0], answers
+                assert "Sổ sức khỏe điện tử: 2" in answers[1], answers
+                assert "Cài đặt VNeID: 3" in answers[2], answers
+                assert "Cài đặt VNeID: 4" in answers[3], answers  # /cuatoi came after all three
+        assert service_totals(app) == {"vneid": 4 * len(people), "sskdt": 2 * len(people)}
+    finally:
+        app.db.dispose()
