@@ -15,12 +15,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
 import bot.cli_reports  # noqa: F401  (export, roster template/import)
 from bot.app import system_clock
 from bot.channels.console import ConsoleChat
+from bot.channels.telegram import sending_bot
 from bot.cli_base import (
     ConfigOption,
     _app,
@@ -53,6 +53,7 @@ from schedules.rules import Repeat, Rule
 from schedules.snapshot import ward_views
 from storage import deadlines, queries
 from storage.db import make_engine
+from storage.locks import LeaderLock
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.models import NAME_MAX, Role
 from storage.targets import PERIODS, set_target
@@ -326,16 +327,15 @@ def schedule_tick(
     if at.tzinfo is None:
         at = at.replace(tzinfo=cfg.zone)
 
+    lock = LeaderLock(app.db)
+    if not lock.try_acquire():
+        _fail("Một tiến trình gotungnha run khác đang gửi tin theo lịch; không chạy thêm lần nữa.")
+
     async def work() -> TickSummary:
         async with contextlib.AsyncExitStack() as stack:
             bot = None
             if cfg.telegram.token:
-                bot = Bot(
-                    cfg.telegram.token,
-                    base_url=cfg.telegram.base_url,
-                    base_file_url=cfg.telegram.base_file_url,
-                )
-                await stack.enter_async_context(bot)
+                bot = await stack.enter_async_context(sending_bot(cfg.telegram))
             zalo = None
             if cfg.zalo.token:
                 zalo = await stack.enter_async_context(
@@ -352,7 +352,10 @@ def schedule_tick(
                 app.uow, sender, now=at, zone=cfg.zone, exports_dir=Path(cfg.bot.exports_dir)
             )
 
-    summary = asyncio.run(work())
+    try:
+        summary = asyncio.run(work())
+    finally:
+        lock.release()
     sys.stdout.write(json.dumps(dataclasses.asdict(summary)) + "\n")
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
+from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -39,6 +41,7 @@ log = logging.getLogger(__name__)
 CATCH_UP_DAYS = 2  # a tally or a nudge missed while down still goes this many days later
 MAX_ATTEMPTS = 3
 STALE_CLAIM = timedelta(minutes=5)  # a claim this old, never marked: its process died
+SENDERS = 8  # chats sent to at once
 
 
 class Outcome(StrEnum):
@@ -83,9 +86,12 @@ async def tick(
     charts_dir: Path = Path("data/charts"),
     exports_dir: Path = Path("data/exports"),
 ) -> TickSummary:
-    """Send everything due up to `now` that has not been sent; returns what happened."""
+    """Send everything due up to `now` that has not been sent; returns what happened.
+
+    Up to `SENDERS` chats are sent to at once (the sender's rate limiter paces them to
+    the platform's limits), each chat's messages one after another in their planned order.
+    """
     today = now.astimezone(zone).date()
-    summary = TickSummary()
     with uow() as unit:
         planned = plan(
             ward_views(unit.session, zone=zone),
@@ -95,40 +101,96 @@ async def tick(
         )
         catalogue = load_catalogue(unit.session)
         blocked = outbox.blocked_chats(unit.session)
-    for send in (s for s in planned if s.at <= now):
-        if (send.chat.platform, send.chat.chat_id) in blocked:
-            continue  # this chat blocked the bot (or removed it): it is not tried again
-        on_time = timely(send, today)
-        with uow() as unit:
-            text, chart = _content(unit, send, catalogue, today) if on_time else ("", None)
-            row_id = _claim(unit, send, text=text, on_time=on_time, now=now)
+    by_chat: dict[tuple[str, str], list[PlannedSend]] = {}
+    for send in planned:
+        chat = (send.chat.platform, send.chat.chat_id)
+        if send.at <= now and chat not in blocked:  # a chat that blocked the bot: not tried
+            by_chat.setdefault(chat, []).append(send)
+    run = _Run(uow, sender, catalogue, today, now, zone, charts_dir, exports_dir)
+    chats = deque(by_chat.values())
+
+    async def sends_to_chats() -> None:
+        while chats:
+            for send in chats.popleft():
+                if await run.deliver(send) is Outcome.BLOCKED:
+                    break  # the rest of this chat's sends would be refused too
+
+    workers = [sends_to_chats() for _ in range(min(SENDERS, len(chats)))]
+    failures = [e for e in await asyncio.gather(*workers, return_exceptions=True) if e]
+    if failures:  # the other chats were served first; the next tick retries the rest
+        raise failures[0]
+    return run.summary
+
+
+class _Run:
+    """One tick's sends: claim, send, mark, each send on its own."""
+
+    def __init__(
+        self,
+        uow: UowFactory,
+        sender: Sender,
+        catalogue: Catalogue,
+        today: date,
+        now: datetime,
+        zone: ZoneInfo,
+        charts_dir: Path,
+        exports_dir: Path,
+    ) -> None:
+        self.uow, self.sender, self.catalogue = uow, sender, catalogue
+        self.today, self.now, self.zone = today, now, zone
+        self.charts_dir, self.exports_dir = charts_dir, exports_dir
+        self.summary = TickSummary()
+        self._started = time.monotonic()
+
+    def clock(self) -> datetime:
+        """The tick's `now` moved on by the time spent since it began: claims are stamped
+        with when they were made, so a long tick's fresh claims never look stale."""
+        return self.now + timedelta(seconds=time.monotonic() - self._started)
+
+    async def deliver(self, send: PlannedSend) -> Outcome | None:
+        """Claim, send and mark one send; its outcome, None when not sent by this tick."""
+        on_time = timely(send, self.today)
+        row_id, text, chart = await asyncio.to_thread(self._take, send, on_time)
         if row_id is None:
-            continue  # sent, being sent, or given up by another tick or worker
+            return None  # sent, being sent, or given up by another tick or worker
         if not on_time:
             log.info("schedule skipped key=%s (missed while the bot was down)", send.key)
-            summary.skipped += 1
-            continue
+            self.summary.skipped += 1
+            return None
         picture = None
         if chart is not None and chart.bars:  # the tally as a bar chart, where it can be shown
             name = hashlib.sha256(send.key.encode()).hexdigest()[:24] + ".png"
             picture = await asyncio.to_thread(
-                bar_chart, chart.chart_title, chart.bars, charts_dir / name
+                bar_chart, chart.chart_title, chart.bars, self.charts_dir / name
             )
         document = None
         if send.kind == "deadline_workbook":
-            document = await asyncio.to_thread(_workbook, uow, send, exports_dir, now, zone)
-        outcome, error = await sender.send(
+            document = await asyncio.to_thread(
+                _workbook, self.uow, send, self.exports_dir, self.now, self.zone
+            )
+        outcome, error = await self.sender.send(
             send.chat.platform, send.chat.chat_id, text, picture, document
         )
-        with uow() as unit:
-            outbox.mark(unit.session, row_id, status=outcome, now=now, error=error)
-            unit.commit()
+        await asyncio.to_thread(self._mark, row_id, outcome, error)
         if outcome is Outcome.SENT:
-            summary.sent += 1
+            self.summary.sent += 1
         else:
-            summary.failed += 1
+            self.summary.failed += 1
             log.warning("schedule send %s key=%s reason=%s", outcome, send.key, error)
-    return summary
+        return outcome
+
+    def _take(self, send: PlannedSend, on_time: bool) -> tuple[int | None, str, Tally | None]:
+        """Write the send's text and claim it; its row id (None: not ours), text and chart."""
+        text, chart = "", None
+        with self.uow() as unit:
+            if on_time:
+                text, chart = _content(unit, send, self.catalogue, self.today)
+            return _claim(unit, send, text=text, on_time=on_time, now=self.clock()), text, chart
+
+    def _mark(self, row_id: int, outcome: Outcome, error: str | None) -> None:
+        with self.uow() as unit:
+            outbox.mark(unit.session, row_id, status=outcome, now=self.clock(), error=error)
+            unit.commit()
 
 
 def _content(

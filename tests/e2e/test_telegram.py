@@ -5,6 +5,7 @@ Each test runs on SQLite and on PostgreSQL (the `config` fixture's database).
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -20,6 +21,7 @@ from bot.app import App, build_app
 from bot.config import Config, PrivacyConfig
 from bot.photos import photo_path, purge_old_photos
 from handlers import texts
+from storage.locks import LeaderLock
 from storage.models import GroupChat, Role
 from tests.conftest import Clock, Roster, identities
 from tests.e2e.running import TOKEN, RunningBot, telegram_config, wait_listening
@@ -430,3 +432,49 @@ def test_the_monday_tally_reaches_the_team_group_with_its_chart(
     assert "• Cài đặt VNeID: 3" in tally["text"]
     [photo] = [m for m in tg.sent(-1001) if m["method"] == "sendPhoto"]
     assert photo["file"].data.startswith(b"\x89PNG")
+
+
+def _schedule_tick(app: App, tg: FakeTelegram, now: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "GOTUNGNHA_DATABASE_URL": app.config.database.url,
+        "GOTUNGNHA_TELEGRAM_TOKEN": tg.token,
+        "GOTUNGNHA_TELEGRAM_BASE_URL": tg.base_url,
+        "GOTUNGNHA_TELEGRAM_BASE_FILE_URL": tg.base_file_url,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "schedule", "tick", "--now", now],
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def test_schedule_tick_waits_out_a_429_and_reminds_once(tg: FakeTelegram, tg_app: App):
+    with RunningBot(tg_app):
+        minh = tg.user(6001, "Minh")
+        n = joined(tg, Roster(tg_app), minh, "Phạm Văn Minh", role=Role.LEADER)
+    tg.fail_next("sendMessage", 429, retry_after=1)
+    ticked = _schedule_tick(tg_app, tg, "2026-06-07T08:00:00+07:00")
+    assert ticked.returncode == 0, ticked.stderr
+    assert json.loads(ticked.stdout)["sent"] == 1
+    assert _schedule_tick(tg_app, tg, "2026-06-07T08:05:00+07:00").returncode == 0
+    reminders = tg.sent(6001)[n:]
+    assert [m["text"][:20] for m in reminders] == ["⏰ Nhắc hạn Báo cáo q"]
+    assert tg.token not in ticked.stderr
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # the lock is PostgreSQL's
+def test_schedule_tick_refuses_while_a_running_bot_leads_the_schedule(
+    tg: FakeTelegram, tg_app: App
+):
+    lock = LeaderLock(tg_app.db)
+    assert lock.try_acquire()
+    try:
+        ticked = _schedule_tick(tg_app, tg, "2026-06-07T08:00:00+07:00")
+    finally:
+        lock.release()
+    assert ticked.returncode == 1
+    assert "đang gửi tin theo lịch" in ticked.stderr
+    assert tg.calls_of("sendMessage") == []
