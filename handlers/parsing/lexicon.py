@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 
@@ -44,13 +44,36 @@ class Sense(Enum):
 class Entry:
     sense: Sense
     value: str | int | None = None
+    kind: str = field(init=False)  # the item kind, `sense.value` as a plain str (faster to read)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", self.sense.value)
+
+
+@dataclass(slots=True)
+class PhraseNode:
+    """One step into the phrase trie: the phrase read so far, and the words that may follow."""
+
+    entry: Entry | None = None  # set where a whole phrase ends
+    following: dict[str, PhraseNode] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Lexicon:
     phrases: dict[tuple[str, ...], Entry]
     longest: int
-    prefixes: frozenset[tuple[str, ...]] = frozenset()  # every start of a phrase
+    root: PhraseNode  # the same phrases as a trie, word by word: matching walks it
+
+
+def _trie(phrases: dict[tuple[str, ...], Entry]) -> PhraseNode:
+    """The phrases as a tree of words, so matching looks up one word at a time."""
+    root = PhraseNode()
+    for keys, entry in phrases.items():
+        node = root
+        for key in keys:
+            node = node.following.setdefault(key, PhraseNode())
+        node.entry = entry
+    return root
 
 
 def _service_phrases(catalogue: Catalogue) -> dict[tuple[str, ...], str]:
@@ -89,5 +112,4 @@ def build_lexicon(catalogue: Catalogue) -> Lexicon:
     phrases[("ngay",)] = Entry(Sense.DATE_WORD)
     for keys, code in _service_phrases(catalogue).items():
         phrases[keys] = Entry(Sense.SERVICE, code)
-    prefixes = frozenset(k[:n] for k in phrases for n in range(1, len(k) + 1))
-    return Lexicon(phrases, max(len(k) for k in phrases), prefixes)
+    return Lexicon(phrases, max(len(k) for k in phrases), _trie(phrases))

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from typing import NamedTuple
 
 
 class _Folded(dict[int, str]):
@@ -40,11 +41,14 @@ class _Digits(dict[int, str]):
 
 
 _DIGITS = _Digits()
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a decimal digit of another script
 
 
 def ascii_digits(text: str) -> str:
     """Digits of any script as 0-9, so "vneid ３" counts 3 like "vneid 3"."""
-    return text if text.isascii() else text.translate(_DIGITS)
+    if text.isascii() or not _OTHER_DIGIT.search(text):
+        return text  # nothing to change: skip the slower translate
+    return text.translate(_DIGITS)
 
 
 @lru_cache(maxsize=8192)  # volunteers type the same few hundred words
@@ -63,8 +67,9 @@ class Kind(Enum):
     AT = "at"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One piece of a message (a named tuple: a message makes dozens, so they must be cheap)."""
+
     kind: Kind
     raw: str
     start: int
@@ -72,44 +77,37 @@ class Token:
     key: str  # what the lexicon matches: a word folded, anything else as typed
 
 
-def _token(kind: Kind, raw: str, start: int, end: int) -> Token:
-    return Token(kind, raw, start, end, fold_key(raw) if kind is Kind.WORD else raw)
-
-
 _LEX = re.compile(
     r"""
-    (?P<date>(?<![0-9/-])[0-9]{1,2}[/-][0-9]{1,2}(?:[/-](?:[0-9]{4}|[0-9]{2}))?(?![0-9/]))
+    (?P<word>[^\W\d_]+)  # the commonest, tried first: it never starts where the others do
+    |(?P<date>(?<![0-9/-])[0-9]{1,2}[/-][0-9]{1,2}(?:[/-](?:[0-9]{4}|[0-9]{2}))?(?![0-9/]))
     |(?P<num>(?<![^\W_])-?[0-9]+)
-    |(?P<word>[^\W\d_]+|[0-9]+)
+    |(?P<glued_num>[0-9]+)  # digits right after letters: "sskdt2" is sskdt, 2
     |(?P<sep>[,;+\n])
     |(?P<colon>:)
     |(?P<at>@)
     """,
     re.VERBOSE,
 )
-_RUN = re.compile(r"[0-9]+|[^\W\d_]+")
+_KIND_OF_GROUP: dict[str | None, Kind] = {
+    "date": Kind.DATE,
+    "num": Kind.NUM,
+    "word": Kind.WORD,
+    "glued_num": Kind.NUM,
+    "sep": Kind.SEP,
+    "colon": Kind.COLON,
+    "at": Kind.AT,
+}
 
 
 def tokenize(text: str) -> list[Token]:
     """Split a message into tokens; letters and digits glued together become two tokens."""
     tokens: list[Token] = []
     for m in _LEX.finditer(text):
-        kind_name = m.lastgroup
-        start, end = m.span()
+        kind = _KIND_OF_GROUP[m.lastgroup]
         raw = m.group()
-        if kind_name == "word":
-            for part in _RUN.finditer(raw):
-                kind = Kind.NUM if part.group()[0] in "0123456789" else Kind.WORD
-                tokens.append(_token(kind, part.group(), start + part.start(), start + part.end()))
-            continue
-        kind = {
-            "date": Kind.DATE,
-            "num": Kind.NUM,
-            "sep": Kind.SEP,
-            "colon": Kind.COLON,
-            "at": Kind.AT,
-        }[kind_name or ""]
-        tokens.append(_token(kind, raw, start, end))
+        key = fold_key(raw) if kind is Kind.WORD else raw
+        tokens.append(Token(kind, raw, m.start(), m.end(), key))
     return tokens
 
 
@@ -125,6 +123,11 @@ def phrase_keys(text: str) -> tuple[str, ...]:
 # --- personal numbers --------------------------------------------------------------
 
 _DIGIT_GROUPS = re.compile(r"(?:\+(?=84))?(?<![0-9])[0-9]+(?:[ .][0-9]+)*(?![0-9])")
+_GROUP = re.compile(r"\+?[0-9]+")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+_FEWEST_DIGITS = 9  # the shortest ID or phone number
+# 9+ characters of digits, spaces and dots: where a personal number may be at all
+_LONG_DIGIT_RUN = re.compile(r"[0-9][0-9 .]{7,}[0-9]")
 
 
 @dataclass(frozen=True)
@@ -141,16 +144,16 @@ def mask(digits: str) -> str:
 
 def _groups(match: re.Match[str]) -> list[tuple[int, int]]:
     return [
-        (match.start() + g.start(), match.start() + g.end())
-        for g in re.finditer(r"\+?[0-9]+", match.group())
+        (match.start() + g.start(), match.start() + g.end()) for g in _GROUP.finditer(match.group())
     ]
 
 
 def _personal_spans(groups: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     """Which digit groups of one run form an ID or phone number."""
     size = [sum(c in "0123456789" for c in text[s:e]) for s, e in groups]
-    if any(n >= 9 for n in size):  # a long group stands alone; the short ones stay counts
-        return [g for g, n in zip(groups, size, strict=True) if n >= 9]
+    # a long group stands alone; the short ones stay counts
+    if any(n >= _FEWEST_DIGITS for n in size):
+        return [g for g, n in zip(groups, size, strict=True) if n >= _FEWEST_DIGITS]
     lo, hi = 0, len(groups)
     total = sum(size)
     # "vneid 3 0912 345 678": a short group before a number starting with 0 is a count
@@ -158,15 +161,15 @@ def _personal_spans(groups: list[tuple[int, int]], text: str) -> list[tuple[int,
         hi - lo > 1
         and size[lo] <= 3
         and text[groups[lo][0]] != "+"
-        and total - size[lo] >= 9
+        and total - size[lo] >= _FEWEST_DIGITS
         and text[groups[lo + 1][0]] == "0"
     ):
         total -= size[lo]
         lo += 1
-    while hi - lo > 1 and size[hi - 1] <= 2 and total - size[hi - 1] >= 9:
+    while hi - lo > 1 and size[hi - 1] <= 2 and total - size[hi - 1] >= _FEWEST_DIGITS:
         total -= size[hi - 1]
         hi -= 1
-    if 9 <= total <= 12 or (total > 12 and text[groups[lo][0]] == "+"):
+    if _FEWEST_DIGITS <= total <= 12 or (total > 12 and text[groups[lo][0]] == "+"):
         return [(groups[lo][0], groups[hi - 1][1])]
     return []
 
@@ -174,10 +177,17 @@ def _personal_spans(groups: list[tuple[int, int]], text: str) -> list[tuple[int,
 def scrub(text: str) -> tuple[str, list[Scrubbed]]:
     """Blank out ID and phone numbers (9–12 digits, maybe split by spaces or dots)."""
     found: list[Scrubbed] = []
-    chars = list(text)
+    if not _LONG_DIGIT_RUN.search(text):
+        return text, found  # most messages: only short counts
     for m in _DIGIT_GROUPS.finditer(text):
+        if m.end() - m.start() < _FEWEST_DIGITS:
+            continue  # a count like "3" or "12 5": too short to hold a personal number
         for start, end in _personal_spans(_groups(m), text):
-            digits = re.sub(r"[^0-9]", "", text[start:end])
+            digits = _NOT_DIGIT.sub("", text[start:end])
             found.append(Scrubbed(start, end, mask(digits)))
-            chars[start:end] = " " * (end - start)
+    if not found:
+        return text, found
+    chars = list(text)
+    for s in found:
+        chars[s.start : s.end] = " " * (s.end - s.start)
     return "".join(chars), found

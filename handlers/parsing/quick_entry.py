@@ -95,24 +95,35 @@ def parse_quick_entry(
     _report_unknown(items, state)
     if not any(i.kind == "service" for i in items):
         state.problem(len(clean) + 1, "no_service", "", texts.PROBLEM_NO_SERVICE)
-    day = state.day or today
-    kind = date_problem(day, today=today)
-    if kind and state.day_span:
-        message = texts.PROBLEM_FUTURE_DATE if kind == "future_date" else texts.PROBLEM_TOO_OLD
-        start, end = state.day_span
-        state.problem(start, kind, clean[start:end], message.format(day.strftime("%d/%m/%Y")))
-    problems = tuple(p for _, p in sorted(state.problems, key=lambda x: x[0]))
+    _check_typed_day(state)
+    problems = tuple(p for _, p in sorted(state.problems, key=_position))
     location = "; ".join(places) or None
     return ParseResult(
         state.items,
         state.people,
         state.households,
-        day,
+        state.day or today,
         location,
         note,
         problems,
         day_typed=state.day is not None,
     )
+
+
+def _check_typed_day(state: _State) -> None:
+    """A typed day in the future or more than 31 days back is a problem."""
+    if state.day is None or state.day_span is None:
+        return  # no day typed: today is always fine
+    kind = date_problem(state.day, today=state.today)
+    if kind:
+        message = texts.PROBLEM_FUTURE_DATE if kind == "future_date" else texts.PROBLEM_TOO_OLD
+        start, end = state.day_span
+        shown = state.day.strftime("%d/%m/%Y")
+        state.problem(start, kind, state.text[start:end], message.format(shown))
+
+
+def _position(problem: tuple[int, Problem]) -> int:
+    return problem[0]
 
 
 def _read_days(items: list[Item], state: _State) -> None:
@@ -166,11 +177,12 @@ def _pair_units(items: list[Item], state: _State) -> None:
 
 def _valid(item: Item, state: _State) -> bool:
     """Counts are 1–200: zero or negative is refused, larger is kept but must be confirmed."""
-    shown = str(item.value)
     if item.value < MIN_COUNT:
+        shown = str(item.value)
         state.problem(item.start, "bad_count", shown, texts.PROBLEM_BAD_COUNT.format(shown))
         return False
     if item.value > MAX_COUNT:
+        shown = str(item.value)
         state.problem(item.start, "large_count", shown, texts.PROBLEM_LARGE_COUNT.format(shown))
     return True
 
@@ -217,11 +229,11 @@ def _attach_counts(items: list[Item], state: _State) -> None:
         if count:
             state.items[service.value] = state.items.get(service.value, 0) + count
             last_at[service.value] = service.start
-    if any(p.kind == "large_count" for _, p in state.problems):
-        return  # already asked about a large number
-    for code, total in state.items.items():  # "vneid 150, vneid 150" is 300: ask too
-        if total > MAX_COUNT:
-            shown = str(total)
+    # "vneid 150, vneid 150" is 300: ask too, unless a large number was asked about already
+    over = [code for code, total in state.items.items() if total > MAX_COUNT]
+    if over and not any(p.kind == "large_count" for _, p in state.problems):
+        for code in over:
+            shown = str(state.items[code])
             state.problem(
                 last_at[code], "large_count", shown, texts.PROBLEM_LARGE_COUNT.format(shown)
             )

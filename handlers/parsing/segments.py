@@ -11,7 +11,7 @@ from handlers.parsing.lexicon import DOWNLOAD_WORD, PLACE_WORDS, Entry, Lexicon,
 from handlers.parsing.normalize import Kind, Token
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """A token or a matched phrase, with what it means."""
 
@@ -24,45 +24,59 @@ class Item:
     unknown: bool = False
 
 
+_PHRASE_KINDS = (Kind.WORD, Kind.NUM)  # the tokens phrases are made of
+# the item kind of every other token
+_MARK_KINDS = {Kind.DATE: "date", Kind.SEP: "sep", Kind.COLON: "colon", Kind.AT: "at"}
+_NOTE_WORDS = ("ghi", "gc")  # the first word of `ghi chú` and of `gc:`
 _NOTE_COLON = re.compile(r"^\s*:?")
+_SPACES = re.compile(r"[ \t]{2,}")
 _PLACE_TRIM = " \t\r\n:.!?-"
 
 
 def _tidy(text: str) -> str | None:
-    text = re.sub(r"[ \t]{2,}", " ", text).strip(_PLACE_TRIM)
+    text = _SPACES.sub(" ", text).strip(_PLACE_TRIM)
     return text or None
 
 
 def split_note(tokens: list[Token], text: str) -> tuple[list[Token], str | None, int]:
     """Cut the note off: `ghi chú` (colon optional) or `gc:` to the end of the message."""
-    for i, tok in enumerate(tokens):
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if nxt is None or tok.kind is not Kind.WORD:
-            continue
-        if (tok.key == "ghi" and nxt.kind is Kind.WORD and nxt.key == "chu") or (
-            tok.key == "gc" and nxt.kind is Kind.COLON
-        ):
+    for i in range(len(tokens) - 1):
+        tok, nxt = tokens[i], tokens[i + 1]
+        if tok.key in _NOTE_WORDS and _opens_note(tok, nxt):
             body = text[nxt.end :]
             body = _NOTE_COLON.sub("", body, count=1)
             return tokens[:i], _tidy_note(body), tok.start
     return tokens, None, len(text)
 
 
+def _opens_note(tok: Token, nxt: Token) -> bool:
+    """`ghi chú` or `gc:` starts at `tok`."""
+    if tok.kind is not Kind.WORD:
+        return False
+    if tok.key == "ghi":
+        return nxt.kind is Kind.WORD and nxt.key == "chu"
+    return tok.key == "gc" and nxt.kind is Kind.COLON
+
+
 def _tidy_note(text: str) -> str | None:
-    text = re.sub(r"[ \t]{2,}", " ", text).strip()
+    text = _SPACES.sub(" ", text).strip()
     return text or None
 
 
 def match_phrases(tokens: list[Token], catalogue: Catalogue) -> list[Item]:
     """Longest-phrase matching: "định danh mức 2" is one service, not vneid + 2."""
     lexicon = build_lexicon(catalogue)
+    first_words = lexicon.root.following
     items: list[Item] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        if tok.kind not in (Kind.WORD, Kind.NUM):
-            kind = {Kind.DATE: "date", Kind.SEP: "sep", Kind.COLON: "colon", Kind.AT: "at"}
-            items.append(Item(kind[tok.kind], tok.start, tok.end))
+        if tok.kind not in _PHRASE_KINDS:
+            items.append(Item(_MARK_KINDS[tok.kind], tok.start, tok.end))
+            i += 1
+            continue
+        if tok.key not in first_words:  # no phrase starts so: most counts, unknown words
+            items.append(_word_item(tok))
             i += 1
             continue
         entry, width = _longest(tokens, i, lexicon)
@@ -71,7 +85,7 @@ def match_phrases(tokens: list[Token], catalogue: Catalogue) -> list[Item]:
             i += 1
             continue
         last = tokens[i + width - 1]
-        items.append(Item(entry.sense.value, tok.start, last.end, entry.value))
+        items.append(Item(entry.kind, tok.start, last.end, entry.value))
         i += width
     return items
 
@@ -88,17 +102,18 @@ def _word_item(tok: Token) -> Item:
 
 
 def _longest(tokens: list[Token], i: int, lexicon: Lexicon) -> tuple[Entry | None, int]:
-    keys: tuple[str, ...] = ()
+    """The longest phrase starting at token i, and how many tokens it takes."""
     best: tuple[Entry | None, int] = (None, 0)
-    for tok in tokens[i : i + lexicon.longest]:
-        if tok.kind not in (Kind.WORD, Kind.NUM):
+    node = lexicon.root
+    for width, tok in enumerate(tokens[i : i + lexicon.longest], start=1):
+        if tok.kind not in _PHRASE_KINDS:
             break
-        keys = (*keys, tok.key)
-        if keys not in lexicon.prefixes:
+        step = node.following.get(tok.key)
+        if step is None:
             break  # no phrase goes on like this
-        entry = lexicon.phrases.get(keys)
-        if entry is not None:
-            best = (entry, len(keys))
+        node = step
+        if node.entry is not None:
+            best = (node.entry, width)
     return best
 
 
@@ -109,14 +124,13 @@ def split_places(items: list[Item], text: str) -> tuple[list[Item], list[str]]:
     i = 0
     while i < len(items):
         item = items[i]
-        nxt = items[i + 1] if i + 1 < len(items) else None
-        marker_word = item.kind == "at" and text[item.start] != "@"
-        if marker_word and text[item.start : item.end] == "tai" and nxt and nxt.kind == "service":
-            kept.append(Item("filler", item.start, item.end))  # "tai vneid" is tải vneid
-            i += 1
-            continue
         if item.kind != "at":
             kept.append(item)
+            i += 1
+            continue
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if text[item.start : item.end] == "tai" and nxt and nxt.kind == "service":
+            kept.append(Item("filler", item.start, item.end))  # "tai vneid" is tải vneid
             i += 1
             continue
         j = i + 1
