@@ -14,6 +14,7 @@ Usage::
         assert reply["text"] == "Welcome"
         tg.press(alice, reply, "yes")                   # a callback_query on that message
         tg.fail_next("sendMessage", status=429)         # the next sendMessage gets a 429
+        tg.hold_answers("sendMessage")                  # delivered at once, answered later
 
 Wire format: PTB posts form-urlencoded bodies whose values are JSON-encoded (strings are
 sent raw), and multipart/form-data when it uploads a file; JSON bodies and GET query strings
@@ -79,6 +80,8 @@ class FakeTelegram(BotApi):
         self._cond = threading.Condition(threading.RLock())
         self._calls: list[tuple[str, JSON]] = []
         self._faults: dict[str, list[ApiError]] = {}
+        self._holding: set[str] = set()  # methods whose answers wait for `release_answers`
+        self._held: list[tuple[str, JSON]] = []  # calls done, their answers waiting
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
         self._closing = False
@@ -160,7 +163,32 @@ class FakeTelegram(BotApi):
             self._calls.append((name, params))
             faults = self._faults.get(name.lower())
             fault = faults.pop(0) if faults else None
+            hold = name.lower() in self._holding
             self._cond.notify_all()
+        response = await self._answer(name, handler, params, fault)
+        if hold:  # the call took effect; only its answer waits
+            await self._held_back(name, params)
+        return response
+
+    async def _held_back(self, name: str, params: JSON) -> None:
+        call = (name, params)
+        with self._cond:
+            self._held.append(call)
+            self._cond.notify_all()
+        try:
+            while True:
+                with self._cond:
+                    if name.lower() not in self._holding or self._closing:
+                        return
+                await asyncio.sleep(0.02)
+        finally:
+            with self._cond:
+                self._held.remove(call)
+                self._cond.notify_all()
+
+    async def _answer(
+        self, name: str, handler: Callable[[JSON], Any] | None, params: JSON, fault: ApiError | None
+    ) -> Response:
         try:
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
@@ -416,6 +444,25 @@ class FakeTelegram(BotApi):
             error = ApiError(status, description or _DEFAULT_ERRORS.get(status, "Error"))
         with self._cond:
             self._faults.setdefault(method.lower(), []).extend([error] * times)
+
+    def hold_answers(self, method: str) -> None:
+        """Hold the answers to later calls of `method` until `release_answers` (or `stop`).
+        Each call takes effect at once, as on Telegram (a message is delivered, and `sent`
+        shows it, as soon as the server has it, or it is refused by `fail_next`); only the
+        answer back to the bot waits, as if stuck on the network. A bot killed meanwhile
+        never learns how those calls went."""
+        with self._cond:
+            self._holding.add(method.lower())
+
+    def release_answers(self, method: str) -> None:
+        """Answer the held calls of `method`, and later ones at once again."""
+        with self._cond:
+            self._holding.discard(method.lower())
+
+    def held(self, method: str) -> list[JSON]:
+        """The params of the calls of `method` whose answers are being held, oldest first."""
+        with self._cond:
+            return copy.deepcopy([p for name, p in self._held if name.lower() == method.lower()])
 
     def post_webhook(
         self, url: str, update: JSON, secret: str | None = None, timeout: float = 5

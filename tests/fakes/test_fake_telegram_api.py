@@ -376,6 +376,53 @@ def test_unconfirmed_updates_come_back(tg: FakeTelegram) -> None:
     asyncio.run(scenario())
 
 
+def test_held_answers_deliver_at_once(tg: FakeTelegram) -> None:
+    """`hold_answers`: the message is there at once; the bot learns it was sent on release."""
+    tg.user(ALICE, "Alice")
+    tg.hold_answers("sendMessage")
+
+    async def scenario() -> None:
+        async with raw_bot(tg) as raw:
+            sending = asyncio.create_task(raw.send_message(ALICE, "slow"))
+            while not tg.held("sendMessage"):
+                await asyncio.sleep(0.01)
+            tg.fail_next("sendMessage", status=403)
+            refused = asyncio.create_task(raw.send_message(ALICE, "refused"))
+            while len(tg.held("sendMessage")) < 2:
+                await asyncio.sleep(0.01)
+            assert [p["text"] for p in tg.held("sendMessage")] == ["slow", "refused"]
+            assert texts(tg, ALICE) == ["slow"]
+            assert (await raw.get_me()).id == raw.id  # other methods answer at once
+            await asyncio.sleep(0.2)
+            assert not sending.done() and not refused.done()
+            tg.release_answers("sendMessage")
+            assert (await sending).text == "slow"
+            with pytest.raises(Forbidden):  # an error answer was held too
+                await refused
+            assert tg.held("sendMessage") == []
+            assert (await raw.send_message(ALICE, "fast")).text == "fast"
+            assert texts(tg, ALICE) == ["slow", "fast"]
+
+    asyncio.run(scenario())
+
+
+def test_held_answers_go_at_stop() -> None:
+    with FakeTelegram(token=TOKEN) as tg:
+        tg.user(ALICE, "Alice")
+        tg.hold_answers("sendMessage")
+        url = f"{tg.base_url}{TOKEN}/sendMessage"
+        with httpx.Client(timeout=10) as client:
+            stuck = threading.Thread(
+                target=client.post, args=(url,), kwargs={"json": {"chat_id": ALICE, "text": "x"}}
+            )
+            stuck.start()
+            tg.wait_for(lambda: tg.held("sendMessage"), 5)
+            started = time.monotonic()
+            tg.stop()
+            stuck.join(5)
+            assert not stuck.is_alive() and time.monotonic() - started < 3
+
+
 def test_long_poll_limit_and_allowed_updates(tg: FakeTelegram) -> None:
     alice = tg.user(ALICE, "Alice")
 
