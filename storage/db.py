@@ -30,7 +30,15 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _sqlite_pragmas(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # psycopg prepares a statement on its 6th run on a connection, and PostgreSQL may then
+    # keep one generic plan for every period: every ward's quarter totals took about 3x as
+    # long from their 11th run on a connection (bench/tallies.py, `steady_state`). Unnamed
+    # statements are planned for their own parameters every time.
+    connect_args = {"prepare_threshold": None, **kwargs.pop("connect_args", {})}
+    # up to 8 chats in the engine and 8 scheduled sends at once, each holding a connection
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 10)
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

@@ -108,12 +108,18 @@ def totals(
             func.count(func.distinct(SupportLog.member_id)),
         ).where(*where)
     ).one()
-    rows = session.exec(
-        select(Service.code, func.sum(SupportLogItem.count))
-        .join(SupportLogItem, col(SupportLogItem.service_id) == col(Service.id))
+    # sums per service first, then their names: joined the other way round, SQLite walks
+    # the period's logs once per service of the catalogue
+    sums = (
+        select(SupportLogItem.service_id, func.sum(SupportLogItem.count).label("n"))
         .join(SupportLog, col(SupportLog.id) == col(SupportLogItem.log_id))
         .where(*where)
-        .group_by(col(Service.code), col(Service.position), col(Service.id))
+        .group_by(col(SupportLogItem.service_id))
+        .subquery()
+    )
+    rows = session.exec(
+        select(Service.code, sums.c.n)
+        .join(sums, sums.c.service_id == col(Service.id))
         .order_by(col(Service.position), col(Service.id))
     )
     logs, people, households, members = (int(v or 0) for v in head)

@@ -124,7 +124,8 @@ class SupportLog(SQLModel, table=True):
     """One support session a member logged (lượt hỗ trợ); undo marks it deleted."""
 
     __tablename__ = "support_log"
-    __table_args__ = (Index("ix_support_log_team_day", "team_id", "day"),)
+    # deleted_at in the index: the tallies read a ward's live logs without visiting the rows
+    __table_args__ = (Index("ix_support_log_team_day", "team_id", "day", "deleted_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", index=True)
