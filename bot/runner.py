@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import logging
 import signal
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from starlette.applications import Starlette
 from telegram import Update
 
 from bot.app import App
+from bot.channels.lanes import LIMIT as LANES
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.config import Config
@@ -24,10 +26,12 @@ from bot.links import FileLinks
 from bot.photos import purge_old_photos
 from bot.sender import ChannelSender
 from bot.web import TELEGRAM_PATH, ZALO_PATH, create_web_app
+from schedules.jobs import SENDERS
 from schedules.runner import ScheduleRunner
 
 log = logging.getLogger(__name__)
 DAY = 86400
+THREADS = LANES + SENDERS + 4  # chats in the engine, scheduled sends, and room to spare
 
 
 class NoChannel(RuntimeError):
@@ -73,6 +77,9 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
     if not config.telegram.token and not config.zalo.token:
         raise NoChannel("Chưa cấu hình kênh chat nào.")
     stop = stop or _stop_on_signals()
+    # the engine and the scheduler's sends run in threads: enough for every chat lane and
+    # sender at once (asyncio's default is CPUs + 4, six threads on a 2-core VPS)
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=THREADS))
     privacy = config.privacy
     photo_dir = Path(privacy.photo_dir)
     background = [asyncio.create_task(_purge_photos_daily(photo_dir, privacy.photo_days))]

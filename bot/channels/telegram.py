@@ -20,7 +20,6 @@ from telegram import BotCommand, Message, ReplyParameters, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
@@ -32,6 +31,7 @@ from telegram.ext import (
 )
 
 from bot.channels.lanes import ChatLanes
+from bot.channels.pacing import PausingRateLimiter
 from bot.channels.telegram_render import message_parts
 from bot.config import TelegramConfig
 from bot.photos import photo_path
@@ -44,7 +44,6 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 SEND_ATTEMPTS = 4
-LIMITER_RETRIES = 3  # 429s the rate limiter waits out before a send is given up
 
 
 def sending_bot(config: TelegramConfig) -> ExtBot[int]:
@@ -54,7 +53,7 @@ def sending_bot(config: TelegramConfig) -> ExtBot[int]:
         config.token,
         base_url=config.base_url,
         base_file_url=config.base_file_url,
-        rate_limiter=AIORateLimiter(max_retries=LIMITER_RETRIES),
+        rate_limiter=PausingRateLimiter(),
     )
 
 
@@ -76,7 +75,7 @@ class TelegramChannel:
             .token(config.token)
             .base_url(config.base_url)
             .base_file_url(config.base_file_url)
-            .rate_limiter(AIORateLimiter(max_retries=LIMITER_RETRIES))
+            .rate_limiter(PausingRateLimiter())
             .concurrent_updates(ChatOrderedProcessor())
         )
         if webhook:

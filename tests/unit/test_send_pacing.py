@@ -1,0 +1,51 @@
+"""A 429 from Telegram stops every send for its pause, even with several chats at once.
+
+The callbacks below stand in for the Bot API at its edge: they answer, or raise the
+RetryAfter that python-telegram-bot raises for a 429.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import RetryAfter
+
+from bot.channels.pacing import PausingRateLimiter
+
+
+def test_a_send_in_flight_at_a_429_does_not_reopen_the_pause_for_the_others():
+    async def work() -> tuple[float, list[float]]:
+        limiter = PausingRateLimiter()
+        await limiter.initialize()
+        loop = asyncio.get_running_loop()
+        started: list[float] = []
+        told_at: list[float] = []
+        refused_once = False
+
+        async def send(chat: int, slow: bool = False) -> Any:
+            nonlocal refused_once
+            started.append(loop.time())
+            if chat == 1 and not refused_once:
+                refused_once = True
+                told_at.append(loop.time())
+                raise RetryAfter(timedelta(seconds=1))
+            await asyncio.sleep(0.3 if slow else 0)
+            return True
+
+        async def request(chat: int, slow: bool = False, delay: float = 0) -> Any:
+            await asyncio.sleep(delay)
+            return await limiter.process_request(
+                send, (chat, slow), {}, "sendMessage", {"chat_id": chat}, None
+            )
+
+        # chat 2 is in flight when chat 1 is told 429; chat 3 asks just after chat 2 is answered
+        await asyncio.gather(request(2, slow=True), request(1, delay=0.05), request(3, delay=0.4))
+        await limiter.shutdown()
+        return told_at[0], sorted(started)
+
+    told, started = asyncio.run(work())
+    after_pause = [t for t in started if t > told]
+    assert len(after_pause) == 2  # chat 3, and chat 1 tried again
+    assert all(t >= told + 1.0 for t in after_pause), [round(t - told, 2) for t in after_pause]
