@@ -64,21 +64,20 @@ def write_workbook(
     progress: Progress | None = None,
 ) -> Written:
     """Write the report workbook of a ward (or one team) for a period to `path`."""
-    per_team = exports.sums_per_team(session, **scope.query)
+    figures = exports.period_figures(session, **scope.query)
     sums = _Sums(
-        services=services_in_use(session, {sid for _, sid in per_team}),
-        per_team=per_team,
-        logs=exports.logs_per_team(session, **scope.query),
-        people=exports.people_per_team(session, **scope.query),
+        services=services_in_use(session, {sid for _, sid in figures.sums_per_team}),
+        per_team=figures.sums_per_team,
+        logs=figures.logs_per_team,
+        people=figures.people_per_team,
     )
     book = Book(path)
     try:
         _summary(book.sheet(L.SHEET_SUMMARY), session, scope, sums, made_at)
         _by_team(book.sheet(L.SHEET_TEAMS), scope, sums)
-        per_day = exports.sums_per_day(session, **scope.query)
-        _by_week(book, book.sheet(L.SHEET_WEEKS), scope, sums.services, per_day)
+        _by_week(book, book.sheet(L.SHEET_WEEKS), scope, sums.services, figures.sums_per_day)
         detail = book.sheet(L.SHEET_DETAIL)  # made now to keep the sheet order
-        _members(book.sheet(L.SHEET_MEMBERS), session, scope)
+        _members(book.sheet(L.SHEET_MEMBERS), session, scope, figures.logs_per_member)
         total = sum(sums.logs.values())
         written = _detail(book, detail, session, scope, sums.services, _Progress(progress, total))
     finally:
@@ -221,10 +220,9 @@ def _detail(
     return written
 
 
-def _members(ws: Sheet, session: Session, scope: Scope) -> None:
+def _members(ws: Sheet, session: Session, scope: Scope, activity: dict[int, int]) -> None:
     names = [L.HEAD_NO, L.HEAD_NAME, L.HEAD_PHONE, L.HEAD_TEAM, L.HEAD_ROLE]
     names += [L.HEAD_PLATFORMS, L.HEAD_ACTIVE_LOGS]
-    activity = exports.logs_per_member(session, **scope.query)
     rows: list[list[Any]] = []
     for n, m in enumerate(exports.members(session, team_ids=scope.team_ids), start=1):
         role = L.ROLE_NAMES["deputy" if m.deputy else m.role]

@@ -119,18 +119,6 @@ def _count_members(session: Session, team_ids: Sequence[int | None]) -> int:
     return int(session.exec(stmt).one())
 
 
-def logs_per_team(
-    session: Session, *, team_ids: Sequence[int], start: date, end: date
-) -> dict[int, int]:
-    """Number of logs per team in the period."""
-    stmt = (
-        select(SupportLog.team_id, func.count(col(SupportLog.id)))
-        .where(*_in_period(team_ids, start, end))
-        .group_by(col(SupportLog.team_id))
-    )
-    return {team_id: int(n) for team_id, n in session.exec(stmt)}
-
-
 def sums_per_team(
     session: Session, *, team_ids: Sequence[int], start: date, end: date
 ) -> dict[tuple[int, int], int]:
@@ -144,57 +132,62 @@ def sums_per_team(
     return {(team_id, service_id): int(n or 0) for team_id, service_id, n in session.exec(stmt)}
 
 
-def people_per_team(
-    session: Session, *, team_ids: Sequence[int], start: date, end: date
-) -> dict[int, tuple[int, int]]:
-    """team id -> (households, people) summed over the period."""
-    stmt = (
-        select(
-            SupportLog.team_id,
-            func.coalesce(func.sum(SupportLog.households), 0),
-            func.coalesce(func.sum(SupportLog.people), 0),
-        )
-        .where(*_in_period(team_ids, start, end))
-        .group_by(col(SupportLog.team_id))
-    )
-    return {team_id: (int(h or 0), int(p or 0)) for team_id, h, p in session.exec(stmt)}
+@dataclass
+class PeriodFigures:
+    """Every sum the workbook's summary sheets need, from two passes over the period."""
+
+    sums_per_team: dict[tuple[int, int], int] = field(default_factory=dict)
+    logs_per_team: dict[int, int] = field(default_factory=dict)
+    people_per_team: dict[int, tuple[int, int]] = field(default_factory=dict)  # households, people
+    sums_per_day: dict[date, dict[int, int]] = field(default_factory=dict)  # service 0: logs
+    logs_per_member: dict[int, int] = field(default_factory=dict)
 
 
-def sums_per_day(
+def period_figures(
     session: Session, *, team_ids: Sequence[int], start: date, end: date
-) -> dict[date, dict[int, int]]:
-    """day -> service id -> sum, and day -> 0 -> number of logs (for weekly trends)."""
-    out: dict[date, dict[int, int]] = {}
+) -> PeriodFigures:
+    """The workbook's sums in two passes (items by day, team and service; logs by day, team
+    and member) instead of one query each: at a million logs the reading is most of the
+    workbook's extra cost over writing its rows (bench/RESULTS.md, Export)."""
+    out = PeriodFigures()
     items = (
         sa_select(
-            col(SupportLog.day), col(SupportLogItem.service_id), func.sum(SupportLogItem.count)
+            col(SupportLog.day),
+            col(SupportLog.team_id),
+            col(SupportLogItem.service_id),
+            func.sum(SupportLogItem.count),
         )
         .join(SupportLog, col(SupportLog.id) == col(SupportLogItem.log_id))
         .where(*_in_period(team_ids, start, end))
-        .group_by(col(SupportLog.day), col(SupportLogItem.service_id))
+        .group_by(col(SupportLog.day), col(SupportLog.team_id), col(SupportLogItem.service_id))
     )
-    for day, service_id, n in session.execute(items):
-        out.setdefault(day, {})[service_id] = int(n or 0)
-    counts = (
-        sa_select(col(SupportLog.day), func.count(col(SupportLog.id)))
+    for day, team_id, service_id, total in session.execute(items):
+        n = int(total or 0)
+        key = (team_id, service_id)
+        out.sums_per_team[key] = out.sums_per_team.get(key, 0) + n
+        per_day = out.sums_per_day.setdefault(day, {})
+        per_day[service_id] = per_day.get(service_id, 0) + n
+    logs = (
+        sa_select(
+            col(SupportLog.day),
+            col(SupportLog.team_id),
+            col(SupportLog.member_id),
+            func.count(col(SupportLog.id)),
+            func.sum(SupportLog.households),
+            func.sum(SupportLog.people),
+        )
         .where(*_in_period(team_ids, start, end))
-        .group_by(col(SupportLog.day))
+        .group_by(col(SupportLog.day), col(SupportLog.team_id), col(SupportLog.member_id))
     )
-    for day, n in session.execute(counts):
-        out.setdefault(day, {})[0] = int(n)
+    for day, team_id, member_id, count, households, people in session.execute(logs):
+        n = int(count)
+        out.logs_per_team[team_id] = out.logs_per_team.get(team_id, 0) + n
+        h, p = out.people_per_team.get(team_id, (0, 0))
+        out.people_per_team[team_id] = (h + int(households or 0), p + int(people or 0))
+        per_day = out.sums_per_day.setdefault(day, {})
+        per_day[0] = per_day.get(0, 0) + n
+        out.logs_per_member[member_id] = out.logs_per_member.get(member_id, 0) + n
     return out
-
-
-def logs_per_member(
-    session: Session, *, team_ids: Sequence[int], start: date, end: date
-) -> dict[int, int]:
-    """member id -> number of logs in the period."""
-    stmt = (
-        select(SupportLog.member_id, func.count(col(SupportLog.id)))
-        .where(*_in_period(team_ids, start, end))
-        .group_by(col(SupportLog.member_id))
-    )
-    return {member_id: int(n) for member_id, n in session.exec(stmt)}
 
 
 def members(session: Session, *, team_ids: Sequence[int]) -> list[MemberRow]:
