@@ -7,21 +7,28 @@ Usage: .venv/bin/python -m bench.broadcast [--sends 10000] [--groups N] [--quick
 One ward on PostgreSQL (database gotungnha_bench_broadcast, made afresh) whose teams have
 joined leaders (private Telegram chats) and one linked Telegram group each, and a one-off
 deadline whose 7-day reminder is due now: one `schedules.jobs.tick` plans `--sends`
-reminders (a tenth to groups by default), one per chat. The tick runs as in production:
-the real ChannelSender on the bot of the real TelegramChannel, whose Application has
+reminders (a tenth to groups by default), one per chat, and sends them up to
+`schedules.jobs.SENDERS` chats at once. The tick runs as in production: the real
+ChannelSender on the bot of the real TelegramChannel, whose Application has
 `AIORateLimiter(max_retries=3)` with PTB's defaults (30 messages/s overall, 20 messages a
 minute per group). The fake Bot API server (tests/fakes/telegram_api.py) runs in its own
 process, so its work and memory are not ours; it answers `--fault-rate` of sendMessage
 calls 429 with retry_after, holds each answer back `--rtt-ms` (the network to Telegram;
-0: loopback), and records when each call arrived (bench/fake_telegram.py).
+0: loopback), and records when each call arrived and was answered
+(bench/fake_telegram.py). This process records, through httpx event hooks on the bot's
+client, when each sendMessage left the bot and when its answer came back.
 
 Targets: achieved rate (delivered / the tick's seconds) ≥ 95 % of the allowed rate, 0
 duplicates, 0 lost (every planned chat got its message exactly once and every outbox row
-is `sent`), 429 answers honoured (no call reached the server sooner than retry_after after
-a 429). The limits' own rate for the mix is 30/s unless a group gets more than 20
-messages (`rate_ratio`); the target is judged with the pauses the 429s ordered allowed for
+is `sent`), 429 answers honoured: after the bot received a 429 it started no call (any
+chat) until retry_after had passed (`rate_limit_429.bot_side`; calls already in flight
+when the 429 came back are counted apart, no client can recall them). The limits' own
+rate for the mix is 30/s unless a group gets more than 20 messages (`rate_ratio`); the
+target is judged with the pauses the 429s ordered allowed for
 (`rate_ratio_with_429_pauses_allowed`: N/30 s + retry_after per 429).
-`--bot cli` runs the same tick on the bare Bot of `gotungnha schedule tick`, for comparison.
+`--bot cli` runs the same tick on the bot `gotungnha schedule tick` builds
+(`bot.channels.telegram.sending_bot`, an ExtBot with the same rate limiter); `--bot bare`
+on a Bot with no rate limiter, to see how fast the tick's own work (outbox, sender) goes.
 """
 
 from __future__ import annotations
@@ -43,9 +50,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
 from bench.common import peak_rss_mb, report
+
+Span = tuple[float, float, int, int]  # entered, left, chat, worker (the tick's sending task)
+HttpCall = tuple[float, float, int, int]  # left the bot, answer back, chat, HTTP status
 
 DATABASE = "gotungnha_bench_broadcast"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -57,10 +68,11 @@ FIRST_USER, FIRST_GROUP = 5_000_000_000, -1_001_000_000_000
 
 @dataclass
 class TimedSender:
-    """The real sender, with when each send went in and came out (time.monotonic)."""
+    """The real sender, with when each send went in and came out (time.monotonic), and
+    which of the tick's concurrent senders (its asyncio task) made it."""
 
     inner: Any
-    spans: list[tuple[float, float, int]] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
 
     async def send(
         self,
@@ -72,8 +84,35 @@ class TimedSender:
     ) -> Any:
         entered = time.monotonic()
         result = await self.inner.send(platform, chat_id, text, picture, document)
-        self.spans.append((entered, time.monotonic(), int(chat_id)))
+        worker = id(asyncio.current_task())
+        self.spans.append((entered, time.monotonic(), int(chat_id), worker))
         return result
+
+
+@dataclass
+class HttpLog:
+    """The bot's own view of its sendMessage calls, from httpx event hooks on its client:
+    when each call left (after the rate limiter let it go) and when its answer came back."""
+
+    calls: list[HttpCall] = field(default_factory=list)
+    _started: dict[int, float] = field(default_factory=dict)
+
+    def attach(self, bot: Any) -> None:
+        # PTB's HTTPXRequest keeps its httpx.AsyncClient in `_client` (no public handle);
+        # the hooks only read the time, they change nothing in the request
+        client = bot.request._client
+        client.event_hooks = {"request": [self._on_request], "response": [self._on_response]}
+
+    async def _on_request(self, request: Any) -> None:
+        self._started[id(request)] = time.monotonic()
+
+    async def _on_response(self, response: Any) -> None:
+        request = response.request
+        started = self._started.pop(id(request), None)
+        if started is None or not request.url.path.endswith("/sendMessage"):
+            return
+        chat = parse_qs(request.content.decode()).get("chat_id", ["0"])[0]
+        self.calls.append((started, time.monotonic(), int(chat), response.status_code))
 
 
 def make_database(server: str) -> str:
@@ -174,13 +213,14 @@ def build_ward(url: str, *, leaders: int, groups: int) -> tuple[list[int], list[
 async def run_tick(
     url: str, base_url: str, base_file_url: str, folder: Path, *, bot: str
 ) -> dict[str, Any]:
-    """One tick with the bot `gotungnha run` uses (bot="run": TelegramChannel's, with the
-    rate limiter) or the one `gotungnha schedule tick` uses (bot="cli": a bare Bot)."""
+    """One tick with the bot `gotungnha run` uses (bot="run": TelegramChannel's), the one
+    `gotungnha schedule tick` uses (bot="cli": `sending_bot`, as bot/cli.py builds it), or
+    a bare Bot without a rate limiter (bot="bare": what the tick's own work allows)."""
     from telegram import Bot
 
     from bench.fake_telegram import TOKEN
     from bot.app import build_app
-    from bot.channels.telegram import TelegramChannel
+    from bot.channels.telegram import TelegramChannel, sending_bot
     from bot.config import Config, DatabaseConfig, TelegramConfig
     from bot.sender import ChannelSender
     from schedules.jobs import tick
@@ -190,13 +230,17 @@ async def run_tick(
     )
     config = replace(Config(), database=DatabaseConfig(url=url), telegram=telegram)
     app = build_app(config, clock=lambda: NOW)
+    http = HttpLog()
     async with contextlib.AsyncExitStack() as stack:
         if bot == "run":
             channel = await stack.enter_async_context(TelegramChannel(app.engine, telegram))
-            telegram_bot: Bot = channel.app.bot
-        else:
+            telegram_bot: Any = channel.app.bot
+        elif bot == "cli":
+            telegram_bot = await stack.enter_async_context(sending_bot(telegram))
+        else:  # the tick's own ceiling: no limiter (429s fail the send, for a later tick)
             telegram_bot = Bot(TOKEN, base_url=base_url, base_file_url=base_file_url)
             await stack.enter_async_context(telegram_bot)
+        http.attach(telegram_bot)
         sender = TimedSender(ChannelSender(telegram=telegram_bot, zone=ZONE))
         started = time.monotonic()
         summary = await tick(
@@ -210,6 +254,7 @@ async def run_tick(
         "started": started,
         "ended": ended,
         "spans": sender.spans,
+        "http": http.calls,
         "outbox": outbox,
     }
 
@@ -255,28 +300,123 @@ def allowed_seconds(per_chat: Counter[int]) -> float:
     return max(overall, per_group)
 
 
-def honoured(calls: list[tuple[float, str, int | None, int]], retry_after: int) -> dict[str, Any]:
-    """After each 429 at t: did any call (any chat; the same chat) arrive before t + wait?"""
+def server_side(calls: list[Any], retry_after: int) -> dict[str, Any]:
+    """At the server, after each 429: calls that arrived while it was being answered (in
+    flight), and calls that arrived after it was answered but before retry_after passed."""
     sends = [c for c in calls if c[1].lower() == "sendmessage"]
     times = [c[0] for c in sends]
-    early_any = early_same = 0
-    gaps = []
-    for t, _method, chat, status in sends:
-        if status != 429:
-            continue
-        later = bisect.bisect_right(times, t)
-        if later < len(sends):
-            gaps.append(times[later] - t)
-            early_any += times[later] < t + retry_after
-        early_same += any(
-            c[2] == chat and c[0] < t + retry_after for c in sends[later : later + 200]
-        )
+    in_flight = early_any = early_same = 0
+    for arrived, _method, chat, _status, answered in (c for c in sends if c[3] == 429):
+        after = bisect.bisect_right(times, answered)
+        until = bisect.bisect_left(times, answered + retry_after)
+        in_flight += after - bisect.bisect_right(times, arrived)
+        early_any += until - after
+        early_same += sum(1 for c in sends[after:until] if c[2] == chat)
     return {
         "answers_429": sum(1 for c in sends if c[3] == 429),
-        "calls_before_retry_after_any_chat": early_any,
-        "calls_before_retry_after_same_chat": early_same,
+        "arrived_while_429_was_answered": in_flight,
+        "arrived_after_429_answer_before_retry_after": early_any,
+        "of_those_same_chat": early_same,
+    }
+
+
+def bot_side(http: list[HttpCall], retry_after: int) -> dict[str, Any]:
+    """At the bot, after each 429 came back at r: calls it had already started (in flight,
+    beyond recall) and calls it started in (r, r + retry_after), which break the pause."""
+    calls = sorted(http)
+    starts = [c[0] for c in calls]
+    in_flight = early = broken = broken_in_flight = 0
+    gaps = []
+    for started, back, _chat, status in calls:
+        if status != 429:
+            continue
+        after = bisect.bisect_right(starts, back)
+        until = bisect.bisect_left(starts, back + retry_after)
+        # calls out when it came back: started before, answered after (not recallable)
+        recent = calls[bisect.bisect_left(starts, back - 30) : after]  # 30 s: over any timeout
+        flying = sum(1 for c in recent if c[1] > back and c[0] != started)
+        in_flight += flying
+        early += until - after
+        broken += until > after
+        broken_in_flight += until > after and flying > 0
+        if after < len(starts):
+            gaps.append(starts[after] - back)
+    return {
+        "answers_429": sum(1 for c in calls if c[3] == 429),
+        "in_flight_when_429_came_back": in_flight,
+        "started_before_retry_after": early,
+        "pauses_broken": broken,
+        "of_those_with_calls_in_flight": broken_in_flight,
         "least_gap_after_429_s": round(min(gaps), 3) if gaps else None,
-        "honoured": early_any == 0,
+        "median_gap_after_429_s": round(statistics.median(gaps), 3) if gaps else None,
+        "honoured": early == 0,
+    }
+
+
+def most_in_flight(http: list[HttpCall]) -> int:
+    """The most sendMessage calls the bot had out at once."""
+    edges = sorted([(s, 1) for s, _b, _c, _st in http] + [(b, -1) for _s, b, _c, _st in http])
+    most = now = 0
+    for _t, step in edges:
+        now += step
+        most = max(most, now)
+    return most
+
+
+def time_split(run: dict[str, Any]) -> dict[str, Any]:
+    """Where the tick's time goes, in sender-seconds (the tick's senders work side by side):
+    in the sender (waiting for the limiter, 429 pauses and retries, the call, the answer
+    handled), and between one send and the next of a sender (the outbox's DB work: mark
+    the send, claim and write the next); and the same per send, without the limiter's
+    waits (`loop_without_limiter`: one sender's cycle)."""
+    spans: list[Span] = run["spans"]
+    http: list[HttpCall] = sorted(run["http"])
+    first: dict[int, float] = {}
+    last: dict[int, tuple[float, float]] = {}
+    for started, back, chat, _status in http:
+        first.setdefault(chat, started)
+        last[chat] = (started, back)
+    workers: dict[int, list[Span]] = {}
+    for span in spans:
+        workers.setdefault(span[3], []).append(span)
+    gaps, heads, tails = [], [], []
+    for own in workers.values():
+        own.sort()
+        heads.append(own[0][0] - run["started"])
+        tails.append(run["ended"] - own[-1][1])
+        gaps += [own[i + 1][0] - own[i][1] for i in range(len(own) - 1)]
+    sent = [s for s in spans if s[2] in first]
+    before = [first[c] - a for a, _b, c, _w in sent]
+    retries = [last[c][0] - first[c] for _a, _b, c, _w in sent]
+    trip = [last[c][1] - last[c][0] for _a, _b, c, _w in sent]
+    after = [b - last[c][1] for _a, b, c, _w in sent]
+    in_sender = sum(b - a for a, b, _c, _w in spans)
+    loop = statistics.median(gaps) + min(before) + statistics.median(trip)
+    loop += statistics.median(after)
+    return {
+        "senders": len(workers),
+        "most_calls_in_flight": most_in_flight(http),
+        "time_split_sender_s": {
+            "planning_before_first_send": round(min(heads), 2),
+            "in_sender": round(in_sender, 1),
+            "in_sender_waiting_for_the_limiter": round(sum(before), 1),
+            "in_sender_429_pauses_and_retries": round(sum(retries), 1),
+            "in_sender_call_round_trip": round(sum(trip), 1),
+            "in_sender_after_the_answer": round(sum(after), 1),
+            "between_sends_outbox_db": round(sum(gaps) + sum(tails), 1),
+            "senders_times_tick": round(len(workers) * (run["ended"] - run["started"]), 1),
+        },
+        "per_send_ms": {
+            "outbox_db_between_sends_median": round(statistics.median(gaps) * 1000, 2),
+            "limiter_wait_median": round(statistics.median(before) * 1000, 2),
+            "sender_to_call_least": round(min(before) * 1000, 2),
+            "call_round_trip_median": round(statistics.median(trip) * 1000, 2),
+            "answer_to_sender_median": round(statistics.median(after) * 1000, 2),
+            "loop_without_limiter": round(loop * 1000, 2),
+        },
+        # senders / loop: the bound the senders' own round trips set (with --rtt-ms); on
+        # loopback the CPU binds long before it (`--bot bare` measures that ceiling)
+        "senders_bound_per_s": round(len(workers) / loop, 1),
     }
 
 
@@ -300,28 +440,15 @@ def analyse(
 
     seconds = run["ended"] - run["started"]
     delivered_total = sum(delivered.values())
-    faults = honoured(calls, retry_after)
-    paused = faults["answers_429"] * retry_after  # the server said: send nothing for this long
+    bot_view = bot_side(run["http"], retry_after)
+    paused = bot_view["answers_429"] * retry_after  # the server said: send nothing this long
     allowed = allowed_seconds(planned)
     first, last = sends[0][0], sends[-1][0]
     ok_times = [c[0] for c in sends if c[3] == 200]
     group_times: dict[int, list[float]] = {}
-    for t, _m, chat, status in sends:
+    for t, _m, chat, status, _a in sends:
         if status == 200 and chat is not None and chat < 0:
             group_times.setdefault(chat, []).append(t)
-
-    # where the tick's time goes: planning, between sends (the outbox's DB work), in the sender
-    spans = run["spans"]
-    arrivals: dict[int, list[float]] = {}
-    for t, _m, chat, _status in sends:
-        arrivals.setdefault(chat, []).append(t)  # type: ignore[arg-type]
-    in_sender = sum(b - a for a, b, _ in spans)
-    to_server = sum(arrivals[chat][0] - a for a, _b, chat in spans if chat in arrivals)
-    retried = sum(arrivals[chat][-1] - arrivals[chat][0] for chat in arrivals)
-    between = [spans[i + 1][0] - spans[i][1] for i in range(len(spans) - 1)]
-    before_call = [arrivals[chat][0] - a for a, _b, chat in spans if chat in arrivals]
-    after_call = [b - arrivals[chat][-1] for _a, b, chat in spans if chat in arrivals]
-    loop_ms = statistics.median(between) + min(before_call) + statistics.median(after_call)
     return {
         "seconds": round(seconds, 1),
         "rate_per_s": round(delivered_total / seconds, 2),
@@ -349,22 +476,12 @@ def analyse(
             "chats_match": outbox["chats"] == planned,
         },
         "tick_summary": vars(run["summary"]),
-        "rate_limit_429": faults,
-        "time_split_s": {
-            "planning_before_first_send": round(spans[0][0] - run["started"], 2),
-            "in_sender": round(in_sender, 1),
-            "in_sender_before_the_call_reached_the_server": round(to_server, 1),
-            "in_sender_429_pauses_and_retries": round(retried, 1),
-            "in_sender_answer_back": round(in_sender - to_server - retried, 1),
-            "between_sends_outbox_db": round(sum(between) + run["ended"] - spans[-1][1], 1),
+        "rate_limit_429": {
+            "bot_side": bot_view,
+            "server_side": server_side(calls, retry_after),
+            "honoured": bot_view["honoured"],
         },
-        "per_send_ms": {
-            "between_sends_median": round(statistics.median(between) * 1000, 2),
-            "sender_to_server_least": round(min(before_call) * 1000, 2),
-            "server_to_sender_median": round(statistics.median(after_call) * 1000, 2),
-            "loop_without_limiter": round(loop_ms * 1000, 2),
-        },
-        "loop_rate_without_limiter_per_s": round(1 / loop_ms, 1),
+        **time_split(run),
     }
 
 
@@ -382,9 +499,10 @@ def main() -> None:
     parser.add_argument("--pg", default="postgresql://root@127.0.0.1:5432/test")
     parser.add_argument(
         "--bot",
-        choices=("run", "cli"),
+        choices=("run", "cli", "bare"),
         default="run",
-        help="run: the bot of `gotungnha run` (rate limited); cli: `schedule tick`'s bare Bot",
+        help="run: the bot of `gotungnha run`; cli: `schedule tick`'s (sending_bot); "
+        "bare: a Bot without rate limiter, the tick's own ceiling (use --fault-rate 0)",
     )
     parser.add_argument("--profile", type=int, metavar="N", help="cProfile top N to stderr")
     args = parser.parse_args()
@@ -451,7 +569,7 @@ def main() -> None:
             "peak_rss_mb": round(peak_rss_mb(), 1),
             "fake_server_peak_rss_mb": server["peak_rss_mb"],
             "target_rate_ratio": 0.95,
-            "meets_target": meets,
+            "meets_target": meets if args.bot != "bare" else None,  # bare: no limits kept
         },
     )
 

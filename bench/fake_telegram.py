@@ -3,13 +3,16 @@
 Usage (from the benchmark): a multiprocessing target,
 `serve(conn, users, groups, fault_rate, retry_after, seed, rtt_ms)`. It sends back
 (base_url, base_file_url) once listening, waits for any message, stops, and sends back
-what it saw: one (arrived, method, chat_id, status) per API call, with `arrived` on
-time.monotonic() (system-wide on Linux, so comparable with the benchmark's clock), the
-fake's own count of stored messages per chat, and its peak RSS.
+what it saw: one (arrived, method, chat_id, status, answered) per API call, with `arrived`
+(the call came in) and `answered` (its answer was ready to go back) on time.monotonic()
+(system-wide on Linux, so comparable with the benchmark's clock), the fake's own count of
+stored messages per chat, and its peak RSS.
 
 A share `fault_rate` of sendMessage calls, drawn with `seed`, is answered 429 "Too Many
 Requests" with `retry_after` through the fake's own `fail_next`; `rtt_ms` holds every answer
-back that long, standing in for the network between the bot and api.telegram.org.
+back that long, standing in for the network between the bot and api.telegram.org. Calls
+are served concurrently (the scheduler sends to several chats at once); with calls in
+flight a drawn 429 may be answered to a neighbouring call, which the log records as it was.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_objects import read_params
 
 TOKEN = "424242:BENCH-broadcast"
-Call = tuple[float, str, int | None, int]
+Call = tuple[float, str, int | None, int, float]
 
 
 class RecordingTelegram(FakeTelegram):
@@ -53,9 +56,9 @@ class RecordingTelegram(FakeTelegram):
             await asyncio.sleep(self._rtt)
         response = await super()._api(request)
         chat = params.get("chat_id")
-        self.log.append(
-            (arrived, method, int(chat) if chat is not None else None, response.status_code)
-        )
+        answered = time.monotonic()
+        chat_id = int(chat) if chat is not None else None
+        self.log.append((arrived, method, chat_id, response.status_code, answered))
         return response
 
     def stored_per_chat(self) -> Counter[int]:
