@@ -17,7 +17,8 @@ import typer
 from rich.markup import escape
 from telegram.error import InvalidToken, NetworkError
 
-import bot.cli_reports  # noqa: F401  (export, roster template/import)
+import bot.cli_reports
+import bot.cli_units  # noqa: F401  (unit add/list, export models)
 from bot.app import system_clock
 from bot.channels.console import ConsoleChat
 from bot.channels.telegram import sending_bot
@@ -55,7 +56,7 @@ from storage import deadlines, queries
 from storage.db import make_engine
 from storage.locks import LeaderLock
 from storage.migrate import current_revision, head_revision, upgrade
-from storage.models import NAME_MAX, Role
+from storage.models import NAME_MAX, Audience, Role
 from storage.targets import PERIODS, set_target
 
 
@@ -366,6 +367,12 @@ def deadline_add(
     lead: Annotated[str, typer.Option(help="Nhắc trước bao nhiêu ngày.")] = "7,3,1,0",
     repeat: Annotated[Repeat, typer.Option(help="once, yearly hoặc quarterly.")] = Repeat.ONCE,
     ward: Annotated[str | None, typer.Option(help="Tên phường (khi có nhiều phường).")] = None,
+    audience: Annotated[
+        Audience,
+        typer.Option(
+            "--for", help="teams: các tổ (nhắc tổ trưởng, /danop); units: đơn vị đăng ký mô hình."
+        ),
+    ] = Audience.TEAMS,
     config: ConfigOption = None,
 ) -> None:
     """Add a deadline: the last day to submit is the day before --before."""
@@ -393,6 +400,7 @@ def deadline_add(
                 before=day,
                 lead_days=leads,
                 now=app.clock(),
+                audience=audience,
             )
             uow.commit()
         last = day - timedelta(days=1)

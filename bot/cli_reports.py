@@ -24,16 +24,29 @@ from storage import queries
 OutOption = Annotated[Path, typer.Option("--out", help="Tệp .xlsx sẽ ghi ra.")]
 
 
-@cli.command("export")
+export_cli = typer.Typer(help="Tệp Excel cho báo cáo của phường.")
+cli.add_typer(export_cli, name="export")
+
+
+@export_cli.callback(invoke_without_command=True)
 def export(
-    start: Annotated[str, typer.Option("--from", help="Từ ngày, YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option("--to", help="Đến ngày, YYYY-MM-DD (tính cả ngày này).")],
-    out_file: OutOption,
+    context: typer.Context,
+    start: Annotated[str | None, typer.Option("--from", help="Từ ngày, YYYY-MM-DD.")] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Đến ngày, YYYY-MM-DD (tính cả ngày này).")
+    ] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Tệp .xlsx sẽ ghi ra.")] = None,
     ward: Annotated[str | None, typer.Option(help="Tên phường (cần khi có nhiều phường).")] = None,
     team: Annotated[str | None, typer.Option(help="Chỉ một tổ CNSCĐ.")] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Write the report workbook (Tổng hợp, Theo tổ, Theo tuần, Chi tiết, Thành viên)."""
+    """Write the report workbook (Tổng hợp, Theo tổ, Theo tuần, Chi tiết, Thành viên);
+    `export models` writes the model-registration table."""
+    if context.invoked_subcommand is not None:
+        return
+    if start is None or end is None or out_file is None:
+        _fail("Cần --from, --to và --out (hoặc `gotungnha export models`).")
+        raise AssertionError("unreachable")
     first, last = _day(start, "--from"), _day(end, "--to")
     if last < first:
         _fail("--to phải từ --from trở đi.")

@@ -9,9 +9,20 @@ from sqlmodel import Session, col, select
 
 from handlers import texts
 from handlers.catalogue import ServiceSpec
-from storage import queries, roster
+from reports.labels import WARD_TEAM
+from storage import queries, roster, units
 from storage.audit import record
-from storage.models import ChatIdentity, InviteCode, Member, Role, Service, Team, Ward
+from storage.models import (
+    NAME_MAX,
+    ChatIdentity,
+    InviteCode,
+    Member,
+    Role,
+    Service,
+    Team,
+    Unit,
+    Ward,
+)
 from storage.roster import create_ward, new_invite
 from storage.uow import UnitOfWork
 
@@ -133,3 +144,51 @@ def pending_invites(
             )
         )
     return out
+
+
+def add_unit(
+    uow: UnitOfWork,
+    *,
+    name: str,
+    kind: str,
+    representative: str,
+    phone: str | None = None,
+    ward: str | None = None,
+    now: datetime,
+    invite_days: int,
+) -> tuple[Unit, Member, InviteCode]:
+    """A unit (a school, an office) and its representative, with an invite code to join."""
+    session = uow.session
+    name, representative = " ".join(name.split()), " ".join(representative.split())
+    if not name or len(name) > NAME_MAX:
+        raise RosterError(texts.ROSTER_UNIT_NAME)
+    if kind not in units.KINDS:
+        raise RosterError(texts.ROSTER_UNIT_KIND.format(kind=kind))
+    if not representative or len(representative) > NAME_MAX:
+        raise RosterError(texts.ROSTER_NAME_AND_TEAM)
+    ward_row = find_or_create_ward(session, ward, now=now)
+    assert ward_row.id is not None
+    if units.unit_named(session, ward_row.id, name) is not None:
+        raise RosterError(texts.ROSTER_UNIT_EXISTS.format(ward=ward_row.name, name=name))
+    team = units.ward_team(session, ward_row.id, name=WARD_TEAM)
+    assert team.id is not None
+    member = Member(
+        team_id=team.id,
+        name=representative,
+        phone=normalise_phone(phone),
+        role=Role.UNIT,
+        created_at=now,
+    )
+    session.add(member)
+    session.flush()
+    assert member.id is not None
+    unit = units.add_unit(
+        session, ward_id=ward_row.id, name=name, kind=kind, representative=member, now=now
+    )
+    record(
+        session,
+        action="unit_add",
+        now=now,
+        detail={"unit_id": unit.id, "member_id": member.id, "kind": kind},
+    )
+    return unit, member, new_invite(session, member.id, now=now, days=invite_days)

@@ -13,7 +13,7 @@ from handlers.messages import Incoming
 from storage.models import Member, Role
 from storage.uow import UnitOfWork
 
-RANK = {None: 0, Role.MEMBER: 1, Role.LEADER: 2, Role.OFFICER: 3}
+RANK = {None: 0, Role.UNIT: 1, Role.MEMBER: 2, Role.LEADER: 3, Role.OFFICER: 4}
 
 
 @dataclass(frozen=True)

@@ -182,6 +182,8 @@ class Engine:
     @staticmethod
     def _call(ctx: Context, route: Route, arg: str) -> list[Reply]:
         ctx.route = route.handler.__name__
+        if route.only and ctx.member is not None and ctx.member.role != route.role:
+            return [Reply(texts.NOT_ALLOWED[str(route.role)])]
         if ctx.has_role(route.role):
             return route.handler(ctx, arg)
         if ctx.member is None:

@@ -17,6 +17,7 @@ Decorator = Callable[[Handler], Handler]
 class Route:
     handler: Handler
     role: Role | None  # None: anyone, strangers included
+    only: bool = False  # for that role alone, not for the roles above it too
 
 
 @dataclass
@@ -27,17 +28,21 @@ class Router:
     choices: dict[str, Route] = field(default_factory=dict)
     steps: dict[str, Route] = field(default_factory=dict)
 
-    def command(self, *names: str, role: Role | None = Role.MEMBER) -> Decorator:
+    def command(
+        self, *names: str, role: Role | None = Role.MEMBER, only: bool = False
+    ) -> Decorator:
         """Handle `/name args`; the handler gets the text after the command."""
-        return self._add(self.commands, names, role)
+        return self._add(self.commands, names, role, only)
 
-    def choice(self, *actions: str, role: Role | None = Role.MEMBER) -> Decorator:
+    def choice(
+        self, *actions: str, role: Role | None = Role.MEMBER, only: bool = False
+    ) -> Decorator:
         """Handle a choice whose value is `action:arg`; the handler gets `arg`."""
-        return self._add(self.choices, actions, role)
+        return self._add(self.choices, actions, role, only)
 
-    def step(self, *steps: str, role: Role | None = Role.MEMBER) -> Decorator:
+    def step(self, *steps: str, role: Role | None = Role.MEMBER, only: bool = False) -> Decorator:
         """Handle the text of someone who is at a pending step."""
-        return self._add(self.steps, steps, role)
+        return self._add(self.steps, steps, role, only)
 
     def include(self, other: Router) -> None:
         """Take over another router's routes."""
@@ -52,10 +57,12 @@ class Router:
             mine.update(theirs)
 
     @staticmethod
-    def _add(table: dict[str, Route], names: tuple[str, ...], role: Role | None) -> Decorator:
+    def _add(
+        table: dict[str, Route], names: tuple[str, ...], role: Role | None, only: bool
+    ) -> Decorator:
         def register(handler: Handler) -> Handler:
             for name in names:
-                table[name] = Route(handler, role)
+                table[name] = Route(handler, role, only)
             return handler
 
         return register

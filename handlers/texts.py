@@ -29,6 +29,11 @@ CONTACT_UNKNOWN = (
 )
 NOT_JOINED = "Bạn chưa tham gia tổ nào. Gõ /thamgia và mã mời để bắt đầu nhé."
 NOT_ALLOWED = {  # by the role a command needs
+    "unit": "Việc này dành cho người đại diện đơn vị đăng ký mô hình.",
+    "member": (
+        "Việc này dành cho thành viên Tổ CNSCĐ. Đơn vị của bạn gõ /dangkymohinh để đăng ký "
+        "mô hình chuyển đổi số, /sua để sửa."
+    ),
     "leader": "Việc này chỉ tổ trưởng (hoặc cán bộ phường) làm được.",
     "officer": "Việc này chỉ cán bộ phường làm được.",
 }
@@ -198,6 +203,7 @@ COMMAND_MENU = (
     ("xuat", "Tổ trưởng, cán bộ phường: tệp Excel báo cáo"),
     ("tiendo", "Cán bộ phường: tổ nào đã nộp báo cáo"),
     ("hanchot", "Cán bộ phường: thêm hạn báo cáo"),
+    ("dangkymohinh", "Đơn vị: đăng ký mô hình chuyển đổi số"),
     ("tatnhac", "Tắt lời nhắc khi lâu chưa ghi"),
     ("batnhac", "Bật lại lời nhắc"),
     ("dulieucuatoi", "Dữ liệu của tôi"),
@@ -226,6 +232,11 @@ DEADLINE_ADDED = (
 
 REMINDER = "⏰ Nhắc hạn {deadline}: hạn cuối {day}, {when}.\nNộp xong, tổ trưởng gõ /danop nhé."
 REMINDER_DAYS_LEFT = "còn {} ngày"
+REMINDER_UNIT = (
+    "⏰ Nhắc hạn {deadline}: hạn cuối {day}, {when}.\n"
+    "{unit} chưa đăng ký mô hình nào. Gõ /dangkymohinh để đăng ký nhé."
+)
+PREVIEW_UNIT = "{name} (đại diện {unit}, {platform})"
 REMINDER_TODAY = "hôm nay là ngày cuối"
 TALLY_TITLE = "📊 {team}, tuần {start}–{end}:"
 TALLY_WARD_TITLE = "📊 {ward}, tuần {start}–{end}, các tổ theo số lượt hỗ trợ:"
@@ -266,7 +277,12 @@ ROSTER_NAME_AND_TEAM = "Cần có họ tên và tên tổ."
 PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "máy tính"}
 # a member reading their own data is told the terminal account was only for trying out
 PLATFORM_NAMES_FOR_MEMBER = {**PLATFORM_NAMES, "console": "máy tính (thử nghiệm)"}
-ROLE_NAMES = {"member": "thành viên", "leader": "tổ trưởng", "officer": "cán bộ phường"}
+ROLE_NAMES = {
+    "unit": "người đại diện đơn vị",
+    "member": "thành viên",
+    "leader": "tổ trưởng",
+    "officer": "cán bộ phường",
+}
 PREVIEW_GROUP = "nhóm “{title}” ({platform})"
 PREVIEW_LEADER = "{name} (tổ trưởng, {platform})"
 PREVIEW_OFFICER = "{name} (cán bộ phường, {platform})"
@@ -284,6 +300,7 @@ MYDATA_NAME = "• Họ tên: {}"
 MYDATA_PHONE = "• Số điện thoại: {}"
 MYDATA_ROLE = "• Vai trò: {}"
 MYDATA_TEAM = "• Tổ: {team} ({ward})"
+MYDATA_UNIT = "• Đơn vị: {unit} ({ward})"
 MYDATA_ACCOUNTS = "• Tài khoản chat: {}"
 MYDATA_CONSENT = "• Đồng ý tham gia ngày: {}"
 MYDATA_LOGS = "• Số lượt hỗ trợ đã ghi: {}"
@@ -362,3 +379,76 @@ EXPORT_HOW = (
     "Gõ /xuat (quý này), /xuat tuan, /xuat thang, /xuat nam, /xuat quy truoc, "
     "hoặc /xuat 01/10/2026-31/12/2026."
 )
+
+# --- units and their models (/dangkymohinh) ------------------------------------------------
+UNIT_KINDS = {
+    "school": "Trường học",
+    "office": "Cơ quan",
+    "team": "Tổ, nhóm",
+    "other": "Đơn vị khác",
+}
+UNIT_WELCOME = (
+    "Chào mừng {name}, người đại diện {unit}! 🎉\n"
+    "Gõ /dangkymohinh để đăng ký mô hình chuyển đổi số của đơn vị: mình hỏi 6 mục "
+    "như biểu của phường, bạn trả lời từng mục."
+)
+UNIT_ALREADY_JOINED = (
+    "Chào {name}! Bạn là người đại diện {unit}. Gõ /dangkymohinh để đăng ký mô hình."
+)
+UNIT_HELP = (
+    "📋 Đăng ký mô hình chuyển đổi số của đơn vị:\n"
+    "/dangkymohinh – đăng ký một mô hình (6 mục, như biểu của phường)\n"
+    "/sua – xem và sửa mô hình đã đăng ký\n"
+    "/dulieucuatoi – dữ liệu của tôi"
+)
+MODEL_FIELDS = {  # the directive's column headings, in its order
+    "name": "Tên mô hình",
+    "content": "Nội dung hoạt động",
+    "method": "Cách thức hoạt động",
+    "participants": "Thành viên tham gia",
+    "results": "Hiệu quả mang lại",
+    "budget": "Kinh phí hoạt động",
+}
+MODEL_ASK = {
+    "name": "Bước 1/6. Tên mô hình là gì? Chọn một tên dưới đây, hoặc gõ tên khác.",
+    "content": "Bước 2/6. Nội dung hoạt động của mô hình? Bạn gõ vài câu ngắn.",
+    "method": "Bước 3/6. Cách thức hoạt động? Chọn dưới đây, hoặc gõ cách khác.",
+    "participants": ("Bước 4/6. Thành viên tham gia? Ví dụ: Ban giám hiệu và 45 giáo viên."),
+    "results": "Bước 5/6. Hiệu quả mang lại? Ví dụ: 100% giáo viên dùng bài giảng số.",
+    "budget": "Bước 6/6. Kinh phí hoạt động? Chọn dưới đây, hoặc gõ nguồn và số tiền.",
+}
+MODEL_NAMES = {  # the directive's own examples, by kind of unit
+    "school": (
+        "Trường học chuyển đổi số điển hình",
+        "Lớp học số sáng tạo",
+        "Giáo viên số tiêu biểu",
+        "Mỗi giáo viên - một bài giảng số",
+    ),
+    "office": ("Một cửa số thân thiện", "Đại sứ số", "Chợ số - Tuyến phố số"),
+    "team": ("Tổ công nghệ số cộng đồng", "Gia đình số", "Đại sứ số"),
+    "other": ("Đại sứ số", "Gia đình số", "Mỗi công dân - Một danh tính số"),
+}
+MODEL_METHODS = ("Trực tiếp", "Trực tuyến", "Kết hợp trực tiếp và trực tuyến")
+MODEL_BUDGETS = ("Không sử dụng kinh phí", "Kinh phí của đơn vị", "Xã hội hóa")
+MODEL_SUMMARY = "Mô hình của {unit}:\n{lines}\nĐúng chưa? Chọn Lưu để gửi phường."
+MODEL_SUMMARY_LINE = "{n}. {label}: {value}"
+MODEL_EMPTY = "Mục này chưa có nội dung. Bạn gõ giúp mình nhé."
+MODEL_TOO_LONG = "Dài quá ({n} ký tự, tối đa {limit}). Bạn viết ngắn lại nhé."
+MODEL_WHICH_FIELD = "Sửa mục nào?"
+MODEL_SAVED = "✅ Đã đăng ký mô hình “{name}” của {unit}. Phường sẽ tổng hợp."
+MODEL_UPDATED = "✅ Đã sửa mô hình “{name}” của {unit}."
+MODEL_CHANGE_UNTIL = "Muốn sửa, gõ /sua (đến hết ngày {day})."
+MODEL_CHANGE_ANYTIME = "Muốn sửa, gõ /sua."
+MODEL_CANCELLED = "Đã huỷ, chưa lưu gì. Gõ /dangkymohinh để bắt đầu lại."
+MODEL_NONE_YET = "Đơn vị chưa đăng ký mô hình nào. Gõ /dangkymohinh để đăng ký."
+MODEL_WHICH = "Đơn vị đã đăng ký {n} mô hình. Sửa mô hình nào?"
+MODEL_CLOSED = (
+    "Đã hết hạn đăng ký ({day}), nên không sửa được nữa. Cần sửa, bạn liên hệ cán bộ phường nhé."
+)
+MODEL_GONE = "Mô hình này không còn nữa. Gõ /sua để xem lại."
+MODEL_LATE = "(Đăng ký sau hạn {day}: phường vẫn nhận, bạn báo cán bộ phường giúp.)"
+BUTTON_CHANGE = "Sửa một mục"
+UNIT_NOT_FOUND = "Không tìm thấy đơn vị của bạn. Bạn liên hệ cán bộ phường nhé."
+ROSTER_UNIT_NAME = "Cần có tên đơn vị (tối đa 200 ký tự)."
+ROSTER_UNIT_EXISTS = "{ward} đã có đơn vị “{name}”."
+ROSTER_UNIT_KIND = "Loại đơn vị “{kind}” không rõ: dùng school, office, team hoặc other."

@@ -19,7 +19,7 @@ _BOLD = Font(bold=True)
 _FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
-def _table(ws: Worksheet, names: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+def table(ws: Worksheet, names: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """Bold frozen header with filters, then the rows, with fitted widths."""
     ws.append(list(names))
     for cell in ws[1]:
@@ -39,10 +39,10 @@ def write_template(path: Path) -> Path:
     groups = wb.active
     assert groups is not None
     groups.title = L.SHEET_GROUPS
-    _table(groups, [L.HEAD_GROUP_NAME], [[g] for g in L.TEMPLATE_EXAMPLE_GROUPS])
+    table(groups, [L.HEAD_GROUP_NAME], [[g] for g in L.TEMPLATE_EXAMPLE_GROUPS])
     people = wb.create_sheet(L.SHEET_PEOPLE)
     names = [L.HEAD_NAME, L.HEAD_PHONE, L.HEAD_GROUP, L.HEAD_ROLE, L.HEAD_NOTE]
-    _table(people, names, L.TEMPLATE_EXAMPLE_PEOPLE)
+    table(people, names, L.TEMPLATE_EXAMPLE_PEOPLE)
     people.column_dimensions["B"].number_format = "@"  # phones as text: Excel keeps the 0
     for row in range(2, len(L.TEMPLATE_EXAMPLE_PEOPLE) + 2):
         people.cell(row=row, column=2).number_format = "@"
@@ -81,7 +81,7 @@ def write_invites(
         role = L.ROLE_NAMES.get("deputy" if line.deputy else line.role, line.role)
         how = f"/thamgia {line.code}"
         rows.append([n, line.name, line.team, role, line.code, link, how, line.expires_at.date()])
-    _table(ws, names, rows)
+    table(ws, names, rows)
     for row in ws.iter_rows(min_row=2, min_col=8, max_col=8):
         row[0].number_format = "DD/MM/YYYY"
     ws.column_dimensions["H"].width = 14

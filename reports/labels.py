@@ -60,6 +60,7 @@ ROLE_NAMES = {
     "leader": "Tổ trưởng",
     "deputy": "Tổ phó",
     "officer": "Cán bộ phường",
+    "unit": "Đại diện đơn vị",
 }
 PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "Thử trên máy"}
 
@@ -105,3 +106,18 @@ HEAD_CODE = "Mã tham gia"
 HEAD_LINK = "Đường dẫn Telegram"
 HEAD_ZALO_HOW = "Trên Zalo, nhắn cho bot"
 HEAD_EXPIRES = "Hết hạn"
+
+# --- the model-registration table (the ward directive's columns, exactly) -----------------
+SHEET_MODELS = "Đăng ký mô hình"
+SHEET_UNITS = "Theo đơn vị"
+MODEL_HEADS = (
+    "Stt",
+    "Tên mô hình",
+    "Nội dung hoạt động",
+    "Cách thức hoạt động",
+    "Thành viên tham gia",
+    "Hiệu quả mang lại",
+    "Kinh phí hoạt động",
+)
+UNIT_HEADS = ("Stt", "Đơn vị", "Loại", "Người đại diện", "Đã tham gia", "Số mô hình")
+UNIT_KINDS = {"school": "Trường học", "office": "Cơ quan", "team": "Tổ, nhóm", "other": "Khác"}

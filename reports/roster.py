@@ -26,7 +26,7 @@ from reports.roster_rows import (
     read_people,
 )
 from storage import audit
-from storage.models import Member, ResidentialGroup, Team, Ward
+from storage.models import Member, ResidentialGroup, Role, Team, Ward
 from storage.roster import create_ward, new_invite
 
 
@@ -190,7 +190,11 @@ class _Known:
         stmt = (
             select(Member)
             .join(Team, col(Team.id) == col(Member.team_id))
-            .where(Team.ward_id == ward.id, col(Member.erased_at).is_(None))
+            .where(
+                Team.ward_id == ward.id,
+                col(Member.erased_at).is_(None),
+                Member.role != Role.UNIT,  # units' representatives are not on the roster file
+            )
         )
         self.by_phone: dict[str, Member] = {}
         self.by_name: dict[str, list[Member]] = {}

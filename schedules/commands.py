@@ -13,15 +13,20 @@ from handlers.router import Router
 from schedules.rules import Repeat, Rule
 from storage import deadlines, queries
 from storage.deadlines import DEFAULT_LEAD_DAYS
-from storage.models import NAME_MAX, Deadline, Role
+from storage.models import NAME_MAX, Audience, Deadline, Role
 
 router = Router()
 
 
 def next_due(ctx: Context, ward_id: int) -> tuple[Deadline, str, date] | None:
-    """The ward's deadline whose last day comes first from today: (deadline, period, day)."""
+    """The ward's teams' deadline whose last day comes first: (deadline, period, day).
+
+    A units' deadline (model registration) is met by registering, not by /danop.
+    """
     found: list[tuple[date, int, Deadline, str]] = []
     for deadline in deadlines.deadlines_of_ward(ctx.uow.session, ward_id):
+        if deadline.audience == Audience.UNITS:
+            continue
         due = Rule.of(deadline).period_of(ctx.today)
         if due is not None:
             found.append((due[1], deadline.id or 0, deadline, due[0]))

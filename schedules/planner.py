@@ -43,6 +43,17 @@ class DeadlineView:
     repeat: str
     before: date
     lead_days: tuple[int, ...]
+    audience: str = "teams"  # teams (/danop) or units (a model registration)
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """A unit of the ward: its representative's private chats, registered yet or not."""
+
+    unit_id: int
+    name: str
+    chats: tuple[Chat, ...]
+    registered: bool
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,7 @@ class WardView:
     submitted: dict[tuple[int, str], frozenset[int]] = field(default_factory=dict)
     members: tuple[MemberView, ...] = ()
     officers: tuple[Chat, ...] = ()  # the ward officers' private chats
+    units: tuple[UnitView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,7 @@ class PlannedSend:
     ward_id: int | None = None
     person: str | None = None  # the member a nudge is for
     repeat: str | None = None  # a workbook's deadline: once / yearly / quarterly
+    unit: str | None = None  # the unit a reminder to register a model is for
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape of `gotungnha schedule preview --json`."""
@@ -129,6 +142,9 @@ def _reminders(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[P
             for day in reminder_days(last_day, deadline.lead_days):
                 if not start <= day <= end:
                     continue
+                if deadline.audience == "units":
+                    sends += _unit_reminders(ward, deadline, period, last_day, day, zone)
+                    continue
                 for team in ward.teams:
                     if team.team_id in done:
                         continue
@@ -150,6 +166,28 @@ def _reminders(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[P
     return sends
 
 
+def _unit_reminders(
+    ward: WardView, deadline: DeadlineView, period: str, last_day: date, day: date, zone: ZoneInfo
+) -> list[PlannedSend]:
+    """A registration deadline: each unit that has not registered a model, privately."""
+    return [
+        PlannedSend(
+            _at(day, zone),
+            "deadline_reminder",
+            chat,
+            _key("reminder", deadline.deadline_id, period, day, chat),
+            deadline.name,
+            last_day,
+            period,
+            ward_id=ward.ward_id,
+            unit=unit.name,
+        )
+        for unit in ward.units
+        if not unit.registered
+        for chat in unit.chats
+    ]
+
+
 def _workbooks(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[PlannedSend]:
     """At 17:00 on a report's last day: the ward's workbook to each officer, privately,
     and each team's to its leaders (unless the team has already submitted).
@@ -159,7 +197,7 @@ def _workbooks(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[P
     """
     sends = []
     for deadline in ward.deadlines:
-        if deadline.repeat == Repeat.ONCE:
+        if deadline.repeat == Repeat.ONCE or deadline.audience == "units":
             continue
         rule = Rule(Repeat(deadline.repeat), deadline.before)
         for period, last_day in rule.last_days(start, end):

@@ -10,8 +10,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from handlers import texts
-from schedules.planner import Chat, DeadlineView, MemberView, TeamView, WardView
-from storage import deadlines, queries
+from schedules.planner import Chat, DeadlineView, MemberView, TeamView, UnitView, WardView
+from storage import deadlines, queries, units
 from storage.models import (
     ChatIdentity,
     DeadlineSubmission,
@@ -52,6 +52,7 @@ def ward_views(session: Session, *, zone: ZoneInfo) -> list[WardView]:
     submitted: dict[tuple[int, str], set[int]] = defaultdict(set)
     for row in session.exec(select(DeadlineSubmission)):
         submitted[(row.deadline_id, row.period)].add(row.team_id)
+    registered = units.registered_units(session)
     views = []
     for ward in queries.wards(session):
         assert ward.id is not None
@@ -61,7 +62,7 @@ def ward_views(session: Session, *, zone: ZoneInfo) -> list[WardView]:
             if team.id is not None
         )
         ward_deadlines = tuple(
-            DeadlineView(d.id, d.name, d.repeat, d.before, tuple(d.lead_days))
+            DeadlineView(d.id, d.name, d.repeat, d.before, tuple(d.lead_days), d.audience)
             for d in deadlines.deadlines_of_ward(session, ward.id)
             if d.id is not None
         )
@@ -75,9 +76,34 @@ def ward_views(session: Session, *, zone: ZoneInfo) -> list[WardView]:
                 {key: frozenset(teams_done) for key, teams_done in submitted.items()},
                 quiet_candidates(session, ward.id, zone=zone),
                 tuple(officers[ward.id]),
+                unit_views(session, ward.id, registered),
             )
         )
     return views
+
+
+def unit_views(session: Session, ward_id: int, registered: set[int]) -> tuple[UnitView, ...]:
+    """A ward's units with their joined representative's private chats."""
+    views = []
+    for row in units.units_of_ward(session, ward_id):
+        assert row.unit.id is not None
+        chats: tuple[Chat, ...] = ()
+        rep = row.representative
+        if rep is not None and rep.id is not None and rep.erased_at is None:
+            chats = tuple(
+                Chat(
+                    i.platform,
+                    i.user_id,
+                    texts.PREVIEW_UNIT.format(
+                        name=rep.name,
+                        unit=row.unit.name,
+                        platform=texts.PLATFORM_NAMES.get(i.platform, i.platform),
+                    ),
+                )
+                for i in queries.identities_of(session, rep.id)
+            )
+        views.append(UnitView(row.unit.id, row.unit.name, chats, row.unit.id in registered))
+    return tuple(views)
 
 
 def quiet_candidates(session: Session, ward_id: int, *, zone: ZoneInfo) -> tuple[MemberView, ...]:
@@ -97,6 +123,7 @@ def quiet_candidates(session: Session, ward_id: int, *, zone: ZoneInfo) -> tuple
             Team.ward_id == ward_id,
             col(Member.nudges).is_(True),
             col(Member.erased_at).is_(None),
+            Member.role != Role.UNIT,  # a unit registers models, it does not log support
             col(Member.consent_at).is_not(None),
         )
         .order_by(col(Member.id), col(ChatIdentity.id))

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from storage.models import Deadline, DeadlineSubmission
+from storage.models import Audience, Deadline, DeadlineSubmission
 
 DEFAULT_LEAD_DAYS = (7, 3, 1, 0)
 # the ward directive's reporting deadlines, given to every new ward: (name, repeat, before)
@@ -51,14 +51,16 @@ def add_deadline(
     before: date,
     lead_days: list[int],
     now: datetime,
+    audience: str = Audience.TEAMS,
 ) -> Deadline:
-    """A new deadline for a ward."""
+    """A new deadline for a ward's teams (/danop) or its units (a model registration)."""
     deadline = Deadline(
         ward_id=ward_id,
         name=name,
         repeat=repeat,
         before=before,
         lead_days=lead_days,
+        audience=audience,
         created_at=now,
     )
     session.add(deadline)

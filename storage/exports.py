@@ -19,6 +19,7 @@ from storage.models import (
     GroupChat,
     Member,
     ResidentialGroup,
+    Role,
     SupportLog,
     SupportLogItem,
     Team,
@@ -114,7 +115,9 @@ def _count_members(session: Session, team_ids: Sequence[int | None]) -> int:
     if not team_ids:
         return 0
     stmt = select(func.count(col(Member.id))).where(
-        col(Member.team_id).in_(list(team_ids)), col(Member.erased_at).is_(None)
+        col(Member.team_id).in_(list(team_ids)),
+        col(Member.erased_at).is_(None),
+        Member.role != Role.UNIT,  # a unit's representative is not a team member
     )
     return int(session.exec(stmt).one())
 
@@ -200,7 +203,11 @@ def members(session: Session, *, team_ids: Sequence[int]) -> list[MemberRow]:
         platforms.setdefault(member_id, set()).add(platform)
     stmt = (
         select(Member)
-        .where(col(Member.team_id).in_(list(team_ids)), col(Member.erased_at).is_(None))
+        .where(
+            col(Member.team_id).in_(list(team_ids)),
+            col(Member.erased_at).is_(None),
+            Member.role != Role.UNIT,  # units are listed with their models
+        )
         .order_by(col(Member.team_id), col(Member.name), col(Member.id))
     )
     out = []

@@ -25,12 +25,21 @@ def _when(*, nullable: bool = False, index: bool = False) -> Any:
 
 
 PLACE_MAX, NOTE_MAX, NAME_MAX = 500, 2000, 200  # column sizes a member's typing must fit
+MODEL_FIELD_MAX = 1000  # each field of a model registration
 
 
 class Role(StrEnum):
+    UNIT = "unit"  # a unit's representative (a school, an office): registers models only
     MEMBER = "member"
     LEADER = "leader"
     OFFICER = "officer"
+
+
+class Audience(StrEnum):
+    """Who a deadline is for: the teams (/danop) or the units (a model registration)."""
+
+    TEAMS = "teams"
+    UNITS = "units"
 
 
 class Ward(SQLModel, table=True):
@@ -214,6 +223,7 @@ class Deadline(SQLModel, table=True):
     before: date  # the day the directive names ("trước ngày …"); the last day is the day before
     lead_days: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     active: bool = True
+    audience: str = Field(default=Audience.TEAMS, max_length=10)
     created_at: datetime = _when()
 
 
@@ -260,3 +270,39 @@ class Target(SQLModel, table=True):
     service_id: int = Field(foreign_key="service.id")
     period: str = Field(max_length=10)  # month / quarter / year
     count: int
+
+
+class Unit(SQLModel, table=True):
+    """A school, an office or a team that registers digital-transformation models.
+
+    Its representative is a member with the role `unit`, on the ward's own team, who joins
+    with an invite code like everyone else.
+    """
+
+    __table_args__ = (UniqueConstraint("ward_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ward_id: int = Field(foreign_key="ward.id", index=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=10)  # school / office / team / other
+    representative_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    created_at: datetime = _when()
+
+
+class ModelRegistration(SQLModel, table=True):
+    """One model a unit registered: the directive's table, one row (Stt is its order)."""
+
+    __tablename__ = "model_registration"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    name: str = Field(max_length=MODEL_FIELD_MAX)  # Tên mô hình
+    content: str = Field(max_length=MODEL_FIELD_MAX)  # Nội dung hoạt động
+    method: str = Field(max_length=MODEL_FIELD_MAX)  # Cách thức hoạt động
+    participants: str = Field(max_length=MODEL_FIELD_MAX)  # Thành viên tham gia
+    results: str = Field(max_length=MODEL_FIELD_MAX)  # Hiệu quả mang lại
+    budget: str = Field(max_length=MODEL_FIELD_MAX)  # Kinh phí hoạt động
+    registered_by: int | None = Field(default=None, foreign_key="member.id")
+    created_at: datetime = _when()
+    updated_at: datetime | None = _when(nullable=True)
+    deleted_at: datetime | None = _when(nullable=True)

@@ -7,6 +7,7 @@ from handlers.features import (
     groups,
     guided,
     help,
+    models,
     onboarding,
     privacy,
     stats,
@@ -23,6 +24,7 @@ for module in (
     privacy,
     groups,
     exports,
+    models,
     help,
 ):
     ROUTER.include(module.router)

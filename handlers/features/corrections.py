@@ -5,17 +5,24 @@ from __future__ import annotations
 from handlers import texts
 from handlers.context import Context
 from handlers.features.entries import answer_entry
+from handlers.features.models import edit_models
 from handlers.formatting import day_text, detail_lines
 from handlers.messages import Choice, Reply
 from handlers.router import Router
 from storage import logs
+from storage.models import Role
 
 router = Router()
 
 
-@router.command("sua")
+@router.command("sua", role=Role.UNIT)
 def correct_last(ctx: Context, args: str) -> list[Reply]:
-    """Show my last log and wait for the corrected text (or `/sua vneid 3` at once)."""
+    """Show my last log and wait for the corrected text (or `/sua vneid 3` at once).
+
+    A unit's representative has no logs: /sua opens the unit's registered models.
+    """
+    if ctx.member is not None and ctx.member.role == Role.UNIT:
+        return edit_models(ctx)
     session = ctx.uow.session
     recent = logs.recent_logs(session, ctx.member_id, limit=1)
     if not recent:

@@ -17,6 +17,8 @@ def show_help(ctx: Context, _args: str) -> list[Reply]:
     """Examples first, then the service list and the commands."""
     if ctx.member is None:
         return [Reply(texts.STRANGER_GREETING)]
+    if ctx.member.role == Role.UNIT:
+        return [Reply(texts.UNIT_HELP)]
     parts = [
         texts.HELP_QUICK_ENTRY,
         texts.HELP_SERVICES.format(service_list(ctx.catalogue)),

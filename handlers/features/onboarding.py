@@ -7,8 +7,8 @@ from handlers.admin import RosterError, normalise_phone
 from handlers.context import Context
 from handlers.messages import Choice, Reply
 from handlers.router import Router
-from storage import queries
-from storage.models import ChatIdentity, InviteCode, Member
+from storage import queries, units
+from storage.models import ChatIdentity, InviteCode, Member, Role
 
 router = Router()
 
@@ -24,8 +24,7 @@ def stranger_greeting(ctx: Context, *, joined_needed: bool = False) -> Reply:
 def join(ctx: Context, code: str) -> list[Reply]:
     """Check an invite code and ask for consent before linking anything."""
     if ctx.member is not None:
-        team, _ward = queries.team_and_ward(ctx.uow.session, ctx.member.team_id)
-        return [Reply(texts.ALREADY_JOINED.format(name=ctx.member.name, team=team.name))]
+        return [_welcome(ctx, ctx.member, again=True)]
     if not code:
         return [stranger_greeting(ctx)]
     if ctx.incoming.is_group:
@@ -130,5 +129,15 @@ def answer_consent(ctx: Context, answer: str) -> list[Reply]:
     )
     member.consent_at = member.consent_at or ctx.now
     session.add(member)
-    team, _ward = queries.team_and_ward(session, member.team_id)
-    return [Reply(texts.WELCOME.format(name=member.name, team=team.name))]
+    return [_welcome(ctx, member, again=False)]
+
+
+def _welcome(ctx: Context, member: Member, *, again: bool) -> Reply:
+    """Welcome to the team, or for a unit's representative to registering models."""
+    unit = units.unit_of(ctx.uow.session, member.id or 0) if member.role == Role.UNIT else None
+    if unit is not None:
+        template = texts.UNIT_ALREADY_JOINED if again else texts.UNIT_WELCOME
+        return Reply(template.format(name=member.name, unit=unit.name))
+    team, _ward = queries.team_and_ward(ctx.uow.session, member.team_id)
+    template = texts.ALREADY_JOINED if again else texts.WELCOME
+    return Reply(template.format(name=member.name, team=team.name))

@@ -7,14 +7,15 @@ from handlers.context import Context
 from handlers.formatting import day_text
 from handlers.messages import Choice, Reply
 from handlers.router import Router
-from storage import queries
+from storage import queries, units
 from storage.audit import record
 from storage.erasure import erase_member
+from storage.models import Role
 
 router = Router()
 
 
-@router.command("dulieucuatoi")
+@router.command("dulieucuatoi", role=Role.UNIT)
 def show_my_data(ctx: Context, _args: str) -> list[Reply]:
     """Everything stored about me (in a private chat only: it shows my phone)."""
     if ctx.incoming.is_group:
@@ -36,7 +37,7 @@ def show_my_data(ctx: Context, _args: str) -> list[Reply]:
         texts.MYDATA_NAME.format(member.name),
         texts.MYDATA_PHONE.format(member.phone or texts.MYDATA_NONE),
         texts.MYDATA_ROLE.format(texts.ROLE_NAMES[member.role]),
-        texts.MYDATA_TEAM.format(team=team.name, ward=ward.name),
+        _where(ctx, team.name, ward.name),
         texts.MYDATA_ACCOUNTS.format(", ".join(accounts)),
         texts.MYDATA_CONSENT.format(
             day_text(_local(ctx, member.consent_at)) if member.consent_at else texts.MYDATA_NONE
@@ -49,11 +50,19 @@ def show_my_data(ctx: Context, _args: str) -> list[Reply]:
     return [Reply("\n".join(lines))]
 
 
+def _where(ctx: Context, team: str, ward: str) -> str:
+    """The team a member is on; for a unit's representative, the unit."""
+    unit = units.unit_of(ctx.uow.session, ctx.member_id)
+    if ctx.member is not None and ctx.member.role == Role.UNIT and unit is not None:
+        return texts.MYDATA_UNIT.format(unit=unit.name, ward=ward)
+    return texts.MYDATA_TEAM.format(team=team, ward=ward)
+
+
 def _local(ctx: Context, when):  # type: ignore[no-untyped-def]
     return when.astimezone(ctx.settings.timezone).date()
 
 
-@router.command("xoadulieucuatoi")
+@router.command("xoadulieucuatoi", role=Role.UNIT)
 def ask_erase(ctx: Context, _args: str) -> list[Reply]:
     """Ask once more before removing my identity (in a private chat only)."""
     if ctx.incoming.is_group:
@@ -70,14 +79,14 @@ def ask_erase(ctx: Context, _args: str) -> list[Reply]:
     ]
 
 
-@router.step("erase")
+@router.step("erase", role=Role.UNIT)
 def erase_reminder(ctx: Context, _text: str) -> list[Reply]:
     """Anything but an answer keeps the data and says so."""
     ctx.conversation.clear()
     return [Reply(texts.ERASE_KEPT)]
 
 
-@router.choice("erase")
+@router.choice("erase", role=Role.UNIT)
 def erase_my_data(ctx: Context, answer: str) -> list[Reply]:
     """Remove my name, phone and chat accounts; my logs stay as anonymous counts."""
     pending = ctx.conversation.step == "erase"

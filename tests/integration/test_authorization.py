@@ -25,6 +25,7 @@ from sqlmodel import select
 from bot.app import App
 from bot.channels.console import ConsoleChat
 from handlers import texts
+from handlers.admin import add_unit
 from handlers.context import RANK
 from handlers.messages import Incoming, Reply
 from storage.models import Member, ResidentialGroup, Role, SupportLog, Team
@@ -40,11 +41,13 @@ NEEDS: dict[str, Role | None] = {
     "help": None,
     "ghi": Role.MEMBER,
     "huy": Role.MEMBER,
-    "sua": Role.MEMBER,
+    "sua": Role.UNIT,  # a unit's representative changes its models with it
+    "dangkymohinh": Role.UNIT,  # for units only: the routes say `only`
+    "dangky": Role.UNIT,
     "cuatoi": Role.MEMBER,
     "thongke": Role.MEMBER,
-    "dulieucuatoi": Role.MEMBER,
-    "xoadulieucuatoi": Role.MEMBER,
+    "dulieucuatoi": Role.UNIT,
+    "xoadulieucuatoi": Role.UNIT,
     "tatnhac": Role.MEMBER,
     "batnhac": Role.MEMBER,
     "lienket": Role.LEADER,
@@ -93,6 +96,9 @@ IDLE_A2 = Person("idle A2", "Hồ Văn Mai Vắng", TEAM_A2, WARD_A, Role.MEMBER
 OFFICER_A = Person("officer A", "Vũ Thị Cán Bộ Ánh", OFFICE_A, WARD_A, Role.OFFICER, "0912000301")
 MEMBER_B = Person("member B", "Đỗ Văn Trúc Độc Nhất", TEAM_B1, WARD_B, Role.MEMBER, "0912000401")
 OFFICER_B = Person("officer B", "Ngô Thị Cán Bộ Bình", OFFICE_B, WARD_B, Role.OFFICER, "0912000402")
+UNIT_A = Person(
+    "unit A", "Đinh Văn Đại Diện", "Trường Ánh Dương Số", WARD_A, Role.UNIT, "0912000501"
+)
 EVERYONE = (MEMBER_A1, LEADER_A1, LEADER_A2, LOGGER_A2, IDLE_A2, OFFICER_A, MEMBER_B, OFFICER_B)
 
 LOG_A1 = "vneid 3 @ ngõ A1-của-Sen gc: ghi-chú-A1-riêng"
@@ -122,6 +128,7 @@ SECRETS: dict[str, list[str]] = {
         "chuyện-riêng-A2",
     ],
     "A office": [OFFICE_A, OFFICER_A.name, OFFICER_A.phone],
+    "A unit": [UNIT_A.team, UNIT_A.name, UNIT_A.phone],
     "A ward": [WARD_A, DEADLINE_A],
     "B": [
         WARD_B,
@@ -143,7 +150,8 @@ ASKERS: dict[str, tuple[Role | None, set[str]]] = {
     MEMBER_A1.key: (Role.MEMBER, {"A1", "A ward"}),
     LEADER_A1.key: (Role.LEADER, {"A1", "A ward"}),
     LEADER_A2.key: (Role.LEADER, {"A2", "A ward"}),
-    OFFICER_A.key: (Role.OFFICER, {"A1", "A2", "A office", "A ward"}),
+    OFFICER_A.key: (Role.OFFICER, {"A1", "A2", "A office", "A unit", "A ward"}),
+    UNIT_A.key: (Role.UNIT, {"A unit", "A ward"}),
     OFFICER_B.key: (Role.OFFICER, {"B"}),
 }
 
@@ -180,11 +188,31 @@ class World:
                 phone=person.phone,
             )
         self.chats["stranger"] = ConsoleChat(app.engine, user_id="stranger-never-joined")
+        self.chats[UNIT_A.key] = self._unit(UNIT_A)
         self._neighbourhood_teams()
         for key, entry in ((MEMBER_A1.key, LOG_A1), (LOGGER_A2.key, LOG_A2), (MEMBER_B.key, LOG_B)):
             assert texts.ENTRY_SAVED in self.chats[key].say(entry)
         assert "Đã thêm hạn" in self.chats[OFFICER_A.key].say(f"/hanchot {DEADLINE_A} 10/12/2026")
         assert "Đã thêm hạn" in self.chats[OFFICER_B.key].say(f"/hanchot {DEADLINE_B} 08/12/2026")
+
+    def _unit(self, person: Person) -> ConsoleChat:
+        """A school of ward A, its representative joined (`team` is the unit's name)."""
+        with self.app.uow() as uow:
+            _unit, _member, invite = add_unit(
+                uow,
+                name=person.team,
+                kind="school",
+                representative=person.name,
+                phone=person.phone,
+                ward=person.ward,
+                now=self.app.clock(),
+                invite_days=30,
+            )
+            uow.commit()
+        chat = ConsoleChat(self.app.engine, user_id=person.key.replace(" ", "-"))
+        chat.say(f"/thamgia {invite.code}")
+        assert person.team in chat.say("1")
+        return chat
 
     def _neighbourhood_teams(self) -> None:
         """A1, A2 and B1 belong to residential groups (so /tiendo counts them)."""
@@ -308,6 +336,7 @@ def test_each_command_answers_each_person_only_as_their_role_and_scope_allow(
     app: App, world: World, asker: str
 ):
     role, visible = ASKERS[asker]
+    routes = app.engine._router.commands
     problems: list[str] = []
     sent = 0
     for text in messages(app):
@@ -330,6 +359,10 @@ def test_each_command_answers_each_person_only_as_their_role_and_scope_allow(
                 odd = [r.text for r in replies if r.text not in STRANGER_ANSWERS]
                 if odd or any(r.document or r.photo or r.choices for r in replies):
                     problems.append(f"{cell}: a stranger got more than how to join: {said!r}")
+            elif routes[name].only and role != needs:
+                refusal = texts.NOT_ALLOWED[str(needs)]
+                if [r.text for r in replies] != [refusal]:
+                    problems.append(f"{cell}: expected only {refusal!r}, got {said[:200]!r}")
             elif RANK[role] < RANK[needs]:
                 refusal = texts.NOT_ALLOWED[str(needs)]
                 if [r.text for r in replies] != [refusal] or replies[0].document:
