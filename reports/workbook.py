@@ -2,7 +2,8 @@
 
 Written with xlsxwriter in constant_memory mode (reports/sheets.py): rows stream to disk
 as they are read, so a million logs never sit in memory. Sheets, in order: `Tổng hợp`,
-`Theo tổ`, `Theo tuần` (with a line chart), `Chi tiết`, `Thành viên`.
+`Theo tổ`, `Theo tuần` (with a line chart), `Chi tiết`, `Thành viên`, and in a ward's
+workbook, once its units have registered models, `Đăng ký mô hình` (the directive's table).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from sqlmodel import Session
 from reports import labels as L
 from reports.scope import Scope, services_in_use
 from reports.sheets import DATE_FORMAT, EXCEL_MAX_ROWS, Book, Sheet, fit
-from storage import exports
+from storage import exports, units
+from storage.models import ModelRegistration, Unit
 
 PROGRESS_EVERY = 2000
 Progress = Callable[[int, int], None]  # (logs written, logs in all)
@@ -78,6 +80,9 @@ def write_workbook(
         _by_week(book, book.sheet(L.SHEET_WEEKS), scope, sums.services, figures.sums_per_day)
         detail = book.sheet(L.SHEET_DETAIL)  # made now to keep the sheet order
         _members(book.sheet(L.SHEET_MEMBERS), session, scope, figures.logs_per_member)
+        registered = units.models_of_ward(session, scope.ward_id) if not scope.team_name else []
+        if registered:  # the ward's workbook: the directive's model table as well
+            _models(book.sheet(L.SHEET_MODELS), registered)
         total = sum(sums.logs.values())
         written = _detail(book, detail, session, scope, sums.services, _Progress(progress, total))
     finally:
@@ -218,6 +223,20 @@ def _detail(
     ws.add_filter(header_row=1, columns=len(names), last_row=1 + on_sheet)
     progress.report(written)
     return written
+
+
+def _models(ws: Sheet, registered: list[tuple[Unit, ModelRegistration]]) -> None:
+    """The ward directive's table: Stt and its six columns, one numbered row per model."""
+    rows = [
+        [n, *(getattr(model, field) for field in units.FIELDS)]
+        for n, (_unit, model) in enumerate(registered, start=1)
+    ]
+    ws.set_widths(fit([list(L.MODEL_HEADS), *rows]))
+    ws.freeze_below(1)
+    ws.header(L.MODEL_HEADS)
+    for row in rows:
+        ws.row(row)
+    ws.add_filter(header_row=1, columns=len(L.MODEL_HEADS), last_row=1 + len(rows))
 
 
 def _members(ws: Sheet, session: Session, scope: Scope, activity: dict[int, int]) -> None:

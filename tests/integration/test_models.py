@@ -307,3 +307,22 @@ def test_units_that_have_not_registered_are_reminded_and_the_others_are_not(
     assert "[→ hung]" not in sent  # the school has registered
     assert "/danop" not in sent  # no team is reminded of a units' deadline
     assert summary.sent == sent.count("[→ ")
+
+
+def test_the_wards_workbook_carries_the_model_table_and_a_teams_does_not(
+    app: App, school: ConsoleChat, roster: Roster
+):
+    from openpyxl import load_workbook
+
+    register(school)
+    school.say("Lưu")
+    officer = roster.joined("Cán bộ Phương", role=Role.OFFICER, ward=WARD)
+    leader = roster.joined("Phạm Văn Minh", role=Role.LEADER, ward=WARD)
+    [ward_file] = [r.document for r in officer.send("/xuat") if r.document]
+    [team_file] = [r.document for r in leader.send("/xuat") if r.document]
+    book = load_workbook(ward_file.path, read_only=True)
+    assert book.sheetnames[-1] == "Đăng ký mô hình"
+    rows = list(book["Đăng ký mô hình"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Stt", "Tên mô hình", "Nội dung hoạt động")
+    assert rows[1][:2] == (1, "Trường học chuyển đổi số điển hình")
+    assert "Đăng ký mô hình" not in load_workbook(team_file.path, read_only=True).sheetnames
