@@ -220,6 +220,8 @@ SUBMITTED_ALREADY = "{team} đã báo nộp {deadline} (hạn cuối {day}) rồ
 PROGRESS_TITLE = "📋 {deadline}, hạn cuối {day}: {sent}/{total} tổ đã nộp."
 PROGRESS_SENT = "Đã nộp: {}"
 PROGRESS_MISSING = "Chưa nộp: {}"
+PROGRESS_UNITS = "🏫 Đăng ký mô hình: {done}/{total} đơn vị đã đăng ký."
+PROGRESS_UNITS_MISSING = "Chưa đăng ký: {}"
 NOBODY = "không có"
 DEADLINE_HOW = (
     "Gõ tên và ngày “trước ngày” trong văn bản, ví dụ: /hanchot Đăng ký mô hình 20/04/2026"

@@ -11,7 +11,7 @@ from handlers.formatting import day_text
 from handlers.messages import Reply
 from handlers.router import Router
 from schedules.rules import Repeat, Rule
-from storage import deadlines, queries
+from storage import deadlines, queries, units
 from storage.deadlines import DEFAULT_LEAD_DAYS
 from storage.models import NAME_MAX, Audience, Deadline, Role
 
@@ -61,14 +61,16 @@ def mark_submitted(ctx: Context, _args: str) -> list[Reply]:
 
 @router.command("tiendo", role=Role.OFFICER)
 def progress(ctx: Context, _args: str) -> list[Reply]:
-    """Which teams have sent /danop for the coming deadline, and which have not."""
+    """Which teams have sent /danop for the coming deadline, and which have not; which
+    units have registered a model."""
     assert ctx.member is not None
     session = ctx.uow.session
     _team, ward = queries.team_and_ward(session, ctx.member.team_id)
     assert ward.id is not None
+    registrations = _units_progress(ctx, ward.id)
     due = next_due(ctx, ward.id)
     if due is None:
-        return [Reply(texts.NO_DEADLINE)]
+        return [Reply("\n".join([texts.NO_DEADLINE, *registrations]))]
     deadline, period, last_day = due
     assert deadline.id is not None
     done = deadlines.submitted_teams(session, deadline.id, period)
@@ -82,7 +84,21 @@ def progress(ctx: Context, _args: str) -> list[Reply]:
     ]
     lines.append(texts.PROGRESS_SENT.format(", ".join(sent) or texts.NOBODY))
     lines.append(texts.PROGRESS_MISSING.format(", ".join(missing) or texts.NOBODY))
-    return [Reply("\n".join(lines))]
+    return [Reply("\n".join([*lines, *registrations]))]
+
+
+def _units_progress(ctx: Context, ward_id: int) -> list[str]:
+    """Lines on the ward's units: how many registered a model, and who has not yet."""
+    rows = units.units_of_ward(ctx.uow.session, ward_id)
+    if not rows:
+        return []
+    done = [r.unit.name for r in rows if r.models]
+    missing = [r.unit.name for r in rows if not r.models]
+    return [
+        "",
+        texts.PROGRESS_UNITS.format(done=len(done), total=len(rows)),
+        texts.PROGRESS_UNITS_MISSING.format(", ".join(missing) or texts.NOBODY),
+    ]
 
 
 _BEFORE = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})\s*$")

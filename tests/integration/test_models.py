@@ -326,3 +326,16 @@ def test_the_wards_workbook_carries_the_model_table_and_a_teams_does_not(
     assert rows[0][:3] == ("Stt", "Tên mô hình", "Nội dung hoạt động")
     assert rows[1][:2] == (1, "Trường học chuyển đổi số điển hình")
     assert "Đăng ký mô hình" not in load_workbook(team_file.path, read_only=True).sheetnames
+
+
+def test_tiendo_shows_the_officer_which_units_have_not_registered(
+    app: App, school: ConsoleChat, roster: Roster
+):
+    new_unit(app, name="Trường Tiểu học Hoa Sen", rep="Phạm Văn Quang")
+    register(school)
+    school.say("Lưu")
+    officer = roster.joined("Cán bộ Phương", role=Role.OFFICER, ward=WARD)
+    shown = officer.say("/tiendo")
+    assert "🏫 Đăng ký mô hình: 1/2 đơn vị đã đăng ký." in shown
+    assert "Chưa đăng ký: Trường Tiểu học Hoa Sen" in shown
+    assert f"Chưa đăng ký: {SCHOOL}" not in shown
