@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -12,11 +12,14 @@ from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 
 from bot.app import App, DatabaseNotReady, build_app, configure_logging
 from bot.config import Config, ConfigError, load_config
-from handlers.admin import RosterError
+from handlers.admin import RosterError, find_or_create_ward
 from handlers.demo import NotEmpty
+from storage import queries
+from storage.models import Ward
 
 cli = typer.Typer(
     help="Gõ Từng Nhà: trợ lý ghi kết quả Tổ công nghệ số cộng đồng.",
@@ -80,3 +83,14 @@ def _day(text: str, option: str) -> date:
     except ValueError:
         _fail(f"{option} cần dạng YYYY-MM-DD, không phải “{text}”.")
     raise AssertionError("unreachable")
+
+
+def _ward(session: Session, name: str | None, *, now: datetime) -> Ward:
+    """The ward named by --ward (an unknown name fails), or the only ward."""
+    if name:
+        found = queries.ward_by_name(session, name)
+        if found is None:
+            _fail(f"Không có phường “{name}”.")
+            raise AssertionError("unreachable")
+        return found
+    return find_or_create_ward(session, None, now=now)

@@ -11,8 +11,20 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bot.cli_base import ConfigOption, _app, _config, _day, _fail, _guard, cli, err, out, roster_cli
-from handlers.admin import find_or_create_ward, pending_invites
+from bot.cli_base import (
+    ConfigOption,
+    _app,
+    _config,
+    _day,
+    _fail,
+    _guard,
+    _ward,
+    cli,
+    err,
+    out,
+    roster_cli,
+)
+from handlers.admin import pending_invites
 from reports.export import record_export
 from reports.handouts import InviteLine, write_invites, write_template
 from reports.roster import import_roster
@@ -61,10 +73,7 @@ def export(
             session = uow.session
             if ward is None and not queries.wards(session):
                 _fail("Chưa có phường nào trong cơ sở dữ liệu.")
-            ward_row = queries.ward_by_name(session, ward) if ward else None
-            if ward and ward_row is None:
-                _fail(f"Không có phường “{ward}”.")
-            ward_row = ward_row or find_or_create_ward(session, None, now=now)
+            ward_row = _ward(session, ward, now=now)
             assert ward_row.id is not None
             scope = ward_scope(session, ward_row, start=first, end=last)
             if team:
@@ -119,14 +128,7 @@ def invites(
 
     def work() -> tuple[str, list[InviteLine]]:
         with app.uow() as uow:
-            ward_row = (
-                find_or_create_ward(uow.session, None, now=app.clock())
-                if not ward
-                else (queries.ward_by_name(uow.session, ward))
-            )
-            if ward_row is None:
-                _fail(f"Không có phường “{ward}”.")
-                raise AssertionError("unreachable")
+            ward_row = _ward(uow.session, ward, now=app.clock())
             found = pending_invites(
                 uow, now=app.clock(), invite_days=cfg.bot.invite_days, ward_id=ward_row.id
             )

@@ -7,15 +7,12 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from sqlmodel import Session
 
-from bot.app import App
-from bot.cli_base import ConfigOption, _app, _config, _fail, _guard, cli, out
+from bot.cli_base import ConfigOption, _app, _config, _fail, _guard, _ward, cli, out
 from bot.cli_reports import export_cli
-from handlers.admin import add_unit, find_or_create_ward
+from handlers.admin import add_unit
 from reports.models import write_models
-from storage import queries, units
-from storage.models import Ward
+from storage import units
 
 unit_cli = typer.Typer(help="Đơn vị đăng ký mô hình (trường học, cơ quan…).", no_args_is_help=True)
 cli.add_typer(unit_cli, name="unit")
@@ -64,7 +61,7 @@ def unit_list(ward: WardOption = None, config: ConfigOption = None) -> None:
 
     def work() -> list[str]:
         with app.uow(read_only=True) as uow:
-            found = _ward(uow.session, ward, app)
+            found = _ward(uow.session, ward, now=app.clock())
             assert found.id is not None
             return [
                 f"{row.unit.name}: {row.representative.name if row.representative else '—'}, "
@@ -93,19 +90,8 @@ def export_models(
 
     def work() -> tuple[str, int]:
         with app.uow(read_only=True) as uow:
-            found = _ward(uow.session, ward, app)
+            found = _ward(uow.session, ward, now=app.clock())
             return found.name, write_models(uow.session, found, out_file)
 
     ward_name, count = _guard(cfg, work)
     out.print(f"Đã ghi {escape(str(out_file))}: {escape(ward_name)}, {count} mô hình.")
-
-
-def _ward(session: Session, name: str | None, app: App) -> Ward:
-    """The named ward, or the only one."""
-    if name:
-        found = queries.ward_by_name(session, name)
-        if found is None:
-            _fail(f"Không có phường “{name}”.")
-            raise AssertionError("unreachable")
-        return found
-    return find_or_create_ward(session, None, now=app.clock())

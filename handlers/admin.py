@@ -170,7 +170,7 @@ def add_unit(
     assert ward_row.id is not None
     if units.unit_named(session, ward_row.id, name) is not None:
         raise RosterError(texts.ROSTER_UNIT_EXISTS.format(ward=ward_row.name, name=name))
-    team = units.ward_team(session, ward_row.id, name=WARD_TEAM)
+    team, _made = roster.ward_team(session, ward_row.id, name=WARD_TEAM)
     assert team.id is not None
     member = Member(
         team_id=team.id,

@@ -383,12 +383,6 @@ EXPORT_HOW = (
 )
 
 # --- units and their models (/dangkymohinh) ------------------------------------------------
-UNIT_KINDS = {
-    "school": "Trường học",
-    "office": "Cơ quan",
-    "team": "Tổ, nhóm",
-    "other": "Đơn vị khác",
-}
 UNIT_WELCOME = (
     "Chào mừng {name}, người đại diện {unit}! 🎉\n"
     "Gõ /dangkymohinh để đăng ký mô hình chuyển đổi số của đơn vị: mình hỏi 6 mục "
@@ -403,14 +397,6 @@ UNIT_HELP = (
     "/sua – xem và sửa mô hình đã đăng ký\n"
     "/dulieucuatoi – dữ liệu của tôi"
 )
-MODEL_FIELDS = {  # the directive's column headings, in its order
-    "name": "Tên mô hình",
-    "content": "Nội dung hoạt động",
-    "method": "Cách thức hoạt động",
-    "participants": "Thành viên tham gia",
-    "results": "Hiệu quả mang lại",
-    "budget": "Kinh phí hoạt động",
-}
 MODEL_ASK = {
     "name": "Bước 1/6. Tên mô hình là gì? Chọn một tên dưới đây, hoặc gõ tên khác.",
     "content": "Bước 2/6. Nội dung hoạt động của mô hình? Bạn gõ vài câu ngắn.",

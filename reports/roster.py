@@ -27,7 +27,7 @@ from reports.roster_rows import (
 )
 from storage import audit
 from storage.models import Member, ResidentialGroup, Role, Team, Ward
-from storage.roster import create_ward, new_invite
+from storage.roster import create_ward, new_invite, ward_team
 
 
 @dataclass
@@ -120,13 +120,8 @@ def _ensure_teams(
 def _ward_team(session: Session, ward: Ward, teams: dict[str | None, Team], done: Imported) -> Team:
     """The ward's own team, where officers outside any residential group sit."""
     if None not in teams:
-        stmt = select(Team).where(Team.ward_id == ward.id, Team.name == L.WARD_TEAM)
-        team = session.exec(stmt).first()
-        if team is None:
-            team = Team(ward_id=ward.id or 0, name=L.WARD_TEAM)
-            done.teams_added += 1
-        session.add(team)
-        session.flush()
+        team, made = ward_team(session, ward.id or 0, name=L.WARD_TEAM)
+        done.teams_added += made
         teams[None] = team
     return teams[None]
 

@@ -52,7 +52,6 @@ def ward_views(session: Session, *, zone: ZoneInfo) -> list[WardView]:
     submitted: dict[tuple[int, str], set[int]] = defaultdict(set)
     for row in session.exec(select(DeadlineSubmission)):
         submitted[(row.deadline_id, row.period)].add(row.team_id)
-    registered = units.registered_units(session)
     views = []
     for ward in queries.wards(session):
         assert ward.id is not None
@@ -76,13 +75,13 @@ def ward_views(session: Session, *, zone: ZoneInfo) -> list[WardView]:
                 {key: frozenset(teams_done) for key, teams_done in submitted.items()},
                 quiet_candidates(session, ward.id, zone=zone),
                 tuple(officers[ward.id]),
-                unit_views(session, ward.id, registered),
+                unit_views(session, ward.id),
             )
         )
     return views
 
 
-def unit_views(session: Session, ward_id: int, registered: set[int]) -> tuple[UnitView, ...]:
+def unit_views(session: Session, ward_id: int) -> tuple[UnitView, ...]:
     """A ward's units with their joined representative's private chats."""
     views = []
     for row in units.units_of_ward(session, ward_id):
@@ -102,7 +101,7 @@ def unit_views(session: Session, ward_id: int, registered: set[int]) -> tuple[Un
                 )
                 for i in queries.identities_of(session, rep.id)
             )
-        views.append(UnitView(row.unit.id, row.unit.name, chats, row.unit.id in registered))
+        views.append(UnitView(row.unit.id, row.unit.name, chats, row.models > 0))
     return tuple(views)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from storage import deadlines
-from storage.models import InviteCode, Ward
+from storage.models import InviteCode, Team, Ward
 
 # no 0/O, 1/I/L: easy to read aloud and to type on a phone
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -44,6 +44,18 @@ def new_invite(session: Session, member_id: int, *, now: datetime, days: int) ->
     )
     session.add(invite)
     return invite
+
+
+def ward_team(session: Session, ward_id: int, *, name: str) -> tuple[Team, bool]:
+    """The ward's own team (officers and units' representatives sit there), and whether it
+    was made just now."""
+    team = session.exec(select(Team).where(Team.ward_id == ward_id, Team.name == name)).first()
+    if team is not None:
+        return team, False
+    team = Team(ward_id=ward_id, name=name)
+    session.add(team)
+    session.flush()
+    return team, True
 
 
 def create_ward(session: Session, name: str, *, now: datetime) -> Ward:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.models import Member, ModelRegistration, Role, Team, Unit
+from storage.models import Member, ModelRegistration, Role, Unit
 
 KINDS = ("school", "office", "team", "other")
 FIELDS = ("name", "content", "method", "participants", "results", "budget")  # the table's order
@@ -21,19 +22,6 @@ class UnitRow:
     representative: Member | None
     joined: bool
     models: int
-
-
-def ward_team(session: Session, ward_id: int, *, name: str) -> Team:
-    """The ward's own team (officers and unit representatives sit there), made if missing."""
-    stmt = select(Team).where(
-        Team.ward_id == ward_id, Team.name == name, col(Team.residential_group_id).is_(None)
-    )
-    team = session.exec(stmt).first()
-    if team is None:
-        team = Team(ward_id=ward_id, name=name)
-        session.add(team)
-        session.flush()
-    return team
 
 
 def unit_named(session: Session, ward_id: int, name: str) -> Unit | None:
@@ -66,20 +54,28 @@ def unit_of(session: Session, member_id: int) -> Unit | None:
 
 def units_of_ward(session: Session, ward_id: int) -> list[UnitRow]:
     """The ward's units by name, with their representative and how many models they have."""
-    units = session.exec(select(Unit).where(Unit.ward_id == ward_id).order_by(col(Unit.name)))
-    rows = []
-    for unit in units:
-        rep = session.get(Member, unit.representative_id) if unit.representative_id else None
-        assert unit.id is not None
-        rows.append(
-            UnitRow(
-                unit,
-                rep,
-                joined=bool(rep and rep.consent_at and not rep.erased_at),
-                models=len(models_of_unit(session, unit.id)),
-            )
+    counts = dict(
+        session.exec(
+            select(ModelRegistration.unit_id, func.count(col(ModelRegistration.id)))
+            .where(col(ModelRegistration.deleted_at).is_(None))
+            .group_by(col(ModelRegistration.unit_id))
+        ).all()
+    )
+    stmt = (
+        select(Unit, Member)
+        .outerjoin(Member, col(Member.id) == col(Unit.representative_id))
+        .where(Unit.ward_id == ward_id)
+        .order_by(col(Unit.name))
+    )
+    return [
+        UnitRow(
+            unit,
+            rep,
+            joined=bool(rep and rep.consent_at and not rep.erased_at),
+            models=counts.get(unit.id or 0, 0),
         )
-    return rows
+        for unit, rep in session.exec(stmt)
+    ]
 
 
 def models_of_unit(session: Session, unit_id: int) -> list[ModelRegistration]:
@@ -135,13 +131,3 @@ def save_model(
     session.add(model)
     session.flush()
     return model
-
-
-def registered_units(session: Session) -> set[int]:
-    """Ids of the units that have registered at least one model."""
-    stmt = (
-        select(ModelRegistration.unit_id)
-        .where(col(ModelRegistration.deleted_at).is_(None))
-        .distinct()
-    )
-    return set(session.exec(stmt))

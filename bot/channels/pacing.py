@@ -19,7 +19,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
 
-# python-telegram-bot's timedelta `retry_after` (its int form is deprecated)
+# python-telegram-bot's timedelta `retry_after` (its int form is deprecated), for every
+# RetryAfter the bot reads: the channel's sends and this limiter
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 RETRIES = 3  # 429s waited out before a send is given up
 MARGIN = 0.1  # seconds added to every pause, as python-telegram-bot does

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
@@ -39,8 +38,6 @@ from handlers import texts
 from handlers.engine import Engine
 from handlers.messages import Incoming, Reply
 
-# opt in to python-telegram-bot's timedelta `retry_after` (its int form is deprecated)
-os.environ.setdefault("PTB_TIMEDELTA", "true")
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 SEND_ATTEMPTS = 4

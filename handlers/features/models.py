@@ -18,12 +18,14 @@ from handlers.formatting import day_text
 from handlers.messages import Choice, Reply
 from handlers.parsing.normalize import scrub
 from handlers.router import Router
+from reports import labels as L
 from storage import deadlines, units
 from storage.models import MODEL_FIELD_MAX, Audience, ModelRegistration, Role, Unit
 
 router = Router()
 STEP = "model"
 FIELDS = units.FIELDS
+LABELS = dict(zip(FIELDS, L.MODEL_HEADS[1:], strict=True))  # the directive's own headings
 _OPTIONS = {"method": texts.MODEL_METHODS, "budget": texts.MODEL_BUDGETS}
 
 
@@ -32,7 +34,7 @@ def start_registration(ctx: Context, _args: str) -> list[Reply]:
     """Ask the six fields of a new model, one at a time."""
     unit = _my_unit(ctx)
     if unit is None:
-        return _no_unit(ctx)
+        return [Reply(texts.UNIT_NOT_FOUND)]
     ctx.conversation.start(STEP, stage=FIELDS[0], values={}, model_id=None, review=False)
     return [_ask(ctx, unit)]
 
@@ -41,7 +43,7 @@ def edit_models(ctx: Context) -> list[Reply]:
     """/sua from a representative: the unit's model to change (a choice when several)."""
     unit = _my_unit(ctx)
     if unit is None or unit.id is None:
-        return _no_unit(ctx)
+        return [Reply(texts.UNIT_NOT_FOUND)]
     closed = _closed_since(ctx, unit)
     if closed is not None:
         return [Reply(texts.MODEL_CLOSED.format(day=day_text(closed)))]
@@ -65,7 +67,7 @@ def choose(ctx: Context, arg: str) -> list[Reply]:
     """A button (or its number) in the registration."""
     unit = _my_unit(ctx)
     if unit is None or unit.id is None:
-        return _no_unit(ctx)
+        return [Reply(texts.UNIT_NOT_FOUND)]
     action, _, value = arg.partition(":")
     if action == "open" and value.isdigit():
         found = ctx.uow.session.get(ModelRegistration, int(value))
@@ -99,7 +101,7 @@ def answer(ctx: Context, text: str) -> list[Reply]:
     """A typed answer to the question asked."""
     unit = _my_unit(ctx)
     if unit is None:
-        return _no_unit(ctx)
+        return [Reply(texts.UNIT_NOT_FOUND)]
     if ctx.conversation.data["stage"] in FIELDS:
         return _answer(ctx, unit, text)
     return [_ask(ctx, unit)]
@@ -130,10 +132,10 @@ def _ask(ctx: Context, unit: Unit) -> Reply:
         choices = tuple(Choice(label, f"model:pick:{n}") for n, label in enumerate(options))
         return Reply(texts.MODEL_ASK[stage], choices=choices)
     if stage == "field":
-        choices = tuple(Choice(texts.MODEL_FIELDS[f], f"model:field:{f}") for f in FIELDS)
+        choices = tuple(Choice(LABELS[f], f"model:field:{f}") for f in FIELDS)
         return Reply(texts.MODEL_WHICH_FIELD, choices=choices)
     lines = "\n".join(
-        texts.MODEL_SUMMARY_LINE.format(n=n, label=texts.MODEL_FIELDS[f], value=data["values"][f])
+        texts.MODEL_SUMMARY_LINE.format(n=n, label=LABELS[f], value=data["values"][f])
         for n, f in enumerate(FIELDS, start=1)
     )
     return Reply(
@@ -156,7 +158,8 @@ def _save(ctx: Context, unit: Unit) -> list[Reply]:
     data = ctx.conversation.data
     assert unit.id is not None
     model_id = data.get("model_id")
-    closed = _closed_since(ctx, unit)
+    last_day = _last_day(ctx, unit)
+    closed = last_day if last_day is not None and ctx.today > last_day else None
     if model_id is not None and closed is not None:
         ctx.conversation.clear()
         return [Reply(texts.MODEL_CLOSED.format(day=day_text(closed)))]
@@ -175,7 +178,6 @@ def _save(ctx: Context, unit: Unit) -> list[Reply]:
     ctx.conversation.clear()
     done = texts.MODEL_UPDATED if model_id is not None else texts.MODEL_SAVED
     lines = [done.format(name=model.name, unit=unit.name)]
-    last_day = _last_day(ctx, unit)
     if closed is not None:
         lines.append(texts.MODEL_LATE.format(day=day_text(closed)))
     elif last_day is not None:
@@ -186,17 +188,8 @@ def _save(ctx: Context, unit: Unit) -> list[Reply]:
 
 
 def _my_unit(ctx: Context) -> Unit | None:
-    """The unit this person represents (None for team members and officers)."""
-    if ctx.member is None or ctx.member.role != Role.UNIT:
-        return None
+    """The unit this representative stands for (the routes let only representatives in)."""
     return units.unit_of(ctx.uow.session, ctx.member_id)
-
-
-def _no_unit(ctx: Context) -> list[Reply]:
-    """What a team member, a leader or an officer is told here; or a unit gone missing."""
-    if ctx.member is not None and ctx.member.role != Role.UNIT:
-        return [Reply(texts.NOT_ALLOWED["unit"])]
-    return [Reply(texts.UNIT_NOT_FOUND)]
 
 
 def _last_day(ctx: Context, unit: Unit) -> date | None:

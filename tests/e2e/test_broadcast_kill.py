@@ -62,12 +62,12 @@ from storage.models import ChatIdentity, Deadline, OutboxMessage, Role
 from storage.uow import UnitOfWork
 from tests.e2e.running import TOKEN, free_port
 from tests.e2e.test_two_workers import (
-    ROOT,
     Worker,
     advisory_holders,
     describe,
     one_off_deadline,
     wait_until,
+    worker_env,
     worker_zone,
 )
 from tests.fakes.telegram_api import FakeTelegram
@@ -178,18 +178,7 @@ def test_kill_9_mid_broadcast_then_restart_sends_every_reminder_once(
         for n, chat in enumerate(chats):
             tg.user(chat, f"Tổ trưởng {n + 1:03d}")
         one_off_deadline(db, ward_id, DEADLINE, today, now)
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-            "PYTHONIOENCODING": "utf-8",
-            "GOTUNGNHA_DATABASE_URL": db_url,
-            "GOTUNGNHA_BOT_TIMEZONE": zone.key,
-            "GOTUNGNHA_LOG_LEVEL": "INFO",
-            "GOTUNGNHA_TELEGRAM_TOKEN": tg.token,
-            "GOTUNGNHA_TELEGRAM_BASE_URL": tg.base_url,
-            "GOTUNGNHA_TELEGRAM_BASE_FILE_URL": tg.base_file_url,
-            "GOTUNGNHA_TELEGRAM_MODE": "polling",
-        }
+        env = worker_env(db_url, zone, tg)
         try:
             # the first worker broadcasts; then every sender is caught in flight, kill -9
             first = Worker("first", tmp_path / "first", with_port(env))

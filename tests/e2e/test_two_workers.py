@@ -68,6 +68,22 @@ def worker_zone(now: datetime) -> ZoneInfo:
     return ZoneInfo(f"Etc/GMT{-offset:+d}")  # POSIX sign: Etc/GMT-5 is UTC+5
 
 
+def worker_env(db_url: str, zone: ZoneInfo, tg: FakeTelegram) -> dict[str, str]:
+    """The environment of a `python -m bot run` worker polling the fake Telegram server."""
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONIOENCODING": "utf-8",
+        "GOTUNGNHA_DATABASE_URL": db_url,
+        "GOTUNGNHA_BOT_TIMEZONE": zone.key,
+        "GOTUNGNHA_LOG_LEVEL": "INFO",
+        "GOTUNGNHA_TELEGRAM_TOKEN": tg.token,
+        "GOTUNGNHA_TELEGRAM_BASE_URL": tg.base_url,
+        "GOTUNGNHA_TELEGRAM_BASE_FILE_URL": tg.base_file_url,
+        "GOTUNGNHA_TELEGRAM_MODE": "polling",
+    }
+
+
 def advisory_holders(db: Engine) -> list[int]:
     """Backend pids holding the scheduler's advisory lock in this database."""
     query = text(
@@ -222,18 +238,7 @@ def test_two_workers_one_scheduler_and_the_survivor_takes_over_after_kill_9(
     with FakeTelegram(token=TOKEN, bot_username="gotungnha_test_bot") as tg:
         tg.user(LEADER_ID, "Minh")  # the leader's private chat
         one_off_deadline(db, ward_id, FIRST, today, now)
-        base_env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-            "PYTHONIOENCODING": "utf-8",
-            "GOTUNGNHA_DATABASE_URL": postgres_url,
-            "GOTUNGNHA_BOT_TIMEZONE": zone.key,
-            "GOTUNGNHA_LOG_LEVEL": "INFO",
-            "GOTUNGNHA_TELEGRAM_TOKEN": tg.token,
-            "GOTUNGNHA_TELEGRAM_BASE_URL": tg.base_url,
-            "GOTUNGNHA_TELEGRAM_BASE_FILE_URL": tg.base_file_url,
-            "GOTUNGNHA_TELEGRAM_MODE": "polling",
-        }
+        base_env = worker_env(postgres_url, zone, tg)
         try:
             for name in ("a", "b"):
                 env = {**base_env, "GOTUNGNHA_SERVER_PORT": str(free_port())}

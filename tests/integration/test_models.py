@@ -16,7 +16,7 @@ from bot.app import App
 from bot.channels.console import ConsoleChat
 from handlers import texts
 from handlers.admin import RosterError, add_unit
-from storage import deadlines, units
+from storage import deadlines, queries, units
 from storage.models import Audience, ModelRegistration, Role
 from tests.conftest import Roster
 
@@ -49,6 +49,24 @@ def school(app: App) -> ConsoleChat:
     welcome = chat.say("1")
     assert f"người đại diện {SCHOOL}" in welcome and "/dangkymohinh" in welcome
     return chat
+
+
+def registration_deadline(app: App) -> None:
+    """The ward's deadline to register models: before 20/12/2026, reminders 3 days before."""
+    with app.uow() as uow:
+        ward = queries.ward_by_name(uow.session, WARD)
+        assert ward is not None and ward.id is not None
+        deadlines.add_deadline(
+            uow.session,
+            ward_id=ward.id,
+            name="Đăng ký mô hình",
+            repeat="once",
+            before=date(2026, 12, 20),
+            lead_days=[3, 0],
+            now=app.clock(),
+            audience=Audience.UNITS,
+        )
+        uow.commit()
 
 
 def saved_models(app: App) -> list[ModelRegistration]:
@@ -134,19 +152,7 @@ def test_an_empty_or_overlong_answer_is_asked_again(app: App, school: ConsoleCha
 def test_sua_changes_a_saved_model_until_the_last_day_then_refuses(
     app: App, school: ConsoleChat, clock
 ):
-    with app.uow() as uow:
-        ward = uow.session.exec(select(units.Unit)).one().ward_id
-        deadlines.add_deadline(
-            uow.session,
-            ward_id=ward,
-            name="Đăng ký mô hình",
-            repeat="once",
-            before=date(2026, 12, 20),
-            lead_days=[3, 0],
-            now=app.clock(),
-            audience=Audience.UNITS,
-        )
-        uow.commit()
+    registration_deadline(app)
     register(school)
     assert "Muốn sửa, gõ /sua (đến hết ngày 19/12/2026)" in school.say("Lưu")
     shown = school.say("/sua")
@@ -217,7 +223,6 @@ def test_the_officer_gets_the_directives_table_one_numbered_row_per_model(
     from openpyxl import load_workbook
 
     from reports.models import write_models
-    from storage import queries
 
     register(school)
     school.say("Lưu")
@@ -283,19 +288,7 @@ def test_units_that_have_not_registered_are_reminded_and_the_others_are_not(
     quang.say("1")
     register(school)
     school.say("Lưu")
-    with app.uow() as uow:
-        ward = uow.session.exec(select(units.Unit)).first().ward_id  # type: ignore[union-attr]
-        deadlines.add_deadline(
-            uow.session,
-            ward_id=ward,
-            name="Đăng ký mô hình",
-            repeat="once",
-            before=date(2026, 12, 20),
-            lead_days=[3, 0],
-            now=app.clock(),
-            audience=Audience.UNITS,
-        )
-        uow.commit()
+    registration_deadline(app)
     console = io.StringIO()
     at = datetime(2026, 12, 16, 8, 0, tzinfo=app.config.zone)  # three days before the last day
     summary = asyncio.run(
