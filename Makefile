@@ -5,8 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHAT_USER ?= demo
+WEB_USER ?= canbo
 
-.PHONY: install chat test lint format bench clean
+.PHONY: install chat web test lint format bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -23,6 +24,12 @@ chat: $(STAMP)
 	@$(BIN)/gotungnha db upgrade
 	@$(BIN)/gotungnha demo --if-empty
 	@$(BIN)/gotungnha chat --user $(CHAT_USER)
+
+## The web dashboard of the demo ward on http://127.0.0.1:8080/web, with a login link.
+web: $(STAMP)
+	@$(BIN)/gotungnha db upgrade
+	@$(BIN)/gotungnha demo --if-empty
+	@$(BIN)/gotungnha web --user $(WEB_USER)
 
 ## Lint, layer contract, types, and the whole suite on SQLite and PostgreSQL.
 test: $(STAMP)

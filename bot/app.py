@@ -65,6 +65,7 @@ def build_app(config: Config, *, clock: Clock = system_clock) -> App:
         invite_days=config.bot.invite_days,
         undo_hours=config.bot.undo_hours,
         exports_dir=Path(config.bot.exports_dir),
+        web_url=config.dashboard_url,
     )
     factory = uow_factory(db)
     engine = Engine(factory, clock=clock, settings=settings, routers=(deadline_commands.router,))

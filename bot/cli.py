@@ -18,7 +18,8 @@ from rich.markup import escape
 from telegram.error import InvalidToken, NetworkError
 
 import bot.cli_reports
-import bot.cli_units  # noqa: F401  (unit add/list, export models)
+import bot.cli_units  # unit add/list, export models
+import bot.cli_web  # noqa: F401  (the dashboard on its own)
 from bot.app import system_clock
 from bot.channels.console import ConsoleChat
 from bot.channels.telegram import sending_bot

@@ -87,9 +87,10 @@ class ZaloConfig:
 class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8080
-    public_url: str = ""  # HTTPS base of download links; empty: the Zalo webhook_url
+    public_url: str = ""  # HTTPS base of links and /web; empty: a webhook_url
     link_secret: str = ""  # signs download links; empty: derived from the bot tokens
     link_hours: int = 24  # a download link works this long
+    dashboard: bool = True  # the web dashboard at <public_url>/web (/web in chat gives a link)
 
     def __repr__(self) -> str:
         return f"ServerConfig(host={self.host!r}, port={self.port})"
@@ -109,6 +110,17 @@ class Config:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.bot.timezone)
+
+    @property
+    def public_url(self) -> str:
+        """Where people reach the server from outside: links and the dashboard live there."""
+        telegram_hook = self.telegram.webhook_url if self.telegram.mode == "webhook" else ""
+        return (self.server.public_url or self.zalo.webhook_url or telegram_hook).rstrip("/")
+
+    @property
+    def dashboard_url(self) -> str:
+        """The dashboard's base address, or "" when it is off or has no public address."""
+        return self.public_url if self.server.dashboard else ""
 
 
 SECTIONS: dict[str, type[Any]] = {

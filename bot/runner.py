@@ -15,6 +15,7 @@ from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.routing import BaseRoute
 from telegram import Update
 
 from bot.app import App
@@ -22,6 +23,7 @@ from bot.channels.lanes import LIMIT as LANES
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.config import Config
+from bot.dashboard.routes import Dashboard
 from bot.links import FileLinks
 from bot.photos import purge_old_photos
 from bot.sender import ChannelSender
@@ -57,7 +59,7 @@ def zalo_secret(config: Config) -> str:
 
 def file_links(config: Config) -> FileLinks | None:
     """Signed download links, when there is a public address to put in them."""
-    public = config.server.public_url or config.zalo.webhook_url
+    public = config.public_url
     if not public:
         return None
     secret = config.server.link_secret or derived_secret(
@@ -69,6 +71,14 @@ def file_links(config: Config) -> FileLinks | None:
         public_url=public,
         ttl=timedelta(hours=config.server.link_hours),
     )
+
+
+def web_dashboard(app: App) -> list[BaseRoute]:
+    """The dashboard's routes, when it is on and has a public address (/web gives links)."""
+    url = app.config.dashboard_url
+    if not url:
+        return []
+    return Dashboard(app, secure=url.startswith("https://")).routes()
 
 
 async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
@@ -137,8 +147,10 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                 exports_dir=Path(config.bot.exports_dir),
             )
             scheduler.start()
-            if hooks or links is not None:
-                await _serve_web(config, create_web_app(links=links, **hooks), stop)
+            dashboard = web_dashboard(app)
+            if hooks or links is not None or dashboard:
+                web = create_web_app(links=links, dashboard=dashboard, **hooks)
+                await serve_web(config, web, stop)
             else:
                 await stop.wait()
             await _stop_all(scheduler, background)  # before the channels close their clients
@@ -154,8 +166,9 @@ async def _stop_all(scheduler: ScheduleRunner | None, tasks: list[asyncio.Task[N
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def _serve_web(config: Config, web: Starlette, stop: asyncio.Event) -> None:
-    """Serve the web app until stopped."""
+async def serve_web(config: Config, web: Starlette, stop: asyncio.Event | None = None) -> None:
+    """Serve the web app until stopped (SIGINT/SIGTERM when no `stop` is given)."""
+    stop = stop or _stop_on_signals()
     server = uvicorn.Server(
         uvicorn.Config(
             web,

@@ -1,8 +1,9 @@
-"""The web server (starlette, run by uvicorn): chat webhooks, downloads and a health check.
+"""The web server (starlette, run by uvicorn): chat webhooks, downloads, the dashboard and
+a health check.
 
 Routes: POST /telegram/webhook, POST /zalo/webhook (each checks its secret header: 403
 otherwise; a body over 1 MB: 413; not a JSON object: 400; and answers at once),
-GET /files/<signed link>, GET /healthz.
+GET /files/<signed link>, /web/… (bot/dashboard), GET /healthz.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot.links import FileLinks
 from handlers import texts
@@ -38,6 +39,7 @@ def create_web_app(
     zalo: Feed | None = None,
     zalo_secret: str = "",
     links: FileLinks | None = None,
+    dashboard: list[BaseRoute] | None = None,
 ) -> Starlette:
     """The ASGI app; a webhook hands its update to the channel and answers at once."""
 
@@ -77,6 +79,7 @@ def create_web_app(
             Route(TELEGRAM_PATH, telegram_webhook, methods=["POST"]),
             Route(ZALO_PATH, zalo_webhook, methods=["POST"]),
             Route("/files/{token}", download, methods=["GET"]),
+            *(dashboard or []),
         ]
     )
 

@@ -24,6 +24,7 @@ class Settings:
     invite_days: int = 30
     undo_hours: int = 24
     exports_dir: Path = Path("data/exports")  # workbooks made for /xuat and at deadlines
+    web_url: str = ""  # the public address of the web dashboard; empty: /web is off
 
 
 @dataclass

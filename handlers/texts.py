@@ -201,6 +201,7 @@ COMMAND_MENU = (
     ("lienket", "Tổ trưởng: liên kết nhóm chat của tổ"),
     ("danop", "Tổ trưởng: báo tổ đã nộp báo cáo"),
     ("xuat", "Tổ trưởng, cán bộ phường: tệp Excel báo cáo"),
+    ("web", "Tổ trưởng, cán bộ phường: trang theo dõi trên web"),
     ("tiendo", "Cán bộ phường: tổ nào đã nộp báo cáo"),
     ("hanchot", "Cán bộ phường: thêm hạn báo cáo"),
     ("dangkymohinh", "Đơn vị: đăng ký mô hình chuyển đổi số"),
@@ -345,7 +346,8 @@ HELP_COMMANDS = (
 )
 HELP_LEADER = (
     "Tổ trưởng: /thongke cho biết ai chưa ghi tuần này; "
-    "/xuat gửi tệp Excel báo cáo quý này (/xuat thang, /xuat 01/10/2026-31/12/2026)."
+    "/xuat gửi tệp Excel báo cáo quý này (/xuat thang, /xuat 01/10/2026-31/12/2026); "
+    "/web cho link vào trang theo dõi trên máy tính hoặc điện thoại."
 )
 
 WORKBOOK_AT_DEADLINE = (
@@ -381,6 +383,18 @@ EXPORT_HOW = (
     "Gõ /xuat (quý này), /xuat tuan, /xuat thang, /xuat nam, /xuat quy truoc, "
     "hoặc /xuat 01/10/2026-31/12/2026."
 )
+
+# --- /web: the dashboard's login link ---------------------------------------------------
+WEB_LINK = (
+    "🔗 Trang theo dõi của {who}:\n{url}\n\n"
+    "Link dùng được một lần, trong 15 phút, chỉ dành cho bạn: đừng chuyển cho ai nhé. "
+    "Mở link rồi bấm «Vào trang theo dõi»; trang giữ đăng nhập 8 giờ."
+)
+WEB_OFF = (
+    "Trang theo dõi trên web chưa được bật. Nhờ người quản trị đặt địa chỉ công khai "
+    "của bot (public_url) nhé. Trong lúc chờ, /thongke và /xuat vẫn dùng được."
+)
+WEB_PRIVATE_ONLY = "Link đăng nhập chỉ dành cho bạn, nên bạn nhắn riêng /web cho mình nhé."
 
 # --- units and their models (/dangkymohinh) ------------------------------------------------
 UNIT_WELCOME = (

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from sqlmodel import Session
+
 from handlers import texts
 from handlers.context import Context
 from handlers.formatting import day_text
@@ -19,21 +21,33 @@ router = Router()
 
 
 def next_due(ctx: Context, ward_id: int) -> tuple[Deadline, str, date] | None:
+    """The ward's teams' deadline whose last day comes first: (deadline, period, day)."""
+    return next_due_of(ctx.uow.session, ward_id, ctx.today)
+
+
+def upcoming_deadlines(
+    session: Session, ward_id: int, today: date
+) -> list[tuple[Deadline, str, date]]:
+    """Each of the ward's deadlines with the period and last day a report sent today counts
+    for, soonest first (teams' and units' alike)."""
+    found: list[tuple[date, int, Deadline, str]] = []
+    for deadline in deadlines.deadlines_of_ward(session, ward_id):
+        due = Rule.of(deadline).period_of(today)
+        if due is not None:
+            found.append((due[1], deadline.id or 0, deadline, due[0]))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [(deadline, period, last_day) for last_day, _id, deadline, period in found]
+
+
+def next_due_of(session: Session, ward_id: int, today: date) -> tuple[Deadline, str, date] | None:
     """The ward's teams' deadline whose last day comes first: (deadline, period, day).
 
     A units' deadline (model registration) is met by registering, not by /danop.
     """
-    found: list[tuple[date, int, Deadline, str]] = []
-    for deadline in deadlines.deadlines_of_ward(ctx.uow.session, ward_id):
-        if deadline.audience == Audience.UNITS:
-            continue
-        due = Rule.of(deadline).period_of(ctx.today)
-        if due is not None:
-            found.append((due[1], deadline.id or 0, deadline, due[0]))
-    if not found:
-        return None
-    last_day, _id, nearest, period = min(found, key=lambda item: (item[0], item[1]))
-    return nearest, period, last_day
+    for deadline, period, last_day in upcoming_deadlines(session, ward_id, today):
+        if deadline.audience != Audience.UNITS:
+            return deadline, period, last_day
+    return None
 
 
 @router.command("danop", role=Role.LEADER)

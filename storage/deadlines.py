@@ -76,6 +76,14 @@ def submitted_teams(session: Session, deadline_id: int, period: str) -> set[int]
     return set(session.exec(stmt))
 
 
+def submissions(session: Session, deadline_id: int, period: str) -> dict[int, DeadlineSubmission]:
+    """team id -> its submission of this period of a deadline (when, by whom)."""
+    stmt = select(DeadlineSubmission).where(
+        DeadlineSubmission.deadline_id == deadline_id, DeadlineSubmission.period == period
+    )
+    return {s.team_id: s for s in session.exec(stmt)}
+
+
 def mark_submitted(
     session: Session,
     *,

@@ -14,6 +14,7 @@ from storage.models import (
     Member,
     ProcessedMessage,
     SupportLog,
+    WebSession,
 )
 from storage.queries import sender_ref
 
@@ -23,7 +24,8 @@ ERASED_NAME = "(đã xoá)"
 def erase_member(
     session: Session, member_id: int, *, now: datetime, current_message: str | None = None
 ) -> None:
-    """Drop name, phone, chat accounts, pending steps, invite codes and past answers.
+    """Drop name, phone, chat accounts, pending steps, invite codes, web sessions and past
+    answers.
 
     The logs stay, as anonymous counts: they lose the chat message key (it names the
     chat). `current_message` is the message asking for the erasure, still being handled.
@@ -47,6 +49,7 @@ def erase_member(
         update(SupportLog).where(col(SupportLog.member_id) == member_id).values(message_key=None)
     )
     session.execute(delete(InviteCode).where(col(InviteCode.member_id) == member_id))
+    session.execute(delete(WebSession).where(col(WebSession.member_id) == member_id))
     member = session.get_one(Member, member_id)
     member.name, member.phone, member.erased_at = ERASED_NAME, None, now
     member.nudges = False

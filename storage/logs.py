@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from storage.models import Member, Service, SupportLog, SupportLogItem, Team
+from storage.models import Member, Role, Service, SupportLog, SupportLogItem, Team
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,63 @@ def logs_by_team(session: Session, *, ward_id: int, start: date, end: date) -> d
         .join(Team, col(Team.id) == col(SupportLog.team_id))
         .where(
             Team.ward_id == ward_id,
+            col(SupportLog.deleted_at).is_(None),
+            col(SupportLog.day) >= start,
+            col(SupportLog.day) <= end,
+        )
+        .group_by(col(SupportLog.team_id))
+    )
+    return {team_id: int(n) for team_id, n in session.exec(stmt)}
+
+
+def logs_per_team_day(
+    session: Session, *, team_ids: Iterable[int], start: date, end: date
+) -> dict[tuple[int, date], int]:
+    """(team id, day) -> number of non-deleted logs, for some teams in the period."""
+    stmt = (
+        select(col(SupportLog.team_id), col(SupportLog.day), func.count(col(SupportLog.id)))
+        .where(
+            col(SupportLog.team_id).in_(list(team_ids)),
+            col(SupportLog.deleted_at).is_(None),
+            col(SupportLog.day) >= start,
+            col(SupportLog.day) <= end,
+        )
+        .group_by(col(SupportLog.team_id), col(SupportLog.day))
+    )
+    return {(team_id, day): int(n) for team_id, day, n in session.exec(stmt)}
+
+
+def last_log_days(session: Session, *, team_ids: Iterable[int]) -> list[tuple[Member, date | None]]:
+    """Joined, not erased members of some teams (units' representatives left out), each
+    with the day of their latest log (None: never logged), by name."""
+    last = (
+        select(SupportLog.member_id, func.max(SupportLog.day).label("last_day"))
+        .where(col(SupportLog.deleted_at).is_(None))
+        .group_by(col(SupportLog.member_id))
+        .subquery()
+    )
+    stmt = (
+        select(Member, last.c.last_day)
+        .outerjoin(last, last.c.member_id == col(Member.id))
+        .where(
+            col(Member.team_id).in_(list(team_ids)),
+            col(Member.consent_at).is_not(None),
+            col(Member.erased_at).is_(None),
+            Member.role != Role.UNIT,
+        )
+        .order_by(col(Member.name), col(Member.id))
+    )
+    return [(member, day) for member, day in session.exec(stmt)]
+
+
+def active_per_team(
+    session: Session, *, team_ids: Iterable[int], start: date, end: date
+) -> dict[int, int]:
+    """team id -> how many members logged in the period."""
+    stmt = (
+        select(SupportLog.team_id, func.count(func.distinct(SupportLog.member_id)))
+        .where(
+            col(SupportLog.team_id).in_(list(team_ids)),
             col(SupportLog.deleted_at).is_(None),
             col(SupportLog.day) >= start,
             col(SupportLog.day) <= end,

@@ -306,3 +306,19 @@ class ModelRegistration(SQLModel, table=True):
     created_at: datetime = _when()
     updated_at: datetime | None = _when(nullable=True)
     deleted_at: datetime | None = _when(nullable=True)
+
+
+class WebSession(SQLModel, table=True):
+    """A way into the web dashboard: a one-time login link (15 minutes) or the session it
+    opened (8 hours). Only the SHA-256 of the token is kept: a copy of the database lets
+    nobody in."""
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    kind: str = Field(max_length=10)  # link / session
+    member_id: int = Field(foreign_key="member.id", index=True)
+    created_at: datetime = _when()
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    used_at: datetime | None = _when(nullable=True)  # a link once it opened a session

@@ -15,6 +15,7 @@ from storage.models import (
     InviteCode,
     Member,
     ProcessedMessage,
+    Role,
     Service,
     SupportLog,
     Team,
@@ -168,6 +169,40 @@ def joined_members(session: Session, team_id: int) -> list[Member]:
         col(Member.erased_at).is_(None),
     )
     return list(session.exec(stmt.order_by(col(Member.name))))
+
+
+def waiting_members(session: Session, team_ids: list[int]) -> list[Member]:
+    """Members of some teams on the roster who have not joined in chat yet (units left out)."""
+    stmt = select(Member).where(
+        col(Member.team_id).in_(team_ids),
+        col(Member.consent_at).is_(None),
+        col(Member.erased_at).is_(None),
+        Member.role != Role.UNIT,
+    )
+    return list(session.exec(stmt.order_by(col(Member.name), col(Member.id))))
+
+
+def members_by_ids(session: Session, ids: list[int | None]) -> list[Member]:
+    """The members with these ids (None and unknown ids are passed over)."""
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return []
+    return list(session.exec(select(Member).where(col(Member.id).in_(wanted))))
+
+
+def joined_per_team(session: Session, team_ids: list[int]) -> dict[int, int]:
+    """team id -> members who have joined in chat and not erased their data (units left out)."""
+    stmt = (
+        select(Member.team_id, func.count(col(Member.id)))
+        .where(
+            col(Member.team_id).in_(team_ids),
+            col(Member.consent_at).is_not(None),
+            col(Member.erased_at).is_(None),
+            Member.role != Role.UNIT,
+        )
+        .group_by(col(Member.team_id))
+    )
+    return {team_id: int(n) for team_id, n in session.exec(stmt)}
 
 
 def log_count(session: Session, member_id: int) -> int:

@@ -2,6 +2,7 @@
 
 from handlers.features import (
     corrections,
+    dashboard,
     entries,
     exports,
     groups,
@@ -24,6 +25,7 @@ for module in (
     privacy,
     groups,
     exports,
+    dashboard,
     models,
     help,
 ):

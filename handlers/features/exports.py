@@ -37,7 +37,7 @@ def export_report(ctx: Context, args: str) -> list[Reply]:
     else:
         assert team.id is not None
         scope = team_scope(session, team.id, start=period.start, end=period.end)
-    folder = _fresh_folder(ctx.settings.exports_dir)
+    folder = fresh_folder(ctx.settings.exports_dir)
     written = export_workbook(
         session,
         scope,
@@ -59,7 +59,7 @@ def _period_text(period: Period) -> str:
     return texts.EXPORT_PERIOD.format(start=day_text(period.start), end=day_text(period.end))
 
 
-def _fresh_folder(root: Path) -> Path:
+def fresh_folder(root: Path) -> Path:
     """A folder of its own for this export; workbooks older than two days are removed."""
     root.mkdir(parents=True, exist_ok=True)
     cutoff = time.time() - KEEP_HOURS * 3600

@@ -59,9 +59,9 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"
 class ServerThread:
     """Serve an ASGI app with uvicorn on 127.0.0.1:<free port> in a daemon thread."""
 
-    def __init__(self, app: ASGIApp, name: str = "asgi-server") -> None:
+    def __init__(self, app: ASGIApp, name: str = "asgi-server", port: int = 0) -> None:
         self.app, self.name = app, name
-        self.port = 0
+        self.port = port  # 0: any free port
         self.loop: asyncio.AbstractEventLoop | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -80,7 +80,7 @@ class ServerThread:
         sock = socket.socket(
             socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
         )  # asyncio sets TCP_NODELAY
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", self.port))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
             self.app,

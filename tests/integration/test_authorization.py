@@ -54,6 +54,9 @@ NEEDS: dict[str, Role | None] = {
     "xuat": Role.LEADER,
     "baocao": Role.LEADER,
     "danop": Role.LEADER,
+    "web": Role.LEADER,  # a login link to the dashboard
+    "trangweb": Role.LEADER,
+    "dashboard": Role.LEADER,
     "tiendo": Role.OFFICER,
     "hanchot": Role.OFFICER,
 }

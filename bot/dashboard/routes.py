@@ -1,0 +1,367 @@
+"""The dashboard's web routes: the login link, the session cookie, pages and downloads.
+
+A login link from /web (valid once, 15 minutes) shows a button; pressing it (a POST, so a
+chat app's link preview cannot use the link up) opens an 8-hour session kept in an
+HttpOnly, SameSite=Strict cookie. Every page checks the session, then the role and the ward
+or team, the way chat commands do. Pages carry no script; charts are SVG drawn here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.app import App
+from bot.dashboard import charts, pages
+from bot.dashboard.pages import Viewer
+from handlers.features.exports import fresh_folder
+from handlers.formatting import day_text
+from handlers.parsing.periods import Period
+from reports.export import export_workbook
+from reports.models import write_models
+from storage import audit, web_sessions
+from storage.models import Team, Ward
+from storage.uow import UnitOfWork
+from storage.web_sessions import SESSION_TTL
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+COOKIE = "gtn_phien"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",  # a login link never leaves in a Referer header
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",  # figures and names stay off shared computers' caches
+}
+ROLE_NAMES = {"officer": "Cán bộ phường", "leader": "Tổ trưởng"}
+PROBLEMS = {  # status -> (heading, what to do)
+    401: (
+        "Bạn chưa đăng nhập",
+        "Nhắn /web cho bot trong tin nhắn riêng để nhận link đăng nhập (dùng một lần, "
+        "trong 15 phút).",
+    ),
+    403: (
+        "Trang này không dành cho bạn",
+        "Bạn chỉ xem được số liệu của phường hoặc tổ mình. Bấm «Trang của tôi» để quay lại.",
+    ),
+    404: ("Không có trang này", "Đường dẫn không đúng. Bấm «Trang của tôi» để quay lại."),
+    500: (
+        "Chưa đọc được số liệu",
+        "Máy chủ đang gặp trục trặc. Bạn tải lại trang sau ít phút nhé; số liệu không mất.",
+    ),
+    410: (
+        "Link đăng nhập đã dùng hoặc đã hết hạn",
+        "Mỗi link chỉ dùng được một lần, trong 15 phút. Nhắn /web cho bot để nhận link mới.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Where:
+    """The ward or the team a page is about."""
+
+    ward: Ward
+    team: Team | None
+
+    @property
+    def base(self) -> str:
+        if self.team is not None:
+            return f"/web/to/{self.team.id}"
+        return f"/web/phuong/{self.ward.id}"
+
+    @property
+    def name(self) -> str:
+        return self.team.name if self.team is not None else self.ward.name
+
+
+class Dashboard:
+    """The dashboard's routes on the bot's database, clock and time zone."""
+
+    def __init__(self, app: App, *, secure: bool) -> None:
+        self._uow = app.uow
+        self._clock = app.clock
+        self._zone = app.config.zone
+        self._exports = Path(app.config.bot.exports_dir)
+        self._secure = secure  # the cookie only travels over HTTPS when the site is HTTPS
+        self._jinja = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._jinja.filters.update(so=charts.number, ngay=day_text, gio=_time_text)
+
+    def routes(self) -> list[BaseRoute]:
+        ward, team = "/web/phuong/{ward_id:int}", "/web/to/{team_id:int}"
+        pages = [  # (path, endpoint, method)
+            ("/web", self.home, "GET"),
+            ("/web/vao/{token}", self.login_page, "GET"),
+            ("/web/vao/{token}", self.login, "POST"),
+            ("/web/thoat", self.logout, "POST"),
+            (ward, self._page("overview"), "GET"),
+            (ward + "/cac-to", self._page("teams"), "GET"),
+            (ward + "/han-nop", self._page("deadlines"), "GET"),
+            (ward + "/thanh-vien", self._page("people"), "GET"),
+            (ward + "/mo-hinh", self._page("models"), "GET"),
+            (ward + "/tai/{slug}", self.download, "GET"),
+            (team, self._page("overview"), "GET"),
+            (team + "/thanh-vien", self._page("people"), "GET"),
+            (team + "/tai/{slug}", self.download, "GET"),
+        ]
+        routes: list[BaseRoute] = [
+            Route(path, self._safe(endpoint), methods=[method]) for path, endpoint, method in pages
+        ]
+        static = StaticFiles(directory=HERE / "static")
+        return [*routes, Mount("/web/static", static, name="static")]
+
+    # --- logging in and out -----------------------------------------------------------
+
+    def home(self, request: Request) -> Response:
+        with self._uow(read_only=True) as uow:
+            viewer = self._viewer(request, uow)
+        if viewer is None:
+            return self._problem(401, None)
+        return RedirectResponse(viewer.home, status_code=303)
+
+    def login_page(self, request: Request) -> Response:
+        """The link from chat: a button to press (looking at the link does not use it)."""
+        token = request.path_params["token"]
+        with self._uow(read_only=True) as uow:
+            live = web_sessions.link_is_live(uow.session, token, now=self._clock())
+        if not live:
+            return self._problem(410, None)
+        return self._render("login.html", status=200, title="Đăng nhập", action=request.url.path)
+
+    def login(self, request: Request) -> Response:
+        token = request.path_params["token"]
+        with self._uow() as uow:
+            session_token = web_sessions.redeem_link(uow.session, token, now=self._clock())
+            uow.commit()
+        if session_token is None:
+            return self._problem(410, None)
+        response = RedirectResponse("/web", status_code=303)
+        response.set_cookie(
+            COOKIE,
+            session_token,
+            max_age=int(SESSION_TTL.total_seconds()),
+            path="/web",
+            secure=self._secure,
+            httponly=True,
+            samesite="strict",
+        )
+        return _with_headers(response)
+
+    def logout(self, request: Request) -> Response:
+        with self._uow() as uow:
+            web_sessions.end_session(uow.session, request.cookies.get(COOKIE, ""))
+            uow.commit()
+        response = self._render(
+            "message.html",
+            status=200,
+            title="Đã đăng xuất",
+            text="Bạn đã đăng xuất. Lần sau nhắn /web cho bot để vào lại.",
+        )
+        response.delete_cookie(COOKIE, path="/web", secure=self._secure, httponly=True)
+        return response
+
+    # --- pages -----------------------------------------------------------------------
+
+    def _page(self, kind: str) -> Callable[[Request], Response]:
+        def endpoint(request: Request) -> Response:
+            with self._uow(read_only=True) as uow:
+                found = self._where(request, uow)
+                if isinstance(found, Response):
+                    return found
+                viewer, where = found
+                if where.team is not None and kind not in ("overview", "people"):
+                    return self._problem(404, viewer)
+                return self._render_page(kind, uow, viewer, where, request.url.path)
+
+        return endpoint
+
+    def _render_page(
+        self, kind: str, uow: UnitOfWork, viewer: Viewer, where: Where, path: str
+    ) -> Response:
+        session, now = uow.session, self._clock()
+        today = now.astimezone(self._zone).date()
+        scope = pages.scope_of(session, where.ward, where.team, Period(today, today))
+        data: dict[str, Any] = {}
+        if kind == "overview":
+            view = pages.overview(session, scope, today, self._zone)
+            data = {"view": view, **_overview_charts(view)}
+        elif kind == "teams":
+            data = {"rows": pages.team_ranking(session, scope, today)}
+            data["sparks"] = {
+                r.team_id: charts.sparkline(r.weeks, label=f"{r.name}: 8 tuần gần đây")
+                for r in data["rows"]
+            }
+        elif kind == "deadlines":
+            data = {"view": pages.checklist(session, scope, today, self._zone)}
+        elif kind == "people":
+            data = {"view": pages.people(session, scope, today, self._zone)}
+        elif kind == "models":
+            data = {
+                "models": pages.models(session, scope.ward_id),
+                "units": pages.unit_statuses(session, scope.ward_id),
+            }
+        return self._render(
+            f"{kind}.html",
+            status=200,
+            viewer=viewer,
+            where=where,
+            nav=_nav(viewer, where, path),
+            title=f"{TITLES[kind]} · {where.name}",
+            today=today,
+            now=now.astimezone(self._zone),
+            **data,
+        )
+
+    # --- downloads ---------------------------------------------------------------------
+
+    def download(self, request: Request) -> Response:
+        """The workbook of a period, as /xuat makes it (or the ward's model table)."""
+        slug = request.path_params["slug"]
+        with self._uow() as uow:
+            found = self._where(request, uow)
+            if isinstance(found, Response):
+                return found
+            viewer, where = found
+            now = self._clock()
+            local = now.astimezone(self._zone)
+            folder = fresh_folder(self._exports)
+            if slug == "mo-hinh" and where.team is None:
+                name = f"dang-ky-mo-hinh-{local:%d%m%Y}.xlsx"
+                count = write_models(uow.session, where.ward, folder / name)
+                detail = {"via": "web", "ward_id": where.ward.id, "models": count, "file": name}
+                audit.record(
+                    uow.session,
+                    action="export_models",
+                    now=now,
+                    member_id=viewer.member_id,
+                    detail=detail,
+                )
+                path = folder / name
+            else:
+                period = pages.download_period(slug, local.date())
+                if period is None:
+                    return self._problem(404, viewer)
+                scope = pages.scope_of(uow.session, where.ward, where.team, period)
+                name = scope.file_name
+                path = export_workbook(
+                    uow.session,
+                    scope,
+                    folder / name,
+                    now=now,
+                    made_at=local,
+                    via="web",
+                    member_id=viewer.member_id,
+                ).path
+            uow.commit()
+        return _with_headers(FileResponse(path, filename=name, media_type=XLSX))
+
+    # --- who is asking, about what ----------------------------------------------------------
+
+    def _viewer(self, request: Request, uow: UnitOfWork) -> Viewer | None:
+        token = request.cookies.get(COOKIE, "")
+        member = web_sessions.session_member(uow.session, token, now=self._clock())
+        return pages.viewer_of(uow.session, member) if member is not None else None
+
+    def _where(self, request: Request, uow: UnitOfWork) -> tuple[Viewer, Where] | Response:
+        """The viewer and the ward or team of the path, or the page that refuses."""
+        viewer = self._viewer(request, uow)
+        if viewer is None:
+            return self._problem(401, None)
+        session = uow.session
+        if "team_id" in request.path_params:
+            team = session.get(Team, request.path_params["team_id"])
+            if team is None:
+                return self._problem(404, viewer)
+            if not viewer.may_see_team(team):
+                return self._problem(403, viewer)
+            return viewer, Where(session.get_one(Ward, team.ward_id), team)
+        ward = session.get(Ward, request.path_params["ward_id"])
+        if ward is None:
+            return self._problem(404, viewer)
+        if not viewer.may_see_ward(request.path_params["ward_id"]):
+            return self._problem(403, viewer)
+        return viewer, Where(ward, None)
+
+    def _safe(self, endpoint: Callable[[Request], Response]) -> Callable[[Request], Response]:
+        """The endpoint, answering a kind page instead of a bare 500 when something breaks
+        (the database out of reach, say); the details go to the log."""
+
+        def guarded(request: Request) -> Response:
+            try:
+                return endpoint(request)
+            except Exception:
+                log.exception("dashboard page failed path=%s", request.url.path)
+                return self._problem(500, None)
+
+        return guarded
+
+    def _problem(self, status: int, viewer: Viewer | None) -> Response:
+        heading, text = PROBLEMS[status]
+        return self._render("message.html", status=status, title=heading, text=text, viewer=viewer)
+
+    def _render(self, template: str, *, status: int, **context: Any) -> Response:
+        viewer: Viewer | None = context.setdefault("viewer", None)
+        context["role_name"] = ROLE_NAMES.get(viewer.role, "") if viewer else ""
+        html = self._jinja.get_template(template).render(**context)
+        return _with_headers(HTMLResponse(html, status_code=status))
+
+
+TITLES = {
+    "overview": "Tổng quan",
+    "teams": "Các tổ",
+    "deadlines": "Hạn nộp",
+    "people": "Thành viên",
+    "models": "Mô hình",
+}
+
+
+def _nav(viewer: Viewer, where: Where, path: str) -> list[tuple[str, str, bool]]:
+    """The tabs of a page: the ward's five, or a team's two (with the way back to the ward)."""
+    base = where.base
+    if where.team is None:
+        tabs = [("Tổng quan", base), ("Các tổ", base + "/cac-to"), ("Hạn nộp", base + "/han-nop")]
+        tabs += [("Thành viên", base + "/thanh-vien"), ("Mô hình", base + "/mo-hinh")]
+    else:
+        tabs = [("Tổng quan", base), ("Thành viên", base + "/thanh-vien")]
+        if viewer.is_officer:
+            tabs.insert(0, ("← Cả phường", f"/web/phuong/{viewer.ward_id}/cac-to"))
+    return [(label, href, href == path) for label, href in tabs]
+
+
+def _overview_charts(view: pages.Overview) -> dict[str, Any]:
+    services = [(s.name, s.week, s.quarter) for s in view.services]
+    weeks = [(f"{monday:%d/%m}", n) for monday, n in view.weeks]
+    return {
+        "service_chart": charts.bars(
+            services, label="Lượt hỗ trợ theo dịch vụ", first="Tuần này", second="Quý này"
+        ),
+        "week_chart": charts.columns(weeks, label="Số lượt ghi theo tuần trong quý"),
+    }
+
+
+def _time_text(moment: datetime) -> str:
+    return f"{moment:%H:%M} {day_text(moment.date())}"
+
+
+def _with_headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
