@@ -81,9 +81,10 @@ class TimedSender:
         text: str,
         picture: Path | None = None,
         document: Path | None = None,
+        bot: str = "",
     ) -> Any:
         entered = time.monotonic()
-        result = await self.inner.send(platform, chat_id, text, picture, document)
+        result = await self.inner.send(platform, chat_id, text, picture, document, bot)
         worker = id(asyncio.current_task())
         self.spans.append((entered, time.monotonic(), int(chat_id), worker))
         return result

@@ -348,7 +348,7 @@ async def zalo_echo(spec: dict[str, Any], *, limited: bool) -> None:
     async def webhook(request: Request) -> Response:
         if request.headers.get(ZALO_HEADER) != ZALO_SECRET:
             return Response(status_code=403)
-        message = (await request.json())["result"]["message"]
+        message = (await request.json())["message"]  # the live platform's flat body
         body = {"chat_id": message["chat"]["id"], "text": message.get("text", "")}
         task = asyncio.create_task(echo(body))
         pending.add(task)
@@ -579,7 +579,7 @@ def zalo(members: int, port: int) -> Iterator[Channel]:
                 clients.append(local.http)
             update = fake.send_text(users[member], text, queue=False)
             available = time.perf_counter()
-            answer = local.http.post(url, json={"ok": True, "result": update})
+            answer = local.http.post(url, json=update)  # flat, as the live platform posts
             answer.raise_for_status()
             return available
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine as DbEngine
 
 from bot.config import Config
 from handlers.admin import sync_catalogue
-from handlers.context import Settings
+from handlers.context import BotSeat, Settings
 from handlers.engine import Engine
 from schedules import commands as deadline_commands
 from storage.db import make_engine
@@ -66,6 +66,7 @@ def build_app(config: Config, *, clock: Clock = system_clock) -> App:
         undo_hours=config.bot.undo_hours,
         exports_dir=Path(config.bot.exports_dir),
         web_url=config.dashboard_url,
+        bots={("zalo", b.name): BotSeat(b.label, b.max_users) for b in config.zalo.all_bots},
     )
     factory = uow_factory(db)
     engine = Engine(factory, clock=clock, settings=settings, routers=(deadline_commands.router,))

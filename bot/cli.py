@@ -8,7 +8,6 @@ import dataclasses
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,7 +18,8 @@ from telegram.error import InvalidToken, NetworkError
 
 import bot.cli_reports
 import bot.cli_units  # unit add/list, export models
-import bot.cli_web  # noqa: F401  (the dashboard on its own)
+import bot.cli_web
+import bot.cli_zalo  # noqa: F401  (zalo set-webhook/info/usage)
 from bot.app import system_clock
 from bot.channels.console import ConsoleChat
 from bot.channels.telegram import sending_bot
@@ -37,12 +37,9 @@ from bot.cli_base import (
     roster_cli,
     schedule_cli,
     target_cli,
-    zalo_cli,
 )
-from bot.config import Config
-from bot.runner import NoChannel, file_links, serve, zalo_secret
+from bot.runner import NoChannel, bot_plans, file_links, serve
 from bot.sender import ChannelSender
-from bot.web import ZALO_PATH
 from bot.zalo_api import ZaloClient, ZaloError
 from handlers import texts
 from handlers.admin import RosterError, add_member, find_or_create_ward
@@ -236,56 +233,6 @@ def run(config: ConfigOption = None) -> None:
         _fail(f"Không kết nối được máy chủ Telegram ({cfg.telegram.base_url}): {exc.message}")
 
 
-def _zalo(config: Config, call: Callable[[ZaloClient], Awaitable[Any]]) -> Any:
-    """One Zalo API call for an admin command, errors as one clear line."""
-    if not config.zalo.token:
-        _fail("Chưa có [zalo] token (hoặc biến GOTUNGNHA_ZALO_TOKEN).")
-
-    async def work() -> Any:
-        async with ZaloClient(config.zalo.token, base_url=config.zalo.base_url) as client:
-            return await call(client)
-
-    try:
-        return asyncio.run(work())
-    except ZaloError as exc:
-        _fail(f"Zalo trả lời lỗi ({exc.error_code}): {exc.description}")
-
-
-@zalo_cli.command("set-webhook")
-def zalo_set_webhook(
-    url: Annotated[str, typer.Argument(help="Địa chỉ HTTPS công khai, ví dụ https://bot.vn")],
-    config: ConfigOption = None,
-) -> None:
-    """Have Zalo send updates to URL/zalo/webhook (with the secret header)."""
-    cfg = _config(config)
-    hook = url.rstrip("/") + ZALO_PATH
-    _zalo(cfg, lambda client: client.set_webhook(hook, zalo_secret(cfg)))
-    out.print(f"Đã đặt webhook Zalo: {hook}")
-
-
-@zalo_cli.command("delete-webhook")
-def zalo_delete_webhook(config: ConfigOption = None) -> None:
-    """Stop the webhook (the bot then reads updates with getUpdates)."""
-    cfg = _config(config)
-    _zalo(cfg, lambda client: client.delete_webhook())
-    out.print("Đã xoá webhook Zalo.")
-
-
-@zalo_cli.command("info")
-def zalo_info(config: ConfigOption = None) -> None:
-    """Show the bot's Zalo account and its webhook."""
-    cfg = _config(config)
-
-    async def both(client: ZaloClient) -> tuple[Any, Any]:
-        return await client.get_me(), await client.get_webhook_info()
-
-    me, hook = _zalo(cfg, both)
-    out.print(
-        f"Bot: {escape(str(me.get('display_name') or me.get('account_name')))} (id {me.get('id')})"
-    )
-    out.print(f"Webhook: {escape(str((hook or {}).get('url') or 'chưa đặt'))}")
-
-
 @schedule_cli.command("preview")
 def schedule_preview(
     start: Annotated[str, typer.Option("--from", help="Từ ngày, YYYY-MM-DD.")],
@@ -338,11 +285,12 @@ def schedule_tick(
             bot = None
             if cfg.telegram.token:
                 bot = await stack.enter_async_context(sending_bot(cfg.telegram))
-            zalo = None
-            if cfg.zalo.token:
-                zalo = await stack.enter_async_context(
-                    ZaloClient(cfg.zalo.token, base_url=cfg.zalo.base_url)
+            zalo = {
+                each.name: await stack.enter_async_context(
+                    ZaloClient(each.token, base_url=each.base_url)
                 )
+                for each in cfg.zalo.all_bots
+            }
             sender = ChannelSender(
                 telegram=bot,
                 zalo=zalo,
@@ -351,7 +299,12 @@ def schedule_tick(
                 zone=cfg.zone,
             )
             return await tick(
-                app.uow, sender, now=at, zone=cfg.zone, exports_dir=Path(cfg.bot.exports_dir)
+                app.uow,
+                sender,
+                now=at,
+                zone=cfg.zone,
+                exports_dir=Path(cfg.bot.exports_dir),
+                bots=bot_plans(cfg),
             )
 
     try:

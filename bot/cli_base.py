@@ -28,7 +28,7 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="Cơ sở dữ liệu.", no_args_is_help=True)
 roster_cli = typer.Typer(help="Danh sách thành viên.", no_args_is_help=True)
-zalo_cli = typer.Typer(help="Webhook của bot Zalo.", no_args_is_help=True)
+zalo_cli = typer.Typer(help="Các bot Zalo: webhook, mức dùng.", no_args_is_help=True)
 schedule_cli = typer.Typer(help="Lịch nhắc hạn báo cáo và tổng kết tuần.", no_args_is_help=True)
 deadline_cli = typer.Typer(help="Hạn báo cáo của phường.", no_args_is_help=True)
 target_cli = typer.Typer(help="Chỉ tiêu của các tổ.", no_args_is_help=True)
@@ -57,7 +57,8 @@ def _config(path: Path | None) -> Config:
         config = load_config(path)
     except ConfigError as exc:
         _fail(str(exc))
-    configure_logging(config.log.level, secrets=(config.telegram.token, config.zalo.token))
+    tokens = (config.telegram.token, config.zalo.token, *(b.token for b in config.zalo.bots))
+    configure_logging(config.log.level, secrets=tokens)
     return config
 
 

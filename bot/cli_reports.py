@@ -24,7 +24,7 @@ from bot.cli_base import (
     out,
     roster_cli,
 )
-from handlers.admin import pending_invites
+from handlers.admin import assign_zalo_bot, pending_invites
 from reports.export import record_export
 from reports.handouts import InviteLine, write_invites, write_template
 from reports.roster import import_roster
@@ -120,28 +120,68 @@ def invites(
         Path | None, typer.Option("--out", help="Ghi ra tệp .xlsx để in và phát.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In danh sách JSON.")] = False,
+    zalo_bot: Annotated[
+        str | None,
+        typer.Option(
+            "--zalo-bot",
+            help="Cho những người chưa tham gia (của --team, hoặc cả phường) nhắn bot Zalo này "
+            "(tên trong [[zalo.bots]]).",
+        ),
+    ] = None,
+    team: Annotated[str | None, typer.Option(help="Chỉ một tổ CNSCĐ (với --zalo-bot).")] = None,
     config: ConfigOption = None,
 ) -> None:
-    """List the members who have not joined yet, with their invite codes."""
+    """List the members who have not joined yet, with their invite codes and the Zalo bot
+    each is to write to; --zalo-bot spreads teams over a ward's Zalo bots."""
     cfg = _config(config)
     app = _app(cfg)
+    bots = {bot.name: bot for bot in cfg.zalo.all_bots}
+    if zalo_bot is not None and zalo_bot not in bots:
+        known = ", ".join(name or "(mục [zalo])" for name in bots) or "chưa có bot nào"
+        _fail(f"Không có bot Zalo “{zalo_bot}” trong cấu hình. Các bot: {known}.")
+    if team is not None and zalo_bot is None:
+        _fail("--team dùng cùng --zalo-bot.")
+    assigned = 0
 
     def work() -> tuple[str, list[InviteLine]]:
+        nonlocal assigned
         with app.uow() as uow:
             ward_row = _ward(uow.session, ward, now=app.clock())
+            assert ward_row.id is not None
+            if zalo_bot is not None:
+                teams = None
+                if team is not None:
+                    teams = [t.id for t in queries.teams_named(uow.session, team, ward_row.id)]
+                    if not teams:
+                        _fail(f"Không có tổ “{team}” trong {ward_row.name}.")
+                assigned = assign_zalo_bot(
+                    uow,
+                    zalo_bot,
+                    ward_id=ward_row.id,
+                    team_ids=teams,  # type: ignore[arg-type]
+                )
             found = pending_invites(
                 uow, now=app.clock(), invite_days=cfg.bot.invite_days, ward_id=ward_row.id
             )
             uow.commit()
+        first = next(iter(bots.values()), None)
         lines = [
             InviteLine(
-                i.name, i.team, str(i.role), i.code, i.expires_at.astimezone(cfg.zone), i.deputy
+                i.name,
+                i.team,
+                str(i.role),
+                i.code,
+                i.expires_at.astimezone(cfg.zone),
+                i.deputy,
+                (bots[i.zalo_bot].label if i.zalo_bot in bots else first.label if first else ""),
             )
             for i in found
         ]
         return ward_row.name, lines
 
     ward_name, lines = _guard(cfg, work)
+    if zalo_bot is not None:
+        out.print(f"Đã chuyển {assigned} người chưa tham gia sang {escape(bots[zalo_bot].label)}.")
     if out_file is not None:
         username = cfg.telegram.username.lstrip("@") or None
         write_invites(out_file, ward_name, lines, bot_username=username)
@@ -156,6 +196,7 @@ def invites(
             "role": line.role,
             "code": line.code,
             "expires": line.expires_at.strftime("%d/%m/%Y"),
+            "zalo_bot": line.zalo_bot or None,
         }
         for line in lines
     ]
@@ -165,9 +206,10 @@ def invites(
     if not rows:
         out.print("Không còn ai chưa tham gia.")
     for row in rows:
+        zalo = f", Zalo: nhắn {escape(str(row['zalo_bot']))}" if row["zalo_bot"] else ""
         out.print(
-            f"{row['code']}  {escape(row['name'])} ({escape(row['team'])}, "
-            f"{row['role']}) — hết hạn {row['expires']}"
+            f"{row['code']}  {escape(str(row['name']))} ({escape(str(row['team']))}, "
+            f"{row['role']}) — hết hạn {row['expires']}{zalo}"
         )
 
 
@@ -191,8 +233,14 @@ def roster_import(
     def work() -> str:
         now = app.clock()
         with app.uow() as uow:
+            named = [bot.name for bot in cfg.zalo.bots]
             done = import_roster(
-                uow.session, file, ward_name=ward, now=now, invite_days=cfg.bot.invite_days
+                uow.session,
+                file,
+                ward_name=ward,
+                now=now,
+                invite_days=cfg.bot.invite_days,
+                zalo_bots=named if named else None,
             )
             if done.changed:
                 uow.commit()

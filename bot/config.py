@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -68,19 +69,56 @@ class TelegramConfig:
 
 
 @dataclass(frozen=True)
-class ZaloConfig:
-    token: str = ""  # from the Zalo Bot Platform; empty: no Zalo channel
+class ZaloBotConfig:
+    """One Zalo bot of the deployment: the [zalo] table's (name "") or a [[zalo.bots]] entry."""
+
+    name: str = ""  # letters, digits, - and _; "" is the [zalo] table's own bot
+    token: str = ""
     mode: str = ""  # "polling" or "webhook"; empty: webhook when webhook_url is set
     base_url: str = "https://bot-api.zaloplatforms.com/bot"  # the token is appended
     webhook_url: str = ""  # public HTTPS base, e.g. https://bot.example.vn
     webhook_secret: str = ""  # 8–256 characters; empty: derived from the token
+    display_name: str = ""  # the bot's name in Zalo ("Bot …"): getMe does not say it
+    monthly_messages: int = 0  # the plan's messages a month (Basic: 3000); 0: not watched
+    max_users: int = 0  # the plan's users of this bot (Basic: 50); 0: no limit
 
     @property
     def uses_webhook(self) -> bool:
         return self.mode == "webhook" or (not self.mode and bool(self.webhook_url))
 
+    @property
+    def webhook_path(self) -> str:
+        """Where Zalo posts this bot's updates on our web server."""
+        return "/zalo/webhook" + (f"/{self.name}" if self.name else "")
+
+    @property
+    def label(self) -> str:
+        """How people know the bot: its Zalo name, else its name in the config."""
+        return self.display_name or self.name or "Bot Zalo"
+
     def __repr__(self) -> str:  # never print the token
-        return f"ZaloConfig(mode={self.mode!r}, base_url={self.base_url!r})"
+        return f"ZaloBotConfig(name={self.name!r}, mode={self.mode!r})"
+
+
+@dataclass(frozen=True)
+class ZaloConfig(ZaloBotConfig):
+    """The [zalo] table: one bot, and the defaults of its [[zalo.bots]] entries."""
+
+    bots: tuple[ZaloBotConfig, ...] = ()
+
+    @property
+    def all_bots(self) -> tuple[ZaloBotConfig, ...]:
+        """Every Zalo bot to run: the table's own (when it has a token), then the entries."""
+        own = (ZaloBotConfig(**_own_fields(self)),) if self.token else ()
+        return own + self.bots
+
+    def __repr__(self) -> str:  # never print the token
+        return f"ZaloConfig(mode={self.mode!r}, bots={len(self.all_bots)})"
+
+
+def _own_fields(zalo: ZaloConfig) -> dict[str, Any]:
+    names = {f.name for f in dataclasses.fields(ZaloBotConfig)}
+    return {f.name: getattr(zalo, f.name) for f in dataclasses.fields(zalo) if f.name in names}
 
 
 @dataclass(frozen=True)
@@ -115,7 +153,9 @@ class Config:
     def public_url(self) -> str:
         """Where people reach the server from outside: links and the dashboard live there."""
         telegram_hook = self.telegram.webhook_url if self.telegram.mode == "webhook" else ""
-        return (self.server.public_url or self.zalo.webhook_url or telegram_hook).rstrip("/")
+        zalo_hook = next((b.webhook_url for b in self.zalo.all_bots if b.webhook_url), "")
+        zalo_hook = zalo_hook or self.zalo.webhook_url
+        return (self.server.public_url or zalo_hook or telegram_hook).rstrip("/")
 
     @property
     def dashboard_url(self) -> str:
@@ -149,7 +189,13 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     unknown = set(raw) - set(SECTIONS) - {"services"}
     if unknown:
         raise ConfigError(f"Mục cấu hình không có: {', '.join(sorted(unknown))}.")
+    zalo_raw = dict(raw.get("zalo", {}))
+    bot_entries = zalo_raw.pop("bots", [])
+    raw["zalo"] = zalo_raw
     sections = {name: _section(name, cls, raw.get(name, {}), env) for name, cls in SECTIONS.items()}
+    sections["zalo"] = replace(
+        sections["zalo"], bots=_zalo_bots(sections["zalo"], bot_entries, env)
+    )
     config = Config(**sections, services=_services(raw.get("services", [])))
     try:
         config.zone  # noqa: B018  (fail early on a wrong time zone)
@@ -161,12 +207,63 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
 
 
 def _check_zalo(zalo: ZaloConfig) -> None:
-    if zalo.mode not in ("", "polling", "webhook"):
-        raise ConfigError(f"zalo.mode cần là polling hoặc webhook, không phải “{zalo.mode}”.")
-    if zalo.token and zalo.mode == "webhook" and not zalo.webhook_url:
-        raise ConfigError("zalo.mode = webhook cần zalo.webhook_url (địa chỉ HTTPS công khai).")
-    if zalo.webhook_secret and not 8 <= len(zalo.webhook_secret) <= 256:
-        raise ConfigError("zalo.webhook_secret cần từ 8 đến 256 ký tự.")
+    if zalo.name:
+        raise ConfigError("zalo.name chỉ đặt trong từng [[zalo.bots]].")
+    for bot in (zalo, *zalo.bots):
+        where = f"[[zalo.bots]] “{bot.name}”" if bot.name else "zalo"
+        if bot.mode not in ("", "polling", "webhook"):
+            raise ConfigError(
+                f"{where}: mode cần là polling hoặc webhook, không phải “{bot.mode}”."
+            )
+        if bot.token and bot.mode == "webhook" and not bot.webhook_url:
+            raise ConfigError(f"{where}: mode = webhook cần webhook_url (địa chỉ HTTPS công khai).")
+        if bot.webhook_secret and not 8 <= len(bot.webhook_secret) <= 256:
+            raise ConfigError(f"{where}: webhook_secret cần từ 8 đến 256 ký tự.")
+        if bot.monthly_messages < 0 or bot.max_users < 0:
+            raise ConfigError(f"{where}: monthly_messages và max_users không được âm.")
+
+
+BOT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,29}$")
+INHERITED = ("mode", "base_url", "webhook_url", "monthly_messages", "max_users")
+
+
+def _zalo_bots(
+    zalo: ZaloConfig, entries: list[dict[str, Any]], env: Mapping[str, str]
+) -> tuple[ZaloBotConfig, ...]:
+    """[[zalo.bots]]: several bots on one deployment; unset keys come from [zalo].
+
+    A bot's token may come from GOTUNGNHA_ZALO_BOTS_<NAME>_TOKEN (the name in capitals,
+    "-" as "_"), like every other secret.
+    """
+    if not isinstance(entries, list):
+        raise ConfigError("zalo.bots cần là các mục [[zalo.bots]].")
+    bots, seen = [], set()
+    fields = {f.name: f for f in dataclasses.fields(ZaloBotConfig)}
+    for n, entry in enumerate(entries, start=1):
+        name = str(entry.get("name", "")).strip()
+        if not BOT_NAME.match(name):
+            raise ConfigError(
+                f"[[zalo.bots]] thứ {n}: name cần có, gồm chữ thường không dấu, số, - và _ "
+                "(tối đa 30 ký tự), ví dụ “to1”."
+            )
+        if name in seen:
+            raise ConfigError(f"[[zalo.bots]]: tên “{name}” bị trùng.")
+        seen.add(name)
+        unknown = set(entry) - set(fields)
+        if unknown:
+            raise ConfigError(
+                f"[[zalo.bots]] “{name}”: khoá không có: {', '.join(sorted(unknown))}."
+            )
+        values = {key: getattr(zalo, key) for key in INHERITED} | dict(entry)
+        variable = f"{ENV_PREFIX}ZALO_BOTS_{name.upper().replace('-', '_')}_TOKEN"
+        if variable in env:
+            values["token"] = env[variable]
+        converted = {
+            key: _convert(f"zalo.bots.{name}.{key}", value, type(fields[key].default))
+            for key, value in values.items()
+        }
+        bots.append(ZaloBotConfig(**converted))
+    return tuple(bots)
 
 
 def _check_telegram(telegram: TelegramConfig) -> None:

@@ -22,14 +22,18 @@ from bot.app import App
 from bot.channels.lanes import LIMIT as LANES
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
-from bot.config import Config
+from bot.config import Config, ZaloBotConfig
 from bot.dashboard.routes import Dashboard
 from bot.links import FileLinks
 from bot.photos import purge_old_photos
 from bot.sender import ChannelSender
-from bot.web import TELEGRAM_PATH, ZALO_PATH, create_web_app
+from bot.usage import UsageMeter
+from bot.web import TELEGRAM_PATH, create_web_app
+from schedules.gate import BotPlan
 from schedules.jobs import SENDERS
 from schedules.runner import ScheduleRunner
+from storage.models import Role
+from storage.queries import identities_with_role
 
 log = logging.getLogger(__name__)
 DAY = 86400
@@ -52,9 +56,16 @@ def telegram_secret(config: Config) -> str:
     return telegram.webhook_secret or derived_secret(telegram.token, "telegram webhook")
 
 
-def zalo_secret(config: Config) -> str:
-    """The Zalo webhook secret: configured, or derived from the token."""
-    return config.zalo.webhook_secret or derived_secret(config.zalo.token, "zalo webhook")
+def zalo_secret(bot: ZaloBotConfig) -> str:
+    """A Zalo bot's webhook secret: configured, or derived from its token."""
+    return bot.webhook_secret or derived_secret(bot.token, "zalo webhook")
+
+
+def bot_plans(config: Config) -> dict[tuple[str, str], BotPlan]:
+    """The bots the schedule sends through: their names, and their plans' monthly limits."""
+    return {
+        ("zalo", bot.name): BotPlan(bot.label, bot.monthly_messages) for bot in config.zalo.all_bots
+    }
 
 
 def file_links(config: Config) -> FileLinks | None:
@@ -62,8 +73,9 @@ def file_links(config: Config) -> FileLinks | None:
     public = config.public_url
     if not public:
         return None
+    tokens = "".join(bot.token for bot in config.zalo.all_bots) or config.zalo.token
     secret = config.server.link_secret or derived_secret(
-        config.zalo.token + config.telegram.token, "download links"
+        tokens + config.telegram.token, "download links"
     )
     return FileLinks(
         secret=secret.encode(),
@@ -84,7 +96,7 @@ def web_dashboard(app: App) -> list[BaseRoute]:
 async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
     """Run every configured channel until stopped (SIGINT/SIGTERM, or `stop` being set)."""
     config = app.config
-    if not config.telegram.token and not config.zalo.token:
+    if not config.telegram.token and not config.zalo.all_bots:
         raise NoChannel("Chưa cấu hình kênh chat nào.")
     stop = stop or _stop_on_signals()
     # the engine and the scheduler's sends run in threads: enough for every chat lane and
@@ -96,7 +108,8 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
     links = file_links(config)
     hooks: dict[str, Any] = {}  # the webhook routes to serve, with their secrets
     telegram: TelegramChannel | None = None
-    zalo: ZaloChannel | None = None
+    zalo: dict[str, ZaloChannel] = {}
+    meter = UsageMeter(app.uow, zone=config.zone, clock=app.clock)
     scheduler: ScheduleRunner | None = None
     try:
         async with contextlib.AsyncExitStack() as stack:
@@ -109,6 +122,11 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                         photo_dir=photo_dir if privacy.keep_photos else None,
                     )
                 )
+                with app.uow(read_only=True) as unit:
+                    people = identities_with_role(
+                        unit.session, "telegram", [Role.LEADER, Role.OFFICER, Role.UNIT]
+                    )
+                await telegram.set_menus(people)
                 if config.telegram.mode == "webhook":
                     url = config.telegram.webhook_url.rstrip("/") + TELEGRAM_PATH
                     secret = telegram_secret(config)
@@ -120,21 +138,22 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                 else:
                     await telegram.start_polling()
                     log.info("telegram polling")
-            if config.zalo.token:
-                zalo = await stack.enter_async_context(
-                    ZaloChannel(app.engine, config.zalo, links=links, zone=config.zone)
+            for bot in config.zalo.all_bots:
+                channel = await stack.enter_async_context(
+                    ZaloChannel(app.engine, bot, links=links, zone=config.zone, meter=meter)
                 )
-                if config.zalo.uses_webhook:
-                    url = config.zalo.webhook_url.rstrip("/") + ZALO_PATH
-                    await zalo.client.set_webhook(url, zalo_secret(config))
-                    hooks |= {"zalo": zalo.feed, "zalo_secret": zalo_secret(config)}
-                    log.info("zalo webhook url=%s", url)
+                zalo[bot.name] = channel
+                if bot.uses_webhook:
+                    url = bot.webhook_url.rstrip("/") + bot.webhook_path
+                    await channel.client.set_webhook(url, zalo_secret(bot))
+                    hooks.setdefault("zalo_bots", {})[bot.name] = (channel.feed, zalo_secret(bot))
+                    log.info("zalo webhook bot=%s url=%s", bot.name or "-", url)
                 else:
-                    background.append(asyncio.create_task(zalo.poll(stop)))
-                    log.info("zalo polling")
+                    background.append(asyncio.create_task(channel.poll(stop)))
+                    log.info("zalo polling bot=%s", bot.name or "-")
             sender = ChannelSender(
                 telegram=telegram.app.bot if telegram else None,
-                zalo=zalo.client if zalo else None,
+                zalo={name: channel.client for name, channel in zalo.items()},
                 links=links,
                 zone=config.zone,
             )
@@ -145,6 +164,7 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                 zone=config.zone,
                 clock=app.clock,
                 exports_dir=Path(config.bot.exports_dir),
+                bots=bot_plans(config),
             )
             scheduler.start()
             dashboard = web_dashboard(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -16,33 +17,33 @@ from bot.links import FileLinks
 from bot.zalo_api import TEXT_LIMIT as ZALO_LIMIT
 from bot.zalo_api import ZaloClient, ZaloError
 from handlers import texts
-from schedules.jobs import Outcome
+from schedules.delivery import Delivery, Outcome
 
 TELEGRAM_LIMIT = 4096
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-Result = tuple[Outcome, str | None]
 
 
 class ChannelSender:
     """Sends to a Telegram or Zalo chat; console chats print it (for trying out).
 
-    A picture goes as a photo on Telegram and, on Zalo, as a signed link to it (Zalo takes
-    pictures by URL), when the deployment has a public address for links. A document (a
-    workbook) goes as a file on Telegram and as a signed download link on Zalo.
+    A picture goes as a photo on Telegram. On Zalo, where every message counts against the
+    bot's monthly quota, the text, a link to the picture (Zalo takes pictures by URL) and a
+    document's download link go as one message. Each Zalo chat is sent to through the bot
+    it came through (`bot`, "" for the [zalo] table's own).
     """
 
     def __init__(
         self,
         *,
         telegram: Bot | None = None,
-        zalo: ZaloClient | None = None,
+        zalo: Mapping[str, ZaloClient] | None = None,
         links: FileLinks | None = None,
         console: TextIO = sys.stdout,
         zone: ZoneInfo = LOCAL,
     ) -> None:
         self._zone = zone
         self._telegram = telegram
-        self._zalo = zalo
+        self._zalo = dict(zalo or {})
         self._links = links
         self._console = console
 
@@ -53,40 +54,46 @@ class ChannelSender:
         text: str,
         picture: Path | None = None,
         document: Path | None = None,
-    ) -> Result:
+        bot: str = "",
+    ) -> Delivery:
         """Send, and say how it went; never raises."""
         if platform == "console":
             shown = f"\n[ảnh: {picture}]" if picture else ""
             shown += f"\n[tệp: {document}]" if document else ""
             self._console.write(f"[→ {chat_id}] {text}{shown}\n\n")
-            return Outcome.SENT, None
+            return Delivery(Outcome.SENT, None, 1)
         if platform == "telegram" and self._telegram is not None:
             return await self._via_telegram(self._telegram, chat_id, text, picture, document)
-        if platform == "zalo" and self._zalo is not None:
-            return await self._via_zalo(self._zalo, chat_id, text, picture, document)
-        return Outcome.FAILED, f"{platform} is not configured"
+        if platform == "zalo" and bot in self._zalo:
+            return await self._via_zalo(self._zalo[bot], chat_id, text, picture, document)
+        where = f"{platform} bot {bot}" if bot else platform
+        return Delivery(Outcome.FAILED, f"{where} is not configured")
 
     @staticmethod
     async def _via_telegram(
         bot: Bot, chat_id: str, text: str, picture: Path | None, document: Path | None
-    ) -> Result:
+    ) -> Delivery:
+        sent = 0
         try:
             for piece in split_text(text, TELEGRAM_LIMIT):
                 await bot.send_message(int(chat_id), piece)
+                sent += 1
             if picture is not None:
                 with picture.open("rb") as photo:
                     await bot.send_photo(int(chat_id), photo)
+                sent += 1
             if document is not None:
                 with document.open("rb") as file:
                     await bot.send_document(int(chat_id), file, filename=document.name)
+                sent += 1
         except Forbidden as exc:
-            return Outcome.BLOCKED, exc.message
+            return Delivery(Outcome.BLOCKED, exc.message, sent)
         except BadRequest as exc:
             blocked = "chat not found" in exc.message.lower()
-            return (Outcome.BLOCKED if blocked else Outcome.FAILED), exc.message
+            return Delivery(Outcome.BLOCKED if blocked else Outcome.FAILED, exc.message, sent)
         except TelegramError as exc:
-            return Outcome.FAILED, exc.message
-        return Outcome.SENT, None
+            return Delivery(Outcome.FAILED, exc.message, sent)
+        return Delivery(Outcome.SENT, None, sent)
 
     async def _via_zalo(
         self,
@@ -95,19 +102,23 @@ class ChannelSender:
         text: str,
         picture: Path | None,
         document: Path | None,
-    ) -> Result:
+    ) -> Delivery:
+        lines = [text]
+        if picture is not None and self._links is not None:
+            link = self._links.publish(picture, picture.name, now=datetime.now(UTC))
+            lines.append(texts.CHART_LINK.format(url=link.url))
+        if document is not None:
+            lines.append(self._document_link(document))
+        sent = 0
         try:
-            for piece in split_text(text, ZALO_LIMIT):
+            for piece in split_text("\n\n".join(lines), ZALO_LIMIT):
                 await zalo.send_message(chat_id, piece)
-            if picture is not None and self._links is not None:
-                link = self._links.publish(picture, picture.name, now=datetime.now(UTC))
-                await zalo.send_photo(chat_id, link.url)
-            if document is not None:
-                await zalo.send_message(chat_id, self._document_link(document))
+                sent += 1
         except ZaloError as exc:
-            outcome = Outcome.BLOCKED if exc.error_code == 403 else Outcome.FAILED
-            return outcome, f"{exc.error_code} {exc.description}"
-        return Outcome.SENT, None
+            # 403 is Zalo's own server error, not a block: the send is tried again later
+            outcome = Outcome.QUOTA if exc.quota_exceeded else Outcome.FAILED
+            return Delivery(outcome, f"{exc.error_code} {exc.description}", sent)
+        return Delivery(Outcome.SENT, None, sent)
 
     def _document_link(self, document: Path) -> str:
         """A signed download link to a file, in words (Zalo takes no files from bots)."""

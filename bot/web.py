@@ -1,8 +1,9 @@
 """The web server (starlette, run by uvicorn): chat webhooks, downloads, the dashboard and
 a health check.
 
-Routes: POST /telegram/webhook, POST /zalo/webhook (each checks its secret header: 403
-otherwise; a body over 1 MB: 413; not a JSON object: 400; and answers at once),
+Routes: POST /telegram/webhook, POST /zalo/webhook and /zalo/webhook/<bot name> (each
+checks its secret header: 403 otherwise; a body over 1 MB: 413; empty, not JSON, or not an
+update: 400; and answers at once),
 GET /files/<signed link>, /web/… (bot/dashboard), GET /healthz.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.links import FileLinks
+from bot.zalo_api import as_update
 from handlers import texts
 
 log = logging.getLogger(__name__)
@@ -38,10 +40,19 @@ def create_web_app(
     telegram_secret: str = "",
     zalo: Feed | None = None,
     zalo_secret: str = "",
+    zalo_bots: Mapping[str, tuple[Feed, str]] | None = None,
     links: FileLinks | None = None,
     dashboard: list[BaseRoute] | None = None,
 ) -> Starlette:
-    """The ASGI app; a webhook hands its update to the channel and answers at once."""
+    """The ASGI app; a webhook hands its update to the channel and answers at once.
+
+    `zalo_bots` maps each Zalo bot's name to its channel's feed and webhook secret; the
+    bot named "" (or `zalo`, `zalo_secret`) is at /zalo/webhook, the others at
+    /zalo/webhook/<name>.
+    """
+    bots = dict(zalo_bots or {})
+    if zalo is not None:
+        bots[""] = (zalo, zalo_secret)
 
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"ok": True})
@@ -56,13 +67,15 @@ def create_web_app(
         return Response(status_code=200)
 
     async def zalo_webhook(request: Request) -> Response:
-        data = await _checked_json(request, zalo, ZALO_SECRET_HEADER, zalo_secret)
+        feed, secret = bots.get(request.path_params.get("name", ""), (None, ""))
+        data = await _checked_json(request, feed, ZALO_SECRET_HEADER, secret)
         if isinstance(data, Response):
             return data
-        update = data.get("result")
-        if not isinstance(update, dict) or zalo is None:
+        update = as_update(data)  # live: the update itself; the docs: wrapped in "result"
+        if update is None or feed is None:
+            log.warning("zalo webhook refused path=%s: not an update", request.url.path)
             return Response(status_code=400)
-        await zalo(update)
+        await feed(update)
         return JSONResponse({"ok": True})
 
     async def download(request: Request) -> Response:
@@ -78,6 +91,7 @@ def create_web_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route(TELEGRAM_PATH, telegram_webhook, methods=["POST"]),
             Route(ZALO_PATH, zalo_webhook, methods=["POST"]),
+            Route(ZALO_PATH + "/{name}", zalo_webhook, methods=["POST"]),
             Route("/files/{token}", download, methods=["GET"]),
             *(dashboard or []),
         ]

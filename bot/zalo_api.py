@@ -23,17 +23,54 @@ import httpx
 
 log = logging.getLogger(__name__)
 TEXT_LIMIT = 2000
-RETRIED = {429, 500, 502, 503, 504}
+# Zalo documents 403 as its own "internal server error": tried again, like a 5xx. 429 is
+# "quota exceeded" (the plan's messages of the month), not a per-second limit: trying again
+# at once only spends more, so it is never retried here (the caller pauses the bot).
+RETRIED = {403, 500, 502, 503, 504}
+QUOTA_EXCEEDED = 429
 
 
 class ZaloError(Exception):
     """An `ok: false` answer (or an unusable one), with Zalo's error code and description."""
 
-    def __init__(self, error_code: int, description: str, method: str = "") -> None:
+    def __init__(
+        self, error_code: int, description: str, method: str = "", *, gateway: bool = False
+    ) -> None:
         super().__init__(f"{method}: {error_code} {description}".strip(": "))
         self.error_code = error_code
         self.description = description
         self.method = method
+        self.gateway = gateway  # an HTML page from the proxy in front, not Zalo's own answer
+
+    @property
+    def quota_exceeded(self) -> bool:
+        """The bot used up its plan's messages: no send goes through until the quota returns.
+
+        Only Zalo's own JSON answer says so; the proxy in front also answers an HTML 429 when
+        requests come too fast, which is a rate limit to wait out like a 5xx.
+        """
+        return self.error_code == QUOTA_EXCEEDED and not self.gateway
+
+    @property
+    def retried(self) -> bool:
+        """Worth trying again shortly: Zalo's server errors (403 among them), the proxy's."""
+        return self.error_code in RETRIED or (self.gateway and self.error_code >= 429)
+
+
+def as_update(body: Any) -> dict[str, Any] | None:
+    """The update inside a webhook body or a getUpdates answer, or None when there is none.
+
+    The live platform posts the update itself (`{"event_name": …, "message": {…}}`); the
+    docs show it wrapped as `{"ok": true, "result": {…}}`. Both are accepted.
+    """
+    if not isinstance(body, dict):
+        return None
+    if "event_name" not in body and isinstance(body.get("result"), dict):
+        body = body["result"]
+    if not isinstance(body.get("event_name"), str) or not isinstance(body.get("message"), dict):
+        return None
+    update: dict[str, Any] = body
+    return update
 
 
 class RateLimit:
@@ -96,7 +133,7 @@ class ZaloClient:
             try:
                 return await self._call_once(method, params, read_timeout)
             except ZaloError as exc:
-                if exc.error_code not in RETRIED or attempt == self._attempts:
+                if not exc.retried or attempt == self._attempts:
                     raise
                 reason = f"{exc.error_code} {exc.description}"
             except httpx.TransportError as exc:
@@ -111,13 +148,19 @@ class ZaloClient:
     async def _call_once(self, method: str, params: dict[str, Any], read: float | None) -> Any:
         timeout = httpx.Timeout(10, read=read) if read is not None else httpx.USE_CLIENT_DEFAULT
         response = await self._http.post(self._url + method, json=params, timeout=timeout)
+        # Zalo answers its errors as `ok: false` with an error_code, mostly with HTTP 200:
+        # the JSON body decides, never the HTTP status
         try:
             body = response.json()
         except ValueError:
-            raise ZaloError(response.status_code, "not a JSON answer", method) from None
-        if not isinstance(body, dict) or not body.get("ok"):
+            status = response.status_code
+            raise ZaloError(status, "not a JSON answer", method, gateway=True) from None
+        if not isinstance(body, dict) or body.get("ok") is not True:
             body = body if isinstance(body, dict) else {}
-            code = int(body.get("error_code") or response.status_code)
+            try:
+                code = int(body.get("error_code") or response.status_code)
+            except (TypeError, ValueError):
+                code = response.status_code
             raise ZaloError(code, str(body.get("description") or "error"), method)
         return body.get("result")
 
@@ -134,7 +177,7 @@ class ZaloClient:
             if exc.error_code == 408:
                 return None
             raise
-        return result if isinstance(result, dict) else None
+        return as_update(result)
 
     async def set_webhook(self, url: str, secret_token: str) -> Any:
         """Have Zalo POST updates to `url` with the secret header."""
@@ -145,9 +188,14 @@ class ZaloClient:
         return await self.call("deleteWebhook")
 
     async def get_webhook_info(self) -> dict[str, Any]:
-        """The webhook Zalo knows about."""
-        result: dict[str, Any] = await self.call("getWebhookInfo")
-        return result
+        """The webhook Zalo knows about ({} when none: the live platform answers 404)."""
+        try:
+            result = await self.call("getWebhookInfo")
+        except ZaloError as exc:
+            if exc.error_code == 404 and not exc.gateway:
+                return {}
+            raise
+        return result if isinstance(result, dict) else {}
 
     async def send_message(self, chat_id: str, text: str) -> Any:
         """Send a text of at most 2,000 characters."""

@@ -41,6 +41,7 @@ class PendingInvite:
     code: str
     expires_at: datetime
     deputy: bool = False  # a tổ phó
+    zalo_bot: str | None = None  # the Zalo bot they are to write to, when the officer chose
 
 
 def sync_catalogue(session: Session, specs: tuple[ServiceSpec, ...]) -> None:
@@ -140,10 +141,43 @@ def pending_invites(
         )
         out.append(
             PendingInvite(
-                member.name, team.name, member.role, invite.code, invite.expires_at, member.deputy
+                member.name,
+                team.name,
+                member.role,
+                invite.code,
+                invite.expires_at,
+                member.deputy,
+                member.zalo_bot,
             )
         )
     return out
+
+
+def assign_zalo_bot(
+    uow: UnitOfWork, bot: str, *, ward_id: int, team_ids: list[int] | None = None
+) -> int:
+    """Have the members who have not joined yet (of these teams) write to one Zalo bot;
+    how many were changed."""
+    session = uow.session
+    linked = select(ChatIdentity.member_id)
+    stmt = (
+        select(Member)
+        .join(Team, col(Team.id) == col(Member.team_id))
+        .where(
+            Team.ward_id == ward_id,
+            col(Member.erased_at).is_(None),
+            col(Member.id).not_in(linked),
+        )
+    )
+    if team_ids is not None:
+        stmt = stmt.where(col(Member.team_id).in_(team_ids))
+    changed = 0
+    for member in session.exec(stmt).all():
+        if member.zalo_bot != bot:
+            member.zalo_bot = bot
+            session.add(member)
+            changed += 1
+    return changed
 
 
 def add_unit(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -17,6 +18,14 @@ RANK = {None: 0, Role.UNIT: 1, Role.MEMBER: 2, Role.LEADER: 3, Role.OFFICER: 4}
 
 
 @dataclass(frozen=True)
+class BotSeat:
+    """One of a platform's bots as joining sees it: its name, and how many it may serve."""
+
+    label: str
+    max_users: int = 0  # 0: no limit
+
+
+@dataclass(frozen=True)
 class Settings:
     """The handlers' share of the configuration."""
 
@@ -25,6 +34,7 @@ class Settings:
     undo_hours: int = 24
     exports_dir: Path = Path("data/exports")  # workbooks made for /xuat and at deadlines
     web_url: str = ""  # the public address of the web dashboard; empty: /web is off
+    bots: Mapping[tuple[str, str], BotSeat] = field(default_factory=dict)  # (platform, name)
 
 
 @dataclass
@@ -36,6 +46,8 @@ class Conversation:
     # the choices last shown: [value, folded label, *folded aliases]; by number when `numbered`
     options: list[list[str]] = field(default_factory=list)
     numbered: bool = True
+    # what this person was already told, by topic: the day it was said (kept across steps)
+    told: dict[str, str] = field(default_factory=dict)
 
     def start(self, step: str, **data: Any) -> None:
         """Begin a step that waits for the person's next message."""

@@ -35,6 +35,7 @@ Clock = Callable[[], datetime]
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 _COMMAND = re.compile(r"^/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
 _KEEPS_STEP = {"huy"}  # /huy needs to see what is in progress to cancel it
+_KEEPS_CHOICES = {"answer_media"}  # a sticker between a question and its answer changes nothing
 _WITHOUT_SLASH = {"thamgia"}  # "thamgia K7M3PX" works too: not everyone finds the slash
 
 
@@ -107,7 +108,8 @@ class Engine:
                 claim = queries.claim_message(uow.session, key, sender=sender, now=now)
             ctx = self._context(incoming, uow, now)
             replies = self._route(ctx)
-            _remember_choices(ctx.conversation, replies)
+            if ctx.route not in _KEEPS_CHOICES:
+                _remember_choices(ctx.conversation, replies)
             self._save_conversation(ctx)
             if claim is not None:
                 claim.replies = [r.to_dict() for r in replies]
@@ -126,7 +128,8 @@ class Engine:
             data = dict(row.data)
             options = [list(o) for o in data.pop("_options", [])]
             numbered = bool(data.pop("_numbered", True))
-            conversation = Conversation(row.step or None, data, options, numbered)
+            told = dict(data.pop("_told", {}))
+            conversation = Conversation(row.step or None, data, options, numbered, told)
         catalogue = load_catalogue(session)
         ctx = Context(incoming, uow, member, conversation, catalogue, self._settings, now)
         ctx.state_row = row  # held, so saving the step finds it without reading it again
@@ -137,6 +140,8 @@ class Engine:
         data = dict(conv.data)
         if conv.options:
             data["_options"], data["_numbered"] = conv.options, conv.numbered
+        if conv.told:
+            data["_told"] = conv.told
         incoming = ctx.incoming
         queries.save_conversation(
             ctx.uow.session,
@@ -149,6 +154,9 @@ class Engine:
     def _route(self, ctx: Context) -> list[Reply]:
         incoming, conv = ctx.incoming, ctx.conversation
         text = (incoming.text or "").strip()
+        if incoming.media and not text and incoming.choice is None:
+            # a voice message or a sticker: answered, and what was pending stays pending
+            return self._call(ctx, self._router.steps["media"], incoming.media)
         choice = incoming.choice if incoming.choice is not None else _typed_choice(conv, text)
         conv.options = []
         if choice is not None:

@@ -22,6 +22,12 @@ class Incoming:
     chat_title: str | None = None  # a group's name
     contact_phone: str | None = None  # a shared contact card's number
     contact_is_own: bool = False  # the contact card is the sender's own
+    media: str | None = None  # what came instead of text or a photo: voice / sticker / other
+    bot: str = ""  # which of the platform's bots it came through ("": the only one)
+    # how members reach the bot in this group: "all" (it reads everything), "reply" (only
+    # commands and replies to it reach it), "mention" (only messages that mention it)
+    group_reach: str | None = None
+    bot_mention: str | None = None  # what members type to mention the bot, e.g. "@tro_ly_bot"
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,9 @@ class Reply:
     document: Document | None = None
     photo: Photo | None = None
     evidence: str | None = None  # a photo's file id just stored as evidence of a log
+    # the commands menu this private chat should now show: a role's ("leader", "officer",
+    # "unit", "member"), or "" for the one everybody sees; None: unchanged
+    menu: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe form, kept so a redelivered message gets the same answer."""
@@ -79,4 +88,5 @@ class Reply:
             document=Document(**data["document"]) if data.get("document") else None,
             photo=Photo(**data["photo"]) if data.get("photo") else None,
             evidence=data.get("evidence"),
+            menu=data.get("menu"),
         )

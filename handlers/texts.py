@@ -18,6 +18,14 @@ STRANGER_GREETING = (
     "Để tham gia, bạn gõ /thamgia và mã mời mà tổ trưởng hoặc cán bộ phường gửi, "
     "ví dụ: /thamgia K7M3PX"
 )
+BOT_FULL = (
+    "Xin lỗi, {bot} đã đủ người theo gói hiện tại nên chưa nhận thêm được. "
+    "Bạn nhắn cho {other} trên Zalo rồi gõ lại mã mời nhé. Mình đã báo cán bộ phường."
+)
+BOT_FULL_NO_OTHER = (
+    "Xin lỗi, {bot} đã đủ người theo gói hiện tại nên chưa nhận thêm được. "
+    "Mình đã báo cán bộ phường, cán bộ sẽ hướng dẫn bạn sớm."
+)
 STRANGER_IN_GROUP = "Bạn chưa tham gia tổ. Nhắn riêng cho mình: /thamgia và mã mời."
 JOIN_IN_PRIVATE = "Mã mời là riêng của bạn: nhắn riêng cho mình /thamgia và mã nhé."
 SHARE_PHONE_HINT = "Nếu tổ đã có số điện thoại của bạn, bấm “Chia sẻ số điện thoại” bên dưới."
@@ -210,6 +218,69 @@ COMMAND_MENU = (
     ("dulieucuatoi", "Dữ liệu của tôi"),
     ("xoadulieucuatoi", "Xoá dữ liệu của tôi"),
 )
+MENUS = {  # the commands each role's private chat shows, and a group's; by name
+    "": (
+        "ghi",
+        "huy",
+        "sua",
+        "cuatoi",
+        "thongke",
+        "trogiup",
+        "thamgia",
+        "tatnhac",
+        "batnhac",
+        "dulieucuatoi",
+        "xoadulieucuatoi",
+    ),
+    "member": (
+        "ghi",
+        "huy",
+        "sua",
+        "cuatoi",
+        "thongke",
+        "trogiup",
+        "tatnhac",
+        "batnhac",
+        "dulieucuatoi",
+        "xoadulieucuatoi",
+    ),
+    "leader": (
+        "ghi",
+        "huy",
+        "sua",
+        "cuatoi",
+        "thongke",
+        "lienket",
+        "danop",
+        "xuat",
+        "web",
+        "trogiup",
+        "tatnhac",
+        "batnhac",
+        "dulieucuatoi",
+        "xoadulieucuatoi",
+    ),
+    "officer": (
+        "ghi",
+        "huy",
+        "sua",
+        "cuatoi",
+        "thongke",
+        "tiendo",
+        "hanchot",
+        "xuat",
+        "web",
+        "lienket",
+        "danop",
+        "trogiup",
+        "tatnhac",
+        "batnhac",
+        "dulieucuatoi",
+        "xoadulieucuatoi",
+    ),
+    "unit": ("dangkymohinh", "sua", "trogiup", "dulieucuatoi", "xoadulieucuatoi"),
+    "group": ("ghi", "thongke", "lienket", "danop", "trogiup"),
+}
 BUTTON_NOT_YOURS = "Nút này dành cho người khác."
 
 # --- deadlines (/danop, /tiendo) -------------------------------------------------------
@@ -248,6 +319,7 @@ TALLY_TARGET = "• Chỉ tiêu {period}: {service} {done}/{target} ({percent}%)
 PERIOD_NAMES = {"month": "tháng", "quarter": "quý", "year": "năm"}
 TALLY_CHANGE_NEW = "tuần trước chưa có"
 TALLY_CHART = "{name}: lượt hỗ trợ, tuần {start}–{end}"
+CHART_LINK = "📈 Biểu đồ: {url}"
 TALLY_IDLE = "Tuần này mong gặp lại: {}. Cảm ơn cả tổ! 🙏"
 
 NUDGE = (
@@ -257,8 +329,13 @@ NUDGE = (
 NUDGES_OFF = "Đã tắt lời nhắc khi lâu chưa ghi. Muốn bật lại, gõ /batnhac."
 NUDGES_ON = "Đã bật lời nhắc khi một tuần chưa ghi lượt nào."
 
-# --- Zalo ---------------------------------------------------------------------------
-ZALO_UNSUPPORTED = "Mình chỉ đọc được tin chữ và ảnh. Bạn gõ lại bằng chữ giúp mình nhé."
+# --- voice, stickers, files ------------------------------------------------------------
+VOICE_NOT_YET = "🎙️ Mình chưa nghe được tin thoại. Bạn gõ giúp mình nhé, ví dụ: vneid 3 sskdt 2"
+STICKER_SEEN = "😊 Cảm ơn bạn! Muốn ghi lượt hỗ trợ, bạn gõ ví dụ: vneid 3 sskdt 2"
+UNSUPPORTED = (
+    "Mình chỉ đọc được tin chữ và ảnh, chưa mở được tin này. "
+    "Bạn gõ nội dung bằng chữ giúp mình nhé, ví dụ: vneid 3"
+)
 FILE_LINK = "📎 {name}: {url}\n(Đường link dùng được đến {until}.)"
 LINK_EXPIRED = "Đường link không đúng hoặc đã hết hạn. Bạn xin gửi lại tệp trong chat nhé."
 FILE_NOT_AVAILABLE = "Tệp này chưa gửi qua Zalo được. Bạn nhờ cán bộ phường gửi giúp nhé."
@@ -267,6 +344,15 @@ FILE_NOT_AVAILABLE = "Tệp này chưa gửi qua Zalo được. Bạn nhờ cán
 LINK_ONLY_IN_GROUP = "Bạn thêm mình vào nhóm chat của tổ, rồi gõ /lienket ngay trong nhóm đó nhé."
 LINK_DONE = "🔗 Đã liên kết nhóm này với {name}. Kết quả hằng tuần sẽ được gửi vào đây."
 LINK_ALREADY = "Nhóm này đã liên kết với {name} rồi."
+GROUP_REACH = {  # how members make the bot hear them in a group, by what the bot can read
+    "all": "👉 Trong nhóm, mọi người nhắc {mention} ở đầu tin là mình nghe được, ví dụ: "
+    "{mention} vneid 3",
+    "reply": "👉 Trong nhóm này mình chỉ nghe được lệnh và tin trả lời tin của mình. Mọi người "
+    "gõ “/ghi vneid 3”, hoặc trả lời (reply) một tin của mình rồi gõ “vneid 3”. Tin chỉ nhắc "
+    "{mention} có thể không đến được mình.",
+    "mention": "👉 Trong nhóm Zalo, mình chỉ nhận tin có nhắc tên mình: mọi người gõ @, chọn "
+    "tên mình trong danh sách rồi gõ nội dung, ví dụ: {mention} vneid 3",
+}
 LINK_TAKEN = "Nhóm này đã liên kết với tổ khác. Nhờ cán bộ phường đổi giúp nhé."
 GROUP_SAVED = "✅ {name}: {items}"
 
@@ -294,7 +380,28 @@ PREVIEW_KINDS = {  # what `gotungnha schedule preview` calls each kind of send
     "deadline_workbook": "tệp Excel {deadline} (hạn cuối {day})",
     "weekly_tally": "tổng kết tuần",
     "nudge": "lời nhắc lâu chưa ghi",
+    "bot_paused": "báo bot hết hạn mức",
+    "bot_full": "báo bot đủ người",
 }
+USAGE_KINDS = {  # what each kind of message counted against a bot's quota is called
+    "reply": "trả lời",
+    "deadline_reminder": "nhắc hạn",
+    "deadline_workbook": "tệp Excel",
+    "weekly_tally": "tổng kết tuần",
+    "nudge": "nhắc ghi",
+    "bot_paused": "báo cán bộ",
+    "bot_full": "báo cán bộ",
+}
+BOT_PAUSED_NOTICE = (
+    "⚠️ {bot} đã hết hạn mức tin nhắn của tháng, nền tảng không nhận thêm tin. Mình tạm dừng "
+    "gửi tin theo lịch qua bot này; tin chưa gửi được giữ lại và tự gửi khi bot gửi được trở "
+    "lại. Mức dùng từng bot: trang theo dõi (/web) hoặc lệnh gotungnha zalo usage."
+)
+BOT_FULL_NOTICE = (
+    "⚠️ {bot} đã đủ số người gói hiện tại cho phép, nên vừa có người không vào được. Cán bộ "
+    "chia các tổ sang bot khác (cột “Bot Zalo” của danh sách, hoặc gotungnha invites "
+    "--zalo-bot) hoặc nâng gói."
+)
 MYDATA_ACCOUNT = "{platform} (từ {day})"
 
 # --- personal data -------------------------------------------------------------------

@@ -63,6 +63,7 @@ class InviteLine:
     code: str
     expires_at: datetime  # local time
     deputy: bool = False
+    zalo_bot: str = ""  # the Zalo bot to write to, as people know it ("Bot …")
 
 
 def write_invites(
@@ -80,6 +81,8 @@ def write_invites(
         link = f"https://t.me/{bot_username}?start={line.code}" if bot_username else ""
         role = L.ROLE_NAMES.get("deputy" if line.deputy else line.role, line.role)
         how = f"/thamgia {line.code}"
+        if line.zalo_bot:
+            how = L.ZALO_HOW.format(bot=line.zalo_bot, code=line.code)
         rows.append([n, line.name, line.team, role, line.code, link, how, line.expires_at.date()])
     table(ws, names, rows)
     for row in ws.iter_rows(min_row=2, min_col=8, max_col=8):

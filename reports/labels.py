@@ -45,6 +45,8 @@ HEAD_DAY = "Ngày"
 HEAD_MEMBER = "Thành viên"
 HEAD_PLACE = "Địa điểm"
 HEAD_NOTE = "Ghi chú"
+ZALO_HOW = "Tìm {bot} trên Zalo, nhắn: /thamgia {code}"
+HEAD_ZALO_BOT = "Bot Zalo"  # optional: which of the ward's Zalo bots the person writes to
 
 HEAD_NAME = "Họ và tên"
 HEAD_PHONE = "Số điện thoại"
@@ -89,6 +91,7 @@ ROSTER_NO_NAME = "thiếu họ và tên"
 ROSTER_NO_GROUP_NAME = "thiếu tên tổ dân phố"
 ROSTER_DUPLICATE_GROUP = "tổ dân phố “{group}” đã có ở dòng {first}"
 ROSTER_UNKNOWN_GROUP = "tổ dân phố “{group}” không có trong trang “Tổ dân phố”"
+ROSTER_UNKNOWN_BOT = "bot Zalo “{bot}” không có trong cấu hình (các bot: {known})"
 ROSTER_BAD_PHONE = "số điện thoại “{phone}” không đúng (cần 10 chữ số, ví dụ 0912345678)"
 ROSTER_DUPLICATE_PHONE = "số điện thoại {phone} trùng với dòng {first}"
 ROSTER_UNKNOWN_ROLE = (

@@ -8,6 +8,7 @@ names, roles and phones.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -48,15 +49,34 @@ class Imported:
 
 
 def import_roster(
-    session: Session, path: Path, *, ward_name: str, now: datetime, invite_days: int
+    session: Session,
+    path: Path,
+    *,
+    ward_name: str,
+    now: datetime,
+    invite_days: int,
+    zalo_bots: Collection[str] | None = None,
 ) -> Imported:
-    """Check the whole file, then add or update the ward's groups, teams and members."""
+    """Check the whole file, then add or update the ward's groups, teams and members.
+
+    `zalo_bots` are the names of the deployment's Zalo bots: a `Bot Zalo` cell must name one.
+    """
     sheets = open_roster(path, {L.SHEET_GROUPS: GROUP_COLUMNS, L.SHEET_PEOPLE: PEOPLE_COLUMNS})
     ward = session.exec(select(Ward).where(Ward.name == ward_name.strip())).first()
     known = groups_of(session, ward)
     problems: list[str] = []
     groups = read_groups(sheets[L.SHEET_GROUPS], problems)
     people = read_people(sheets[L.SHEET_PEOPLE], {**known, **groups}, problems)
+    if zalo_bots is not None:
+        problems += [
+            L.ROSTER_ROW.format(
+                sheet=L.SHEET_PEOPLE,
+                row=p.row,
+                reason=L.ROSTER_UNKNOWN_BOT.format(bot=p.zalo_bot, known=", ".join(zalo_bots)),
+            )
+            for p in people
+            if p.zalo_bot is not None and p.zalo_bot not in zalo_bots
+        ]
     if not people and not problems:
         problems.append(L.ROSTER_EMPTY)
     problems += phones_elsewhere(session, people, ward)
@@ -146,6 +166,7 @@ def _apply(
         "deputy": person.deputy,
         "note": person.note,
         "team_id": team.id,
+        "zalo_bot": person.zalo_bot,
     }
     if member is None:
         assert team.id is not None
@@ -156,6 +177,7 @@ def _apply(
             role=person.role,
             deputy=person.deputy,
             note=person.note,
+            zalo_bot=person.zalo_bot,
             created_at=now,
         )
         session.add(member)
@@ -169,6 +191,8 @@ def _apply(
         return
     if person.phone is None:
         wanted.pop("phone")  # a blank phone cell does not erase a phone already known
+    if person.zalo_bot is None:
+        wanted.pop("zalo_bot")  # nor does a blank (or missing) Zalo bot cell
     if all(getattr(member, key) == value for key, value in wanted.items()):
         done.unchanged += 1
         return

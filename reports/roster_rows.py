@@ -12,7 +12,10 @@ from storage.models import Member, ResidentialGroup, Role, Team, Ward
 from storage.roster import BadPhone, normalise_phone
 
 GROUP_COLUMNS = ((L.HEAD_GROUP_NAME,), ())
-PEOPLE_COLUMNS = ((L.HEAD_NAME, L.HEAD_GROUP), (L.HEAD_PHONE, L.HEAD_ROLE, L.HEAD_NOTE))
+PEOPLE_COLUMNS = (
+    (L.HEAD_NAME, L.HEAD_GROUP),
+    (L.HEAD_PHONE, L.HEAD_ROLE, L.HEAD_NOTE, L.HEAD_ZALO_BOT),
+)
 ROLES: dict[str, tuple[Role, bool]] = {  # folded word -> (role, deputy)
     "": (Role.MEMBER, False),
     "thanh vien": (Role.MEMBER, False),
@@ -23,7 +26,13 @@ ROLES: dict[str, tuple[Role, bool]] = {  # folded word -> (role, deputy)
     "can bo": (Role.OFFICER, False),
 }
 # the columns' sizes; a group's name leaves room for its team's ("Tổ CNSCĐ " + name)
-LIMITS = {L.HEAD_NAME: 200, L.HEAD_GROUP: 190, L.HEAD_NOTE: 500, L.HEAD_GROUP_NAME: 190}
+LIMITS = {
+    L.HEAD_NAME: 200,
+    L.HEAD_GROUP: 190,
+    L.HEAD_NOTE: 500,
+    L.HEAD_GROUP_NAME: 190,
+    L.HEAD_ZALO_BOT: 40,
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class Person:
     role: Role
     deputy: bool
     note: str | None
+    zalo_bot: str | None = None  # the Zalo bot named in the roster, if any
 
 
 def _problem(sheet: str, row: int, reason: str) -> str:
@@ -99,7 +109,8 @@ def read_people(sheet: SheetRows, groups: dict[str, str], problems: list[str]) -
         if not reasons and role is not None:
             folded = fold(group) if group else None
             note = record.get(L.HEAD_NOTE) or None
-            people.append(Person(row, name, phone, folded, role[0], role[1], note))
+            zalo_bot = (record.get(L.HEAD_ZALO_BOT) or "").strip().lower() or None
+            people.append(Person(row, name, phone, folded, role[0], role[1], note, zalo_bot))
     return people
 
 

@@ -6,75 +6,48 @@ second tick or a restart finds the key taken and sends nothing; a failed send is
 again on later ticks (three tries in all), and so is a claim never marked 5 minutes on (its
 process was killed: storage/outbox.py names the one window for a double send). A send
 missed while the bot was down is caught up if still timely (a reminder: the same day; a
-tally: within two days), otherwise it is recorded as skipped.
+tally: within two days), otherwise it is recorded as skipped. A send through a bot the
+platform paused for its quota waits in the outbox and goes, with today's figures, once the
+bot works again (schedules/gate.py); the officers are told of the pause once.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import time
 from collections import deque
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from enum import StrEnum
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from handlers import texts
-from handlers.catalogue import Catalogue, load_catalogue
-from reports.charts import bar_chart
-from reports.export import record_export
-from schedules.deadline_workbook import workbook_text
-from schedules.deadline_workbook import write as _write_workbook
-from schedules.messages import Tally, reminder_text, tally
-from schedules.planner import PlannedSend, plan
+from handlers.catalogue import load_catalogue
+from schedules.delivery import Delivery, Outcome, Sender, TickSummary
+from schedules.gate import BotKey, BotPlan, Gate
+from schedules.planner import Notice, PlannedSend, plan
+from schedules.sending import CATCH_UP_DAYS, MAX_ATTEMPTS, STALE_CLAIM, SendRun, timely
 from schedules.snapshot import ward_views
-from storage import outbox
-from storage.uow import UnitOfWork, UowFactory
+from storage import audit, bot_usage, outbox
+from storage.models import BotPause
+from storage.uow import UowFactory
 
+__all__ = [
+    "MAX_ATTEMPTS",
+    "SENDERS",
+    "STALE_CLAIM",
+    "Delivery",
+    "Outcome",
+    "Sender",
+    "TickSummary",
+    "tick",
+    "timely",
+]
 log = logging.getLogger(__name__)
-CATCH_UP_DAYS = 2  # a tally or a nudge missed while down still goes this many days later
-MAX_ATTEMPTS = 3
-STALE_CLAIM = timedelta(minutes=5)  # a claim this old, never marked: its process died
 SENDERS = 8  # chats sent to at once
-
-
-class Outcome(StrEnum):
-    SENT = "sent"
-    FAILED = "failed"
-    BLOCKED = "blocked"  # the person blocked the bot, or it was removed from the group
-
-
-class Sender(Protocol):
-    """Delivers a text, a picture where the chat can show one, a file; never raises."""
-
-    async def send(
-        self,
-        platform: str,
-        chat_id: str,
-        text: str,
-        picture: Path | None = None,
-        document: Path | None = None,
-    ) -> tuple[Outcome, str | None]: ...
-
-
-@dataclass
-class TickSummary:
-    sent: int = 0
-    skipped: int = 0
-    failed: int = 0
-
-
-def timely(send: PlannedSend, today: date) -> bool:
-    """Still worth sending: a reminder or workbook on its day, a tally or nudge within two days."""
-    late = (today - send.at.date()).days
-    same_day = send.kind in ("deadline_reminder", "deadline_workbook")
-    return late == 0 if same_day else late <= CATCH_UP_DAYS
+WAIT_AT_MOST = timedelta(days=35)  # a send waiting for its bot longer than this is not tried
 
 
 async def tick(
@@ -85,28 +58,61 @@ async def tick(
     zone: ZoneInfo,
     charts_dir: Path = Path("data/charts"),
     exports_dir: Path = Path("data/exports"),
+    bots: Mapping[BotKey, BotPlan] | None = None,
 ) -> TickSummary:
     """Send everything due up to `now` that has not been sent; returns what happened.
 
     Up to `SENDERS` chats are sent to at once (the sender's rate limiter paces them to
     the platform's limits), each chat's messages one after another in their planned order.
+    `bots` names the bots and their monthly limits (schedules/gate.py): a send through a
+    paused bot waits in the outbox, one that does not fit a bot's quota is skipped.
     """
     today = now.astimezone(zone).date()
+    bots = bots or {}
     with uow() as unit:
+        session = unit.session
+        waiting = {row.key: row for row in outbox.waiting(session)}
+        oldest = min((r.due_at.astimezone(zone).date() for r in waiting.values()), default=today)
+        start = max(min(today - timedelta(days=CATCH_UP_DAYS), oldest), today - WAIT_AT_MOST)
+        paused = bot_usage.pauses(session)
         planned = plan(
-            ward_views(unit.session, zone=zone),
-            start=today - timedelta(days=2),
+            ward_views(session, zone=zone),
+            start=start,
             end=today,
             zone=zone,
+            notices=bot_notices(session, bots, paused, now=now, zone=zone),
         )
-        catalogue = load_catalogue(unit.session)
-        blocked = outbox.blocked_chats(unit.session)
+        catalogue = load_catalogue(session)
+        blocked = outbox.blocked_chats(session)
+        month = now.astimezone(zone).strftime("%Y-%m")
+        used = {
+            bot: bot_usage.sent_this_month(session, bot, month)
+            for bot, limits in bots.items()
+            if limits.monthly_messages
+        }
+        recent = today - timedelta(days=CATCH_UP_DAYS)
+        due = [
+            send
+            for send in planned
+            if send.at <= now
+            and (send.chat.platform, send.chat.chat_id) not in blocked  # blocked: not tried
+            and (send.at.date() >= recent or send.key in waiting)
+        ]
+        gate = Gate(bots, used, {bot: p.tried_at for bot, p in paused.items()}, now)
+        gated = [s.key for s in due if gate.gated(s.chat.bot_key)]
+        gate.decide(due, outbox.finished(session, gated, max_attempts=MAX_ATTEMPTS))
+        # a send that waited and is no longer planned (the team submitted, the member
+        # logged, the deadline is gone) needs sending no more
+        gone = set(waiting) - {send.key for send in due}
+        for key in gone:
+            outbox.hold(session, key, status="skipped", error="no longer needed")
+        unit.commit()
     by_chat: dict[tuple[str, str], list[PlannedSend]] = {}
-    for send in planned:
-        chat = (send.chat.platform, send.chat.chat_id)
-        if send.at <= now and chat not in blocked:  # a chat that blocked the bot: not tried
-            by_chat.setdefault(chat, []).append(send)
-    run = _Run(uow, sender, catalogue, today, now, zone, charts_dir, exports_dir)
+    for send in due:
+        by_chat.setdefault((send.chat.platform, send.chat.chat_id), []).append(send)
+    run = SendRun(uow, sender, catalogue, today, now, zone, charts_dir, exports_dir)
+    run.gate, run.waited, run.month = gate, set(waiting), month
+    run.summary.skipped += len(gone)
     chats = deque(by_chat.values())
 
     async def sends_to_chats() -> None:
@@ -122,126 +128,35 @@ async def tick(
     return run.summary
 
 
-class _Run:
-    """One tick's sends: claim, send, mark, each send on its own."""
-
-    def __init__(
-        self,
-        uow: UowFactory,
-        sender: Sender,
-        catalogue: Catalogue,
-        today: date,
-        now: datetime,
-        zone: ZoneInfo,
-        charts_dir: Path,
-        exports_dir: Path,
-    ) -> None:
-        self.uow, self.sender, self.catalogue = uow, sender, catalogue
-        self.today, self.now, self.zone = today, now, zone
-        self.charts_dir, self.exports_dir = charts_dir, exports_dir
-        self.summary = TickSummary()
-        self._started = time.monotonic()
-
-    def clock(self) -> datetime:
-        """The tick's `now` moved on by the time spent since it began: claims are stamped
-        with when they were made, so a long tick's fresh claims never look stale."""
-        return self.now + timedelta(seconds=time.monotonic() - self._started)
-
-    async def deliver(self, send: PlannedSend) -> Outcome | None:
-        """Claim, send and mark one send; its outcome, None when not sent by this tick."""
-        on_time = timely(send, self.today)
-        row_id, text, chart = await asyncio.to_thread(self._take, send, on_time)
-        if row_id is None:
-            return None  # sent, being sent, or given up by another tick or worker
-        if not on_time:
-            log.info("schedule skipped key=%s (missed while the bot was down)", send.key)
-            self.summary.skipped += 1
-            return None
-        picture = None
-        if chart is not None and chart.bars:  # the tally as a bar chart, where it can be shown
-            name = hashlib.sha256(send.key.encode()).hexdigest()[:24] + ".png"
-            picture = await asyncio.to_thread(
-                bar_chart, chart.chart_title, chart.bars, self.charts_dir / name
-            )
-        document = None
-        if send.kind == "deadline_workbook":
-            document = await asyncio.to_thread(
-                _workbook, self.uow, send, self.exports_dir, self.now, self.zone
-            )
-        outcome, error = await self.sender.send(
-            send.chat.platform, send.chat.chat_id, text, picture, document
+def bot_notices(
+    session: Session,
+    bots: Mapping[BotKey, BotPlan],
+    paused: Mapping[BotKey, BotPause],
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+) -> tuple[Notice, ...]:
+    """What the officers must hear: a bot paused for its quota, a bot that turned someone
+    away because it is full (once a day)."""
+    found = [
+        Notice(
+            "bot_paused",
+            bot[0],
+            bot[1],
+            _bot_label(bots, bot),
+            p.since.astimezone(zone),
+            p.since.isoformat(),
         )
-        await asyncio.to_thread(self._mark, row_id, outcome, error)
-        if outcome is Outcome.SENT:
-            self.summary.sent += 1
-        else:
-            self.summary.failed += 1
-            log.warning("schedule send %s key=%s reason=%s", outcome, send.key, error)
-        return outcome
-
-    def _take(self, send: PlannedSend, on_time: bool) -> tuple[int | None, str, Tally | None]:
-        """Write the send's text and claim it; its row id (None: not ours), text and chart."""
-        text, chart = "", None
-        with self.uow() as unit:
-            if on_time:
-                text, chart = _content(unit, send, self.catalogue, self.today)
-            return _claim(unit, send, text=text, on_time=on_time, now=self.clock()), text, chart
-
-    def _mark(self, row_id: int, outcome: Outcome, error: str | None) -> None:
-        with self.uow() as unit:
-            outbox.mark(unit.session, row_id, status=outcome, now=self.clock(), error=error)
-            unit.commit()
+        for bot, p in paused.items()
+    ]
+    for entry in audit.entries_since(session, "bot_full", now - timedelta(days=CATCH_UP_DAYS)):
+        bot = (str(entry.detail.get("platform", "")), str(entry.detail.get("bot", "")))
+        at = entry.at.astimezone(zone)
+        found.append(Notice("bot_full", *bot, _bot_label(bots, bot), at, at.date().isoformat()))
+    return tuple(found)
 
 
-def _content(
-    unit: UnitOfWork, send: PlannedSend, catalogue: Catalogue, today: date
-) -> tuple[str, Tally | None]:
-    """The text of a send, and for a tally its chart data."""
-    if send.kind == "deadline_reminder":
-        return reminder_text(send, today=today), None
-    if send.kind == "nudge":
-        return texts.NUDGE.format(name=send.person or ""), None
-    if send.kind == "deadline_workbook":
-        return workbook_text(unit.session, send), None
-    found = tally(unit.session, send, catalogue, today=today)
-    return found.text, found
-
-
-def _workbook(
-    uow: UowFactory, send: PlannedSend, folder: Path, now: datetime, zone: ZoneInfo
-) -> Path:
-    with uow(read_only=True) as unit:  # members keep logging while it is written
-        scope, written = _write_workbook(unit.session, send, folder, now=now, zone=zone)
-    with uow() as unit:
-        record_export(unit.session, scope, written, now=now, via="schedule")
-        unit.commit()
-    return written.path
-
-
-def _claim(
-    unit: UnitOfWork, send: PlannedSend, *, text: str, on_time: bool, now: datetime
-) -> int | None:
-    """Claim a send (or a failed one's retry) in a committed transaction; its row id."""
-    try:
-        row = outbox.claim(
-            unit.session,
-            key=send.key,
-            kind=send.kind,
-            platform=send.chat.platform,
-            chat_id=send.chat.chat_id,
-            text=text,
-            due_at=send.at,
-            now=now,
-            status="claimed" if on_time else "skipped",
-        )
-        unit.commit()
-        return row.id
-    except IntegrityError:
-        unit.rollback()
-    if not on_time:
-        return None
-    row_id = outbox.reclaim(
-        unit.session, send.key, max_attempts=MAX_ATTEMPTS, now=now, stale_after=STALE_CLAIM
-    )
-    unit.commit()
-    return row_id
+def _bot_label(bots: Mapping[BotKey, BotPlan], bot: BotKey) -> str:
+    platform = texts.PLATFORM_NAMES.get(bot[0], bot[0])
+    plan = bots.get(bot)
+    return f"{plan.label if plan else bot[1] or 'Bot'} ({platform})"

@@ -26,6 +26,11 @@ class Chat:
     platform: str
     chat_id: str
     label: str  # who or what it is, for people reading a preview
+    bot: str = ""  # the platform's bot that reaches it ("": the only one)
+
+    @property
+    def bot_key(self) -> tuple[str, str]:
+        return (self.platform, self.bot)
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,18 @@ class WardView:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """What the officers must hear about one of the bots: out of quota, or full."""
+
+    kind: str  # bot_paused | bot_full
+    platform: str
+    bot: str
+    label: str  # the bot as people know it
+    at: datetime
+    occasion: str  # what makes it once: when the pause began, the day it was full
+
+
+@dataclass(frozen=True)
 class PlannedSend:
     """One message the bot will start itself."""
 
@@ -97,6 +114,7 @@ class PlannedSend:
     person: str | None = None  # the member a nudge is for
     repeat: str | None = None  # a workbook's deadline: once / yearly / quarterly
     unit: str | None = None  # the unit a reminder to register a model is for
+    bot_label: str | None = None  # the bot a notice to the officers is about
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape of `gotungnha schedule preview --json`."""
@@ -111,7 +129,14 @@ class PlannedSend:
         }
 
 
-def plan(wards: list[WardView], *, start: date, end: date, zone: ZoneInfo) -> list[PlannedSend]:
+def plan(
+    wards: list[WardView],
+    *,
+    start: date,
+    end: date,
+    zone: ZoneInfo,
+    notices: tuple[Notice, ...] = (),
+) -> list[PlannedSend]:
     """Every send due from `start` to `end` (local days, both included), in time order."""
     sends: list[PlannedSend] = []
     for ward in wards:
@@ -119,7 +144,28 @@ def plan(wards: list[WardView], *, start: date, end: date, zone: ZoneInfo) -> li
         sends += _workbooks(ward, start, end, zone)
         sends += _tallies(ward, start, end, zone)
         sends += _nudges(ward, start, end, zone)
+        sends += _notices(ward, notices, start, end, zone)
     return sorted(sends, key=lambda s: (s.at, s.kind, s.key))
+
+
+def _notices(
+    ward: WardView, notices: tuple[Notice, ...], start: date, end: date, zone: ZoneInfo
+) -> list[PlannedSend]:
+    """Each notice once to every officer (about a paused bot: through any other chat)."""
+    return [
+        PlannedSend(
+            notice.at,
+            notice.kind,
+            chat,
+            _key("notice", notice.kind, notice.platform, notice.bot, notice.occasion, chat),
+            ward_id=ward.ward_id,
+            bot_label=notice.label,
+        )
+        for notice in notices
+        if start <= notice.at.astimezone(zone).date() <= end
+        for chat in ward.officers
+        if notice.kind != "bot_paused" or chat.bot_key != (notice.platform, notice.bot)
+    ]
 
 
 def _key(*parts: object) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,6 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
+from schedules.gate import BotKey, BotPlan
 from schedules.jobs import Sender, tick
 from storage.locks import LeaderLock
 from storage.uow import UowFactory
@@ -33,8 +34,10 @@ class ScheduleRunner:
         clock: Callable[[], datetime],
         every_seconds: int = 60,
         exports_dir: Path = Path("data/exports"),
+        bots: Mapping[BotKey, BotPlan] | None = None,
     ) -> None:
         self._uow, self._sender, self._zone, self._clock = uow, sender, zone, clock
+        self._bots = dict(bots or {})
         self._exports_dir = exports_dir
         self._lock = LeaderLock(db)
         self._scheduler = AsyncIOScheduler(timezone=zone)
@@ -68,6 +71,7 @@ class ScheduleRunner:
                 now=self._clock(),
                 zone=self._zone,
                 exports_dir=self._exports_dir,
+                bots=self._bots,
             )
         except Exception:  # the next tick tries again; nothing was marked sent
             log.exception("schedule tick failed")

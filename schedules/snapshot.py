@@ -30,7 +30,9 @@ def ward_views(session: Session, *, zone: ZoneInfo) -> list[WardView]:
         title = group.title or group.chat_id
         platform = texts.PLATFORM_NAMES.get(group.platform, group.platform)
         label = texts.PREVIEW_GROUP.format(title=title, platform=platform)
-        groups[(group.ward_id, group.team_id)].append(Chat(group.platform, group.chat_id, label))
+        groups[(group.ward_id, group.team_id)].append(
+            Chat(group.platform, group.chat_id, label, group.bot)
+        )
     leaders: dict[int, list[Chat]] = defaultdict(list)  # team id -> leaders' private chats
     officers: dict[int, list[Chat]] = defaultdict(list)  # ward id -> officers' private chats
     stmt = (
@@ -45,10 +47,12 @@ def ward_views(session: Session, *, zone: ZoneInfo) -> list[WardView]:
         platform = texts.PLATFORM_NAMES.get(identity.platform, identity.platform)
         if member.role == Role.OFFICER:
             label = texts.PREVIEW_OFFICER.format(name=member.name, platform=platform)
-            officers[ward_id].append(Chat(identity.platform, identity.user_id, label))
+            officers[ward_id].append(Chat(identity.platform, identity.user_id, label, identity.bot))
             continue
         label = texts.PREVIEW_LEADER.format(name=member.name, platform=platform)
-        leaders[member.team_id].append(Chat(identity.platform, identity.user_id, label))
+        leaders[member.team_id].append(
+            Chat(identity.platform, identity.user_id, label, identity.bot)
+        )
     submitted: dict[tuple[int, str], set[int]] = defaultdict(set)
     for row in session.exec(select(DeadlineSubmission)):
         submitted[(row.deadline_id, row.period)].add(row.team_id)
@@ -98,6 +102,7 @@ def unit_views(session: Session, ward_id: int) -> tuple[UnitView, ...]:
                         unit=row.unit.name,
                         platform=texts.PLATFORM_NAMES.get(i.platform, i.platform),
                     ),
+                    i.bot,
                 )
                 for i in queries.identities_of(session, rep.id)
             )
@@ -133,7 +138,9 @@ def quiet_candidates(session: Session, ward_id: int, *, zone: ZoneInfo) -> tuple
         assert member.id is not None and member.consent_at is not None
         joined = member.consent_at.astimezone(zone).date()
         found[member.id] = (member.name, max(d for d in (last_day, joined) if d is not None))
-        chats[member.id].append(Chat(identity.platform, identity.user_id, member.name))
+        chats[member.id].append(
+            Chat(identity.platform, identity.user_id, member.name, identity.bot)
+        )
     return tuple(
         MemberView(member_id, name, tuple(chats[member_id]), last)
         for member_id, (name, last) in found.items()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from storage.models import AuditEntry
 
@@ -20,3 +20,9 @@ def record(
 ) -> None:
     """Add one line to the audit log (never citizens' data)."""
     session.add(AuditEntry(at=now, member_id=member_id, action=action, detail=detail or {}))
+
+
+def entries_since(session: Session, action: str, since: datetime) -> list[AuditEntry]:
+    """The lines of one action from `since` on, oldest first."""
+    stmt = select(AuditEntry).where(AuditEntry.action == action, col(AuditEntry.at) >= since)
+    return list(session.exec(stmt.order_by(col(AuditEntry.at))))

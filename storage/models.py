@@ -83,6 +83,7 @@ class Member(SQLModel, table=True):
     deputy: bool = False  # a tổ phó: acts as leader, shown as "Tổ phó"
     note: str | None = Field(default=None, max_length=500)  # the roster's "Ghi chú"
     nudges: bool = True
+    zalo_bot: str | None = Field(default=None, max_length=40)  # the Zalo bot their invite names
     created_at: datetime = _when()
     consent_at: datetime | None = _when(nullable=True)
     erased_at: datetime | None = _when(nullable=True)  # /xoadulieucuatoi: name and phone gone
@@ -98,6 +99,7 @@ class ChatIdentity(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id", index=True)
     platform: str = Field(max_length=20)
     user_id: str = Field(max_length=64)
+    bot: str = Field(default="", max_length=40)  # the bot it came through ("": the only one)
     display_name: str | None = Field(default=None, max_length=200)
     linked_at: datetime = _when()
 
@@ -111,6 +113,7 @@ class GroupChat(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=20)
     chat_id: str = Field(max_length=64)
+    bot: str = Field(default="", max_length=40)  # the bot it was linked through
     ward_id: int = Field(foreign_key="ward.id", index=True)
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     title: str | None = Field(default=None, max_length=200)
@@ -251,9 +254,11 @@ class OutboxMessage(SQLModel, table=True):
     kind: str = Field(max_length=30)
     platform: str = Field(max_length=20)
     chat_id: str = Field(max_length=64)
+    bot: str = Field(default="", max_length=40)  # the bot it goes through
     text: str
     due_at: datetime = Field(sa_type=UTCDateTime)
-    status: str = Field(max_length=10, index=True)  # claimed / sent / failed / blocked / skipped
+    # claimed / sent / failed / blocked / skipped, or waiting: its bot is out of quota
+    status: str = Field(max_length=10, index=True)
     attempts: int = 0
     claimed_at: datetime = _when()
     sent_at: datetime | None = _when(nullable=True)
@@ -322,3 +327,27 @@ class WebSession(SQLModel, table=True):
     created_at: datetime = _when()
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
     used_at: datetime | None = _when(nullable=True)  # a link once it opened a session
+
+
+class BotUsage(SQLModel, table=True):
+    """Messages one bot sent in one calendar month (local time), by kind: plans count them."""
+
+    __tablename__ = "bot_usage"
+
+    platform: str = Field(primary_key=True, max_length=20)
+    bot: str = Field(primary_key=True, max_length=40)
+    month: str = Field(primary_key=True, max_length=7)  # YYYY-MM
+    kind: str = Field(primary_key=True, max_length=30)  # reply / deadline_reminder / …
+    count: int = 0
+
+
+class BotPause(SQLModel, table=True):
+    """A bot the platform stopped (quota exceeded): scheduled sends wait until it works again."""
+
+    __tablename__ = "bot_pause"
+
+    platform: str = Field(primary_key=True, max_length=20)
+    bot: str = Field(primary_key=True, max_length=40)
+    since: datetime = Field(sa_type=UTCDateTime)
+    reason: str = Field(max_length=300)
+    tried_at: datetime = Field(sa_type=UTCDateTime)  # the last send that tried it

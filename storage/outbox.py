@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxMessage
+
+QUOTA_SKIP = "quota"  # the error of a send skipped to keep the bot within its monthly quota
 
 
 def claim(
@@ -21,6 +23,8 @@ def claim(
     due_at: datetime,
     now: datetime,
     status: str = "claimed",
+    bot: str = "",
+    error: str | None = None,
 ) -> OutboxMessage:
     """Add the row for one send; its unique key makes a second claim fail at flush."""
     row = OutboxMessage(
@@ -28,11 +32,13 @@ def claim(
         kind=kind,
         platform=platform,
         chat_id=chat_id,
+        bot=bot,
         text=text,
         due_at=due_at,
         status=status,
         attempts=0,
         claimed_at=now,
+        error=error,
     )
     session.add(row)
     session.flush()
@@ -40,21 +46,31 @@ def claim(
 
 
 def reclaim(
-    session: Session, key: str, *, max_attempts: int, now: datetime, stale_after: timedelta
+    session: Session,
+    key: str,
+    *,
+    max_attempts: int,
+    now: datetime,
+    stale_after: timedelta,
+    text: str | None = None,
 ) -> int | None:
     """Take a send back for another try (one worker wins); its row id, or None.
 
-    A failed send is tried again; so is a claim older than `stale_after` that was never
-    marked: the process that claimed it died before or while sending. That is the one
-    window where a chat may get a message twice: the platform took it, then the process
-    died before marking it sent (the mark follows each send at once).
+    A failed send is tried again, and so is one waiting for its bot's quota; so is a claim
+    older than `stale_after` that was never marked: the process that claimed it died before
+    or while sending. That is the one window where a chat may get a message twice: the
+    platform took it, then the process died before marking it sent (the mark follows each
+    send at once).
     """
     retry = (
         update(OutboxMessage)
         .where(
             col(OutboxMessage.key) == key,
-            col(OutboxMessage.status) == "failed",
-            col(OutboxMessage.attempts) < max_attempts,
+            (col(OutboxMessage.status) == "waiting")
+            | (
+                (col(OutboxMessage.status) == "failed")
+                & (col(OutboxMessage.attempts) < max_attempts)
+            ),
         )
         .values(status="claimed", claimed_at=now)
     )
@@ -71,6 +87,9 @@ def reclaim(
     if not any(session.execute(stmt).rowcount == 1 for stmt in (retry, stale)):  # type: ignore[attr-defined]
         return None
     row = session.exec(select(OutboxMessage).where(OutboxMessage.key == key)).one()
+    if text:  # what goes out now (a send that waited was recorded before it had a text)
+        row.text = text
+        session.add(row)
     return row.id
 
 
@@ -85,9 +104,69 @@ def blocked_chats(session: Session) -> set[tuple[str, str]]:
 def mark(
     session: Session, row_id: int, *, status: str, now: datetime, error: str | None = None
 ) -> None:
-    """Record how a claimed send ended: sent, failed or blocked."""
+    """Record how a claimed send ended: sent, failed, blocked, or waiting (the bot is out of
+    quota: not the chat's fault, so it costs no attempt)."""
     row = session.get_one(OutboxMessage, row_id)
-    row.status, row.attempts, row.error = status, row.attempts + 1, error
+    row.status, row.error = status, error
+    if status != "waiting":
+        row.attempts += 1
     if status == "sent":
         row.sent_at = now
     session.add(row)
+
+
+def hold(session: Session, key: str, *, status: str, error: str | None) -> bool:
+    """Turn an open send (failed, or waiting) into waiting or skipped; True when it was."""
+    stmt = (
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.key) == key,
+            col(OutboxMessage.status).in_(["failed", "waiting"]),
+        )
+        .values(status=status, error=error)
+    )
+    return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+
+def waiting(session: Session) -> list[OutboxMessage]:
+    """Sends waiting for their bot to work again, oldest first."""
+    stmt = select(OutboxMessage).where(OutboxMessage.status == "waiting")
+    return list(session.exec(stmt.order_by(col(OutboxMessage.due_at))))
+
+
+def finished(session: Session, keys: list[str], *, max_attempts: int) -> set[str]:
+    """Which of these sends need nothing more: sent, skipped, blocked, given up, or being
+    sent right now."""
+    done: set[str] = set()
+    for start in range(0, len(keys), 500):
+        stmt = select(OutboxMessage.key, OutboxMessage.status, OutboxMessage.attempts).where(
+            col(OutboxMessage.key).in_(keys[start : start + 500])
+        )
+        for key, status, attempts in session.exec(stmt):
+            if status != "waiting" and (status != "failed" or attempts >= max_attempts):
+                done.add(key)
+    return done
+
+
+def quota_skips(session: Session, since: datetime) -> dict[tuple[str, str], int]:
+    """Scheduled sends skipped for a bot's quota since `since`, per (platform, bot)."""
+    stmt = (
+        select(OutboxMessage.platform, OutboxMessage.bot, func.count())
+        .where(
+            OutboxMessage.status == "skipped",
+            OutboxMessage.error == QUOTA_SKIP,
+            col(OutboxMessage.due_at) >= since,
+        )
+        .group_by(col(OutboxMessage.platform), col(OutboxMessage.bot))
+    )
+    return {(platform, bot): int(n) for platform, bot, n in session.exec(stmt)}
+
+
+def waiting_counts(session: Session) -> dict[tuple[str, str], int]:
+    """Sends waiting per (platform, bot)."""
+    stmt = (
+        select(OutboxMessage.platform, OutboxMessage.bot, func.count())
+        .where(OutboxMessage.status == "waiting")
+        .group_by(col(OutboxMessage.platform), col(OutboxMessage.bot))
+    )
+    return {(platform, bot): int(n) for platform, bot, n in session.exec(stmt)}

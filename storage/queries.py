@@ -211,3 +211,20 @@ def log_count(session: Session, member_id: int) -> int:
         SupportLog.member_id == member_id, col(SupportLog.deleted_at).is_(None)
     )
     return int(session.exec(stmt).one())
+
+
+def identities_with_role(
+    session: Session, platform: str, roles: list[str]
+) -> list[tuple[str, str]]:
+    """(user id, role) of the joined people of these roles on one platform."""
+    stmt = (
+        select(ChatIdentity.user_id, Member.role)
+        .join(Member, col(Member.id) == col(ChatIdentity.member_id))
+        .where(
+            ChatIdentity.platform == platform,
+            col(Member.role).in_(roles),
+            col(Member.erased_at).is_(None),
+        )
+        .order_by(col(ChatIdentity.id))
+    )
+    return [(user_id, role) for user_id, role in session.exec(stmt)]

@@ -15,7 +15,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from telegram import BotCommand, Message, ReplyParameters, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeChat,
+    Message,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
@@ -67,6 +74,7 @@ class TelegramChannel:
     ):
         self._engine = engine
         self._photo_dir = photo_dir  # None: photo evidence is kept as a file id only
+        self.reads_all = False  # getMe's can_read_all_group_messages, read at start
         builder = (
             ApplicationBuilder()
             .token(config.token)
@@ -85,11 +93,38 @@ class TelegramChannel:
 
     async def __aenter__(self) -> TelegramChannel:
         await self.app.initialize()
-        commands = [BotCommand(name, description) for name, description in texts.COMMAND_MENU]
-        await self.app.bot.set_my_commands(commands)
+        bot = self.app.bot
+        # with privacy mode on (BotFather's default) a group's messages reach the bot only
+        # as commands and replies to it; an @mention alone may never arrive
+        self.reads_all = bool(bot.can_read_all_group_messages)
+        await bot.set_my_commands(menu(""))
+        await bot.set_my_commands(menu("group"), scope=BotCommandScopeAllGroupChats())
         await self.app.start()
-        log.info("telegram started bot=@%s", self.app.bot.username)
+        log.info("telegram started bot=@%s", bot.username)
+        if self.reads_all:
+            log.info("telegram bot reads every group message: members may just @mention it")
+        else:
+            log.warning(
+                "telegram bot has privacy mode on (can_read_all_group_messages=false): in "
+                "groups it hears only commands and replies to its messages; make it a group "
+                "admin or turn privacy off with BotFather (/setprivacy) to hear @mentions"
+            )
         return self
+
+    async def set_menus(self, people: list[tuple[str, str]]) -> None:
+        """Give leaders, officers and units their own commands menu in their private chat."""
+        for user_id, role in people:
+            await self._set_menu(int(user_id), role)
+
+    async def _set_menu(self, chat_id: int, role: str) -> None:
+        scope = BotCommandScopeChat(chat_id)
+        try:
+            if role in ("", "member"):  # back to the menu everybody sees
+                await self.app.bot.delete_my_commands(scope=scope)
+            else:
+                await self.app.bot.set_my_commands(menu(role), scope=scope)
+        except TelegramError as exc:
+            log.warning("telegram menu not set reason=%s", exc.message)
 
     async def __aexit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -123,6 +158,9 @@ class TelegramChannel:
         await self._send_all(
             update.effective_chat.id, replies, private=not incoming.is_group, quote=quote
         )
+        for reply in replies:
+            if reply.menu is not None and not incoming.is_group:
+                await self._set_menu(update.effective_chat.id, reply.menu)
         for reply in replies:
             if reply.evidence and self._photo_dir is not None:
                 await self._keep_photo(reply.evidence, self._photo_dir)
@@ -158,6 +196,9 @@ class TelegramChannel:
             display_name=query.from_user.full_name,
         )
         replies = await asyncio.to_thread(self._engine.handle, incoming)
+        for reply in replies:
+            if reply.menu is not None and not incoming.is_group:
+                await self._set_menu(chat.id, reply.menu)
         if replies and message is not None:
             # the pressed message shows the outcome instead of its now stale buttons
             parts = message_parts(replies[0], private=False)
@@ -194,6 +235,9 @@ class TelegramChannel:
             chat_title=chat.title,
             contact_phone=contact.phone_number if contact else None,
             contact_is_own=bool(contact and contact.user_id == user.id),
+            media=_media(message) if not text and not message.photo else None,
+            group_reach=("all" if self.reads_all else "reply") if is_group else None,
+            bot_mention=f"@{self.app.bot.username}",
         )
 
     def _addressed_text(self, message: Message, text: str) -> str | None:
@@ -275,6 +319,23 @@ class TelegramChannel:
             log.warning("telegram send retry reason=%s wait=%.1fs", reason, wait)
             await asyncio.sleep(wait)
         return None
+
+
+def menu(role: str) -> list[BotCommand]:
+    """The commands menu of a role's private chat ("": everybody's; "group": a group's)."""
+    described = dict(texts.COMMAND_MENU)
+    return [BotCommand(name, described[name]) for name in texts.MENUS[role]]
+
+
+def _media(message: Message) -> str | None:
+    """What came instead of text: a voice note, a sticker, or something else we cannot read."""
+    if message.voice or message.audio or message.video_note:
+        return "voice"
+    if message.sticker:
+        return "sticker"
+    if message.document or message.video or message.location or message.poll:
+        return "other"
+    return None
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):

@@ -1,8 +1,13 @@
 """The Zalo channel: Zalo Bot Platform updates in, numbered-option texts out.
 
 Usage:
-    async with ZaloChannel(engine, config.zalo, links=links) as channel:
+    async with ZaloChannel(engine, bot_config, links=links, meter=meter) as channel:
         await channel.poll(stop)          # getUpdates; or feed webhook updates: channel.feed(u)
+
+One channel per Zalo bot: a deployment may run several ([[zalo.bots]]), and a member is
+answered by the bot they wrote to. Updates come as the live platform sends them (text,
+image with `photo_url`, voice, sticker, unsupported); every message sent is counted for
+the bot's monthly quota.
 
 Zalo has no buttons and no edits: choices are numbered lines answered by number (the
 engine keeps what the numbers mean), long texts are split at 2,000 characters, and a
@@ -21,8 +26,9 @@ from zoneinfo import ZoneInfo
 
 from bot.channels.lanes import ChatLanes
 from bot.channels.text import numbered_text, split_text
-from bot.config import ZaloConfig
+from bot.config import ZaloBotConfig
 from bot.links import FileLinks
+from bot.usage import UsageMeter
 from bot.zalo_api import TEXT_LIMIT, ZaloClient, ZaloError
 from handlers import texts
 from handlers.engine import Engine
@@ -37,27 +43,42 @@ LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class ZaloChannel:
-    """Translates between Zalo and the engine; the engine decides everything."""
+    """Translates between one Zalo bot and the engine; the engine decides everything."""
 
     def __init__(
         self,
         engine: Engine,
-        config: ZaloConfig,
+        config: ZaloBotConfig,
         *,
         links: FileLinks | None = None,
         zone: ZoneInfo = LOCAL,
+        meter: UsageMeter | None = None,
     ):
         self._zone = zone
         self._engine = engine
         self._links = links
+        self._meter = meter
+        self.config = config
+        self.key = (PLATFORM, config.name)
         self.client = ZaloClient(config.token, base_url=config.base_url)
         self._lanes = ChatLanes()
-        self.bot_name = ""
+        self.mentions: tuple[str, ...] = ()
 
     async def __aenter__(self) -> ZaloChannel:
         me = await self.client.get_me()
-        self.bot_name = str(me.get("display_name") or me.get("account_name") or "")
-        log.info("zalo started bot=%s", self.bot_name)
+        # getMe says the account name ("bot.xxxxx") but not the name people see and type
+        # after "@" in a group: that one comes from the config (display_name)
+        names = (
+            self.config.display_name,
+            str(me.get("display_name") or ""),
+            str(me.get("account_name") or ""),
+        )
+        self.mentions = tuple(dict.fromkeys(f"@{n.strip()}" for n in names if n.strip()))
+        log.info(
+            "zalo started bot=%s account=%s",
+            self.config.name or "-",
+            me.get("account_name") or me.get("id"),
+        )
         return self
 
     async def __aexit__(
@@ -73,7 +94,8 @@ class ZaloChannel:
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Fetch updates with getUpdates until stopped; outages are waited out."""
-        failures = 0
+        await self._drop_webhook()
+        failures, last, repeats = 0, None, 0
         while not stop.is_set():
             try:
                 update = await self.client.get_updates(timeout=30)
@@ -84,76 +106,140 @@ class ZaloChannel:
                 log.warning("zalo getUpdates failed reason=%s wait=%.0fs", exc, wait)
                 await asyncio.sleep(wait)
                 continue
-            if update is not None:
-                await self.feed(update)
+            if update is None:
+                continue
+            # one integrator measured getUpdates handing the same update back on every poll:
+            # a second delivery is answered (the engine says it was already recorded), a
+            # third in a row is dropped and the poller slows down instead of spinning
+            key = (update.get("message") or {}).get("message_id")
+            repeats = repeats + 1 if key is not None and key == last else 0
+            last = key
+            if repeats >= 2:
+                await asyncio.sleep(1)
+                continue
+            await self.feed(update)
+
+    async def _drop_webhook(self) -> None:
+        """getUpdates gets nothing while a webhook is set: remove one left from before."""
+        try:
+            info = await self.client.get_webhook_info()
+            if not info.get("url"):
+                return
+            await self.client.delete_webhook()
+        except ZaloError as exc:
+            log.warning("zalo webhook check failed before polling reason=%s", exc)
+            return
+        log.warning("zalo bot=%s had a webhook set: removed it to poll", self.config.name or "-")
 
     async def handle(self, update: dict[str, Any]) -> None:
         """Answer one update."""
-        event = str(update.get("event_name", ""))
         message = update.get("message") or {}
         chat = message.get("chat") or {}
         chat_id = str(chat.get("id", ""))
         if not chat_id or (message.get("from") or {}).get("is_bot"):
             return
-        is_group = chat.get("chat_type") == "GROUP"
-        if event == "message.unsupported.received" and not is_group:
-            await self._send(chat_id, texts.ZALO_UNSUPPORTED)
-            return
-        incoming = self._incoming(event, message, is_group=is_group)
-        if incoming is None:
-            return
+        incoming = self._incoming(str(update.get("event_name", "")), message, chat_id)
         replies = await asyncio.to_thread(self._engine.handle, incoming)
+        sent = 0
         for reply in replies:
-            await self.send(chat_id, reply)
+            sent += await self.send(chat_id, reply)
+        if sent and self._meter is not None:
+            await asyncio.to_thread(self._meter.sent, self.key, "reply", sent)
 
-    def _incoming(self, event: str, message: dict[str, Any], *, is_group: bool) -> Incoming | None:
+    def _incoming(self, event: str, message: dict[str, Any], chat_id: str) -> Incoming:
+        is_group = (message.get("chat") or {}).get("chat_type") == "GROUP"
+        text, photo, media = None, None, None
         if event == "message.text.received":
-            text, photo = message.get("text"), None
-        elif event == "message.image.received":
-            text, photo = message.get("caption"), message.get("photo")
-        else:  # stickers and the like carry nothing to log
-            return None
+            text = message.get("text")
+        elif event == "message.image.received":  # live: photo_url; the docs: photo
+            text, photo = message.get("caption"), message.get("photo_url") or message.get("photo")
+        elif event == "message.voice.received":
+            media = "voice"  # its voice_url is neither stored nor logged
+        elif event == "message.sticker.received":
+            media = "sticker"
+        else:  # message.unsupported.received: files, and what Zalo hides of protected senders
+            media = "other"
         text = str(text or "")
-        if is_group and self.bot_name:  # in groups Zalo only passes messages that mention us
-            text = text.replace(f"@{self.bot_name}", " ").strip()
+        if is_group:  # in a group Zalo passes only the messages that mention the bot
+            text = self._without_mention(text)
         sender = message.get("from") or {}
+        name = self.config.name
         return Incoming(
             platform=PLATFORM,
-            chat_id=str(message["chat"]["id"]),
+            chat_id=chat_id,
             user_id=str(sender.get("id", "")),
             text=text or None,
             photo=str(photo) if photo else None,
-            message_key=f"{PLATFORM}:{message.get('message_id')}",
+            message_key=f"{PLATFORM}:{name + ':' if name else ''}{message.get('message_id')}",
             is_group=is_group,
             display_name=sender.get("display_name"),
+            media=media if not text and not photo else None,
+            bot=name,
+            group_reach="mention" if is_group else None,
+            bot_mention=f"@{self.config.label}",
         )
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
-        """Send one reply: its text with numbered options, then its files as links."""
-        await self._send(chat_id, numbered_text(reply))
+    def _without_mention(self, text: str) -> str:
+        """The text without the mention of the bot that brought it here.
+
+        Zalo puts "@<the bot's name in Zalo>" first, and getMe does not say that name: it is
+        `display_name` in the config, else learnt from the first command typed after it
+        ("@Bot Tổ 1 /lienket": a leader's first word to the bot in a new group).
+        """
+        folded = text.casefold()
+        for mention in self.mentions:
+            at = folded.find(mention.casefold())
+            if at >= 0:
+                return (text[:at] + " " + text[at + len(mention) :]).strip(" \t:,")
+        command = text.find(" /")
+        if text.startswith("@") and command > 1:
+            learnt = text[:command].strip()
+            self.mentions += (learnt,)
+            log.warning(
+                "zalo bot=%s is mentioned as %r in groups: set display_name in its config",
+                self.config.name or "-",
+                learnt,
+            )
+            return text[command:].strip()
+        return text.strip()
+
+    async def send(self, chat_id: str, reply: Reply) -> int:
+        """Send one reply: its text with numbered options, then its files as links; how many
+        messages went out."""
+        sent = await self._send(chat_id, numbered_text(reply))
         for path, name in _files(reply):
             if self._links is None:
-                await self._send(chat_id, texts.FILE_NOT_AVAILABLE)
+                sent += await self._send(chat_id, texts.FILE_NOT_AVAILABLE)
                 continue
             link = self._links.publish(path, name, now=datetime.now(UTC))
             if reply.photo is not None and path == Path(reply.photo.path):
-                await self._deliver(self.client.send_photo, chat_id, link.url, reply.photo.caption)
+                sent += await self._deliver(
+                    self.client.send_photo, chat_id, link.url, reply.photo.caption
+                )
             else:
                 until = link.expires_at.astimezone(self._zone).strftime("%H:%M %d/%m/%Y")
-                await self._send(
+                sent += await self._send(
                     chat_id, texts.FILE_LINK.format(name=name, url=link.url, until=until)
                 )
+        return sent
 
-    async def _send(self, chat_id: str, text: str) -> None:
+    async def _send(self, chat_id: str, text: str) -> int:
+        sent = 0
         for piece in split_text(text, TEXT_LIMIT):
-            await self._deliver(self.client.send_message, chat_id, piece)
+            sent += await self._deliver(self.client.send_message, chat_id, piece)
+        return sent
 
-    async def _deliver(self, send: Any, *args: Any) -> None:
-        """Send; the client already retried, so what still fails is logged, never raised."""
+    async def _deliver(self, send: Any, *args: Any) -> int:
+        """Send; 1 when it went. The client already retried, so what still fails is logged,
+        never raised; a quota answer pauses the bot's scheduled sends."""
         try:
             await send(*args)
         except ZaloError as exc:
-            log.error("zalo send failed reason=%s", exc)
+            log.error("zalo send failed bot=%s reason=%s", self.config.name or "-", exc)
+            if exc.quota_exceeded and self._meter is not None:
+                await asyncio.to_thread(self._meter.out_of_quota, self.key, str(exc))
+            return 0
+        return 1
 
 
 def _files(reply: Reply) -> list[tuple[Path, str]]:

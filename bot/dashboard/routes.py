@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.app import App
+from bot.bot_report import zalo_months
 from bot.dashboard import charts, pages
 from bot.dashboard.pages import Viewer
 from handlers.features.exports import fresh_folder
@@ -93,6 +94,7 @@ class Dashboard:
 
     def __init__(self, app: App, *, secure: bool) -> None:
         self._uow = app.uow
+        self._config = app.config
         self._clock = app.clock
         self._zone = app.config.zone
         self._exports = Path(app.config.bot.exports_dir)
@@ -203,6 +205,8 @@ class Dashboard:
         if kind == "overview":
             view = pages.overview(session, scope, today, self._zone)
             data = {"view": view, **_overview_charts(view)}
+            if viewer.is_officer and where.team is None:  # the bots serve the whole ward
+                data["bots"] = zalo_months(session, self._config, now=now)
         elif kind == "teams":
             data = {"rows": pages.team_ranking(session, scope, today)}
             data["sparks"] = {

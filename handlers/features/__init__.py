@@ -8,6 +8,7 @@ from handlers.features import (
     groups,
     guided,
     help,
+    media,
     models,
     onboarding,
     privacy,
@@ -27,6 +28,7 @@ for module in (
     exports,
     dashboard,
     models,
+    media,
     help,
 ):
     ROUTER.include(module.router)

@@ -27,13 +27,23 @@ def link_group(ctx: Context, _args: str) -> list[Reply]:
     name = ward.name if is_officer else team.name
     group = queries.group_chat(session, incoming.platform, incoming.chat_id)
     if group is not None and (group.ward_id, group.team_id) == (ward.id, team_id):
-        return [Reply(texts.LINK_ALREADY.format(name=name))]
+        group.bot = incoming.bot  # replies and tallies go through the bot it was linked with
+        session.add(group)
+        return [Reply(_with_reach(ctx, texts.LINK_ALREADY.format(name=name)))]
     if group is not None and not (is_officer and group.ward_id == ward.id):
         return [Reply(texts.LINK_TAKEN)]  # only the ward's officer moves a linked group
     group = group or GroupChat(
         platform=incoming.platform, chat_id=incoming.chat_id, ward_id=ward.id
     )
     group.ward_id, group.team_id, group.title = ward.id, team_id, incoming.chat_title
-    group.linked_by, group.linked_at = ctx.member_id, ctx.now
+    group.linked_by, group.linked_at, group.bot = ctx.member_id, ctx.now, incoming.bot
     session.add(group)
-    return [Reply(texts.LINK_DONE.format(name=name))]
+    return [Reply(_with_reach(ctx, texts.LINK_DONE.format(name=name)))]
+
+
+def _with_reach(ctx: Context, text: str) -> str:
+    """The answer, with what members must do so that the bot hears them in this group."""
+    reach, mention = ctx.incoming.group_reach, ctx.incoming.bot_mention or ""
+    if reach not in texts.GROUP_REACH:
+        return text
+    return f"{text}\n{texts.GROUP_REACH[reach].format(mention=mention)}"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers import texts
 from handlers.admin import RosterError, normalise_phone
 from handlers.context import Context
 from handlers.messages import Choice, Reply
 from handlers.router import Router
-from storage import queries, units
+from storage import audit, bot_usage, queries, units
 from storage.models import ChatIdentity, InviteCode, Member, Role
 
 router = Router()
@@ -32,6 +34,8 @@ def join(ctx: Context, code: str) -> list[Reply]:
     found = _valid_invite(ctx, code)
     if found is None:
         return [Reply(texts.INVITE_INVALID)]
+    if full := _bot_full(ctx):
+        return [full]
     invite, _member = found
     ctx.conversation.start("consent", code=invite.code)
     return [_consent_question()]
@@ -47,6 +51,8 @@ def join_by_phone(ctx: Context, phone: str) -> list[Reply]:
     member = _roster_member_by_phone(ctx, phone)
     if member is None or member.id is None:
         return [Reply(texts.CONTACT_UNKNOWN)]
+    if full := _bot_full(ctx):
+        return [full]
     ctx.conversation.start("consent", member_id=member.id)
     return [_consent_question()]
 
@@ -104,6 +110,8 @@ def answer_consent(ctx: Context, answer: str) -> list[Reply]:
         return [Reply(texts.CONSENT_DECLINED)]
     if ctx.member is not None:
         return [Reply(texts.ALREADY_JOINED_SHORT)]
+    if full := _bot_full(ctx):  # filled up while this person was reading the notice
+        return [full]
     session = ctx.uow.session
     if "code" in data:
         found = _valid_invite(ctx, data["code"])
@@ -123,13 +131,39 @@ def answer_consent(ctx: Context, answer: str) -> list[Reply]:
             member_id=member.id,
             platform=incoming.platform,
             user_id=incoming.user_id,
+            bot=incoming.bot,
             display_name=incoming.display_name,
             linked_at=ctx.now,
         )
     )
     member.consent_at = member.consent_at or ctx.now
     session.add(member)
-    return [_welcome(ctx, member, again=False)]
+    welcome = _welcome(ctx, member, again=False)
+    return [replace(welcome, menu=str(member.role))]
+
+
+def _bot_full(ctx: Context) -> Reply | None:
+    """A bot at its plan's number of users takes nobody more: say which bot to write to
+    instead, and leave a line for the officers (the schedule tells them)."""
+    platform, bots = ctx.incoming.platform, ctx.settings.bots
+    key = (platform, ctx.incoming.bot)
+    seat = bots.get(key)
+    session = ctx.uow.session
+    if seat is None or not seat.max_users or bot_usage.users_of_bot(session, key) < seat.max_users:
+        return None
+    audit.record(
+        session, action="bot_full", now=ctx.now, detail={"platform": key[0], "bot": key[1]}
+    )
+    others = [
+        other.label
+        for other_key, other in bots.items()
+        if other_key[0] == platform
+        and other_key != key
+        and (not other.max_users or bot_usage.users_of_bot(session, other_key) < other.max_users)
+    ]
+    if others:
+        return Reply(texts.BOT_FULL.format(bot=seat.label, other=others[0]))
+    return Reply(texts.BOT_FULL_NO_OTHER.format(bot=seat.label))
 
 
 def _welcome(ctx: Context, member: Member, *, again: bool) -> Reply:

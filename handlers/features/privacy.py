@@ -104,7 +104,7 @@ def erase_my_data(ctx: Context, answer: str) -> list[Reply]:
         now=ctx.now,
         detail={"member_id": member_id},
     )
-    return [Reply(texts.ERASE_DONE)]
+    return [Reply(texts.ERASE_DONE, menu="")]
 
 
 @router.command("tatnhac")

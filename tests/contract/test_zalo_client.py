@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from bot.channels.zalo import ZaloChannel
-from bot.config import ZaloConfig
+from bot.config import ZaloBotConfig
 from bot.links import FileLinks
 from bot.web import create_web_app
 from bot.zalo_api import ZaloClient, ZaloError
@@ -37,7 +37,7 @@ async def _with_client(zalo: FakeZalo, work: Any, **kwargs: Any) -> Any:
 
 def test_requests_go_to_base_url_token_method_as_json(zalo: FakeZalo):
     me = run(_with_client(zalo, lambda c: c.get_me()))
-    assert me["display_name"] == zalo.bot["display_name"]
+    assert me == zalo.bot and me["account_name"].startswith("bot.")
     chat = zalo.user("u-1", "Lan")
     run(_with_client(zalo, lambda c: c.send_message(chat["id"], "Xin chào")))
     assert zalo.calls_of("sendMessage") == [{"chat_id": "u-1", "text": "Xin chào"}]
@@ -51,16 +51,45 @@ def test_get_updates_sends_the_timeout_as_a_string_and_408_means_nothing(zalo: F
 
 
 def test_an_error_carries_code_and_description_but_never_the_token(zalo: FakeZalo):
-    zalo.fail_next("sendMessage", status=403, description="Forbidden: blocked by user")
     with pytest.raises(ZaloError) as caught:
         run(_with_client(zalo, lambda c: c.send_message("u-nobody", "x")))
-    assert caught.value.error_code == 403 and "blocked" in caught.value.description
+    assert caught.value.error_code == 400 and "chat not found" in caught.value.description
     assert zalo.token not in str(caught.value)
+    assert len(zalo.calls_of("sendMessage")) == 1  # a bad request is not tried again
 
 
-def test_429_and_5xx_are_retried_with_backoff(zalo: FakeZalo):
+def test_a_403_is_zalos_server_error_and_is_tried_again(zalo: FakeZalo):
     chat = zalo.user("u-1", "Lan")
-    zalo.fail_next("sendMessage", status=429)
+    zalo.fail_next("sendMessage", status=403, times=2)
+    run(_with_client(zalo, lambda c: c.send_message(chat["id"], "vẫn đến nơi")))
+    assert [m["text"] for m in zalo.sent("u-1")] == ["vẫn đến nơi"]
+    assert len(zalo.calls_of("sendMessage")) == 3
+
+
+def test_a_quota_answer_is_not_tried_again_and_says_so(zalo: FakeZalo):
+    chat = zalo.user("u-1", "Lan")
+    zalo.set_quota(0)
+    with pytest.raises(ZaloError) as caught:
+        run(_with_client(zalo, lambda c: c.send_message(chat["id"], "x")))
+    assert caught.value.quota_exceeded
+    assert len(zalo.calls_of("sendMessage")) == 1  # no tight retries: it only spends more
+
+
+def test_the_proxys_own_429_page_is_a_rate_limit_waited_out_not_the_quota(zalo: FakeZalo):
+    chat = zalo.user("u-1", "Lan")
+    zalo.rate_limit_next("sendMessage")
+    run(_with_client(zalo, lambda c: c.send_message(chat["id"], "vẫn đến nơi")))
+    assert [m["text"] for m in zalo.sent("u-1")] == ["vẫn đến nơi"]
+
+
+def test_a_missing_webhook_is_no_webhook_and_errors_come_with_http_200(zalo: FakeZalo):
+    assert run(_with_client(zalo, lambda c: c.get_webhook_info())) == {}
+    assert zalo.calls_of("getWebhookInfo") == [{}]
+
+
+def test_server_errors_are_retried_with_backoff(zalo: FakeZalo):
+    chat = zalo.user("u-1", "Lan")
+    zalo.fail_next("sendMessage", status=500)
     zalo.fail_next("sendMessage", status=502)
     run(_with_client(zalo, lambda c: c.send_message(chat["id"], "vẫn đến nơi")))
     assert [m["text"] for m in zalo.sent("u-1")] == ["vẫn đến nơi"]
@@ -116,7 +145,7 @@ def test_files_reach_zalo_as_signed_links_that_download(zalo: FakeZalo, tmp_path
         async def send() -> None:
             channel = ZaloChannel(
                 engine=None,
-                config=ZaloConfig(
+                config=ZaloBotConfig(
                     token=zalo.token,  # type: ignore[arg-type]
                     base_url=zalo.base_url,
                 ),
@@ -142,3 +171,50 @@ def test_files_reach_zalo_as_signed_links_that_download(zalo: FakeZalo, tmp_path
         assert photo["method"] == "sendPhoto" and photo["caption"] == "Tuần này"
         assert httpx.get(photo["photo"]).content == b"\x89PNG chart"
         assert httpx.get(url[:-3] + "abc").status_code == 404
+
+
+def test_a_weekly_tally_on_zalo_is_one_message_with_the_charts_link_inside(
+    zalo: FakeZalo, tmp_path: Path
+):
+    from bot.sender import ChannelSender
+    from schedules.delivery import Outcome
+
+    links = FileLinks(
+        secret=b"ward",
+        folder=tmp_path / "links",
+        public_url="https://bot.example.vn",
+        ttl=timedelta(hours=24),
+    )
+    chart = tmp_path / "tuan.png"
+    chart.write_bytes(b"\x89PNG chart")
+    group = zalo.group("g-1", "Tổ CNSCĐ TDP 1")
+
+    async def send() -> Any:
+        async with ZaloClient(zalo.token, base_url=zalo.base_url) as client:
+            sender = ChannelSender(zalo={"": client}, links=links)
+            return await sender.send("zalo", group["id"], "📊 Tổ CNSCĐ TDP 1, tuần …", chart)
+
+    delivery = run(send())
+    [message] = zalo.sent("g-1")  # every message counts against the bot's monthly quota
+    assert delivery == (Outcome.SENT, None, 1)
+    assert message["method"] == "sendMessage"
+    assert message["text"].startswith("📊 Tổ CNSCĐ TDP 1")
+    assert "📈 Biểu đồ: https://bot.example.vn/files/" in message["text"]
+
+
+def test_zalos_403_is_tried_again_later_never_taken_for_a_block(zalo: FakeZalo):
+    from bot.sender import ChannelSender
+    from schedules.delivery import Outcome
+
+    chat = zalo.user("u-1", "Lan")
+    zalo.fail_next("sendMessage", status=403, times=2)
+
+    async def send() -> Any:
+        async with ZaloClient(zalo.token, base_url=zalo.base_url, attempts=2) as client:
+            return await ChannelSender(zalo={"": client}).send("zalo", chat["id"], "⏰ Nhắc hạn")
+
+    outcome, error, messages = run(send())
+    assert outcome is Outcome.FAILED and "403" in (error or "") and messages == 0
+    zalo.set_quota(0)
+    outcome, error, _ = run(send())
+    assert outcome is Outcome.QUOTA and "Quota exceeded" in (error or "")

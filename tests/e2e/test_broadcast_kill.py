@@ -247,7 +247,9 @@ def test_kill_9_mid_broadcast_then_restart_sends_every_reminder_once(
             )
             assert tick.returncode == 0, tick.stderr
             summary = json.loads(tick.stdout.splitlines()[-1])
-            assert summary == {"sent": len(claimed), "skipped": 0, "failed": 0}, tick.stdout
+            assert summary == {"sent": len(claimed), "skipped": 0, "failed": 0, "waiting": 0}, (
+                tick.stdout
+            )
             final = received(tg, chats)
             assert set(final) == set(chats), "a reminder was lost"
             twice = {chat for chat, copies in final.items() if copies > 1}

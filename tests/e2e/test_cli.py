@@ -99,6 +99,7 @@ def test_roster_add_member_prints_a_code_that_invites_lists(db_url: str):
             "role": "leader",
             "code": listed[0]["code"],
             "expires": listed[0]["expires"],
+            "zalo_bot": None,  # no Zalo bot configured
         }
     ]
     assert listed[0]["code"] in added.stdout

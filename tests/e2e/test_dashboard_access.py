@@ -19,14 +19,14 @@ from sqlmodel import select
 
 from bot.app import App, build_app
 from bot.channels.console import ConsoleChat
-from bot.config import Config, ServerConfig
+from bot.config import Config, ServerConfig, ZaloBotConfig, ZaloConfig
 from bot.dashboard.routes import Dashboard
 from bot.runner import web_dashboard
 from bot.web import create_web_app
 from handlers import texts
 from handlers.admin import add_unit
 from handlers.messages import Incoming
-from storage import units
+from storage import bot_usage, units
 from storage.db import make_engine
 from storage.models import AuditEntry, Role
 from storage.uow import uow_factory
@@ -412,3 +412,38 @@ def test_a_database_out_of_reach_gets_a_kind_page(site: Site):
             assert answer.status_code == 500
             assert "Chưa đọc được số liệu" in answer.text and "psycopg" not in answer.text
     gone.dispose()
+
+
+def test_the_officer_sees_each_zalo_bots_month_and_a_leader_does_not(config: Config, clock: Clock):
+    bots = (
+        ZaloBotConfig(name="to1", token="a", display_name="Bot Tổ 1", monthly_messages=3000),
+        ZaloBotConfig(name="to2", token="b", display_name="Bot Tổ 2", monthly_messages=3000),
+    )
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = replace(
+        config,
+        zalo=ZaloConfig(bots=bots),
+        server=ServerConfig(host="127.0.0.1", port=port, public_url=url),
+    )
+    app = build_app(settings, clock=clock)
+    month = clock.now.astimezone(app.config.zone).strftime("%Y-%m")
+    with app.uow() as uow:
+        bot_usage.add_sent(uow.session, ("zalo", "to1"), month=month, kind="reply", count=2712)
+        bot_usage.pause(uow.session, ("zalo", "to2"), now=clock.now, reason="429 Quota exceeded")
+        uow.commit()
+    web = create_web_app(dashboard=web_dashboard(app))
+    try:
+        with ServerThread(web, name="dashboard", port=port):
+            site = Site(app, url, Roster(app))
+            client = logged_in(site, officer(site))
+            overview = page(client, f"/web/phuong/{site.ward_id()}")
+            rows = table(overview, ".bots table")
+            assert rows[0][:3] == ["Bot Tổ 1", "2.712/3.000 (90%)", "0"]
+            assert "Gần hết" in rows[0][3]
+            assert rows[1][0] == "Bot Tổ 2" and "Hết hạn mức" in rows[1][3]
+            leader = site.roster.joined("Phạm Văn Minh", role=Role.LEADER)
+            team_page = page(logged_in(site, leader), f"/web/to/{site.team_id(TEAM_1)}")
+            assert not team_page.cssselect(".bots")
+    finally:
+        app.db.dispose()

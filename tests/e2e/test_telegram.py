@@ -76,11 +76,63 @@ def joined(tg: FakeTelegram, roster: Roster, user: dict, name: str, **kwargs: ob
 
 
 def test_the_vietnamese_command_menu_is_registered_at_start(tg: FakeTelegram, running):
-    tg.wait_calls("setMyCommands")
+    tg.wait_calls("setMyCommands", 2)
     commands = {c["command"]: c["description"] for c in tg.commands()}
     assert commands["ghi"] == "Ghi lượt hỗ trợ từng bước"
     assert commands["thongke"] == "Kết quả của tổ"
-    assert "lienket" in commands
+    assert "lienket" not in commands and "tiendo" not in commands  # members' commands only
+    in_groups = [c["command"] for c in tg.commands({"type": "all_group_chats"})]
+    assert in_groups == ["ghi", "thongke", "lienket", "danop", "trogiup"]
+
+
+def test_leaders_and_officers_get_their_commands_in_their_private_chat_after_joining(
+    tg: FakeTelegram, tg_app: App, running
+):
+    roster = Roster(tg_app)
+    minh, ha, lan = tg.user(6001, "Minh"), tg.user(6002, "Hà"), tg.user(6003, "Lan")
+    joined(tg, roster, minh, "Phạm Văn Minh", role=Role.LEADER)
+    joined(tg, roster, ha, "Trần Thu Hà", role=Role.OFFICER)
+    joined(tg, roster, lan, "Nguyễn Thị Lan")
+
+    def menu(user: dict) -> list[str]:
+        return [c["command"] for c in tg.commands({"type": "chat", "chat_id": user["id"]})]
+
+    tg.wait_for(lambda: menu(ha) != [])
+    assert "lienket" in menu(minh) and "danop" in menu(minh) and "tiendo" not in menu(minh)
+    assert "tiendo" in menu(ha) and "hanchot" in menu(ha)
+    assert menu(lan) == []  # a member keeps the menu everybody sees
+    before = len(tg.sent(6001))
+    tg.send_text(minh, "/xoadulieucuatoi")
+    message = last(tg, 6001, before + 1)
+    tg.press(minh, message, buttons(message)[0][1])
+    tg.wait_for(lambda: menu(minh) == [])  # gone with the data: back to everybody's menu
+
+
+def test_lienket_says_to_just_mention_the_bot_when_it_reads_every_group_message(
+    tg_config: Config, clock: Clock
+):
+    with FakeTelegram(token=TOKEN, bot_username="gotungnha_test_bot", privacy=False) as open_tg:
+        settings = replace(
+            tg_config,
+            telegram=replace(
+                tg_config.telegram, base_url=open_tg.base_url, base_file_url=open_tg.base_file_url
+            ),
+        )
+        app = build_app(settings, clock=clock)
+        try:
+            with RunningBot(app):
+                minh, lan = open_tg.user(6001, "Minh"), open_tg.user(6002, "Lan")
+                joined(open_tg, Roster(app), minh, "Phạm Văn Minh", role=Role.LEADER)
+                joined(open_tg, Roster(app), lan, "Nguyễn Thị Lan")
+                group = open_tg.group(-1001, "Tổ CNSCĐ TDP 1")
+                open_tg.send_text(minh, "/lienket", chat=group)
+                linked = last(open_tg, -1001, 1)["text"]
+                assert "nhắc @gotungnha_test_bot ở đầu tin" in linked
+                assert "reply" not in linked
+                open_tg.send_text(lan, "@gotungnha_test_bot vneid 2", chat=group)
+                assert last(open_tg, -1001, 2)["text"] == "✅ Nguyễn Thị Lan: Cài đặt VNeID: 2"
+        finally:
+            app.db.dispose()
 
 
 def test_joining_by_deep_link_asks_consent_with_buttons_then_links(
@@ -167,9 +219,12 @@ def test_a_group_is_linked_and_members_log_there_with_short_quoted_answers(
     joined(tg, roster, tu, "Lê Văn Tư")
     group = tg.group(-1001, "Tổ CNSCĐ TDP 1")
     tg.send_text(minh, "/lienket@gotungnha_test_bot", chat=group)
-    assert "Đã liên kết nhóm này với Tổ CNSCĐ TDP 1" in last(tg, -1001, 1)["text"]
-    tg.send_text(lan, "hôm nay trời mưa", chat=group)  # not for the bot: ignored
-    tg.send_text(lan, "@gotungnha_test_bot vneid 2", chat=group)
+    linked = last(tg, -1001, 1)["text"]
+    assert "Đã liên kết nhóm này với Tổ CNSCĐ TDP 1" in linked
+    assert "/ghi vneid 3" in linked and "trả lời (reply)" in linked  # privacy mode is on
+    tg.send_text(lan, "hôm nay trời mưa", chat=group)  # not for the bot: never reaches it
+    tg.send_text(lan, "@gotungnha_test_bot vneid 5", chat=group)  # privacy mode: neither
+    tg.send_text(lan, "/ghi vneid 2", chat=group)
     answer = last(tg, -1001, 2)
     assert answer["text"] == "✅ Nguyễn Thị Lan: Cài đặt VNeID: 2"
     assert answer["reply_to_message_id"] is not None

@@ -109,9 +109,11 @@ def test_a_group_is_linked_when_the_bot_is_mentioned(zalo: FakeZalo, zalo_app: A
     minh = join(zalo, zalo_app, "u-minh", "Phạm Văn Minh", role=Role.LEADER)
     lan = join(zalo, zalo_app, "u-lan", "Nguyễn Thị Lan")
     group = zalo.group("g-1", "Tổ CNSCĐ TDP 1")
-    mention = f"@{zalo.bot['display_name']}"
-    assert "Đã liên kết nhóm này với Tổ CNSCĐ TDP 1" in minh.say(f"{mention} /lienket", group)
-    answer = lan.say(f"{mention} vneid 2", group)
+    # getMe does not say the name members pick after "@"; the first command teaches it
+    linked = minh.say(zalo.mention("/lienket"), group)
+    assert "Đã liên kết nhóm này với Tổ CNSCĐ TDP 1" in linked
+    assert "gõ @, chọn tên mình" in linked  # how members reach the bot in a Zalo group
+    answer = lan.say(zalo.mention("vneid 2"), group)
     assert answer.startswith("✅ Nguyễn Thị Lan: Cài đặt VNeID: 2")
     assert service_totals(zalo_app) == {"vneid": 2}
 
@@ -131,13 +133,15 @@ def test_a_message_delivered_twice_is_logged_once(zalo: FakeZalo, zalo_app: App,
 def test_timeouts_rate_limits_and_errors_are_waited_out(zalo: FakeZalo, zalo_app: App, running):
     lan = join(zalo, zalo_app, "u-lan", "Nguyễn Thị Lan")
     zalo.timeout_next_get_updates(times=2)
-    zalo.fail_next("sendMessage", status=429)
+    zalo.fail_next("sendMessage", status=403)  # Zalo's own server error: tried again
     assert "Đã ghi" in lan.say("vneid 1")
+    zalo.rate_limit_next("sendMessage")  # the proxy's HTML 429: too fast, not the quota
+    assert "Đã ghi" in lan.say("smarthp 1")
     zalo.fail_next("sendMessage", status=502, times=2)
     assert "Đã ghi" in lan.say("sskdt 1")
     zalo.fail_next("getUpdates", status=500)
     assert "Đã ghi" in lan.say("bc114 1")
-    assert service_totals(zalo_app) == {"vneid": 1, "sskdt": 1, "bc114": 1}
+    assert service_totals(zalo_app) == {"vneid": 1, "smarthp": 1, "sskdt": 1, "bc114": 1}
 
 
 def test_a_long_answer_is_split_at_line_ends_under_2000_characters(
@@ -163,18 +167,6 @@ def test_a_long_answer_is_split_at_line_ends_under_2000_characters(
     lines = "\n".join(pieces).splitlines()
     for n in range(1, 41):  # every line arrives whole
         assert f"• Dịch vụ thử nghiệm số {n:02} của phường: dv{n:02}" in lines
-
-
-def test_stickers_are_ignored_and_unsupported_messages_get_a_kind_word(
-    zalo: FakeZalo, zalo_app: App, running
-):
-    lan = join(zalo, zalo_app, "u-lan", "Nguyễn Thị Lan")
-    before = len(zalo.sent("u-lan"))
-    zalo.send_sticker(lan.user, "sticker-1")
-    zalo.send_unsupported(lan.user)
-    [answer] = zalo.wait_sent("u-lan", before + 1)[before:]
-    assert "chữ và ảnh" in answer["text"]
-    assert stored_logs(zalo_app) == []
 
 
 def test_an_image_with_a_quick_entry_caption_is_a_log_with_photo_evidence(
@@ -242,7 +234,8 @@ def test_the_zalo_webhook_commands_register_show_and_remove_it(zalo: FakeZalo, t
     assert zalo.webhook["url"] == "https://bot.example.vn/zalo/webhook"
     assert zalo.webhook["secret_token"] == "zalo-secret-of-the-ward"
     shown = gotungnha("info")
-    assert zalo.bot["display_name"] in shown.stdout
+    assert zalo.bot["account_name"] in shown.stdout
+    assert "display_name" in shown.stdout  # getMe has no name: the config should say it
     assert "https://bot.example.vn/zalo/webhook" in shown.stdout
     assert gotungnha("delete-webhook").returncode == 0
     assert "chưa đặt" in gotungnha("info").stdout

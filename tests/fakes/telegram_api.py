@@ -24,12 +24,17 @@ called with a greater offset. `redeliver(update)` queues an update again with it
 so it only reaches the bot if that offset has not been confirmed yet; with
 `ignore_offset=True` it is delivered once more regardless (a duplicate delivery).
 
+Groups behave as with BotFather's default privacy mode: a member's group message reaches
+the bot only when it is a command (not one for another bot) or a reply to one of the bot's
+messages, and getMe says can_read_all_group_messages=false; `FakeTelegram(privacy=False)`
+delivers everything (privacy turned off, or the bot made a group admin).
+
 The bot may only message chats the test introduced (`user`, `group`, or a chat an update
 came from); others answer 400 "chat not found". Methods live in `telegram_methods`, object
 builders and the wire format in `telegram_objects`.
 
 Not implemented: webhook push (updates wait for getUpdates; use `post_webhook`), parse_mode
-rendering (text is stored as sent), group privacy mode (groups get every message), the 409
+rendering (text is stored as sent), admin rights (privacy=False stands for them), the 409
 for two concurrent pollers, inline mode and inline-message edits, payments, media groups,
 fetching file URLs, and any other method (404 "method not found").
 """
@@ -74,8 +79,10 @@ class FakeTelegram(BotApi):
         *,
         bot_username: str = "fake_test_bot",
         bot_name: str = "Fake Bot",
+        privacy: bool = True,
     ) -> None:
         super().__init__(token, bot_username, bot_name)
+        self.privacy = privacy  # False: privacy mode off (BotFather /setprivacy, or an admin)
         self.port = 0
         self._cond = threading.Condition(threading.RLock())
         self._calls: list[tuple[str, JSON]] = []
@@ -323,7 +330,19 @@ class FakeTelegram(BotApi):
                 fields["reply_to_message"] = obj.without_reply(self._original(reply_to))
             msg = obj.message(self._new_message_id(chat["id"]), chat, user, **fields)
             self._messages[(chat["id"], msg["message_id"])] = msg
+            if chat["type"] != "private" and self.privacy and not self._for_the_bot(msg):
+                return self._new_update({"message": msg}, queue=False)  # never delivered
             return self._new_update({"message": msg}, queue)
+
+    def _for_the_bot(self, msg: JSON) -> bool:
+        """With privacy mode on, a group message reaches the bot only as a command (not one
+        addressed to another bot) or a reply to one of the bot's messages."""
+        text = msg.get("text") or msg.get("caption") or ""
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            return "@" not in command or command.endswith("@" + self.bot["username"])
+        replied = msg.get("reply_to_message") or {}
+        return (replied.get("from") or {}).get("id") == self.bot["id"]
 
     def _original(self, message: JSON) -> JSON:
         chat_id = message["chat_id"] if "chat_id" in message else message["chat"]["id"]

@@ -26,6 +26,8 @@ class BotApi:
 
     def __init__(self, token: str, bot_username: str, bot_name: str) -> None:
         self.token = token
+        # BotFather's default: in groups only commands and replies to the bot reach it
+        self.privacy = True
         bot_id = int(token.split(":")[0])
         self.bot: JSON = obj.user(bot_id, bot_name, bot_username, is_bot=True)
         self._ids = itertools.count(1)
@@ -45,7 +47,9 @@ class BotApi:
         self._methods: dict[str, tuple[str, Callable[[JSON], Any]]] = {
             name.lower(): (name, handler)
             for name, handler in {
-                "getMe": lambda p: obj.me(self.bot),
+                "getMe": lambda p: (
+                    obj.me(self.bot) | {"can_read_all_group_messages": not self.privacy}
+                ),
                 "getUpdates": self._get_updates,
                 "setWebhook": self._set_webhook,
                 "deleteWebhook": self._delete_webhook,

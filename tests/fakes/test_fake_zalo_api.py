@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tests.fakes.zalo_api import FakeZalo, ServerThread
+from tests.fakes.zalo_fixtures import fixture_body
 
 TOKEN = "1234567890:zalo-TEST-token"
 AN, BINH, GROUP = "u-an-7f3a", "u-binh-91c2", "g-to-cnscd-01"
@@ -34,10 +35,12 @@ def api(zalo: FakeZalo, method: str, body: Any = None, timeout: float = 5) -> ht
     return httpx.post(f"{zalo.base_url}{TOKEN}/{method}", json=body or {}, timeout=timeout)
 
 
-def error(response: httpx.Response) -> tuple[int, int, str]:
+def error(response: httpx.Response) -> tuple[int, str]:
+    """An error as the live platform answers it: HTTP 200, `ok: false`, code and words."""
+    assert response.status_code == 200
     body = response.json()
     assert body["ok"] is False
-    return response.status_code, body["error_code"], body["description"]
+    return body["error_code"], body["description"]
 
 
 def get_updates(zalo: FakeZalo, timeout: str = "1") -> httpx.Response:
@@ -58,9 +61,9 @@ def test_get_me(zalo: FakeZalo) -> None:
             "account_name": "bot.bot-1",
             "account_type": "BASIC",
             "can_join_groups": True,
-            "display_name": "Trợ lý Tổ CNSCĐ",
         },
-    }
+    }  # as tests/fixtures/zalo/getMe.json: no display name
+    assert set(answer.json()["result"]) == set(fixture_body("getMe")["result"])
     assert answer.json()["result"] == zalo.bot
     assert zalo.calls == [("getMe", {})]
 
@@ -68,14 +71,14 @@ def test_get_me(zalo: FakeZalo) -> None:
 def test_wrong_token_unknown_method_and_bad_bodies(zalo: FakeZalo) -> None:
     wrong = httpx.post(f"{zalo.base_url}not-the-token/getMe", json={})
     assert (wrong.status_code, wrong.json()) == (
-        401,
-        {"ok": False, "error_code": 401, "description": "Unauthorized"},
+        200,
+        {"ok": False, "description": "Unauthorized", "error_code": 401},
     )
     assert zalo.calls == []  # calls with a wrong token are not the bot's calls
-    assert error(api(zalo, "sendVoice", {"chat_id": AN}))[:2] == (404, 404)
-    assert error(api(zalo, "getme"))[:2] == (404, 404)  # method names are case-sensitive
+    assert error(api(zalo, "sendVoice", {"chat_id": AN}))[0] == 404
+    assert error(api(zalo, "getme"))[0] == 404  # method names are case-sensitive
     garbage = httpx.post(f"{zalo.base_url}{TOKEN}/getMe", content=b"{nope")
-    assert error(garbage)[:2] == (400, 400)
+    assert error(garbage)[0] == 400
     assert httpx.get(f"{zalo.base_url}{TOKEN}/getMe").status_code == 405
     assert [name for name, _ in zalo.calls] == ["sendVoice", "getme", "getMe"]
 
@@ -94,13 +97,14 @@ def test_queued_update_is_returned_once(zalo: FakeZalo) -> None:
     message = update["message"]
     assert update["event_name"] == "message.text.received"
     assert message["from"] == {"id": AN, "display_name": "An", "is_bot": False}
+    assert set(message) == set(fixture_body("message.text.received")["message"])
     assert message["chat"] == {"id": AN, "chat_type": "PRIVATE"}
     assert message["text"] == "xin chào"
     assert isinstance(message["message_id"], str) and message["message_id"]
     assert abs(message["date"] - time.time() * 1000) < 5000  # milliseconds
     assert get_updates(zalo).json()["result"] == second  # one update per call, in order
     assert zalo.pending == []
-    assert error(get_updates(zalo, "0")) == (408, 408, "Request timeout")
+    assert error(get_updates(zalo, "0")) == (408, "Request timeout")
     assert zalo.calls_of("getUpdates") == [{"timeout": "1"}] * 2 + [{"timeout": "0"}]
 
 
@@ -108,7 +112,7 @@ def test_empty_long_poll_times_out_with_408(zalo: FakeZalo) -> None:
     started = time.monotonic()
     answer = get_updates(zalo, "1")
     elapsed = time.monotonic() - started
-    assert error(answer) == (408, 408, "Request timeout")
+    assert error(answer) == (408, "Request timeout")
     assert 0.9 <= elapsed < 3
 
 
@@ -158,7 +162,7 @@ def test_stop_ends_a_pending_long_poll() -> None:
     with FakeZalo(token=TOKEN) as fake:
 
         def poll() -> None:
-            answers.append(get_updates(fake, "30").status_code)
+            answers.append(get_updates(fake, "30").json()["error_code"])
 
         poller = threading.Thread(target=poll)
         poller.start()
@@ -176,22 +180,28 @@ def test_update_shapes_for_images_stickers_groups(zalo: FakeZalo) -> None:
     image = zalo.send_image(an, "https://example.com/a.jpg", "biên bản", group, queue=False)
     assert image["event_name"] == "message.image.received"
     assert image["message"]["chat"] == {"id": GROUP, "chat_type": "GROUP"}
-    assert (image["message"]["photo"], image["message"]["caption"]) == (
+    assert (image["message"]["photo_url"], image["message"]["caption"]) == (
         "https://example.com/a.jpg",
         "biên bản",
     )
     bare = zalo.send_image(an, "https://example.com/b.jpg", queue=False)["message"]
-    assert "caption" not in bare
+    assert bare["caption"] == "" and "photo" not in bare  # live: photo_url, caption ""
+    assert set(bare) == set(fixture_body("message.image.received")["message"])
+    voice = zalo.send_voice(an, queue=False)["message"]
+    assert set(voice) == set(fixture_body("message.voice.received")["message"])
+    assert voice["voice_url"].endswith(".aac") and voice["message_type"] == "CHAT_VOICE"
     sticker = zalo.send_sticker(an, "stk-42", queue=False)
     assert (sticker["event_name"], sticker["message"]["sticker"]) == (
         "message.sticker.received",
         "stk-42",
     )
+    assert set(sticker["message"]) == set(fixture_body("message.sticker.received")["message"])
     other = zalo.send_unsupported(an, queue=False)
     assert other["event_name"] == "message.unsupported.received"
     assert set(other["message"]) == {"from", "chat", "message_id", "date"}
-    in_group = zalo.send_text(an, "@Trợ lý báo cáo", group, queue=False)
+    in_group = zalo.send_text(an, zalo.mention("báo cáo"), group, queue=False)
     assert in_group["message"]["chat"]["chat_type"] == "GROUP"
+    assert in_group["message"]["text"] == "@Bot Tổ CNSCĐ báo cáo"
     assert zalo.pending == []  # queue=False queues nothing
 
 
@@ -207,8 +217,8 @@ def test_send_message_is_recorded_and_limited_to_2000_characters(zalo: FakeZalo)
     longest = api(zalo, "sendMessage", {"chat_id": AN, "text": "ă" * 2000})
     assert longest.status_code == 200
     too_long = api(zalo, "sendMessage", {"chat_id": AN, "text": "ă" * 2001})
-    status, code, description = error(too_long)
-    assert (status, code) == (400, 400) and "text too long" in description
+    code, description = error(too_long)
+    assert code == 400 and "text too long" in description
     assert error(api(zalo, "sendMessage", {"chat_id": "u-stranger", "text": "x"}))[0] == 400
     assert error(api(zalo, "sendMessage", {"chat_id": 12345, "text": "x"}))[0] == 400
     assert error(api(zalo, "sendMessage", {"chat_id": AN, "text": ""}))[0] == 400
@@ -272,10 +282,11 @@ def test_set_webhook_validates_the_secret_and_blocks_get_updates(zalo: FakeZalo)
     assert abs(info["updated_at"] - time.time() * 1000) < 5000
     assert zalo.webhook["secret_token"] == "s" * 256
     zalo.send_text(zalo.user(AN, "An"), "đang chờ")
-    status, _, description = error(get_updates(zalo, "0"))
-    assert status == 400 and "webhook" in description
+    assert error(get_updates(zalo, "0")) == tuple(
+        fixture_body("getUpdates.webhook_set")[key] for key in ("error_code", "description")
+    )
     assert api(zalo, "deleteWebhook").json()["result"]["url"] == ""
-    assert api(zalo, "getWebhookInfo").json()["result"]["url"] == ""
+    assert api(zalo, "getWebhookInfo").json() == fixture_body("getWebhookInfo.none")
     assert get_updates(zalo, "0").json()["result"]["message"]["text"] == "đang chờ"
 
 
@@ -295,11 +306,11 @@ def test_post_webhook_with_and_without_the_secret(zalo: FakeZalo) -> None:
         assert zalo.post_webhook(hook_url, update) == 200
         assert zalo.post_webhook(hook_url, update, secret="") == 200
         assert zalo.post_webhook(hook_url, update, secret="sai-bi-mat") == 200
-        assert zalo.post_webhook(hook_url, update, wrapped=False) == 200
+        assert zalo.post_webhook(hook_url, update, wrapped=True) == 200
         assert zalo.post_webhook(f"{receiver.url}/other", update) == 404
     assert [secret for secret, _ in received] == ["bi-mat-123", None, "sai-bi-mat", "bi-mat-123"]
-    assert received[0][1] == {"ok": True, "result": update}
-    assert received[3][1] == update
+    assert received[0][1] == update  # live: the update itself
+    assert received[3][1] == {"ok": True, "result": update}  # as the docs show it
     assert zalo.pending == []
 
 
@@ -310,17 +321,34 @@ def test_fail_next_429_and_502(zalo: FakeZalo) -> None:
     zalo.user(AN, "An")
     body = {"chat_id": AN, "text": "thử lại"}
     zalo.fail_next("sendMessage", 429, times=2)
+    quota = fixture_body("error.429")
     for _ in range(2):
-        assert error(api(zalo, "sendMessage", body)) == (429, 429, "Too Many Requests")
+        assert error(api(zalo, "sendMessage", body)) == (429, quota["description"])
     assert api(zalo, "sendMessage", body).status_code == 200
     zalo.fail_next("sendMessage", 502)
     gateway = api(zalo, "sendMessage", body)
     assert gateway.status_code == 502
     assert gateway.headers["content-type"].startswith("text/html")
     assert "<html>" in gateway.text
-    zalo.fail_next("getMe", 403, "Forbidden: bot is disabled")
-    assert error(api(zalo, "getMe")) == (403, 403, "Forbidden: bot is disabled")
+    zalo.fail_next("getMe", 403)
+    assert error(api(zalo, "getMe")) == (403, fixture_body("error.403")["description"])
+    zalo.rate_limit_next("sendMessage")
+    too_fast = api(zalo, "sendMessage", body)
+    assert too_fast.status_code == 429 and "<html>" in too_fast.text
     zalo.fail_next("sendMessage", 500)
-    assert error(api(zalo, "sendMessage", body))[:2] == (500, 500)
+    assert error(api(zalo, "sendMessage", body))[0] == 500
     assert len(zalo.sent(AN)) == 1  # failed calls send nothing
-    assert len(zalo.calls_of("sendMessage")) == 5  # but they are recorded
+    assert len(zalo.calls_of("sendMessage")) == 6  # but they are recorded
+
+
+def test_a_quota_lets_n_messages_through_then_answers_429_until_it_returns(zalo: FakeZalo):
+    zalo.user(AN, "An")
+    body = {"chat_id": AN, "text": "tin"}
+    zalo.set_quota(2)
+    assert [api(zalo, "sendMessage", body).json()["ok"] for _ in range(2)] == [True, True]
+    assert error(api(zalo, "sendMessage", body)) == (429, "Quota exceeded")
+    photo = {"chat_id": AN, "photo": "https://example.com/a.png"}
+    assert error(api(zalo, "sendPhoto", photo))[0] == 429
+    zalo.set_quota(None)
+    assert api(zalo, "sendMessage", body).json()["ok"] is True
+    assert len(zalo.sent(AN)) == 3

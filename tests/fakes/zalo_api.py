@@ -2,25 +2,37 @@
 
 Usage::
 
-    with FakeZalo() as zalo:
+    with FakeZalo(display_name="Bot Tổ CNSCĐ") as zalo:
         ...  # start the bot with base_url=zalo.base_url, token=zalo.token
         an = zalo.user("u-an", "An")
         zalo.send_text(an, "xin chào")                 # queued for getUpdates
         [reply] = zalo.wait_sent(an["id"], 1)          # blocks until the bot answered
         assert reply["text"] == "Chào An"
-        zalo.fail_next("sendMessage", status=429)      # the next sendMessage gets a 429
+        zalo.fail_next("sendMessage", status=403)      # Zalo's "Internal server error"
+        zalo.set_quota(0)                              # every send: 429 "Quota exceeded"
+        zalo.deliver(fixture("message.voice.received")) # a captured update, queued as it is
 
-Wire format: `POST /bot<token>/<method>` with a JSON object body; the answer is
-`{"ok": true, "result": ...}` or `{"ok": false, "error_code": N, "description": ...}` with
-HTTP status N. getUpdates long-polls (`{"timeout": "30"}`, seconds as a string) and returns
-ONE update per call, removed from the queue as it is returned; when nothing arrives in time it
-answers 408 "Request timeout". A long poll whose client hangs up consumes nothing.
-`redeliver(update)` queues the very same update again (a duplicate delivery).
+It behaves as the live platform does, not as its docs say (tests/fixtures/zalo/ holds the
+captured shapes, each with its source): updates are flat `{"event_name", "message"}`;
+pictures come in `photo_url` (with `caption: ""` when none was typed); voice messages in
+`voice_url`; getMe has no display name (`display_name` is only what people see and type
+after "@" in a group: `mention(text)`); errors are `ok: false` with HTTP 200, 403 meaning
+Zalo's internal server error and 429 the month's quota used up; getWebhookInfo without a
+webhook answers 404.
+
+Wire format: `POST /bot<token>/<method>` with a JSON object body. getUpdates long-polls
+(`{"timeout": "30"}`, seconds as a string) and returns ONE update per call, removed from
+the queue as it is returned; when nothing arrives in time it answers 408 "Request timeout".
+A long poll whose client hangs up consumes nothing. `redeliver(update)` queues the very same
+update again (a duplicate delivery). While a webhook is set getUpdates answers 400.
+
+Quota: `set_quota(n)` lets n more messages (sendMessage, sendPhoto, sendSticker) through,
+then every one answers 429 until `set_quota(None)` (the month turned, or the plan was
+raised). `rate_limit_next()` makes the proxy answer its own HTML 429 (too fast).
 
 The bot may only message chats the test introduced (`user`, `group`, or a chat an update came
 from); others answer 400 "chat not found". Ids must be strings (400 otherwise). The webhook
-is only recorded: updates still wait for getUpdates (which answers 400 while a webhook is
-set); push them with `post_webhook`.
+is only recorded: updates still wait for getUpdates; push them with `post_webhook`.
 
 Not implemented: pushing updates to the webhook by itself, retries of failed webhook
 deliveries, HTTPS-only webhook URLs (http is accepted), group mention/reply filtering (the test
@@ -124,10 +136,12 @@ class FakeZalo:
         token: str = "zalo-test-token",
         *,
         bot_id: str = "bot-1",
-        bot_name: str = "Trợ lý Tổ CNSCĐ",
+        display_name: str = "Bot Tổ CNSCĐ",
     ) -> None:
         self.token = token
-        self.bot: JSON = obj.bot_info(bot_id, bot_name)
+        self.bot: JSON = obj.bot_info(bot_id)
+        self.display_name = display_name  # set in the Zalo app; getMe does not say it
+        self._quota: int | None = None
         self.port = 0
         self._cond = threading.Condition(threading.RLock())
         self._calls: list[tuple[str, JSON]] = []
@@ -221,9 +235,7 @@ class FakeZalo:
         seconds = obj.poll_timeout(body)
         with self._cond:
             if self._webhook["url"]:
-                raise ApiError(
-                    400, "Bad Request: a webhook is active; call deleteWebhook to use getUpdates"
-                )
+                raise ApiError(400, obj.WEBHOOK_SET)
         deadline = time.monotonic() + seconds
         while True:
             self._wakeup.clear()
@@ -258,9 +270,11 @@ class FakeZalo:
 
     def _delete_webhook(self, body: JSON) -> JSON:
         self._webhook = {"url": "", "secret_token": None, "updated_at": obj.now_ms()}
-        return self._webhook_info()
+        return {"url": "", "updated_at": self._webhook["updated_at"]}
 
     def _webhook_info(self) -> JSON:
+        if not self._webhook["url"]:  # live: an error, not an empty url as the docs imply
+            raise ApiError(404, "Not Found")
         return {"url": self._webhook["url"], "updated_at": self._webhook["updated_at"]}
 
     def _chat(self, body: JSON) -> JSON:
@@ -298,6 +312,10 @@ class FakeZalo:
         return True
 
     def _record(self, method: str, chat: JSON, **content: str | None) -> JSON:
+        if self._quota is not None:
+            if self._quota <= 0:
+                raise ApiError(429)
+            self._quota -= 1
         result = {"message_id": obj.new_message_id(), "date": obj.now_ms()}
         record = {"method": method, "chat_id": chat["id"], "text": None, "photo": None}
         record |= {"caption": None, "sticker": None, **content, **result}
@@ -330,25 +348,62 @@ class FakeZalo:
         self,
         user: JSON,
         photo_url: str,
-        caption: str | None = None,
+        caption: str = "",
         group: JSON | None = None,
         *,
         queue: bool = True,
     ) -> JSON:
-        """An image (its URL) with an optional caption; returns the update."""
-        return self._incoming(obj.IMAGE, user, group, queue, photo=photo_url, caption=caption)
+        """An image (its URL in `photo_url`) with a caption ("" when none); returns the update."""
+        return self._incoming(obj.IMAGE, user, group, queue, caption=caption, photo_url=photo_url)
+
+    def send_voice(
+        self,
+        user: JSON,
+        voice_url: str = "https://f2-voice-aac-dl.zdn.vn/7161588375936326558/2e67445195e4.aac",
+        group: JSON | None = None,
+        *,
+        queue: bool = True,
+    ) -> JSON:
+        """A voice message (an .aac file's URL); returns the update."""
+        return self._incoming(obj.VOICE, user, group, queue, voice_url=voice_url)
 
     def send_sticker(
         self, user: JSON, sticker_id: str, group: JSON | None = None, *, queue: bool = True
     ) -> JSON:
         """A sticker; returns the update."""
-        return self._incoming(obj.STICKER, user, group, queue, sticker=sticker_id)
+        return self._incoming(
+            obj.STICKER, user, group, queue, sticker=sticker_id, url=obj.STICKER_URL
+        )
 
     def send_unsupported(
         self, user: JSON, group: JSON | None = None, *, queue: bool = True
     ) -> JSON:
-        """A message the platform does not describe (voice, file...); returns the update."""
+        """A file, or anything from a sender Zalo protects: no content at all."""
         return self._incoming(obj.UNSUPPORTED, user, group, queue)
+
+    def mention(self, text: str) -> str:
+        """A group text that mentions the bot, as Zalo delivers it: its name first."""
+        return f"@{self.display_name} {text}"
+
+    def deliver(self, update: JSON) -> JSON:
+        """Queue an update as it is (a captured fixture): its chat becomes one the bot may
+        answer."""
+        chat = (update.get("message") or {}).get("chat") or {}
+        with self._cond:
+            if chat.get("id"):
+                self._chats.setdefault(str(chat["id"]), dict(chat))
+        return self.redeliver(update)
+
+    def set_quota(self, remaining: int | None) -> None:
+        """Let `remaining` more messages through this month, then answer 429 "Quota
+        exceeded" to every send; None: no limit (the quota is back)."""
+        with self._cond:
+            self._quota = remaining
+
+    def rate_limit_next(self, method: str, times: int = 1) -> None:
+        """The proxy in front refuses the next calls with its own HTML 429 (too fast)."""
+        with self._cond:
+            self._faults.setdefault(method, []).extend([ApiError(429, html=True)] * times)
 
     def _incoming(
         self, event: str, user: JSON, group: JSON | None, queue: bool, **content: Any
@@ -358,7 +413,7 @@ class FakeZalo:
                 chat = self._chats.setdefault(group["id"], obj.group_chat(group["id"], ""))
             else:
                 chat = self._chats.setdefault(user["id"], obj.private_chat(user))
-            update = obj.update(event, obj.message(user, chat, **content))
+            update = obj.update(event, obj.message(user, chat, event, **content))
         return self.redeliver(update) if queue else copy.deepcopy(update)
 
     def redeliver(self, update: JSON) -> JSON:
@@ -430,8 +485,9 @@ class FakeZalo:
     def fail_next(
         self, method: str, status: int = 429, description: str | None = None, *, times: int = 1
     ) -> None:
-        """Make the next `times` calls of `method` fail with `status`: 429 "Too Many Requests",
-        400, 403, 500 (JSON ok:false) or 502 (an HTML page)."""
+        """Make the next `times` calls of `method` fail with `status`: 400, 403 (Zalo's
+        internal server error), 429 ("Quota exceeded"), 500 (JSON ok:false) or 502 (the
+        proxy's HTML page)."""
         with self._cond:
             self._faults.setdefault(method, []).extend([ApiError(status, description)] * times)
 
@@ -445,14 +501,20 @@ class FakeZalo:
         update: JSON,
         secret: str | None = None,
         *,
-        wrapped: bool = True,
+        wrapped: bool = False,
         timeout: float = 5,
     ) -> int:
-        """POST an update to a webhook as Zalo does; returns the HTTP status. `secret`
-        defaults to the secret_token the bot set; "" sends no secret header. The body is
-        `{"ok": true, "result": update}` (just `update` with wrapped=False)."""
+        """POST an update to a webhook as the live platform does (the update itself, flat);
+        returns the HTTP status. `secret` defaults to the secret_token the bot set; "" sends
+        no secret header. wrapped=True posts `{"ok": true, "result": update}` as the docs
+        show it."""
         secret = self.webhook["secret_token"] if secret is None else secret
         headers = {SECRET_HEADER: secret} if secret else {}
+        inner = update.get("result") if "event_name" not in update else update
+        chat = ((inner or {}).get("message") or {}).get("chat") or {}
+        with self._cond:  # the bot may answer the chat an update came from
+            if chat.get("id"):
+                self._chats.setdefault(str(chat["id"]), dict(chat))
         body = {"ok": True, "result": update} if wrapped else update
         return httpx.post(url, json=body, headers=headers, timeout=timeout).status_code
 

@@ -1,9 +1,12 @@
 """Zalo Bot Platform objects and wire format, for the fake server in `zalo_api`.
 
-Objects are the JSON dicts the Zalo Bot API sends. Ids (users, chats, messages) are strings;
-dates are milliseconds since the epoch. Requests carry a JSON object body; answers are
-`{"ok": true, "result": ...}` or `{"ok": false, "error_code": N, "description": ...}` with
-the HTTP status equal to error_code (a 502 is an HTML page from the gateway, not JSON).
+Objects are the JSON dicts the live Zalo Bot API sends (tests/fixtures/zalo/ holds captured
+shapes, each with its source; `../shared/zalo-live.md` lists where the docs are wrong). Ids
+are strings; dates are milliseconds since the epoch. Requests carry a JSON object body;
+answers are `{"ok": true, "result": ...}`, or `{"ok": false, "error_code": N,
+"description": ...}` with HTTP 200, as measured on the live platform (the JSON decides,
+not the HTTP status). The proxy in front answers HTML pages of its own: 502, and 429 when
+requests come too fast (`html=True`).
 """
 
 from __future__ import annotations
@@ -20,27 +23,33 @@ JSON = dict[str, Any]
 
 TEXT = "message.text.received"
 IMAGE = "message.image.received"
+VOICE = "message.voice.received"
 STICKER = "message.sticker.received"
 UNSUPPORTED = "message.unsupported.received"
-EVENTS = (TEXT, IMAGE, STICKER, UNSUPPORTED)
+EVENTS = (TEXT, IMAGE, VOICE, STICKER, UNSUPPORTED)
+MESSAGE_TYPES = {IMAGE: "CHAT_PHOTO", VOICE: "CHAT_VOICE", STICKER: "CHAT_STICKER"}
+STICKER_URL = "https://zalo-api.zadn.vn/api/emoticon/oasticker?eid=1&size=130"
 
 PRIVATE, GROUP = "PRIVATE", "GROUP"
 MAX_TEXT = 2000  # characters in sendMessage's text
 SECRET_LENGTH = (8, 256)  # setWebhook's secret_token
 
-DEFAULT_ERRORS = {
+DEFAULT_ERRORS = {  # the Zalo docs' error table, as the live platform words it
     400: "Bad Request",
     401: "Unauthorized",
-    403: "Forbidden",
+    403: "Internal server error",  # Zalo's own server error: try again later
     404: "Not Found",
     408: "Request timeout",
-    429: "Too Many Requests",
+    429: "Quota exceeded",  # the plan's messages of the month are used up
     500: "Internal Server Error",
     502: "Bad Gateway",
 }
-_BAD_GATEWAY = (
-    "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
-)
+WEBHOOK_SET = "You cannot use this API while a webhook is set. Please remove the webhook first"
+_HTML = {
+    502: "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1>"
+    "</body></html>",
+    429: "<html><head><title>429 Too Many Requests</title></head></html>",
+}
 
 _numbers = itertools.count(1)
 
@@ -55,14 +64,13 @@ def new_message_id() -> str:
     return f"{next(_numbers):032x}"
 
 
-def bot_info(bot_id: str, display_name: str, account_name: str | None = None) -> JSON:
-    """What getMe answers."""
+def bot_info(bot_id: str, account_name: str | None = None) -> JSON:
+    """What getMe answers: no display name (tests/fixtures/zalo/getMe.json)."""
     return {
         "id": bot_id,
         "account_name": account_name or f"bot.{bot_id}",
         "account_type": "BASIC",
         "can_join_groups": True,
-        "display_name": display_name,
     }
 
 
@@ -88,16 +96,16 @@ def as_update_chat(chat: JSON) -> JSON:
     return {"id": chat["id"], "chat_type": chat["chat_type"]}
 
 
-def message(sender: JSON, chat: JSON, **content: Any) -> JSON:
-    """A message sent now by `sender` in `chat`; `content` is text, photo, caption, sticker."""
+def message(sender: JSON, chat: JSON, event: str = TEXT, **content: Any) -> JSON:
+    """A message sent now by `sender` in `chat`, keys in the live platform's order; `content`
+    is text, or photo_url and caption, or voice_url, or sticker and url."""
     fields = {key: value for key, value in content.items() if value is not None}
-    return {
-        "from": {key: sender[key] for key in ("id", "display_name", "is_bot")},
-        "chat": as_update_chat(chat),
-        **fields,
-        "message_id": new_message_id(),
-        "date": now_ms(),
-    }
+    body: JSON = {"date": now_ms(), "chat": as_update_chat(chat), **fields}
+    body["message_id"] = new_message_id()
+    if event in MESSAGE_TYPES:
+        body["message_type"] = MESSAGE_TYPES[event]
+    body["from"] = {key: sender[key] for key in ("id", "is_bot", "display_name")}
+    return body
 
 
 def update(event_name: str, msg: JSON) -> JSON:
@@ -110,7 +118,7 @@ def update(event_name: str, msg: JSON) -> JSON:
 def summary(update_or_record: JSON) -> str:
     """A short text for failure messages."""
     msg = update_or_record.get("message", update_or_record)
-    for key in ("text", "caption", "photo", "sticker"):
+    for key in ("text", "caption", "photo", "photo_url", "voice_url", "sticker"):
         if msg.get(key):
             return str(msg[key])[:60]
     return str(update_or_record.get("event_name") or update_or_record.get("method"))
@@ -125,18 +133,20 @@ def _check_id(name: str, value: object) -> None:
 
 
 class ApiError(Exception):
-    """An error answer: `{"ok": false, "error_code": status, "description": ...}`."""
+    """An error answer: `{"ok": false, "error_code": status, "description": ...}` with HTTP
+    200, as the live platform sends it; or the proxy's HTML page (502 always)."""
 
-    def __init__(self, status: int, description: str | None = None) -> None:
+    def __init__(self, status: int, description: str | None = None, *, html: bool = False):
         description = description or DEFAULT_ERRORS.get(status, "Error")
         super().__init__(description)
         self.status, self.description = status, description
+        self.html = html or status == 502
 
     def response(self) -> Response:
-        if self.status == 502:  # the gateway answers an HTML page, not JSON
-            return Response(_BAD_GATEWAY, 502, media_type="text/html")
-        body = {"ok": False, "error_code": self.status, "description": self.description}
-        return JSONResponse(body, self.status)
+        if self.html:  # the proxy in front answers an HTML page, not JSON
+            return Response(_HTML.get(self.status, _HTML[502]), self.status, media_type="text/html")
+        body = {"ok": False, "description": self.description, "error_code": self.status}
+        return JSONResponse(body, 200)
 
 
 def ok(result: Any) -> Response:

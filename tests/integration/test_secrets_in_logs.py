@@ -213,9 +213,9 @@ def fail_against_nowhere(config: Config, tmp_path: Path, clock: Clock) -> list[s
         async with ZaloClient(
             settings.zalo.token, base_url=settings.zalo.base_url, attempts=2
         ) as zalo:
-            sender = ChannelSender(telegram=telegram, zalo=zalo)
+            sender = ChannelSender(telegram=telegram, zalo={"": zalo})
             for platform in ("telegram", "zalo"):
-                outcome, error = await sender.send(platform, "12345", "⏰ Nhắc hạn báo cáo quý")
+                outcome, error, _ = await sender.send(platform, "12345", "⏰ Nhắc hạn báo cáo quý")
                 assert outcome is Outcome.FAILED, (platform, outcome)
                 shown.append(str(error))
 

@@ -112,3 +112,43 @@ def test_telegram_settings_come_from_the_environment_and_are_checked():
         load_config(
             None, env={"GOTUNGNHA_TELEGRAM_TOKEN": "1:abc", "GOTUNGNHA_TELEGRAM_MODE": "webhook"}
         )
+
+
+def test_several_zalo_bots_share_the_zalo_table_and_take_tokens_from_the_environment(
+    tmp_path: Path,
+):
+    path = write(
+        tmp_path,
+        '[zalo]\ntoken = "own"\nwebhook_url = "https://bot.example.vn"\n'
+        "monthly_messages = 3000\nmax_users = 50\n"
+        '[[zalo.bots]]\nname = "to1"\ndisplay_name = "Bot Tổ 1"\n'
+        '[[zalo.bots]]\nname = "to-2"\ntoken = "file-token"\nmax_users = 10\n',
+    )
+    config = load_config(path, env={"GOTUNGNHA_ZALO_BOTS_TO1_TOKEN": "env-token"})
+    own, one, two = config.zalo.all_bots
+    assert (own.name, own.token, own.webhook_path) == ("", "own", "/zalo/webhook")
+    assert (one.token, one.label, one.webhook_path) == (
+        "env-token",
+        "Bot Tổ 1",
+        "/zalo/webhook/to1",
+    )
+    assert one.uses_webhook and one.monthly_messages == 3000 and one.max_users == 50
+    assert (two.token, two.max_users, two.label) == ("file-token", 10, "to-2")
+    assert "env-token" not in repr(config) and "file-token" not in repr(config)
+
+
+@pytest.mark.parametrize(
+    ("entries", "says"),
+    [
+        ('[[zalo.bots]]\ntoken = "x"\n', "name cần có"),
+        ('[[zalo.bots]]\nname = "Tổ 1"\n', "name cần có"),
+        ('[[zalo.bots]]\nname = "a"\n[[zalo.bots]]\nname = "a"\n', "bị trùng"),
+        ('[[zalo.bots]]\nname = "a"\nmax_user = 5\n', "max_user"),
+        ('[[zalo.bots]]\nname = "a"\nmode = "push"\n', "polling hoặc webhook"),
+        ('[[zalo.bots]]\nname = "a"\nmonthly_messages = "nhiều"\n', "số nguyên"),
+        ('[zalo]\nname = "a"\n', "chỉ đặt trong từng"),
+    ],
+)
+def test_a_wrong_zalo_bot_entry_is_an_error_that_says_what(tmp_path: Path, entries: str, says: str):
+    with pytest.raises(ConfigError, match=says):
+        load_config(write(tmp_path, entries), env={})

@@ -1,0 +1,96 @@
+"""Each Zalo bot's month at a glance: messages sent against the plan, users, what waits.
+
+Shown by `gotungnha zalo usage` and on the officer's dashboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.config import Config
+from bot.usage import month_of
+from storage import bot_usage, outbox
+
+KINDS = ("reply", "deadline_reminder", "deadline_workbook", "weekly_tally", "nudge")
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class BotMonth:
+    """One bot's figures for the month."""
+
+    name: str  # "" for the [zalo] table's own bot
+    label: str
+    month: str  # YYYY-MM
+    sent: int
+    limit: int  # 0: not set
+    by_kind: dict[str, int] = field(default_factory=dict)
+    users: int = 0
+    max_users: int = 0  # 0: not set
+    waiting: int = 0
+    skipped_for_quota: int = 0
+    paused_since: datetime | None = None
+
+    @property
+    def percent(self) -> int | None:
+        """Share of the monthly limit used, or None without a limit."""
+        return round(100 * self.sent / self.limit) if self.limit else None
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON shape of `gotungnha zalo usage --json`."""
+        return {
+            "bot": self.name,
+            "label": self.label,
+            "month": self.month,
+            "sent": self.sent,
+            "limit": self.limit or None,
+            "by_kind": self.by_kind,
+            "users": self.users,
+            "max_users": self.max_users or None,
+            "waiting": self.waiting,
+            "skipped_for_quota": self.skipped_for_quota,
+            "paused_since": self.paused_since.isoformat() if self.paused_since else None,
+        }
+
+
+def zalo_months(session: Session, config: Config, *, now: datetime) -> list[BotMonth]:
+    """Every configured Zalo bot's month so far (and bots still in the data, if dropped)."""
+    zone: ZoneInfo = config.zone
+    month = month_of(now, zone)
+    usage = {
+        bot: kinds
+        for (platform, bot), kinds in bot_usage.month_usage(session, month).items()
+        if platform == "zalo"
+    }
+    users = bot_usage.users_per_bot(session, "zalo")
+    waiting = outbox.waiting_counts(session)
+    first_day = now.astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    skipped = outbox.quota_skips(session, first_day)
+    paused = bot_usage.pauses(session)
+    configured = {bot.name: bot for bot in config.zalo.all_bots}
+    names = list(configured) + sorted((set(usage) | set(users)) - set(configured))
+    months = []
+    for name in names:
+        bot = configured.get(name)
+        kinds = dict(usage.get(name, {}))
+        key = ("zalo", name)
+        months.append(
+            BotMonth(
+                name=name,
+                label=bot.label if bot else name or "Bot Zalo",
+                month=month,
+                sent=sum(kinds.values()),
+                limit=bot.monthly_messages if bot else 0,
+                by_kind=kinds,
+                users=users.get(name, 0),
+                max_users=bot.max_users if bot else 0,
+                waiting=waiting.get(key, 0),
+                skipped_for_quota=skipped.get(key, 0),
+                paused_since=paused[key].since.astimezone(zone) if key in paused else None,
+            )
+        )
+    return months

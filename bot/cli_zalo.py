@@ -1,0 +1,134 @@
+"""`gotungnha zalo …`: each Zalo bot's webhook, account and monthly usage."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.markup import escape
+
+from bot.bot_report import zalo_months
+from bot.cli_base import ConfigOption, _app, _config, _fail, _guard, out, zalo_cli
+from bot.config import Config, ZaloBotConfig
+from bot.runner import zalo_secret
+from bot.zalo_api import ZaloClient, ZaloError
+from handlers import texts
+
+BotOption = Annotated[
+    str | None,
+    typer.Option("--bot", help="Tên bot trong [[zalo.bots]] (mặc định: bot của mục [zalo])."),
+]
+
+
+def _bot(config: Config, name: str | None) -> ZaloBotConfig:
+    """The bot a command is for: named, or the only one, or the [zalo] table's."""
+    bots = {bot.name: bot for bot in config.zalo.all_bots}
+    if not bots:
+        _fail("Chưa có bot Zalo nào: đặt [zalo] token hoặc thêm [[zalo.bots]] trong config.toml.")
+    if name is None:
+        name = "" if "" in bots or len(bots) > 1 else next(iter(bots))
+    if name not in bots:
+        known = ", ".join(n or "(mục [zalo])" for n in bots)
+        _fail(f"Không có bot Zalo “{name}”. Các bot: {known}.")
+    return bots[name]
+
+
+def _call(bot: ZaloBotConfig, call: Callable[[ZaloClient], Awaitable[Any]]) -> Any:
+    """One Zalo API call for an admin command, errors as one clear line."""
+
+    async def work() -> Any:
+        async with ZaloClient(bot.token, base_url=bot.base_url) as client:
+            return await call(client)
+
+    try:
+        return asyncio.run(work())
+    except ZaloError as exc:
+        _fail(f"Zalo trả lời lỗi ({exc.error_code}): {exc.description}")
+
+
+@zalo_cli.command("set-webhook")
+def zalo_set_webhook(
+    url: Annotated[str, typer.Argument(help="Địa chỉ HTTPS công khai, ví dụ https://bot.vn")],
+    bot: BotOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Have Zalo send a bot's updates to URL/zalo/webhook[/<bot>] (with the secret header)."""
+    chosen = _bot(_config(config), bot)
+    hook = url.rstrip("/") + chosen.webhook_path
+    _call(chosen, lambda client: client.set_webhook(hook, zalo_secret(chosen)))
+    out.print(f"Đã đặt webhook Zalo: {hook}")
+
+
+@zalo_cli.command("delete-webhook")
+def zalo_delete_webhook(bot: BotOption = None, config: ConfigOption = None) -> None:
+    """Stop a bot's webhook (it then reads updates with getUpdates)."""
+    _call(_bot(_config(config), bot), lambda client: client.delete_webhook())
+    out.print("Đã xoá webhook Zalo.")
+
+
+@zalo_cli.command("info")
+def zalo_info(bot: BotOption = None, config: ConfigOption = None) -> None:
+    """Show a bot's Zalo account and its webhook."""
+    chosen = _bot(_config(config), bot)
+
+    async def both(client: ZaloClient) -> tuple[Any, Any]:
+        return await client.get_me(), await client.get_webhook_info()
+
+    me, hook = _call(chosen, both)
+    name = chosen.display_name or me.get("display_name") or "(chưa đặt display_name)"
+    out.print(
+        f"Bot: {escape(str(name))} — {escape(str(me.get('account_name')))} (id {me.get('id')})"
+    )
+    out.print(f"Webhook: {escape(str((hook or {}).get('url') or 'chưa đặt'))}")
+
+
+@zalo_cli.command("usage")
+def zalo_usage(
+    as_json: Annotated[bool, typer.Option("--json", help="In JSON.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Each Zalo bot this month: messages sent against the plan, users, what waits."""
+    cfg = _config(config)
+    app = _app(cfg)
+
+    def work() -> list[Any]:
+        with app.uow(read_only=True) as unit:
+            return zalo_months(unit.session, cfg, now=app.clock())
+
+    months = _guard(cfg, work)
+    if as_json:
+        sys.stdout.write(json.dumps([m.as_dict() for m in months], ensure_ascii=False) + "\n")
+        return
+    if not months:
+        out.print("Chưa có bot Zalo nào.")
+    for month in months:
+        for line in usage_lines(month, cfg.zone):
+            out.print(escape(line))
+
+
+def usage_lines(month: Any, zone: ZoneInfo) -> list[str]:
+    """A bot's month in a few lines of Vietnamese."""
+    limit = f"/{month.limit} ({month.percent}%)" if month.limit else " (chưa đặt hạn mức)"
+    users = f"/{month.max_users}" if month.max_users else ""
+    lines = [
+        f"{month.label}{f' [{month.name}]' if month.name else ''}, tháng {month.month[5:]}/"
+        f"{month.month[:4]}: {month.sent}{limit} tin, {month.users}{users} người dùng",
+    ]
+    kinds = [
+        f"{texts.USAGE_KINDS.get(kind, kind)} {count}" for kind, count in month.by_kind.items()
+    ]
+    if kinds:
+        lines.append("  " + ", ".join(kinds))
+    if month.paused_since is not None:
+        since = month.paused_since.astimezone(zone)
+        lines.append(f"  ⚠️ Đang tạm dừng vì hết hạn mức, từ {since:%H:%M %d/%m/%Y}")
+    if month.waiting:
+        lines.append(f"  Tin đang chờ gửi: {month.waiting}")
+    if month.skipped_for_quota:
+        lines.append(f"  Tin bỏ qua để giữ hạn mức: {month.skipped_for_quota}")
+    return lines

@@ -1,0 +1,45 @@
+"""What the scheduled jobs say about a send: how it went, and who delivers it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import NamedTuple, Protocol
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"  # the person blocked the bot, or it was removed from the group
+    QUOTA = "quota"  # the platform refused it for the bot's quota: it waits
+
+
+class Delivery(NamedTuple):
+    """How a send went, and how many messages it took (plans count every one)."""
+
+    outcome: Outcome
+    error: str | None = None
+    messages: int = 0
+
+
+class Sender(Protocol):
+    """Delivers a text, a picture where the chat can show one, a file; never raises."""
+
+    async def send(
+        self,
+        platform: str,
+        chat_id: str,
+        text: str,
+        picture: Path | None = None,
+        document: Path | None = None,
+        bot: str = "",
+    ) -> Delivery: ...
+
+
+@dataclass
+class TickSummary:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    waiting: int = 0  # kept for a bot out of quota

@@ -1,0 +1,268 @@
+"""One tick's sends, each on its own: claim it in the outbox, write it, send it, mark it.
+
+A claim is committed before the send goes out, so a second worker or a second tick finds
+the key taken (storage/outbox.py names the one window for a double send). The messages a
+send took are counted for its bot, a bot refused for its quota pauses (its sends wait), and
+a bot that sent works again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+
+from handlers import texts
+from handlers.catalogue import Catalogue
+from reports.charts import bar_chart
+from reports.export import record_export
+from schedules.deadline_workbook import workbook_text
+from schedules.deadline_workbook import write as _write_workbook
+from schedules.delivery import Delivery, Outcome, Sender, TickSummary
+from schedules.gate import Decision, Gate, still_useful
+from schedules.messages import Tally, reminder_text, tally
+from schedules.planner import PlannedSend
+from storage import bot_usage, outbox
+from storage.uow import UnitOfWork, UowFactory
+
+log = logging.getLogger(__name__)
+CATCH_UP_DAYS = 2  # a tally or a nudge missed while down still goes this many days later
+MAX_ATTEMPTS = 3
+STALE_CLAIM = timedelta(minutes=5)  # a claim this old, never marked: its process died
+NOTICES = {"bot_paused": texts.BOT_PAUSED_NOTICE, "bot_full": texts.BOT_FULL_NOTICE}
+
+
+def timely(send: PlannedSend, today: date) -> bool:
+    """Still worth sending: a reminder or workbook on its day, a tally or nudge within two days."""
+    late = (today - send.at.date()).days
+    same_day = send.kind in ("deadline_reminder", "deadline_workbook")
+    return late == 0 if same_day else late <= CATCH_UP_DAYS
+
+
+class SendRun:
+    """One tick's sends: claim, send, mark, each send on its own."""
+
+    def __init__(
+        self,
+        uow: UowFactory,
+        sender: Sender,
+        catalogue: Catalogue,
+        today: date,
+        now: datetime,
+        zone: ZoneInfo,
+        charts_dir: Path,
+        exports_dir: Path,
+    ) -> None:
+        self.uow, self.sender, self.catalogue = uow, sender, catalogue
+        self.today, self.now, self.zone = today, now, zone
+        self.charts_dir, self.exports_dir = charts_dir, exports_dir
+        self.summary = TickSummary()
+        self.gate = Gate({}, {}, {}, now)
+        self.waited: set[str] = set()  # keys of the sends that were waiting for their bot
+        self.month = ""
+        self._started = time.monotonic()
+
+    def clock(self) -> datetime:
+        """The tick's `now` moved on by the time spent since it began: claims are stamped
+        with when they were made, so a long tick's fresh claims never look stale."""
+        return self.now + timedelta(seconds=time.monotonic() - self._started)
+
+    async def deliver(self, send: PlannedSend) -> Outcome | None:
+        """Claim, send and mark one send; its outcome, None when not sent by this tick."""
+        decision = self.gate.decision(send)
+        if decision is not Decision.SEND:
+            status = "waiting" if decision is Decision.WAIT else "skipped"
+            error = "bot paused" if decision is Decision.WAIT else outbox.QUOTA_SKIP
+            if await asyncio.to_thread(self._hold, send, status, error):
+                if decision is Decision.WAIT:
+                    self.summary.waiting += 1
+                else:
+                    self.summary.skipped += 1
+                    log.info("schedule skipped key=%s (the bot's monthly quota)", send.key)
+            return None
+        if send.key in self.waited:
+            on_time = still_useful(send, self.today)
+        else:
+            on_time = timely(send, self.today)
+        row_id, text, chart = await asyncio.to_thread(self._take, send, on_time)
+        if row_id is None:
+            return None  # sent, being sent, or given up by another tick or worker
+        if not on_time:
+            log.info("schedule skipped key=%s (missed while the bot was down)", send.key)
+            self.summary.skipped += 1
+            return None
+        picture = None
+        if chart is not None and chart.bars:  # the tally as a bar chart, where it can be shown
+            name = hashlib.sha256(send.key.encode()).hexdigest()[:24] + ".png"
+            picture = await asyncio.to_thread(
+                bar_chart, chart.chart_title, chart.bars, self.charts_dir / name
+            )
+        document = None
+        if send.kind == "deadline_workbook":
+            document = await asyncio.to_thread(
+                _workbook, self.uow, send, self.exports_dir, self.now, self.zone
+            )
+        chat = send.chat
+        delivery = await self.sender.send(
+            chat.platform, chat.chat_id, text, picture, document, chat.bot
+        )
+        if delivery.outcome is Outcome.QUOTA:
+            self.gate.out_of_quota(chat.bot_key)
+        elif delivery.messages:
+            self.gate.works(chat.bot_key)
+        await asyncio.to_thread(self._mark, row_id, send, delivery)
+        if delivery.outcome is Outcome.SENT:
+            self.summary.sent += 1
+        elif delivery.outcome is Outcome.QUOTA:
+            self.summary.waiting += 1
+            log.warning("schedule send waits key=%s reason=%s", send.key, delivery.error)
+        else:
+            self.summary.failed += 1
+            log.warning(
+                "schedule send %s key=%s reason=%s", delivery.outcome, send.key, delivery.error
+            )
+        return delivery.outcome
+
+    def _hold(self, send: PlannedSend, status: str, error: str) -> bool:
+        """Record a send that waits for its bot, or is skipped for its quota; True when this
+        tick recorded it (not already so)."""
+        with self.uow() as unit:
+            try:
+                _claim(
+                    unit, send, text="", on_time=False, now=self.clock(), status=status, error=error
+                )
+                return True
+            except IntegrityError:
+                unit.rollback()
+            changed = outbox.hold(unit.session, send.key, status=status, error=error)
+            unit.commit()
+            return changed and status == "skipped"
+
+    def _take(self, send: PlannedSend, on_time: bool) -> tuple[int | None, str, Tally | None]:
+        """Write the send's text and claim it; its row id (None: not ours), text and chart."""
+        text, chart = "", None
+        with self.uow() as unit:
+            if on_time:
+                text, chart = _content(unit, send, self.catalogue, self.today)
+            waited = send.key in self.waited
+            row_id = _claim_or_retake(
+                unit, send, text=text, on_time=on_time, now=self.clock(), waited=waited
+            )
+            return row_id, text, chart
+
+    def _mark(self, row_id: int, send: PlannedSend, delivery: Delivery) -> None:
+        """Mark the send; count the messages it took; a bot refused for its quota pauses, a
+        bot that sent works again."""
+        bot = send.chat.bot_key
+        status = "waiting" if delivery.outcome is Outcome.QUOTA else str(delivery.outcome)
+        with self.uow() as unit:
+            session = unit.session
+            outbox.mark(session, row_id, status=status, now=self.clock(), error=delivery.error)
+            if delivery.messages:
+                month = self.month or self.now.astimezone(self.zone).strftime("%Y-%m")
+                bot_usage.add_sent(
+                    session, bot, month=month, kind=send.kind, count=delivery.messages
+                )
+                if bot_usage.resume(session, bot):
+                    log.warning("%s bot=%s sends again: quota back", bot[0], bot[1] or "-")
+            if delivery.outcome is Outcome.QUOTA:
+                reason = delivery.error or "quota exceeded"
+                if bot_usage.pause(session, bot, now=self.clock(), reason=reason):
+                    log.warning(
+                        "%s bot=%s out of quota: scheduled sends wait", bot[0], bot[1] or "-"
+                    )
+            elif send.key in self.gate.probes:
+                bot_usage.touch_pause(session, bot, now=self.clock())
+            unit.commit()
+
+
+def _content(
+    unit: UnitOfWork, send: PlannedSend, catalogue: Catalogue, today: date
+) -> tuple[str, Tally | None]:
+    """The text of a send, and for a tally its chart data."""
+    if send.kind == "deadline_reminder":
+        return reminder_text(send, today=today), None
+    if send.kind == "nudge":
+        return texts.NUDGE.format(name=send.person or ""), None
+    if send.kind == "deadline_workbook":
+        return workbook_text(unit.session, send), None
+    if send.kind in NOTICES:
+        return NOTICES[send.kind].format(bot=send.bot_label), None
+    found = tally(unit.session, send, catalogue, today=today)
+    return found.text, found
+
+
+def _workbook(
+    uow: UowFactory, send: PlannedSend, folder: Path, now: datetime, zone: ZoneInfo
+) -> Path:
+    with uow(read_only=True) as unit:  # members keep logging while it is written
+        scope, written = _write_workbook(unit.session, send, folder, now=now, zone=zone)
+    with uow() as unit:
+        record_export(unit.session, scope, written, now=now, via="schedule")
+        unit.commit()
+    return written.path
+
+
+def _claim(
+    unit: UnitOfWork,
+    send: PlannedSend,
+    *,
+    text: str,
+    on_time: bool,
+    now: datetime,
+    status: str | None = None,
+    error: str | None = None,
+) -> int | None:
+    """Add a send's row in a committed transaction (IntegrityError: it has one); its id."""
+    row = outbox.claim(
+        unit.session,
+        key=send.key,
+        kind=send.kind,
+        platform=send.chat.platform,
+        chat_id=send.chat.chat_id,
+        bot=send.chat.bot,
+        text=text,
+        due_at=send.at,
+        now=now,
+        status=status or ("claimed" if on_time else "skipped"),
+        error=error,
+    )
+    unit.commit()
+    return row.id
+
+
+def _claim_or_retake(
+    unit: UnitOfWork,
+    send: PlannedSend,
+    *,
+    text: str,
+    on_time: bool,
+    now: datetime,
+    waited: bool = False,
+) -> int | None:
+    """Claim a send (or a failed or waiting one's retry) in a committed transaction; its
+    row id. A waiting send no longer worth sending is skipped."""
+    try:
+        return _claim(unit, send, text=text, on_time=on_time, now=now)
+    except IntegrityError:
+        unit.rollback()
+    if not on_time:
+        if waited and outbox.hold(unit.session, send.key, status="skipped", error="late"):
+            unit.commit()
+        return None
+    row_id = outbox.reclaim(
+        unit.session,
+        send.key,
+        max_attempts=MAX_ATTEMPTS,
+        now=now,
+        stale_after=STALE_CLAIM,
+        text=text,
+    )
+    unit.commit()
+    return row_id

@@ -1,0 +1,107 @@
+"""What each bot sent this month, which bots the platform has paused, who joined through
+which bot. Never commits.
+
+Plans on some platforms (Zalo) cap the messages a bot sends in a calendar month and the
+users it serves; these rows are what the bot knows of both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import delete, func
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from storage.models import BotPause, BotUsage, ChatIdentity, Member
+
+BotKey = tuple[str, str]  # (platform, bot name; "" is the platform's only bot)
+
+
+def add_sent(session: Session, bot: BotKey, *, month: str, kind: str, count: int = 1) -> None:
+    """Count `count` messages a bot sent this month (one statement, safe between workers)."""
+    if count <= 0:
+        return
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table = BotUsage.__table__  # type: ignore[attr-defined]
+    stmt = insert(table).values(platform=bot[0], bot=bot[1], month=month, kind=kind, count=count)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["platform", "bot", "month", "kind"],
+        set_={"count": table.c.count + stmt.excluded.count},
+    )
+    session.execute(stmt)
+
+
+def month_usage(session: Session, month: str) -> dict[BotKey, dict[str, int]]:
+    """Each bot's messages this month, by kind."""
+    found: dict[BotKey, dict[str, int]] = defaultdict(dict)
+    stmt = select(BotUsage).where(BotUsage.month == month)
+    for row in session.exec(stmt):
+        found[(row.platform, row.bot)][row.kind] = row.count
+    return dict(found)
+
+
+def sent_this_month(session: Session, bot: BotKey, month: str) -> int:
+    """All messages one bot sent this month."""
+    stmt = select(func.coalesce(func.sum(BotUsage.count), 0)).where(
+        BotUsage.platform == bot[0], BotUsage.bot == bot[1], BotUsage.month == month
+    )
+    return int(session.exec(stmt).one())
+
+
+def pause(session: Session, bot: BotKey, *, now: datetime, reason: str) -> bool:
+    """Record that the platform stopped a bot; True when it was not paused already."""
+    row = session.get(BotPause, bot)
+    if row is not None:
+        row.tried_at = now
+        session.add(row)
+        return False
+    session.add(BotPause(platform=bot[0], bot=bot[1], since=now, reason=reason[:300], tried_at=now))
+    session.flush()
+    return True
+
+
+def resume(session: Session, bot: BotKey) -> bool:
+    """The bot sends again; True when it had been paused."""
+    stmt = delete(BotPause).where(col(BotPause.platform) == bot[0], col(BotPause.bot) == bot[1])
+    return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+
+def touch_pause(session: Session, bot: BotKey, *, now: datetime) -> None:
+    """A paused bot was tried again just now (and is still paused)."""
+    row = session.get(BotPause, bot)
+    if row is not None:
+        row.tried_at = now
+        session.add(row)
+
+
+def pauses(session: Session) -> dict[BotKey, BotPause]:
+    """The paused bots."""
+    return {(p.platform, p.bot): p for p in session.exec(select(BotPause))}
+
+
+def users_of_bot(session: Session, bot: BotKey) -> int:
+    """People linked through one bot (erased members no longer count)."""
+    stmt = (
+        select(func.count())
+        .select_from(ChatIdentity)
+        .join(Member, col(Member.id) == col(ChatIdentity.member_id))
+        .where(
+            ChatIdentity.platform == bot[0],
+            ChatIdentity.bot == bot[1],
+            col(Member.erased_at).is_(None),
+        )
+    )
+    return int(session.exec(stmt).one())
+
+
+def users_per_bot(session: Session, platform: str) -> dict[str, int]:
+    """People linked through each bot of a platform."""
+    stmt = (
+        select(ChatIdentity.bot, func.count())
+        .join(Member, col(Member.id) == col(ChatIdentity.member_id))
+        .where(ChatIdentity.platform == platform, col(Member.erased_at).is_(None))
+        .group_by(col(ChatIdentity.bot))
+    )
+    return {bot: int(n) for bot, n in session.exec(stmt)}

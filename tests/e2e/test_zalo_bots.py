@@ -1,0 +1,294 @@
+"""Several Zalo bots on one deployment: each member answered through their own bot, each
+bot's month counted, a bot out of quota paused while the other keeps sending, what waited
+sent once the quota is back, and a full bot turning newcomers to another."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.app import App, build_app
+from bot.config import Config, ZaloBotConfig, ZaloConfig
+from bot.runner import bot_plans
+from bot.sender import ChannelSender
+from bot.zalo_api import ZaloClient
+from schedules.jobs import TickSummary, tick
+from storage import bot_usage
+from storage.models import AuditEntry, ChatIdentity, OutboxMessage, Role
+from tests.conftest import ZONE, Clock, Roster
+from tests.e2e.running import RunningBot, free_port
+from tests.fakes.zalo_api import FakeZalo
+
+MONTH = "2026-12"
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=ZONE)  # type: ignore[misc]
+
+
+@pytest.fixture
+def fakes() -> Iterator[tuple[FakeZalo, FakeZalo]]:
+    with (
+        FakeZalo("zalo-token-to1", bot_id="bot-to1", display_name="Bot Tổ 1") as one,
+        FakeZalo("zalo-token-to2", bot_id="bot-to2", display_name="Bot Tổ 2") as two,
+    ):
+        yield one, two
+
+
+@pytest.fixture
+def two_bots(config: Config, clock: Clock, fakes: tuple[FakeZalo, FakeZalo]) -> Iterator[App]:
+    bots = tuple(
+        ZaloBotConfig(
+            name=name,
+            token=fake.token,
+            base_url=fake.base_url,
+            mode="polling",
+            display_name=fake.display_name,
+            monthly_messages=3000,
+            max_users=3,
+        )
+        for name, fake in zip(("to1", "to2"), fakes, strict=True)
+    )
+    server = replace(config.server, port=free_port())
+    app = build_app(replace(config, zalo=ZaloConfig(bots=bots), server=server), clock=clock)
+    yield app
+    app.db.dispose()
+
+
+def say(zalo: FakeZalo, user: str, text: str) -> str:
+    before = len(zalo.sent(user))
+    zalo.send_text(zalo.user(user, "Thành viên"), text)
+    return zalo.wait_sent(user, before + 1)[-1]["text"] or ""
+
+
+def join(zalo: FakeZalo, app: App, user: str, name: str, **kwargs: object) -> None:
+    code = Roster(app).add(name, **kwargs)  # type: ignore[arg-type]
+    assert "Trả lời 1 hoặc 2" in say(zalo, user, f"thamgia {code}")
+    assert "Chào mừng" in say(zalo, user, "1")
+
+
+def usage(app: App) -> dict[tuple[str, str], dict[str, int]]:
+    with app.uow() as uow:
+        return bot_usage.month_usage(uow.session, MONTH)
+
+
+def run_tick(app: App, fakes: tuple[FakeZalo, FakeZalo], now: datetime) -> TickSummary:
+    async def work() -> TickSummary:
+        one, two = fakes
+        async with (
+            ZaloClient(one.token, base_url=one.base_url, attempts=1) as a,
+            ZaloClient(two.token, base_url=two.base_url, attempts=1) as b,
+        ):
+            sender = ChannelSender(zalo={"to1": a, "to2": b}, zone=ZONE)
+            return await tick(
+                app.uow,
+                sender,
+                now=now,
+                zone=ZONE,
+                charts_dir=Path(app.config.bot.exports_dir) / "charts",
+                bots=bot_plans(app.config),
+            )
+
+    return asyncio.run(work())
+
+
+def texts_to(zalo: FakeZalo, user: str) -> list[str]:
+    return [m["text"] or "" for m in zalo.sent(user)]
+
+
+def test_members_of_each_bot_are_answered_through_it_and_counted_per_bot(
+    two_bots: App, fakes: tuple[FakeZalo, FakeZalo], clock: Clock
+):
+    one, two = fakes
+    clock.set_local(2026, 12, 4, 10, 0)
+    with RunningBot(two_bots):
+        join(one, two_bots, "u-lan", "Nguyễn Thị Lan")
+        join(two, two_bots, "u-hoa", "Đỗ Thị Hoa", team="Tổ CNSCĐ TDP 2")
+        assert "Đã ghi" in say(one, "u-lan", "vneid 3")
+        assert "Đã ghi" in say(two, "u-hoa", "sskdt 2")
+        assert two.sent("u-lan") == [] and one.sent("u-hoa") == []
+    with two_bots.uow() as uow:
+        bots = {i.user_id: i.bot for i in uow.session.exec(select(ChatIdentity))}
+    assert bots == {"u-lan": "to1", "u-hoa": "to2"}
+    counted = usage(two_bots)
+    assert counted[("zalo", "to1")] == {"reply": len(one.sent("u-lan"))}
+    assert counted[("zalo", "to2")] == {"reply": len(two.sent("u-hoa"))}
+
+
+def test_a_bot_out_of_quota_waits_while_the_other_sends_and_catches_up_once(
+    two_bots: App, fakes: tuple[FakeZalo, FakeZalo], clock: Clock
+):
+    one, two = fakes
+    clock.set_local(2026, 12, 1, 10, 0)
+    with RunningBot(two_bots):
+        join(one, two_bots, "u-minh", "Phạm Văn Minh", role=Role.LEADER)
+        join(two, two_bots, "u-mai", "Vũ Thị Mai", role=Role.LEADER, team="Tổ CNSCĐ TDP 2")
+        join(two, two_bots, "u-canbo", "Trần Thu Hà", role=Role.OFFICER)
+    replies = {bot: sum(kinds.values()) for bot, kinds in usage(two_bots).items()}
+    one.set_quota(0)  # Bot Tổ 1 has used up its month
+
+    # 7 days before the quarter's last day (14/12): one reminder per leader
+    first = run_tick(two_bots, fakes, at(2026, 12, 7, 8, 0))
+    assert (first.sent, first.waiting) == (1, 1)
+    assert texts_to(two, "u-mai")[-1].startswith("⏰ Nhắc hạn")
+    assert len(one.calls_of("sendMessage")) == replies[("zalo", "to1")] + 1  # tried once
+    # the officer hears of it once, through the bot that still works
+    run_tick(two_bots, fakes, at(2026, 12, 7, 8, 1))
+    run_tick(two_bots, fakes, at(2026, 12, 7, 8, 2))
+    notices = [t for t in texts_to(two, "u-canbo") if "hết hạn mức" in t]
+    assert len(notices) == 1 and "Bot Tổ 1" in notices[0]
+    # no tight retries while paused: nothing more is tried before half an hour
+    calls = len(one.calls_of("sendMessage"))
+    assert run_tick(two_bots, fakes, at(2026, 12, 7, 8, 20)) == TickSummary()
+    assert len(one.calls_of("sendMessage")) == calls
+    with two_bots.uow() as uow:
+        [waiting] = uow.session.exec(
+            select(OutboxMessage).where(OutboxMessage.status == "waiting")
+        ).all()
+    assert (waiting.chat_id, waiting.bot) == ("u-minh", "to1")
+
+    one.set_quota(None)  # the plan was raised
+    resumed = run_tick(two_bots, fakes, at(2026, 12, 7, 8, 31))
+    assert resumed.sent == 1
+    for minute in (32, 33):
+        assert run_tick(two_bots, fakes, at(2026, 12, 7, 8, minute)) == TickSummary()
+    reminders = [t for t in texts_to(one, "u-minh") if t.startswith("⏰ Nhắc hạn")]
+    assert reminders == [reminders[0]] and "còn 7 ngày" in reminders[0]
+    assert len([t for t in texts_to(two, "u-mai") if t.startswith("⏰")]) == 1
+    counted = usage(two_bots)
+    assert counted[("zalo", "to1")]["deadline_reminder"] == 1
+    assert counted[("zalo", "to2")]["deadline_reminder"] == 1
+    assert counted[("zalo", "to2")]["bot_paused"] == 1
+    with two_bots.uow() as uow:
+        assert bot_usage.pauses(uow.session) == {}
+
+
+def test_a_full_bot_turns_a_newcomer_to_another_and_tells_the_officer(
+    two_bots: App, fakes: tuple[FakeZalo, FakeZalo], clock: Clock
+):
+    one, two = fakes
+    with RunningBot(two_bots):
+        join(two, two_bots, "u-canbo", "Trần Thu Hà", role=Role.OFFICER)
+        for n in range(3):  # Bot Tổ 1 serves 3 people on this plan
+            join(one, two_bots, f"u-{n}", f"Thành viên {n}")
+        code = Roster(two_bots).add("Người Thứ Tư")
+        refused = say(one, "u-4", f"thamgia {code}")
+        assert "Bot Tổ 1 đã đủ người" in refused and "Bot Tổ 2" in refused
+        assert "Trả lời 1 hoặc 2" in say(two, "u-4", f"thamgia {code}")
+        assert "Chào mừng Người Thứ Tư" in say(two, "u-4", "1")
+    with two_bots.uow() as uow:
+        assert (
+            len(uow.session.exec(select(AuditEntry).where(AuditEntry.action == "bot_full")).all())
+            == 1
+        )
+    run_tick(two_bots, fakes, clock.now)
+    assert any("đã đủ số người" in t for t in texts_to(two, "u-canbo"))
+
+
+def test_zalo_usage_prints_each_bots_month(
+    two_bots: App, fakes: tuple[FakeZalo, FakeZalo], tmp_path: Path
+):
+    this_month = datetime.now(ZONE).strftime("%Y-%m")  # the command reads the real clock
+    with two_bots.uow() as uow:
+        for month, count in ((this_month, 12), ("2020-01", 999)):
+            bot_usage.add_sent(uow.session, ("zalo", "to1"), month=month, kind="reply", count=count)
+        bot_usage.add_sent(
+            uow.session, ("zalo", "to1"), month=this_month, kind="weekly_tally", count=4
+        )
+        uow.commit()
+    shown_month = f"{this_month[5:]}/{this_month[:4]}"
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[database]\nurl = "{two_bots.config.database.url}"\n'
+        "[zalo]\nmonthly_messages = 3000\nmax_users = 50\n"
+        '[[zalo.bots]]\nname = "to1"\ntoken = "x"\ndisplay_name = "Bot Tổ 1"\n'
+        '[[zalo.bots]]\nname = "to2"\ntoken = "y"\n',
+        encoding="utf-8",
+    )
+    shown = subprocess.run(
+        [sys.executable, "-m", "bot", "zalo", "usage", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert f"Bot Tổ 1 [to1], tháng {shown_month}: 16/3000 (1%) tin" in shown.stdout
+    assert "trả lời 12, tổng kết tuần 4" in shown.stdout
+    assert f"to2 [to2], tháng {shown_month}: 0/3000 (0%) tin, 0/50 người dùng" in shown.stdout
+
+
+def two_bot_config(tmp_path: Path, url: str) -> Path:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[database]\nurl = "{url}"\n'
+        '[[zalo.bots]]\nname = "to1"\ntoken = "x"\ndisplay_name = "Bot Tổ 1"\n'
+        '[[zalo.bots]]\nname = "to2"\ntoken = "y"\ndisplay_name = "Bot Tổ 2"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def gotungnha(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_the_officer_spreads_teams_over_bots_and_invites_say_which_bot(
+    two_bots: App, tmp_path: Path
+):
+    roster = Roster(two_bots)
+    roster.add("Nguyễn Thị Lan")
+    roster.add("Đỗ Thị Hoa", team="Tổ CNSCĐ TDP 2")
+    config = str(two_bot_config(tmp_path, two_bots.config.database.url))
+    moved = gotungnha(
+        "invites", "--zalo-bot", "to2", "--team", "Tổ CNSCĐ TDP 2", "--config", config
+    )
+    assert moved.returncode == 0, moved.stderr
+    assert "Đã chuyển 1 người chưa tham gia sang Bot Tổ 2." in moved.stdout
+    lines = {line.split("  ", 1)[1].split(" (")[0]: line for line in moved.stdout.splitlines()[1:]}
+    assert lines["Đỗ Thị Hoa"].endswith("Zalo: nhắn Bot Tổ 2")
+    assert lines["Nguyễn Thị Lan"].endswith("Zalo: nhắn Bot Tổ 1")  # not chosen: the first
+    sheet = tmp_path / "ma-moi.xlsx"
+    assert gotungnha("invites", "--out", str(sheet), "--config", config).returncode == 0
+    from openpyxl import load_workbook
+
+    cells = [str(c.value) for row in load_workbook(sheet).active.iter_rows() for c in row]
+    assert any(c.startswith("Tìm Bot Tổ 2 trên Zalo, nhắn: /thamgia ") for c in cells)
+    wrong = gotungnha("invites", "--zalo-bot", "to9", "--config", config)
+    assert wrong.returncode == 1 and "Không có bot Zalo “to9”" in wrong.stderr
+
+
+def test_a_roster_column_picks_the_bot_and_an_unknown_bot_is_a_row_problem(
+    two_bots: App, tmp_path: Path
+):
+    from tests.roster_books import PEOPLE_HEADER, write_roster
+
+    config = str(two_bot_config(tmp_path, two_bots.config.database.url))
+    header = (*PEOPLE_HEADER, "Bot Zalo")
+    bad = write_roster(
+        tmp_path / "sai.xlsx",
+        ["TDP 1"],
+        [("Nguyễn Thị Lan", "0912345678", "TDP 1", "Thành viên", "", "to9")],
+        people_header=header,
+    )
+    refused = gotungnha("roster", "import", str(bad), "--ward", "Phường Lê Lợi", "--config", config)
+    assert refused.returncode == 1 and "dòng 2" in refused.stderr and "to9" in refused.stderr
+    good = write_roster(
+        tmp_path / "dung.xlsx",
+        ["TDP 1"],
+        [("Nguyễn Thị Lan", "0912345678", "TDP 1", "Thành viên", "", "TO2")],
+        people_header=header,
+    )
+    done = gotungnha("roster", "import", str(good), "--ward", "Phường Lê Lợi", "--config", config)
+    assert done.returncode == 0, done.stderr
+    listed = gotungnha("invites", "--ward", "Phường Lê Lợi", "--config", config)
+    assert "Nguyễn Thị Lan" in listed.stdout and "Zalo: nhắn Bot Tổ 2" in listed.stdout
