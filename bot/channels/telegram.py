@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -23,7 +24,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.constants import ChatType
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
@@ -152,6 +153,9 @@ class TelegramChannel:
         incoming = self._incoming(update)
         if incoming is None or update.effective_chat is None:
             return
+        asks = incoming.group_reach == "reply" and _asks_how_to_reach(incoming.text)
+        if asks and await self._is_admin(update.effective_chat.id):  # an admin hears all
+            incoming = replace(incoming, group_reach="all")
         replies = await asyncio.to_thread(self._engine.handle, incoming)
         message = update.effective_message
         quote = message.message_id if incoming.is_group and message else None
@@ -164,6 +168,15 @@ class TelegramChannel:
         for reply in replies:
             if reply.evidence and self._photo_dir is not None:
                 await self._keep_photo(reply.evidence, self._photo_dir)
+
+    async def _is_admin(self, chat_id: int) -> bool:
+        """Whether the bot is an administrator of a group (then privacy mode does not apply)."""
+        try:
+            member = await self.app.bot.get_chat_member(chat_id, self.app.bot.id)
+        except TelegramError as exc:
+            log.warning("telegram group membership unknown reason=%s", exc.message)
+            return False
+        return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
     async def _keep_photo(self, file_id: str, folder: Path) -> None:
         """Save a photo stored as evidence (the deployment chose to keep the files)."""
@@ -325,6 +338,12 @@ def menu(role: str) -> list[BotCommand]:
     """The commands menu of a role's private chat ("": everybody's; "group": a group's)."""
     described = dict(texts.COMMAND_MENU)
     return [BotCommand(name, described[name]) for name in texts.MENUS[role]]
+
+
+def _asks_how_to_reach(text: str | None) -> bool:
+    """A command whose answer says how members make the bot hear them in the group."""
+    command = (text or "").split(maxsplit=1)[0].split("@")[0].lower() if text else ""
+    return command in ("/lienket", "/trogiup", "/help")
 
 
 def _media(message: Message) -> str | None:

@@ -533,3 +533,20 @@ def test_schedule_tick_refuses_while_a_running_bot_leads_the_schedule(
     assert ticked.returncode == 1
     assert "đang gửi tin theo lịch" in ticked.stderr
     assert tg.calls_of("sendMessage") == []
+
+
+def test_a_bot_made_group_admin_hears_mentions_and_lienket_says_so(
+    tg: FakeTelegram, tg_app: App, running
+):
+    roster = Roster(tg_app)
+    minh, lan = tg.user(6001, "Minh"), tg.user(6002, "Lan")
+    joined(tg, roster, minh, "Phạm Văn Minh", role=Role.LEADER)
+    joined(tg, roster, lan, "Nguyễn Thị Lan")
+    group = tg.group(-1001, "Tổ CNSCĐ TDP 1")
+    tg.make_admin(group)  # the leader followed the README: privacy mode no longer applies
+    tg.send_text(minh, "/lienket", chat=group)
+    assert "nhắc @gotungnha_test_bot ở đầu tin" in last(tg, -1001, 1)["text"]
+    tg.send_text(lan, "@gotungnha_test_bot vneid 2", chat=group)
+    assert last(tg, -1001, 2)["text"] == "✅ Nguyễn Thị Lan: Cài đặt VNeID: 2"
+    tg.send_text(lan, "/trogiup", chat=group)
+    assert "nhắc @gotungnha_test_bot ở đầu tin" in last(tg, -1001, 3)["text"]

@@ -27,14 +27,16 @@ so it only reaches the bot if that offset has not been confirmed yet; with
 Groups behave as with BotFather's default privacy mode: a member's group message reaches
 the bot only when it is a command (not one for another bot) or a reply to one of the bot's
 messages, and getMe says can_read_all_group_messages=false; `FakeTelegram(privacy=False)`
-delivers everything (privacy turned off, or the bot made a group admin).
+delivers everything (privacy turned off), and so does a group where `make_admin(group)`
+made the bot an administrator (getChatMember then says so).
 
 The bot may only message chats the test introduced (`user`, `group`, or a chat an update
 came from); others answer 400 "chat not found". Methods live in `telegram_methods`, object
 builders and the wire format in `telegram_objects`.
 
 Not implemented: webhook push (updates wait for getUpdates; use `post_webhook`), parse_mode
-rendering (text is stored as sent), admin rights (privacy=False stands for them), the 409
+rendering (text is stored as sent), other members' rights (getChatMember knows only the
+bot), the 409
 for two concurrent pollers, inline mode and inline-message edits, payments, media groups,
 fetching file URLs, and any other method (404 "method not found").
 """
@@ -251,6 +253,11 @@ class FakeTelegram(BotApi):
             self._chats[chat_id] = chat
         return chat
 
+    def make_admin(self, group: JSON) -> None:
+        """Make the bot an administrator of a group: it then gets every message there."""
+        with self._cond:
+            self.admin_in.add(group["id"])
+
     def register_file(self, data: bytes, kind: str = "document", name: str = "") -> str:
         """Store bytes the bot can fetch with getFile + download; returns the file_id."""
         with self._cond:
@@ -330,7 +337,8 @@ class FakeTelegram(BotApi):
                 fields["reply_to_message"] = obj.without_reply(self._original(reply_to))
             msg = obj.message(self._new_message_id(chat["id"]), chat, user, **fields)
             self._messages[(chat["id"], msg["message_id"])] = msg
-            if chat["type"] != "private" and self.privacy and not self._for_the_bot(msg):
+            hears_all = not self.privacy or chat["id"] in self.admin_in
+            if chat["type"] != "private" and not hears_all and not self._for_the_bot(msg):
                 return self._new_update({"message": msg}, queue=False)  # never delivered
             return self._new_update({"message": msg}, queue)
 

@@ -28,6 +28,7 @@ class BotApi:
         self.token = token
         # BotFather's default: in groups only commands and replies to the bot reach it
         self.privacy = True
+        self.admin_in: set[int] = set()  # groups where the bot is an administrator
         bot_id = int(token.split(":")[0])
         self.bot: JSON = obj.user(bot_id, bot_name, bot_username, is_bot=True)
         self._ids = itertools.count(1)
@@ -67,6 +68,7 @@ class BotApi:
                 "deleteMyCommands": self._delete_commands,
                 "getFile": self._get_file,
                 "getChat": lambda p: obj.chat_full_info(self._chat(p.get("chat_id"))),
+                "getChatMember": self._chat_member,
             }.items()
         }
 
@@ -111,6 +113,26 @@ class BotApi:
         return {**info, "has_custom_certificate": False, "pending_update_count": len(self._queue)}
 
     # ----- messages --------------------------------------------------------------------------
+
+    def _chat_member(self, params: JSON) -> JSON:
+        """Only the bot's own membership is known: an administrator where it was made one."""
+        chat = self._chat(params.get("chat_id"))
+        if int(params.get("user_id", 0)) != self.bot["id"]:
+            raise ApiError(400, "Bad Request: user not found")
+        if chat["id"] in self.admin_in:  # ChatMemberAdministrator: every flag is sent
+            rights = (
+                "is_anonymous", "can_manage_chat", "can_delete_messages",
+                "can_manage_video_chats", "can_restrict_members", "can_promote_members",
+                "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
+                "can_delete_stories",
+            )  # fmt: skip
+            return {
+                "status": "administrator",
+                "user": self.bot,
+                "can_be_edited": False,
+                **dict.fromkeys(rights, False),
+            }
+        return {"status": "member", "user": self.bot}
 
     def _chat(self, chat_id: Any) -> JSON:
         if chat_id in (None, ""):
