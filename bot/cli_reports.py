@@ -125,7 +125,7 @@ def invites(
         typer.Option(
             "--zalo-bot",
             help="Cho những người chưa tham gia (của --team, hoặc cả phường) nhắn bot Zalo này "
-            "(tên trong [[zalo.bots]]).",
+            "(tên của nó trong mục zalo.bots).",
         ),
     ] = None,
     team: Annotated[str | None, typer.Option(help="Chỉ một tổ CNSCĐ (với --zalo-bot).")] = None,

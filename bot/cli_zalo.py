@@ -21,7 +21,7 @@ from handlers import texts
 
 BotOption = Annotated[
     str | None,
-    typer.Option("--bot", help="Tên bot trong [[zalo.bots]] (mặc định: bot của mục [zalo])."),
+    typer.Option("--bot", help="Tên một bot trong zalo.bots (mặc định: bot của mục zalo)."),
 ]
 
 
@@ -30,10 +30,12 @@ def _bot(config: Config, name: str | None) -> ZaloBotConfig:
     bots = {bot.name: bot for bot in config.zalo.all_bots}
     if not bots:
         _fail("Chưa có bot Zalo nào: đặt [zalo] token hoặc thêm [[zalo.bots]] trong config.toml.")
+    known = ", ".join(n or "(mục [zalo])" for n in bots)
     if name is None:
-        name = "" if "" in bots or len(bots) > 1 else next(iter(bots))
+        if "" not in bots and len(bots) > 1:
+            _fail(f"Có {len(bots)} bot Zalo: chọn một bằng --bot ({known}).")
+        name = "" if "" in bots else next(iter(bots))
     if name not in bots:
-        known = ", ".join(n or "(mục [zalo])" for n in bots)
         _fail(f"Không có bot Zalo “{name}”. Các bot: {known}.")
     return bots[name]
 
@@ -57,7 +59,7 @@ def zalo_set_webhook(
     bot: BotOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Have Zalo send a bot's updates to URL/zalo/webhook[/<bot>] (with the secret header)."""
+    """Have Zalo post a bot's updates to URL/zalo/webhook (a named bot: .../webhook/NAME)."""
     chosen = _bot(_config(config), bot)
     hook = url.rstrip("/") + chosen.webhook_path
     _call(chosen, lambda client: client.set_webhook(hook, zalo_secret(chosen)))
