@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -204,24 +205,33 @@ class ZaloChannel:
         return text.strip()
 
     async def send(self, chat_id: str, reply: Reply) -> int:
-        """Send one reply: its text with numbered options, then its files as links; how many
-        messages went out."""
+        """Send one reply; how many messages went out (each counts against the bot's quota).
+
+        A document's download link goes inside the reply's text, before its numbered
+        options: one message, not two. A picture goes as a picture (by its link).
+        """
+        extra = []
+        if reply.document is not None:
+            extra.append(self._document_link(Path(reply.document.path), reply.document.filename))
+        if reply.photo is not None and self._links is None:
+            extra.append(texts.FILE_NOT_AVAILABLE)
+        if extra:
+            reply = replace(reply, text="\n\n".join([reply.text, *dict.fromkeys(extra)]))
         sent = await self._send(chat_id, numbered_text(reply))
-        for path, name in _files(reply):
-            if self._links is None:
-                sent += await self._send(chat_id, texts.FILE_NOT_AVAILABLE)
-                continue
-            link = self._links.publish(path, name, now=datetime.now(UTC))
-            if reply.photo is not None and path == Path(reply.photo.path):
-                sent += await self._deliver(
-                    self.client.send_photo, chat_id, link.url, reply.photo.caption
-                )
-            else:
-                until = link.expires_at.astimezone(self._zone).strftime("%H:%M %d/%m/%Y")
-                sent += await self._send(
-                    chat_id, texts.FILE_LINK.format(name=name, url=link.url, until=until)
-                )
+        if reply.photo is not None and self._links is not None:
+            path = Path(reply.photo.path)
+            link = self._links.publish(path, path.name, now=datetime.now(UTC))
+            sent += await self._deliver(
+                self.client.send_photo, chat_id, link.url, reply.photo.caption
+            )
         return sent
+
+    def _document_link(self, path: Path, name: str) -> str:
+        if self._links is None:
+            return texts.FILE_NOT_AVAILABLE
+        link = self._links.publish(path, name, now=datetime.now(UTC))
+        until = link.expires_at.astimezone(self._zone).strftime("%H:%M %d/%m/%Y")
+        return texts.FILE_LINK.format(name=name, url=link.url, until=until)
 
     async def _send(self, chat_id: str, text: str) -> int:
         sent = 0
@@ -240,12 +250,3 @@ class ZaloChannel:
                 await asyncio.to_thread(self._meter.out_of_quota, self.key, str(exc))
             return 0
         return 1
-
-
-def _files(reply: Reply) -> list[tuple[Path, str]]:
-    found = []
-    if reply.document is not None:
-        found.append((Path(reply.document.path), reply.document.filename))
-    if reply.photo is not None:
-        found.append((Path(reply.photo.path), Path(reply.photo.path).name))
-    return found

@@ -163,10 +163,12 @@ def test_files_reach_zalo_as_signed_links_that_download(zalo: FakeZalo, tmp_path
                 await channel.client.close()
 
         run(send())
-        [text, link, photo] = zalo.sent("u-1")
-        assert text["text"] == "Báo cáo của phường\n  1. Xem thêm\n(Trả lời 1)"
-        url = link["text"].split(": ", 1)[1].split("\n")[0]
-        assert "Báo cáo quý IV.xlsx" in link["text"] and url.startswith(web.url + "/files/")
+        [text, photo] = zalo.sent("u-1")  # the link inside the text: one message, not two
+        shown, link = text["text"].split("\n\n", 1)
+        assert shown == "Báo cáo của phường"
+        assert link.endswith("\n  1. Xem thêm\n(Trả lời 1)")  # the choices come last
+        url = link.split(": ", 1)[1].split("\n")[0]
+        assert "Báo cáo quý IV.xlsx" in link and url.startswith(web.url + "/files/")
         assert httpx.get(url).content == b"PK workbook"
         assert photo["method"] == "sendPhoto" and photo["caption"] == "Tuần này"
         assert httpx.get(photo["photo"]).content == b"\x89PNG chart"
