@@ -240,6 +240,8 @@ def _zalo_bots(
     bots, seen = [], set()
     fields = {f.name: f for f in dataclasses.fields(ZaloBotConfig)}
     for n, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise ConfigError(f"[[zalo.bots]] thứ {n} cần là một mục có name, token….")
         name = str(entry.get("name", "")).strip()
         if not BOT_NAME.match(name):
             raise ConfigError(
@@ -254,10 +256,14 @@ def _zalo_bots(
             raise ConfigError(
                 f"[[zalo.bots]] “{name}”: khoá không có: {', '.join(sorted(unknown))}."
             )
-        values = {key: getattr(zalo, key) for key in INHERITED} | dict(entry)
+        values = {key: getattr(zalo, key) for key in INHERITED} | dict(entry) | {"name": name}
         variable = f"{ENV_PREFIX}ZALO_BOTS_{name.upper().replace('-', '_')}_TOKEN"
         if variable in env:
             values["token"] = env[variable]
+        if not str(values.get("token", "")).strip():
+            raise ConfigError(
+                f'[[zalo.bots]] “{name}” chưa có token: đặt token = "…" hoặc biến {variable}.'
+            )
         converted = {
             key: _convert(f"zalo.bots.{name}.{key}", value, type(fields[key].default))
             for key, value in values.items()

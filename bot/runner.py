@@ -32,6 +32,7 @@ from bot.web import TELEGRAM_PATH, create_web_app
 from schedules.gate import BotPlan
 from schedules.jobs import SENDERS
 from schedules.runner import ScheduleRunner
+from storage import bot_usage
 from storage.models import Role
 from storage.queries import identities_with_role
 
@@ -151,6 +152,8 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                 else:
                     background.append(asyncio.create_task(channel.poll(stop)))
                     log.info("zalo polling bot=%s", bot.name or "-")
+            if zalo:
+                await asyncio.to_thread(_warn_of_unknown_bots, app, set(zalo))
             sender = ChannelSender(
                 telegram=telegram.app.bot if telegram else None,
                 zalo={name: channel.client for name, channel in zalo.items()},
@@ -176,6 +179,19 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
             await _stop_all(scheduler, background)  # before the channels close their clients
     finally:
         await _stop_all(scheduler, background)
+
+
+def _warn_of_unknown_bots(app: App, configured: set[str]) -> None:
+    """People or groups that came through a Zalo bot no longer in the config get nothing."""
+    with app.uow(read_only=True) as unit:
+        unknown = bot_usage.bots_in_use(unit.session, "zalo") - configured
+    for name in sorted(unknown):
+        log.warning(
+            "zalo chats came through bot=%s, which is not configured: their messages cannot "
+            "be sent (keep its token: %s)",
+            name or "-",
+            "[zalo] token" if not name else f"[[zalo.bots]] name = {name!r}",
+        )
 
 
 async def _stop_all(scheduler: ScheduleRunner | None, tasks: list[asyncio.Task[None]]) -> None:

@@ -345,9 +345,9 @@ BOT_PAUSED_NOTICE = (
     "lại. Mức dùng từng bot: trang theo dõi (/web) hoặc lệnh gotungnha zalo usage."
 )
 BOT_FULL_NOTICE = (
-    "⚠️ {bot} đã đủ số người gói hiện tại cho phép, nên vừa có người không vào được. Cán bộ "
-    "chia các tổ sang bot khác (cột “Bot Zalo” của danh sách, hoặc gotungnha invites "
-    "--zalo-bot) hoặc nâng gói."
+    "⚠️ {bot} đã đủ số người gói hiện tại cho phép, nên vừa có người không vào được. Anh/chị "
+    "có thể chia các tổ sang bot khác (cột “Bot Zalo” của danh sách, hoặc gotungnha invites "
+    "--zalo-bot), hoặc nâng gói Zalo."
 )
 MYDATA_ACCOUNT = "{platform} (từ {day})"
 

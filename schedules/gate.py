@@ -2,11 +2,13 @@
 a bot within its monthly quota.
 
 A bot with a monthly limit (Zalo's plans count every message) keeps the last tenth of it for
-answering members: scheduled sends may use up to 90 %, most needed first (notices to the
-officers, deadline reminders, the deadline workbooks, weekly tallies, then nudges); what
-does not fit is recorded as skipped for the quota. A bot that was refused for its quota
-sends nothing scheduled until it works again: its sends wait in the outbox, and every half
-hour one of them tries whether the quota is back.
+answering members. Near the limit, scheduled sends stop least needed first, so the order
+holds across the month and not only within one tick: nudges go until 80 % of the month's
+messages are used, weekly tallies until 85 %, deadline reminders, the deadline workbooks
+and notices to the officers until 90 %; within a tick the most needed go first. What does
+not fit is recorded as skipped for the quota. A bot that was refused for its quota sends
+nothing scheduled until it works again: its sends wait in the outbox, and every half hour
+one of them tries whether the quota is back.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from schedules.planner import PlannedSend
 
 BotKey = tuple[str, str]
 SCHEDULED_SHARE = 0.9  # the rest of a bot's monthly messages is for replies to members
+SHARES = {"nudge": 0.8, "weekly_tally": 0.85}  # kinds that stop earlier; the rest at 90 %
 PROBE_EVERY = timedelta(minutes=30)
 PRIORITY = {
     "bot_paused": 0,
@@ -64,13 +67,16 @@ class Gate:
         return bot in self.paused or bool(plan and plan.monthly_messages)
 
     def decide(self, sends: Iterable[PlannedSend], finished: set[str]) -> None:
-        """Decide every open send of the gated bots, most needed first."""
-        per_bot: dict[BotKey, list[PlannedSend]] = defaultdict(list)
+        """Decide every open send of the gated bots, most needed first. `sends` are those
+        still worth sending (a send too late to go is skipped anyway and takes no room)."""
+        per_bot: dict[BotKey, dict[str, PlannedSend]] = defaultdict(dict)
         for send in sends:
             if send.key not in finished and self.gated(send.chat.bot_key):
-                per_bot[send.chat.bot_key].append(send)
-        for bot, open_sends in per_bot.items():
-            open_sends.sort(key=lambda s: (PRIORITY.get(s.kind, 9), s.at, s.key))
+                per_bot[send.chat.bot_key][send.key] = send  # one per key
+        for bot, by_key in per_bot.items():
+            open_sends = sorted(
+                by_key.values(), key=lambda s: (PRIORITY.get(s.kind, 9), s.at, s.key)
+            )
             if bot in self.paused:
                 probe = self.now - self.paused[bot] >= PROBE_EVERY
                 for n, send in enumerate(open_sends):
@@ -78,10 +84,12 @@ class Gate:
                 if probe:
                     self.probes.add(open_sends[0].key)
                 continue
-            plan = self.plans[bot]
-            room = int(plan.monthly_messages * SCHEDULED_SHARE) - self.used.get(bot, 0)
-            for n, send in enumerate(open_sends):
-                self.decisions[send.key] = Decision.SEND if n < room else Decision.QUOTA
+            limit, taken = self.plans[bot].monthly_messages, self.used.get(bot, 0)
+            for send in open_sends:
+                share = SHARES.get(send.kind, SCHEDULED_SHARE)
+                fits = taken < int(limit * share)
+                taken += fits
+                self.decisions[send.key] = Decision.SEND if fits else Decision.QUOTA
 
     def decision(self, send: PlannedSend) -> Decision:
         """Send, wait or skip; a bot paused during this tick holds its later sends."""

@@ -17,7 +17,7 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,7 +26,7 @@ from sqlmodel import Session
 from handlers import texts
 from handlers.catalogue import load_catalogue
 from schedules.delivery import Delivery, Outcome, Sender, TickSummary
-from schedules.gate import BotKey, BotPlan, Gate
+from schedules.gate import BotKey, BotPlan, Gate, still_useful
 from schedules.planner import Notice, PlannedSend, plan
 from schedules.sending import CATCH_UP_DAYS, MAX_ATTEMPTS, STALE_CLAIM, SendRun, timely
 from schedules.snapshot import ward_views
@@ -71,7 +71,9 @@ async def tick(
     bots = bots or {}
     with uow() as unit:
         session = unit.session
-        waiting = {row.key: row for row in outbox.waiting(session)}
+        # sends not done yet (waiting for their bot, or failed with tries left) are planned
+        # again as far back as they go, so they are sent with today's figures or let go
+        waiting = {row.key: row for row in outbox.open_sends(session, max_attempts=MAX_ATTEMPTS)}
         oldest = min((r.due_at.astimezone(zone).date() for r in waiting.values()), default=today)
         start = max(min(today - timedelta(days=CATCH_UP_DAYS), oldest), today - WAIT_AT_MOST)
         paused = bot_usage.pauses(session)
@@ -91,21 +93,26 @@ async def tick(
             if limits.monthly_messages
         }
         recent = today - timedelta(days=CATCH_UP_DAYS)
-        due = [
-            send
-            for send in planned
-            if send.at <= now
-            and (send.chat.platform, send.chat.chat_id) not in blocked  # blocked: not tried
-            and (send.at.date() >= recent or send.key in waiting)
-        ]
+        due = list(
+            {
+                send.key: send
+                for send in planned
+                if send.at <= now
+                and (send.chat.platform, send.chat.chat_id) not in blocked  # not tried
+                and (send.at.date() >= recent or send.key in waiting)
+            }.values()
+        )
         gate = Gate(bots, used, {bot: p.tried_at for bot, p in paused.items()}, now)
-        gated = [s.key for s in due if gate.gated(s.chat.bot_key)]
-        gate.decide(due, outbox.finished(session, gated, max_attempts=MAX_ATTEMPTS))
-        # a send that waited and is no longer planned (the team submitted, the member
+        useful = [s for s in due if gate.gated(s.chat.bot_key) and worth(s, today, waiting)]
+        finished = outbox.finished(session, [s.key for s in useful], max_attempts=MAX_ATTEMPTS)
+        gate.decide(useful, finished)
+        # a send not done yet that is no longer planned (the team submitted, the member
         # logged, the deadline is gone) needs sending no more
         gone = set(waiting) - {send.key for send in due}
         for key in gone:
-            outbox.hold(session, key, status="skipped", error="no longer needed")
+            outbox.hold(
+                session, key, status="skipped", error="no longer needed", max_attempts=MAX_ATTEMPTS
+            )
         unit.commit()
     by_chat: dict[tuple[str, str], list[PlannedSend]] = {}
     for send in due:
@@ -128,6 +135,11 @@ async def tick(
     return run.summary
 
 
+def worth(send: PlannedSend, today: date, waiting: Mapping[str, object]) -> bool:
+    """Whether a send is still worth sending today (one not done yet: while useful)."""
+    return still_useful(send, today) if send.key in waiting else timely(send, today)
+
+
 def bot_notices(
     session: Session,
     bots: Mapping[BotKey, BotPlan],
@@ -138,8 +150,8 @@ def bot_notices(
 ) -> tuple[Notice, ...]:
     """What the officers must hear: a bot paused for its quota, a bot that turned someone
     away because it is full (once a day)."""
-    found = [
-        Notice(
+    found: dict[tuple[str, ...], Notice] = {
+        ("bot_paused", *bot): Notice(
             "bot_paused",
             bot[0],
             bot[1],
@@ -148,12 +160,14 @@ def bot_notices(
             p.since.isoformat(),
         )
         for bot, p in paused.items()
-    ]
+    }
     for entry in audit.entries_since(session, "bot_full", now - timedelta(days=CATCH_UP_DAYS)):
         bot = (str(entry.detail.get("platform", "")), str(entry.detail.get("bot", "")))
         at = entry.at.astimezone(zone)
-        found.append(Notice("bot_full", *bot, _bot_label(bots, bot), at, at.date().isoformat()))
-    return tuple(found)
+        day = at.date().isoformat()  # the first refusal of a day tells; the others are news
+        notice = Notice("bot_full", *bot, _bot_label(bots, bot), at, day)
+        found.setdefault(("bot_full", *bot, day), notice)
+    return tuple(found.values())
 
 
 def _bot_label(bots: Mapping[BotKey, BotPlan], bot: BotKey) -> str:

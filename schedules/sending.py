@@ -75,7 +75,11 @@ class SendRun:
 
     async def deliver(self, send: PlannedSend) -> Outcome | None:
         """Claim, send and mark one send; its outcome, None when not sent by this tick."""
-        decision = self.gate.decision(send)
+        if send.key in self.waited:
+            on_time = still_useful(send, self.today)
+        else:
+            on_time = timely(send, self.today)
+        decision = self.gate.decision(send) if on_time else Decision.SEND  # late: skipped
         if decision is not Decision.SEND:
             status = "waiting" if decision is Decision.WAIT else "skipped"
             error = "bot paused" if decision is Decision.WAIT else outbox.QUOTA_SKIP
@@ -86,10 +90,6 @@ class SendRun:
                     self.summary.skipped += 1
                     log.info("schedule skipped key=%s (the bot's monthly quota)", send.key)
             return None
-        if send.key in self.waited:
-            on_time = still_useful(send, self.today)
-        else:
-            on_time = timely(send, self.today)
         row_id, text, chart = await asyncio.to_thread(self._take, send, on_time)
         if row_id is None:
             return None  # sent, being sent, or given up by another tick or worker
@@ -117,7 +117,7 @@ class SendRun:
         elif delivery.messages:
             self.gate.works(chat.bot_key)
         await asyncio.to_thread(self._mark, row_id, send, delivery)
-        if delivery.outcome is Outcome.SENT:
+        if delivery.outcome is Outcome.SENT or _partly(delivery):
             self.summary.sent += 1
         elif delivery.outcome is Outcome.QUOTA:
             self.summary.waiting += 1
@@ -140,7 +140,9 @@ class SendRun:
                 return True
             except IntegrityError:
                 unit.rollback()
-            changed = outbox.hold(unit.session, send.key, status=status, error=error)
+            changed = outbox.hold(
+                unit.session, send.key, status=status, error=error, max_attempts=MAX_ATTEMPTS
+            )
             unit.commit()
             return changed and status == "skipped"
 
@@ -160,7 +162,10 @@ class SendRun:
         """Mark the send; count the messages it took; a bot refused for its quota pauses, a
         bot that sent works again."""
         bot = send.chat.bot_key
-        status = "waiting" if delivery.outcome is Outcome.QUOTA else str(delivery.outcome)
+        quota = delivery.outcome is Outcome.QUOTA
+        # a send cut off by the quota after its first piece went counts as sent: sending it
+        # again later would repeat what the chat already has
+        status = ("sent" if _partly(delivery) else "waiting") if quota else delivery.outcome
         with self.uow() as unit:
             session = unit.session
             outbox.mark(session, row_id, status=status, now=self.clock(), error=delivery.error)
@@ -169,9 +174,9 @@ class SendRun:
                 bot_usage.add_sent(
                     session, bot, month=month, kind=send.kind, count=delivery.messages
                 )
-                if bot_usage.resume(session, bot):
+                if not quota and bot_usage.resume(session, bot):
                     log.warning("%s bot=%s sends again: quota back", bot[0], bot[1] or "-")
-            if delivery.outcome is Outcome.QUOTA:
+            if quota:
                 reason = delivery.error or "quota exceeded"
                 if bot_usage.pause(session, bot, now=self.clock(), reason=reason):
                     log.warning(
@@ -180,6 +185,11 @@ class SendRun:
             elif send.key in self.gate.probes:
                 bot_usage.touch_pause(session, bot, now=self.clock())
             unit.commit()
+
+
+def _partly(delivery: Delivery) -> bool:
+    """Refused for the quota after some of its pieces went out."""
+    return delivery.outcome is Outcome.QUOTA and delivery.messages > 0
 
 
 def _content(
@@ -253,7 +263,9 @@ def _claim_or_retake(
     except IntegrityError:
         unit.rollback()
     if not on_time:
-        if waited and outbox.hold(unit.session, send.key, status="skipped", error="late"):
+        if waited and outbox.hold(
+            unit.session, send.key, status="skipped", error="late", max_attempts=MAX_ATTEMPTS
+        ):
             unit.commit()
         return None
     row_id = outbox.reclaim(

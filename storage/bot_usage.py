@@ -9,21 +9,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from storage.models import BotPause, BotUsage, ChatIdentity, Member
+from storage.models import BotPause, BotUsage, ChatIdentity, GroupChat, Member
 
 BotKey = tuple[str, str]  # (platform, bot name; "" is the platform's only bot)
+
+
+def _insert(session: Session) -> Any:
+    """INSERT … ON CONFLICT of the session's database."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def add_sent(session: Session, bot: BotKey, *, month: str, kind: str, count: int = 1) -> None:
     """Count `count` messages a bot sent this month (one statement, safe between workers)."""
     if count <= 0:
         return
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = _insert(session)
     table = BotUsage.__table__  # type: ignore[attr-defined]
     stmt = insert(table).values(platform=bot[0], bot=bot[1], month=month, kind=kind, count=count)
     stmt = stmt.on_conflict_do_update(
@@ -51,15 +57,19 @@ def sent_this_month(session: Session, bot: BotKey, month: str) -> int:
 
 
 def pause(session: Session, bot: BotKey, *, now: datetime, reason: str) -> bool:
-    """Record that the platform stopped a bot; True when it was not paused already."""
-    row = session.get(BotPause, bot)
-    if row is not None:
-        row.tried_at = now
-        session.add(row)
-        return False
-    session.add(BotPause(platform=bot[0], bot=bot[1], since=now, reason=reason[:300], tried_at=now))
-    session.flush()
-    return True
+    """Record that the platform stopped a bot; True when it was not paused already.
+
+    One statement either way, so two refusals at once (two chats, or a reply and the
+    schedule) both end well: the first pauses, the second only says when it tried.
+    """
+    table = BotPause.__table__  # type: ignore[attr-defined]
+    values = {"platform": bot[0], "bot": bot[1], "since": now, "reason": reason[:300]}
+    stmt = _insert(session)(table).values(**values, tried_at=now)
+    stmt = stmt.on_conflict_do_nothing(index_elements=["platform", "bot"])
+    if session.execute(stmt).rowcount:  # type: ignore[attr-defined]
+        return True
+    touch_pause(session, bot, now=now)
+    return False
 
 
 def resume(session: Session, bot: BotKey) -> bool:
@@ -70,10 +80,12 @@ def resume(session: Session, bot: BotKey) -> bool:
 
 def touch_pause(session: Session, bot: BotKey, *, now: datetime) -> None:
     """A paused bot was tried again just now (and is still paused)."""
-    row = session.get(BotPause, bot)
-    if row is not None:
-        row.tried_at = now
-        session.add(row)
+    stmt = (
+        update(BotPause)
+        .where(col(BotPause.platform) == bot[0], col(BotPause.bot) == bot[1])
+        .values(tried_at=now)
+    )
+    session.execute(stmt)
 
 
 def pauses(session: Session) -> dict[BotKey, BotPause]:
@@ -105,3 +117,10 @@ def users_per_bot(session: Session, platform: str) -> dict[str, int]:
         .group_by(col(ChatIdentity.bot))
     )
     return {bot: int(n) for bot, n in session.exec(stmt)}
+
+
+def bots_in_use(session: Session, platform: str) -> set[str]:
+    """The bots that people and groups of a platform came through."""
+    people = select(ChatIdentity.bot).where(ChatIdentity.platform == platform).distinct()
+    groups = select(GroupChat.bot).where(GroupChat.platform == platform).distinct()
+    return {*session.exec(people), *session.exec(groups)}

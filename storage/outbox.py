@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -115,23 +116,28 @@ def mark(
     session.add(row)
 
 
-def hold(session: Session, key: str, *, status: str, error: str | None) -> bool:
-    """Turn an open send (failed, or waiting) into waiting or skipped; True when it was."""
+def hold(session: Session, key: str, *, status: str, error: str | None, max_attempts: int) -> bool:
+    """Turn an open send (waiting, or failed with tries left) into waiting or skipped; True
+    when it was. A send given up after its tries stays given up."""
     stmt = (
         update(OutboxMessage)
-        .where(
-            col(OutboxMessage.key) == key,
-            col(OutboxMessage.status).in_(["failed", "waiting"]),
-        )
+        .where(col(OutboxMessage.key) == key, _open(max_attempts))
         .values(status=status, error=error)
     )
     return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
 
 
-def waiting(session: Session) -> list[OutboxMessage]:
-    """Sends waiting for their bot to work again, oldest first."""
-    stmt = select(OutboxMessage).where(OutboxMessage.status == "waiting")
+def open_sends(session: Session, *, max_attempts: int) -> list[OutboxMessage]:
+    """Sends not done yet: waiting for their bot to work again, or failed with tries left;
+    oldest first."""
+    stmt = select(OutboxMessage).where(_open(max_attempts))
     return list(session.exec(stmt.order_by(col(OutboxMessage.due_at))))
+
+
+def _open(max_attempts: int) -> Any:
+    return (col(OutboxMessage.status) == "waiting") | (
+        (col(OutboxMessage.status) == "failed") & (col(OutboxMessage.attempts) < max_attempts)
+    )
 
 
 def finished(session: Session, keys: list[str], *, max_attempts: int) -> set[str]:

@@ -66,7 +66,11 @@ class ZaloChannel:
         self.mentions: tuple[str, ...] = ()
 
     async def __aenter__(self) -> ZaloChannel:
-        me = await self.client.get_me()
+        try:
+            me = await self.client.get_me()
+        except ZaloError as exc:  # say which bot, when there are several
+            bot = f"bot {self.config.name}: " if self.config.name else ""
+            raise ZaloError(exc.error_code, bot + exc.description, exc.method) from None
         # getMe says the account name ("bot.xxxxx") but not the name people see and type
         # after "@" in a group: that one comes from the config (display_name)
         names = (
@@ -80,6 +84,12 @@ class ZaloChannel:
             self.config.name or "-",
             me.get("account_name") or me.get("id"),
         )
+        if not self.config.display_name:
+            log.warning(
+                'zalo bot=%s has no display_name: set the bot\'s name in Zalo ("Bot …") so '
+                "group messages that mention it are understood",
+                self.config.name or "-",
+            )
         return self
 
     async def __aexit__(
@@ -184,15 +194,15 @@ class ZaloChannel:
         """The text without the mention of the bot that brought it here.
 
         Zalo puts "@<the bot's name in Zalo>" first, and getMe does not say that name: it is
-        `display_name` in the config, else learnt from the first command typed after it
-        ("@Bot Tổ 1 /lienket": a leader's first word to the bot in a new group).
+        `display_name` in the config, else learnt (until a restart) from the /lienket a
+        leader types after it ("@Bot Tổ 1 /lienket": the first word to the bot in a group).
         """
         folded = text.casefold()
         for mention in self.mentions:
             at = folded.find(mention.casefold())
             if at >= 0:
                 return (text[:at] + " " + text[at + len(mention) :]).strip(" \t:,")
-        command = text.find(" /")
+        command = text.find(" /lienket")  # a leader's first word to the bot in a group
         if text.startswith("@") and command > 1:
             learnt = text[:command].strip()
             self.mentions += (learnt,)

@@ -43,9 +43,9 @@ def run_tick(app: App, now: datetime, limit: int) -> tuple[TickSummary, str]:
     return summary, console.getvalue()
 
 
-def used_already(app: App, count: int) -> None:
+def used_already(app: App, count: int, month: str = "2026-12") -> None:
     with app.uow() as uow:
-        bot_usage.add_sent(uow.session, CONSOLE, month="2026-12", kind="reply", count=count)
+        bot_usage.add_sent(uow.session, CONSOLE, month=month, kind="reply", count=count)
         uow.commit()
 
 
@@ -63,7 +63,7 @@ def test_near_the_quota_reminders_go_before_the_weekly_tally_and_the_rest_is_ski
 ):
     ward_with_two_leaders_and_a_group(app, roster)
     # Monday 07/12/2026 08:00: two deadline reminders and the ward group's tally are due
-    used_already(app, 88)  # of 100: scheduled sends may use up to 90
+    used_already(app, 88)  # of 100: reminders may go up to 90, a tally only up to 85
     summary, sent = run_tick(app, at(2026, 12, 7, 8, 0), limit=100)
     assert summary == TickSummary(sent=2, skipped=1)
     assert sent.count("⏰ Nhắc hạn") == 2 and "📊" not in sent
@@ -92,3 +92,30 @@ def test_replies_keep_the_last_tenth_no_scheduled_send_takes_it(app: App, roster
     used_already(app, 90)
     summary, sent = run_tick(app, at(2026, 12, 7, 8, 0), limit=100)
     assert summary == TickSummary(skipped=3) and sent == ""
+
+
+def test_sends_too_late_to_go_take_no_room_from_those_still_on_time(app: App, roster: Roster):
+    ward_with_two_leaders_and_a_group(app, roster)
+    # the bot was down on Monday 07/12: Tuesday morning Monday's reminders are too late, the
+    # tally is not (two days of catch-up); 83 of 100 used leaves the tally 2 (85 %)
+    used_already(app, 83)
+    summary, sent = run_tick(app, at(2026, 12, 8, 8, 0), limit=100)
+    assert summary == TickSummary(sent=1, skipped=2)
+    assert "📊" in sent and "⏰" not in sent
+
+
+def test_nudges_stop_first_tallies_next_reminders_last(app: App, roster: Roster):
+    roster.joined("Nguyễn Thị Lan", user="lan")  # joined 23/11, quiet since: a nudge 30/11
+    used_already(app, 82, month="2026-11")  # past 80 %: no more nudges this month
+    summary, sent = run_tick(app, at(2026, 11, 30, 9, 0), limit=100)
+    assert summary == TickSummary(skipped=1) and sent == ""
+    with app.uow() as uow:
+        skipped = uow.session.exec(select(OutboxMessage)).one()
+    assert (skipped.kind, skipped.error) == ("nudge", "quota")
+
+
+def test_below_80_percent_a_nudge_still_goes(app: App, roster: Roster):
+    roster.joined("Nguyễn Thị Lan", user="lan")
+    used_already(app, 79, month="2026-11")
+    summary, sent = run_tick(app, at(2026, 11, 30, 9, 0), limit=100)
+    assert summary == TickSummary(sent=1) and "[→ lan]" in sent

@@ -55,3 +55,22 @@ def test_wards_that_existed_before_deadlines_get_the_directives_deadlines(tmp_pa
         ("Báo cáo năm", "yearly"),
         ("Báo cáo quý", "quarterly"),
     ]
+
+
+def test_zalo_chats_once_marked_blocked_for_zalos_403_are_written_to_again(tmp_path):
+    db = make_engine(f"sqlite:///{tmp_path}/old.db")
+    command.upgrade(alembic_config(db), "0008")
+    insert = text(
+        "INSERT INTO outbox_message (key, kind, platform, chat_id, text, due_at, status, "
+        "attempts, claimed_at, error) VALUES (:key, 'nudge', :platform, 'u-1', '', "
+        "'2026-11-30 02:00:00', 'blocked', 1, '2026-11-30 02:00:00', '403 Forbidden')"
+    )
+    with db.begin() as connection:
+        connection.execute(insert, {"key": "nudge:zalo", "platform": "zalo"})
+        connection.execute(insert, {"key": "nudge:telegram", "platform": "telegram"})
+    upgrade(db)
+    with db.connect() as connection:
+        rows = dict(connection.execute(text("SELECT key, status FROM outbox_message")).all())
+        bots = connection.execute(text("SELECT DISTINCT bot FROM outbox_message")).all()
+    assert rows == {"nudge:zalo": "failed", "nudge:telegram": "blocked"}  # Telegram's 403 is
+    assert bots == [("",)]  # a real block; old sends went through the only bot there was

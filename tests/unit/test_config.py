@@ -141,11 +141,13 @@ def test_several_zalo_bots_share_the_zalo_table_and_take_tokens_from_the_environ
     ("entries", "says"),
     [
         ('[[zalo.bots]]\ntoken = "x"\n', "name cần có"),
-        ('[[zalo.bots]]\nname = "Tổ 1"\n', "name cần có"),
-        ('[[zalo.bots]]\nname = "a"\n[[zalo.bots]]\nname = "a"\n', "bị trùng"),
-        ('[[zalo.bots]]\nname = "a"\nmax_user = 5\n', "max_user"),
-        ('[[zalo.bots]]\nname = "a"\nmode = "push"\n', "polling hoặc webhook"),
-        ('[[zalo.bots]]\nname = "a"\nmonthly_messages = "nhiều"\n', "số nguyên"),
+        ('[[zalo.bots]]\nname = "Tổ 1"\ntoken = "x"\n', "name cần có"),
+        ('[[zalo.bots]]\nname = "a"\ntoken = "x"\n[[zalo.bots]]\nname = " a"\n', "bị trùng"),
+        ('[[zalo.bots]]\nname = "a"\ntoken = "x"\nmax_user = 5\n', "max_user"),
+        ('[[zalo.bots]]\nname = "a"\ntoken = "x"\nmode = "push"\n', "polling hoặc webhook"),
+        ('[[zalo.bots]]\nname = "a"\ntoken = "x"\nmonthly_messages = "nhiều"\n', "số nguyên"),
+        ('[[zalo.bots]]\nname = "to-1"\n', "GOTUNGNHA_ZALO_BOTS_TO_1_TOKEN"),
+        ('[zalo]\nbots = ["to1"]\n', "cần là một mục"),
         ('[zalo]\nname = "a"\n', "chỉ đặt trong từng"),
     ],
 )

@@ -36,6 +36,13 @@ def upgrade() -> None:
         sa.Column("count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("platform", "bot", "month", "kind"),
     )
+    # Zalo's 403 is its own server error, not a block: chats once marked blocked for it get
+    # their scheduled messages again (those old sends stay given up)
+    op.execute(
+        "UPDATE outbox_message SET status = 'failed', attempts = 3, "
+        "error = 'zalo 403: a server error, not a block' "
+        "WHERE platform = 'zalo' AND status = 'blocked'"
+    )
     op.create_table(
         "bot_pause",
         sa.Column("platform", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
