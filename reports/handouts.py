@@ -20,17 +20,31 @@ _FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def table(ws: Worksheet, names: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    """Bold frozen header with filters, then the rows, with fitted widths."""
-    ws.append(list(names))
+    """Bold frozen header with filters, then the rows, with fitted widths.
+
+    This is how every openpyxl sheet of ours is written: each text cell stays text, so
+    what someone typed ("=HYPERLINK(…)", a name starting with "=") never becomes a formula
+    in the officer's spreadsheet.
+    """
+    append_text(ws, names)
     for cell in ws[1]:
         cell.font, cell.fill = _BOLD, _FILL
     for values in rows:
-        ws.append(list(values))
+        append_text(ws, values)
     for index, name in enumerate(names, start=1):
         widest = max([len(name), *(len(str(r[index - 1] or "")) for r in rows)])
         ws.column_dimensions[get_column_letter(index)].width = min(60, widest + 4)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{max(1, len(rows) + 1)}"
+
+
+def append_text(ws: Worksheet, values: Sequence[object]) -> None:
+    """Add a row whose strings are text cells (openpyxl takes a string starting with "=" for
+    a formula; numbers and dates keep their types)."""
+    ws.append(list(values))
+    for cell, value in zip(ws[ws.max_row], values, strict=False):
+        if isinstance(value, str) and cell.data_type == "f":
+            cell.data_type = "s"
 
 
 def write_template(path: Path) -> Path:

@@ -332,3 +332,39 @@ def test_tiendo_shows_the_officer_which_units_have_not_registered(
     assert "🏫 Đăng ký mô hình: 1/2 đơn vị đã đăng ký." in shown
     assert "Chưa đăng ký: Trường Tiểu học Hoa Sen" in shown
     assert f"Chưa đăng ký: {SCHOOL}" not in shown
+
+
+def test_what_people_type_never_becomes_a_formula_in_our_workbooks(app: App, tmp_path):
+    from openpyxl import load_workbook
+
+    from handlers.admin import pending_invites
+    from reports.handouts import InviteLine, write_invites
+    from reports.models import write_models
+
+    link = '=HYPERLINK("http://evil.example/x","Bấm vào đây")'
+    code = new_unit(app, name="=1+2 Trường", rep="=cmd|' /C calc'!A0")
+    rep = ConsoleChat(app.engine, user_id="rep")
+    rep.say(f"/thamgia {code}")
+    rep.say("1")
+    rep.say("/dangkymohinh")
+    for text in [link, "@SUM(1+1)", "1", "+84 thành viên", "-2+3", "2"]:
+        rep.say(text)
+    rep.say("Lưu")
+    with app.uow() as uow:
+        ward = queries.ward_by_name(uow.session, WARD)
+        assert ward is not None
+        write_models(uow.session, ward, tmp_path / "mo-hinh.xlsx")
+        found = pending_invites(uow, now=app.clock(), invite_days=30)
+        uow.commit()
+    lines = [
+        InviteLine(f"={i.name}", "=A1", "member", i.code, app.clock(), zalo_bot="=B1")
+        for i in found
+    ]
+    write_invites(tmp_path / "ma-moi.xlsx", "=Phường", lines, bot_username=None)
+    for path in (tmp_path / "mo-hinh.xlsx", tmp_path / "ma-moi.xlsx"):
+        book = load_workbook(path)
+        cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+        assert [c.coordinate for c in cells if c.data_type == "f"] == [], path.name
+    models = load_workbook(tmp_path / "mo-hinh.xlsx")
+    assert models["Đăng ký mô hình"]["B2"].value == link  # kept as typed, shown as text
+    assert models["Theo đơn vị"]["B2"].value == "=1+2 Trường"
