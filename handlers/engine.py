@@ -60,6 +60,7 @@ class Engine:
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message; a message seen before gets its first answer again, marked so."""
         started = time.perf_counter()
+        incoming = _without_control_characters(incoming)
         key = incoming.message_key
         try:
             replies, route = self._handle_once(incoming)
@@ -197,6 +198,20 @@ class Engine:
         if ctx.member is None:
             return [stranger_greeting(ctx, joined_needed=True)]
         return [Reply(texts.NOT_ALLOWED[str(route.role)])]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab and line ends
+
+
+def _without_control_characters(incoming: Incoming) -> Incoming:
+    """What people typed, without NUL and other control characters (PostgreSQL refuses NUL
+    in text; none of them means anything to a member)."""
+    fields: dict[str, Any] = {
+        name: _CONTROL.sub("", value)
+        for name in ("text", "display_name", "chat_title")
+        if (value := getattr(incoming, name)) and _CONTROL.search(value)
+    }
+    return replace(incoming, **fields) if fields else incoming
 
 
 def _typed_choice(conv: Conversation, text: str) -> str | None:

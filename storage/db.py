@@ -24,6 +24,9 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
     """An engine for the configured database; a SQLite file's folder is created."""
     url = normalise_url(url)
     parsed = make_url(url)
+    # a failing statement's error names the statement, never its values: they may be a
+    # member's note, with what a citizen said in it
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -276,3 +276,25 @@ def test_a_note_or_place_that_looks_like_a_formula_is_exported_as_text(
         f"member-typed text was written into the report workbook as formulas: {formulas} "
         "(reports/workbook.py _detail appends log.place and log.note as raw cell values)"
     )
+
+
+def test_a_nul_in_a_note_is_dropped_and_nothing_said_reaches_the_error_log(
+    app: App, roster: Roster, caplog: pytest.LogCaptureFixture
+):
+    chat = roster.joined("Nguyễn Thị Lan", user="lan")
+    sent = send(app, chat, "vneid 2 gc: ba Hoa\x00 o nha so 7\x07 hen lai")
+    assert_answered_well(sent, "a NUL in a note")
+    [log] = sent.logs
+    assert log.note == "ba Hoa o nha so 7 hen lai"
+    assert "ba Hoa" not in caplog.text
+
+
+def test_a_failing_statement_never_shows_its_values_in_the_error(app: App):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    with app.uow() as uow, pytest.raises(DBAPIError) as caught:
+        uow.session.execute(
+            text("SELECT * FROM no_such_table WHERE note = :note"), {"note": "0912345678"}
+        )
+    assert "0912345678" not in str(caught.value)
