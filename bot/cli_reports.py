@@ -31,7 +31,7 @@ from reports.roster import import_roster
 from reports.roster_file import RosterFileError
 from reports.scope import Scope, team_of_name, team_scope, ward_scope
 from reports.workbook import write_workbook
-from storage import queries
+from storage import audit, queries
 
 OutOption = Annotated[Path, typer.Option("--out", help="Tệp .xlsx sẽ ghi ra.")]
 
@@ -180,6 +180,20 @@ def invites(
         return ward_row.name, lines
 
     ward_name, lines = _guard(cfg, work)
+    if out_file is not None:  # names, roles and codes leave the database: on the record
+
+        def record() -> None:
+            with app.uow() as uow:
+                detail = {"via": "cli", "ward": ward_name, "people": len(lines)}
+                audit.record(
+                    uow.session,
+                    action="export_invites",
+                    now=app.clock(),
+                    detail=detail | {"file": out_file.name},
+                )
+                uow.commit()
+
+        _guard(cfg, record)
     if zalo_bot is not None:
         out.print(f"Đã chuyển {assigned} người chưa tham gia sang {escape(bots[zalo_bot].label)}.")
     if out_file is not None:

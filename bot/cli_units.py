@@ -12,7 +12,7 @@ from bot.cli_base import ConfigOption, _app, _config, _fail, _guard, _ward, cli,
 from bot.cli_reports import export_cli
 from handlers.admin import add_unit
 from reports.models import write_models
-from storage import units
+from storage import audit, units
 
 unit_cli = typer.Typer(help="Đơn vị đăng ký mô hình (trường học, cơ quan…).", no_args_is_help=True)
 cli.add_typer(unit_cli, name="unit")
@@ -89,9 +89,13 @@ def export_models(
     app = _app(cfg)
 
     def work() -> tuple[str, int]:
-        with app.uow(read_only=True) as uow:
+        with app.uow() as uow:
             found = _ward(uow.session, ward, now=app.clock())
-            return found.name, write_models(uow.session, found, out_file)
+            count = write_models(uow.session, found, out_file)
+            detail = {"via": "cli", "ward_id": found.id, "models": count, "file": out_file.name}
+            audit.record(uow.session, action="export_models", now=app.clock(), detail=detail)
+            uow.commit()
+            return found.name, count
 
     ward_name, count = _guard(cfg, work)
     out.print(f"Đã ghi {escape(str(out_file))}: {escape(ward_name)}, {count} mô hình.")

@@ -282,10 +282,12 @@ def _check_telegram(telegram: TelegramConfig) -> None:
             "telegram.mode = webhook cần telegram.webhook_url (địa chỉ HTTPS công khai)."
         )
     if telegram.webhook_secret and not (
-        len(telegram.webhook_secret) <= 256
+        16 <= len(telegram.webhook_secret) <= 256
         and all(c.isalnum() or c in "_-" for c in telegram.webhook_secret)
     ):
-        raise ConfigError("telegram.webhook_secret chỉ gồm chữ, số, _ và -, tối đa 256 ký tự.")
+        raise ConfigError(
+            "telegram.webhook_secret cần từ 16 đến 256 ký tự, chỉ gồm chữ, số, _ và -."
+        )
 
 
 def _section(name: str, cls: type[Any], values: dict[str, Any], env: Mapping[str, str]) -> Any:

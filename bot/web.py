@@ -84,7 +84,8 @@ def create_web_app(
         if found is None:
             return Response(texts.LINK_EXPIRED, status_code=404)
         path, filename = found
-        return FileResponse(path, filename=filename)
+        # a workbook holds names: no cache in between (a proxy, the phone) keeps a copy
+        return FileResponse(path, filename=filename, headers={"Cache-Control": "no-store"})
 
     return Starlette(
         routes=[

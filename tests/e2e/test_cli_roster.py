@@ -285,3 +285,24 @@ def test_invites_out_without_a_bot_username_keeps_the_codes_and_says_how_to_get_
     code = open_codes(db)["Nguyễn Văn An"]
     (row,) = _sheet_rows(out)[1:]
     assert (row[1], row[4], row[5], row[6]) == ("Nguyễn Văn An", code, None, f"/thamgia {code}")
+
+
+def test_writing_the_invite_list_or_the_model_table_is_on_the_audit_log(
+    db_url: str, db: Engine, tmp_path: Path
+):
+    from storage.models import AuditEntry
+
+    _import(db, tmp_path, WARD, [("Nguyễn Văn An", "0911111111", "TDP 1", "Tổ trưởng", "")])
+    invites = gotungnha(["invites", "--out", str(tmp_path / "ma.xlsx")], db_url, tmp_path)
+    models = gotungnha(
+        ["export", "models", "--out", str(tmp_path / "mo-hinh.xlsx")], db_url, tmp_path
+    )
+    assert invites.returncode == 0 and models.returncode == 0, invites.stderr + models.stderr
+    with UnitOfWork(db) as uow:
+        entries = uow.session.exec(select(AuditEntry).order_by(col(AuditEntry.id))).all()
+    exports = [(e.action, e.detail.get("file"), e.detail.get("via")) for e in entries]
+    assert exports[-2:] == [
+        ("export_invites", "ma.xlsx", "cli"),
+        ("export_models", "mo-hinh.xlsx", "cli"),
+    ]
+    assert entries[-2].detail["people"] == 1

@@ -154,3 +154,11 @@ def test_several_zalo_bots_share_the_zalo_table_and_take_tokens_from_the_environ
 def test_a_wrong_zalo_bot_entry_is_an_error_that_says_what(tmp_path: Path, entries: str, says: str):
     with pytest.raises(ConfigError, match=says):
         load_config(write(tmp_path, entries), env={})
+
+
+def test_a_short_telegram_webhook_secret_is_refused(tmp_path: Path):
+    short = write(tmp_path, '[telegram]\nwebhook_secret = "abc123"\n')
+    with pytest.raises(ConfigError, match="16 đến 256"):
+        load_config(short, env={})
+    good = write(tmp_path, '[telegram]\nwebhook_secret = "s3cret-Of-the-ward"\n')
+    assert load_config(good, env={}).telegram.webhook_secret == "s3cret-Of-the-ward"

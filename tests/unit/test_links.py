@@ -79,6 +79,7 @@ def test_the_web_app_serves_a_valid_link_and_answers_404_after_expiry(tmp_path: 
     ok = client.get("/files/" + fresh.url.rsplit("/", 1)[1])
     assert ok.status_code == 200 and ok.content == b"PK\x03\x04 a workbook"
     assert "a.xlsx" in ok.headers["content-disposition"]
+    assert ok.headers["cache-control"] == "no-store"  # names in it: no copy kept on the way
     gone = client.get("/files/" + old.url.rsplit("/", 1)[1])
     assert gone.status_code == 404 and "hết hạn" in gone.text
 
