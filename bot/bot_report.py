@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.config import Config
-from bot.usage import month_of
 from storage import bot_usage, outbox
+from storage.bot_usage import month_of
 
 KINDS = ("reply", "deadline_reminder", "deadline_workbook", "weekly_tally", "nudge")
 OTHER = "other"

@@ -14,8 +14,11 @@ import secrets
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from handlers import texts
 
 
 @dataclass(frozen=True)
@@ -77,3 +80,13 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def link_text(links: FileLinks | None, path: Path, name: str, *, zone: ZoneInfo) -> str:
+    """A file as Zalo gets it, in words: its signed link and until when it works (or why
+    there is none: no public address to put in a link)."""
+    if links is None:
+        return texts.FILE_NOT_AVAILABLE
+    link = links.publish(path, name, now=datetime.now(UTC))
+    until = link.expires_at.astimezone(zone).strftime("%H:%M %d/%m/%Y")
+    return texts.FILE_LINK.format(name=name, url=link.url, until=until)

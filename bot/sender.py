@@ -13,7 +13,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.channels.text import split_text
-from bot.links import FileLinks
+from bot.links import FileLinks, link_text
 from bot.zalo_api import TEXT_LIMIT as ZALO_LIMIT
 from bot.zalo_api import ZaloClient, ZaloError
 from handlers import texts
@@ -108,7 +108,7 @@ class ChannelSender:
             link = self._links.publish(picture, picture.name, now=datetime.now(UTC))
             lines.append(texts.CHART_LINK.format(url=link.url))
         if document is not None:
-            lines.append(self._document_link(document))
+            lines.append(link_text(self._links, document, document.name, zone=self._zone))
         sent = 0
         try:
             for piece in split_text("\n\n".join(lines), ZALO_LIMIT):
@@ -119,11 +119,3 @@ class ChannelSender:
             outcome = Outcome.QUOTA if exc.quota_exceeded else Outcome.FAILED
             return Delivery(outcome, f"{exc.error_code} {exc.description}", sent)
         return Delivery(Outcome.SENT, None, sent)
-
-    def _document_link(self, document: Path) -> str:
-        """A signed download link to a file, in words (Zalo takes no files from bots)."""
-        if self._links is None:
-            return texts.FILE_NOT_AVAILABLE
-        link = self._links.publish(document, document.name, now=datetime.now(UTC))
-        until = link.expires_at.astimezone(self._zone).strftime("%H:%M %d/%m/%Y")
-        return texts.FILE_LINK.format(name=document.name, url=link.url, until=until)

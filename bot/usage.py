@@ -17,15 +17,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from storage import bot_usage
-from storage.bot_usage import BotKey
+from storage.bot_usage import BotKey, month_of
 from storage.uow import UowFactory
 
 log = logging.getLogger(__name__)
-
-
-def month_of(now: datetime, zone: ZoneInfo) -> str:
-    """The calendar month, local time, as YYYY-MM."""
-    return now.astimezone(zone).strftime("%Y-%m")
 
 
 class UsageMeter:

@@ -86,7 +86,7 @@ async def tick(
         )
         catalogue = load_catalogue(session)
         blocked = outbox.blocked_chats(session)
-        month = now.astimezone(zone).strftime("%Y-%m")
+        month = bot_usage.month_of(now, zone)
         used = {
             bot: bot_usage.sent_this_month(session, bot, month)
             for bot, limits in bots.items()
@@ -118,7 +118,7 @@ async def tick(
     for send in due:
         by_chat.setdefault((send.chat.platform, send.chat.chat_id), []).append(send)
     run = SendRun(uow, sender, catalogue, today, now, zone, charts_dir, exports_dir)
-    run.gate, run.waited, run.month = gate, set(waiting), month
+    run.gate, run.waited = gate, set(waiting)
     run.summary.skipped += len(gone)
     chats = deque(by_chat.values())
 

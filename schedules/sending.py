@@ -65,7 +65,6 @@ class SendRun:
         self.summary = TickSummary()
         self.gate = Gate({}, {}, {}, now)
         self.waited: set[str] = set()  # keys of the sends that were waiting for their bot
-        self.month = ""
         self._started = time.monotonic()
 
     def clock(self) -> datetime:
@@ -170,7 +169,7 @@ class SendRun:
             session = unit.session
             outbox.mark(session, row_id, status=status, now=self.clock(), error=delivery.error)
             if delivery.messages:
-                month = self.month or self.now.astimezone(self.zone).strftime("%Y-%m")
+                month = bot_usage.month_of(self.now, self.zone)
                 bot_usage.add_sent(
                     session, bot, month=month, kind=send.kind, count=delivery.messages
                 )

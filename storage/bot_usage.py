@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,6 +19,11 @@ from sqlmodel import Session, col, select
 from storage.models import BotPause, BotUsage, ChatIdentity, GroupChat, Member
 
 BotKey = tuple[str, str]  # (platform, bot name; "" is the platform's only bot)
+
+
+def month_of(now: datetime, zone: ZoneInfo) -> str:
+    """The calendar month a message counts in (local time), as YYYY-MM."""
+    return now.astimezone(zone).strftime("%Y-%m")
 
 
 def _insert(session: Session) -> Any:

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from bot.channels.lanes import ChatLanes
 from bot.channels.text import numbered_text, split_text
 from bot.config import ZaloBotConfig
-from bot.links import FileLinks
+from bot.links import FileLinks, link_text
 from bot.usage import UsageMeter
 from bot.zalo_api import TEXT_LIMIT, ZaloClient, ZaloError
 from handlers import texts
@@ -222,7 +222,10 @@ class ZaloChannel:
         """
         extra = []
         if reply.document is not None:
-            extra.append(self._document_link(Path(reply.document.path), reply.document.filename))
+            document = reply.document
+            extra.append(
+                link_text(self._links, Path(document.path), document.filename, zone=self._zone)
+            )
         if reply.photo is not None and self._links is None:
             extra.append(texts.FILE_NOT_AVAILABLE)
         if extra:
@@ -235,13 +238,6 @@ class ZaloChannel:
                 self.client.send_photo, chat_id, link.url, reply.photo.caption
             )
         return sent
-
-    def _document_link(self, path: Path, name: str) -> str:
-        if self._links is None:
-            return texts.FILE_NOT_AVAILABLE
-        link = self._links.publish(path, name, now=datetime.now(UTC))
-        until = link.expires_at.astimezone(self._zone).strftime("%H:%M %d/%m/%Y")
-        return texts.FILE_LINK.format(name=name, url=link.url, until=until)
 
     async def _send(self, chat_id: str, text: str) -> int:
         sent = 0
