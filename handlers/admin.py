@@ -23,6 +23,7 @@ from storage.models import (
     Unit,
     Ward,
 )
+from storage.personal import one_line
 from storage.roster import create_ward, new_invite
 from storage.uow import UnitOfWork
 
@@ -94,7 +95,7 @@ def add_member(
 ) -> tuple[Member, InviteCode]:
     """Put a person on a team's roster (the team is created if new) with an invite code."""
     session = uow.session
-    name = " ".join(name.split())
+    name = one_line(name)
     if not name or not team.strip():
         raise RosterError(texts.ROSTER_NAME_AND_TEAM)
     ward_row = find_or_create_ward(session, ward, now=now)

@@ -28,6 +28,7 @@ from handlers.messages import Incoming, Reply
 from handlers.parsing.normalize import fold
 from handlers.router import Route, Router
 from storage import queries
+from storage.personal import scrub, tidy
 from storage.uow import UnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class Engine:
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message; a message seen before gets its first answer again, marked so."""
         started = time.perf_counter()
-        incoming = _without_control_characters(incoming)
+        incoming = _cleaned(incoming)
         key = incoming.message_key
         try:
             replies, route = self._handle_once(incoming)
@@ -108,7 +109,7 @@ class Engine:
                 sender = queries.sender_ref(incoming.platform, incoming.user_id)
                 claim = queries.claim_message(uow.session, key, sender=sender, now=now)
             ctx = self._context(incoming, uow, now)
-            replies = self._route(ctx)
+            replies = _tell_scrubbed(self._route(ctx), incoming.scrubbed)
             if ctx.route not in _KEEPS_CHOICES:
                 _remember_choices(ctx.conversation, replies)
             self._save_conversation(ctx)
@@ -184,8 +185,8 @@ class Engine:
             return [stranger_greeting(ctx)]
         if not text and incoming.photo:
             return [Reply(texts.PHOTO_NEEDS_CAPTION)]
-        if not text:
-            return []
+        if not text and (incoming.text is None or incoming.scrubbed):
+            return []  # nothing typed, or only a number we left out (and say so)
         return self._call(ctx, self._router.steps["quick_entry"], text)
 
     @staticmethod
@@ -200,18 +201,30 @@ class Engine:
         return [Reply(texts.NOT_ALLOWED[str(route.role)])]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab and line ends
-
-
-def _without_control_characters(incoming: Incoming) -> Incoming:
-    """What people typed, without NUL and other control characters (PostgreSQL refuses NUL
-    in text; none of them means anything to a member)."""
-    fields: dict[str, Any] = {
-        name: _CONTROL.sub("", value)
-        for name in ("text", "display_name", "chat_title")
-        if (value := getattr(incoming, name)) and _CONTROL.search(value)
-    }
+def _cleaned(incoming: Incoming) -> Incoming:
+    """What people typed, tidied (no NUL or other control characters: PostgreSQL refuses
+    NUL), with citizens' phone and ID numbers blanked out before anything can keep them."""
+    fields: dict[str, Any] = {}
+    if incoming.text is not None and not incoming.text.strip():
+        fields["text"] = None  # nothing typed; invisible characters alone are typed text
+    for name in ("text", "display_name", "chat_title"):
+        value = getattr(incoming, name)
+        if value and value.strip():
+            clean, found = scrub(tidy(value))
+            if clean != value:
+                # a name or title is one line: "Lan 0912 345 678" -> "Lan"
+                fields[name] = clean if name == "text" else " ".join(clean.split()) or None
+            if name == "text" and found:
+                fields["scrubbed"] = tuple(s.masked for s in found)
     return replace(incoming, **fields) if fields else incoming
+
+
+def _tell_scrubbed(replies: list[Reply], masked: tuple[str, ...]) -> list[Reply]:
+    """Say which numbers were left out, unless a reply already does."""
+    untold = [m for m in masked if not any(m in r.text for r in replies)]
+    if not untold:
+        return replies
+    return [Reply("\n".join(texts.PROBLEM_SCRUBBED.format(m) for m in untold)), *replies]
 
 
 def _typed_choice(conv: Conversation, text: str) -> str | None:

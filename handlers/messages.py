@@ -28,6 +28,8 @@ class Incoming:
     # commands and replies to it reach it), "mention" (only messages that mention it)
     group_reach: str | None = None
     bot_mention: str | None = None  # what members type to mention the bot, e.g. "@tro_ly_bot"
+    # the personal numbers blanked out of `text`, as shown to the member ("09******78")
+    scrubbed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from reports import labels as L
 from reports.roster_file import SheetRows, fold
 from storage.models import Member, ResidentialGroup, Role, Team, Ward
+from storage.personal import one_line
 from storage.roster import BadPhone, normalise_phone
 
 GROUP_COLUMNS = ((L.HEAD_GROUP_NAME,), ())
@@ -84,7 +85,7 @@ def read_people(sheet: SheetRows, groups: dict[str, str], problems: list[str]) -
     for row, record in sheet.rows:
         if _too_long(sheet, row, record, problems):
             continue
-        name, group = record[L.HEAD_NAME], record[L.HEAD_GROUP]
+        name, group = one_line(record[L.HEAD_NAME]), record[L.HEAD_GROUP]
         role_word, phone_text = record.get(L.HEAD_ROLE, ""), record.get(L.HEAD_PHONE, "")
         reasons = []
         if not name:
@@ -108,7 +109,7 @@ def read_people(sheet: SheetRows, groups: dict[str, str], problems: list[str]) -
         problems += [_problem(sheet.sheet, row, reason) for reason in reasons]
         if not reasons and role is not None:
             folded = fold(group) if group else None
-            note = record.get(L.HEAD_NOTE) or None
+            note = one_line(record.get(L.HEAD_NOTE) or "") or None
             zalo_bot = (record.get(L.HEAD_ZALO_BOT) or "").strip().lower() or None
             people.append(Person(row, name, phone, folded, role[0], role[1], note, zalo_bot))
     return people

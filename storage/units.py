@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.models import Member, ModelRegistration, Role, Unit
+from storage.personal import one_line
 
 KINDS = ("school", "office", "team", "other")
 FIELDS = ("name", "content", "method", "participants", "results", "budget")  # the table's order
@@ -26,7 +27,7 @@ class UnitRow:
 
 def unit_named(session: Session, ward_id: int, name: str) -> Unit | None:
     """The ward's unit of this name (names are compared as typed, spaces squeezed)."""
-    stmt = select(Unit).where(Unit.ward_id == ward_id, Unit.name == " ".join(name.split()))
+    stmt = select(Unit).where(Unit.ward_id == ward_id, Unit.name == one_line(name))
     return session.exec(stmt).first()
 
 
@@ -37,7 +38,7 @@ def add_unit(
     assert kind in KINDS and representative.role == Role.UNIT
     unit = Unit(
         ward_id=ward_id,
-        name=" ".join(name.split()),
+        name=one_line(name),
         kind=kind,
         representative_id=representative.id,
         created_at=now,

@@ -121,7 +121,10 @@ def _pending(ctx: Context, result: ParseResult, edit_id: int | None) -> dict[str
         note=result.note,
         photo=ctx.incoming.photo,
         edit_id=edit_id,
-        scrubbed=[p.text for p in result.problems if p.kind == "scrubbed"],
+        scrubbed=[
+            *ctx.incoming.scrubbed,
+            *(p.text for p in result.problems if p.kind == "scrubbed"),
+        ],
     )
 
 

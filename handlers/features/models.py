@@ -16,7 +16,6 @@ from handlers import texts
 from handlers.context import Context
 from handlers.formatting import day_text
 from handlers.messages import Choice, Reply
-from handlers.parsing.normalize import scrub
 from handlers.router import Router
 from reports import labels as L
 from storage import deadlines, units
@@ -109,8 +108,7 @@ def answer(ctx: Context, text: str) -> list[Reply]:
 
 def _answer(ctx: Context, unit: Unit, text: str) -> list[Reply]:
     data = ctx.conversation.data
-    clean, found = scrub(text)
-    value = " ".join(clean.split())
+    value = " ".join(text.split())  # the engine has blanked out any personal number
     if not value:
         return [Reply(texts.MODEL_EMPTY), _ask(ctx, unit)]
     if len(value) > MODEL_FIELD_MAX:
@@ -119,8 +117,7 @@ def _answer(ctx: Context, unit: Unit, text: str) -> list[Reply]:
     data["values"][data["stage"]] = value
     following = FIELDS.index(data["stage"]) + 1
     data["stage"] = "confirm" if data["review"] or following == len(FIELDS) else FIELDS[following]
-    scrubbed = [Reply(texts.PROBLEM_SCRUBBED.format(s.masked)) for s in found]
-    return [*scrubbed, _ask(ctx, unit)]
+    return [_ask(ctx, unit)]
 
 
 def _ask(ctx: Context, unit: Unit) -> Reply:

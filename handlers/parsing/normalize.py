@@ -1,10 +1,9 @@
-"""Text folding, tokens and the scrubbing of personal numbers (pure, no I/O)."""
+"""Text folding and tokens (pure, no I/O); personal numbers are in `personal`."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from typing import NamedTuple
@@ -27,28 +26,6 @@ _FOLDED = _Folded()
 def fold(text: str) -> str:
     """Lowercase without diacritics, đ as d, `kí` as `ký`: how people type on a phone."""
     return unicodedata.normalize("NFC", text).translate(_FOLDED)
-
-
-class _Digits(dict[int, str]):
-    """Code point -> itself, or the ASCII digit of another script's digit (٣, ３ -> 3)."""
-
-    def __missing__(self, point: int) -> str:
-        ch = chr(point)
-        digit = str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
-        if point < 0x10000:
-            self[point] = digit
-        return digit
-
-
-_DIGITS = _Digits()
-_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a decimal digit of another script
-
-
-def ascii_digits(text: str) -> str:
-    """Digits of any script as 0-9, so "vneid ３" counts 3 like "vneid 3"."""
-    if text.isascii() or not _OTHER_DIGIT.search(text):
-        return text  # nothing to change: skip the slower translate
-    return text.translate(_DIGITS)
 
 
 @lru_cache(maxsize=8192)  # volunteers type the same few hundred words
@@ -118,76 +95,3 @@ def phrase_keys(text: str) -> tuple[str, ...]:
         for t in tokenize(unicodedata.normalize("NFC", text))
         if t.kind in (Kind.WORD, Kind.NUM)
     )
-
-
-# --- personal numbers --------------------------------------------------------------
-
-_DIGIT_GROUPS = re.compile(r"(?:\+(?=84))?(?<![0-9])[0-9]+(?:[ .][0-9]+)*(?![0-9])")
-_GROUP = re.compile(r"\+?[0-9]+")
-_NOT_DIGIT = re.compile(r"[^0-9]")
-_FEWEST_DIGITS = 9  # the shortest ID or phone number
-# 9+ characters of digits, spaces and dots: where a personal number may be at all
-_LONG_DIGIT_RUN = re.compile(r"[0-9][0-9 .]{7,}[0-9]")
-
-
-@dataclass(frozen=True)
-class Scrubbed:
-    start: int
-    end: int
-    masked: str
-
-
-def mask(digits: str) -> str:
-    """Show only the first two and the last two digits: 0912345678 -> 09******78."""
-    return digits[:2] + "*" * (len(digits) - 4) + digits[-2:]
-
-
-def _groups(match: re.Match[str]) -> list[tuple[int, int]]:
-    return [
-        (match.start() + g.start(), match.start() + g.end()) for g in _GROUP.finditer(match.group())
-    ]
-
-
-def _personal_spans(groups: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Which digit groups of one run form an ID or phone number."""
-    size = [sum(c in "0123456789" for c in text[s:e]) for s, e in groups]
-    # a long group stands alone; the short ones stay counts
-    if any(n >= _FEWEST_DIGITS for n in size):
-        return [g for g, n in zip(groups, size, strict=True) if n >= _FEWEST_DIGITS]
-    lo, hi = 0, len(groups)
-    total = sum(size)
-    # "vneid 3 0912 345 678": a short group before a number starting with 0 is a count
-    while (
-        hi - lo > 1
-        and size[lo] <= 3
-        and text[groups[lo][0]] != "+"
-        and total - size[lo] >= _FEWEST_DIGITS
-        and text[groups[lo + 1][0]] == "0"
-    ):
-        total -= size[lo]
-        lo += 1
-    while hi - lo > 1 and size[hi - 1] <= 2 and total - size[hi - 1] >= _FEWEST_DIGITS:
-        total -= size[hi - 1]
-        hi -= 1
-    if _FEWEST_DIGITS <= total <= 12 or (total > 12 and text[groups[lo][0]] == "+"):
-        return [(groups[lo][0], groups[hi - 1][1])]
-    return []
-
-
-def scrub(text: str) -> tuple[str, list[Scrubbed]]:
-    """Blank out ID and phone numbers (9–12 digits, maybe split by spaces or dots)."""
-    found: list[Scrubbed] = []
-    if not _LONG_DIGIT_RUN.search(text):
-        return text, found  # most messages: only short counts
-    for m in _DIGIT_GROUPS.finditer(text):
-        if m.end() - m.start() < _FEWEST_DIGITS:
-            continue  # a count like "3" or "12 5": too short to hold a personal number
-        for start, end in _personal_spans(_groups(m), text):
-            digits = _NOT_DIGIT.sub("", text[start:end])
-            found.append(Scrubbed(start, end, mask(digits)))
-    if not found:
-        return text, found
-    chars = list(text)
-    for s in found:
-        chars[s.start : s.end] = " " * (s.end - s.start)
-    return "".join(chars), found

@@ -14,8 +14,9 @@ from typing import Any
 from handlers import texts
 from handlers.catalogue import DEFAULT_CATALOGUE, Catalogue
 from handlers.parsing.dates import date_problem, day_from_offset, parse_typed_date
-from handlers.parsing.normalize import ascii_digits, scrub, tokenize
+from handlers.parsing.normalize import tokenize
 from handlers.parsing.segments import Item, match_phrases, split_note, split_places
+from storage.personal import scrub, tidy
 
 MIN_COUNT, MAX_COUNT = 1, 200
 
@@ -80,8 +81,7 @@ def parse_quick_entry(
     text: str, *, today: date, catalogue: Catalogue = DEFAULT_CATALOGUE
 ) -> ParseResult:
     """Read one quick-entry message; never raises, never guesses a service."""
-    text = ascii_digits(unicodedata.normalize("NFC", text))
-    clean, scrubbed = scrub(text)
+    clean, scrubbed = scrub(tidy(unicodedata.normalize("NFC", text)))
     state = _State(clean, today)
     for s in scrubbed:
         state.problem(s.start, "scrubbed", s.masked, texts.PROBLEM_SCRUBBED.format(s.masked))

@@ -188,7 +188,8 @@ def test_emoji_rtl_and_zero_width_characters_in_a_quick_entry_store_nothing_or_w
             "vneid 3 gc: مرحبا بالعالم שלום עולם", None, "مرحبا بالعالم שלום עולם", id="note"
         ),
         pytest.param("vneid 3 @ شارع 5 gc: ok", "شارع 5", "ok", id="place"),
-        pytest.param("vneid 3 @ \u202eابجد 7\u202c", "\u202eابجد 7\u202c", None, id="override"),
+        # direction overrides are format characters: dropped, as they can hide digits
+        pytest.param("vneid 3 @ \u202eابجد 7\u202c", "ابجد 7", None, id="override"),
         pytest.param("vneid 3 gc: 🎉🙏👵 x2", None, "🎉🙏👵 x2", id="emoji note"),
     ],
 )

@@ -1,0 +1,246 @@
+"""Tidying what people type, and blanking out citizens' phone and ID numbers (pure, no I/O).
+
+Usage:
+    clean, found = scrub(tidy("gọi 0912-345-678"))   # -> "gọi             ", [09******78]
+
+Every free text we keep or echo goes through `scrub(tidy(...))` first: the engine does it
+for each message, the roster import for each cell. It lives here, at the database's door,
+so that every layer above can use the one scrubber.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+class _Digits(dict[int, str]):
+    """Code point -> itself, or the ASCII digit of another script's digit (٣, ３ -> 3)."""
+
+    def __missing__(self, point: int) -> str:
+        ch = chr(point)
+        digit = str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
+        if point < 0x10000:
+            self[point] = digit
+        return digit
+
+
+_DIGITS = _Digits()
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a decimal digit of another script
+
+
+def ascii_digits(text: str) -> str:
+    """Digits of any script as 0-9, so "vneid ３" counts 3 like "vneid 3"."""
+    if text.isascii() or not _OTHER_DIGIT.search(text):
+        return text  # nothing to change: skip the slower translate
+    return text.translate(_DIGITS)
+
+
+# --- tidy ------------------------------------------------------------------------------
+
+
+class _Tidied(dict[int, str | None]):
+    """Code point -> what is kept of it: format and control characters go, every kind of
+    space becomes a plain space, line ends stay."""
+
+    def __missing__(self, point: int) -> str | None:
+        ch = chr(point)
+        kind = unicodedata.category(ch)
+        kept: str | None = ch
+        if ch == "\n":
+            kept = ch
+        elif ch in "\t\r\v\f" or kind in ("Zs", "Zl", "Zp"):
+            kept = " " if ch not in "\r" else ""
+        elif kind in ("Cc", "Cf"):  # NUL, zero-width space, joiners, direction marks
+            kept = None
+        if point < 0x10000:
+            self[point] = kept
+        return kept
+
+
+_TIDIED = _Tidied()
+_UNTIDY_ASCII = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+
+
+def tidy(text: str) -> str:
+    """What people typed, the way we read it: NFKC (full-width digits as 0-9), no format
+    or control characters (PostgreSQL refuses NUL), every Unicode space as a space."""
+    if text.isascii():
+        if not _UNTIDY_ASCII.search(text):
+            return text  # most messages
+        return text.replace("\r\n", "\n").translate(_TIDIED)
+    text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n")).translate(_TIDIED)
+    return ascii_digits(text)
+
+
+# --- personal numbers ------------------------------------------------------------------
+
+_FEWEST_DIGITS, _MOST_DIGITS = 9, 12  # the shortest phone number, the CCCD
+# what people put between the digit groups of a number: up to three spaces; a dot, dash of
+# any kind, slash, underscore or bracket, or two, maybe with a space either side; commas
+# with no space ("0912,345,678": a comma and a space is a list, "1 114, 10 114")
+_SEPARATOR = r"(?:[ ]{1,3}|[ ]?[.\-/_()\u2010-\u2015\u2212]{1,2}[ ]?|,{1,2})"
+_RUN = re.compile(rf"(?:\+(?=84))?(?<![0-9])[0-9]+(?:{_SEPARATOR}[0-9]+)*(?![0-9])")
+_GROUP = re.compile(r"\+?[0-9]+")
+# nine digits with little between them: where a personal number may be at all
+_MAYBE = re.compile(r"[0-9](?:[^0-9\n]{0,4}[0-9]){8}")
+_DATE_SEPARATORS = "/-."
+
+
+@dataclass(frozen=True)
+class Scrubbed:
+    start: int
+    end: int
+    masked: str
+
+
+def mask(digits: str) -> str:
+    """Show only the first two and the last two digits: 0912345678 -> 09******78."""
+    return digits[:2] + "*" * (len(digits) - 4) + digits[-2:]
+
+
+@dataclass(frozen=True)
+class _Group:
+    start: int
+    end: int
+    digits: str
+    plus: bool  # "+84"
+
+    @property
+    def size(self) -> int:
+        return len(self.digits)
+
+
+def scrub(text: str) -> tuple[str, list[Scrubbed]]:
+    """Blank out phone and ID numbers: 9 to 12 digits, whole or in groups split by spaces,
+    dots, dashes, slashes, underscores, commas or brackets; in a longer run of digits,
+    every number in it. Counts ("vneid 3 sskdt 2") and dates (12/5, 12/05/2026) stay."""
+    found: list[Scrubbed] = []
+    if not _MAYBE.search(text):
+        return text, found  # most messages: only short counts
+    for run in _RUN.finditer(text):
+        groups = [_group(run.start(), g) for g in _GROUP.finditer(run.group())]
+        if sum(g.size for g in groups) < _FEWEST_DIGITS:
+            continue  # "vneid 3", "12/05/2026": too few digits to be anyone's number
+        for part in _without_dates(groups, text):
+            found.extend(_numbers_in(part))
+    if not found:
+        return text, found
+    chars = list(text)
+    for s in found:
+        chars[s.start : s.end] = " " * (s.end - s.start)
+    return "".join(chars), found
+
+
+def _group(offset: int, match: re.Match[str]) -> _Group:
+    plus = match.group().startswith("+")
+    start = offset + match.start() + plus
+    return _Group(start, offset + match.end(), match.group().lstrip("+"), plus)
+
+
+def _without_dates(groups: list[_Group], text: str) -> list[list[_Group]]:
+    """The run cut where a date stands on its own ("12/5 0912 345 678"): a date inside a run
+    of the same separators ("09/12/345/678") is part of a number, not a date."""
+    parts: list[list[_Group]] = [[]]
+    i = 0
+    while i < len(groups):
+        size = _date_at(groups, i, text)
+        if size:
+            parts.append([])
+            i += size
+            continue
+        parts[-1].append(groups[i])
+        i += 1
+    return [p for p in parts if p]
+
+
+def _date_at(groups: list[_Group], i: int, text: str) -> int:
+    """How many groups from i make a date bordered by other separators (0: none)."""
+    first = groups[i]
+    if i + 1 >= len(groups) or first.size > 2 or first.plus:
+        return 0
+    sep = text[first.end : groups[i + 1].start]
+    if len(sep) != 1 or sep not in _DATE_SEPARATORS:
+        return 0
+    second = groups[i + 1]
+    if second.size > 2 or not (1 <= int(first.digits) <= 31 and 1 <= int(second.digits) <= 12):
+        return 0
+    size = 2
+    if i + 2 < len(groups) and text[second.end : groups[i + 2].start] == sep:
+        if groups[i + 2].size not in (2, 4):
+            return 0
+        size = 3
+    before = text[groups[i - 1].end : first.start] if i > 0 else " "
+    after = (
+        text[groups[i + size - 1].end : groups[i + size].start] if i + size < len(groups) else " "
+    )
+    if sep in before or sep in after:
+        return 0  # "0912/12/05/67": the slashes go on, so it is one number
+    return size
+
+
+def _numbers_in(groups: list[_Group]) -> list[Scrubbed]:
+    """The personal numbers among the digit groups of one run with no date in it; a count
+    at either end stays a count."""
+    lo, hi = 0, len(groups)
+    total = sum(g.size for g in groups)
+    if total < _FEWEST_DIGITS:
+        return []
+    # "vneid 3 0912 345 678": a short group before a number starting with 0 is a count
+    while (
+        hi - lo > 1
+        and groups[lo].size <= 3
+        and not groups[lo].plus
+        and not groups[lo].digits.startswith("0")  # a count never does; a number does
+        and total - groups[lo].size >= _FEWEST_DIGITS
+        and (groups[lo + 1].digits.startswith("0") or groups[lo + 1].plus)
+    ):
+        total -= groups[lo].size
+        lo += 1
+    # "0912 345 678 12 người": a count of one or two digits after it stays
+    while (
+        hi - lo > 1 and groups[hi - 1].size <= 2 and total - groups[hi - 1].size >= _FEWEST_DIGITS
+    ):
+        total -= groups[hi - 1].size
+        hi -= 1
+    kept = groups[lo:hi]
+    if total <= _MOST_DIGITS or (kept[0].plus and total <= _MOST_DIGITS + 2):
+        return [_scrubbed(kept)]
+    return [_scrubbed(part) for part in _numbers_side_by_side(kept)]
+
+
+def _numbers_side_by_side(groups: list[_Group]) -> list[list[_Group]]:
+    """A run longer than one number: cut it into numbers of 9 to 12 digits each, preferring
+    cuts where a number starts with 0 (phones and CCCD do); all of it if it cannot be cut."""
+    n = len(groups)
+    # best[end]: (how many numbers start with 0, where they start) for groups[:end]
+    best: dict[int, tuple[int, list[int]]] = {0: (0, [])}
+    for end in range(1, n + 1):
+        digits = 0
+        for start in range(end - 1, -1, -1):
+            digits += groups[start].size
+            if digits > _MOST_DIGITS:
+                break
+            if digits < _FEWEST_DIGITS or start not in best:
+                continue
+            score, starts = best[start]
+            score += groups[start].digits.startswith("0") or groups[start].plus
+            if end not in best or score > best[end][0]:
+                best[end] = (score, [*starts, start])
+    if n not in best:
+        return [groups]
+    cuts = [*best[n][1], n]
+    return [groups[a:b] for a, b in itertools.pairwise(cuts)]
+
+
+def _scrubbed(groups: list[_Group]) -> Scrubbed:
+    digits = "".join(g.digits for g in groups)
+    start = groups[0].start - (1 if groups[0].plus else 0)
+    return Scrubbed(start, groups[-1].end, mask(digits))
+
+
+def one_line(text: str) -> str:
+    """A name or a short note to keep: tidied, personal numbers out, spaces squeezed."""
+    return " ".join(scrub(tidy(text))[0].split())

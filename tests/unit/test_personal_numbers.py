@@ -1,0 +1,185 @@
+"""Citizens' phone and CCCD numbers, however people type them, are blanked out by the one
+scrubber (storage.personal); counts and dates around them stay as typed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storage.personal import scrub, tidy
+
+PHONE, CCCD = "0912345678", "001203004567"
+
+SLIPPED_PAST_BEFORE = [
+    ("0912-345-678", PHONE),
+    ("001-203-004-567", CCCD),
+    ("0912  345  678", PHONE),
+    ("0912\u00a0345\u00a0678", PHONE),  # non-breaking spaces
+    ("0912\t345\t678", PHONE),
+    ("0912–345–678", PHONE),  # en dash
+    ("0912/345/678", PHONE),
+    ("0912_345_678", PHONE),
+    ("0912,345,678", PHONE),
+    ("09\u200b12\u200b345678", PHONE),  # zero-width spaces inside the digits
+    ("０９１２３４５６７８", PHONE),  # full-width digits
+    ("(0912) 345 678", PHONE),
+    ("0912 - 345 - 678", PHONE),
+    ("0912..345..678", PHONE),
+    ("+84 912 345 678", "84912345678"),
+    ("001 203 004 567", CCCD),
+    ("09/12/345/678", PHONE),  # a date-looking start inside a run of slashes
+]
+
+
+def digits_left(text: str) -> str:
+    """Every digit of the text, in order, whatever stood between them."""
+    return re.sub(r"[^0-9]", "", text)
+
+
+@pytest.mark.parametrize(("typed", "digits"), SLIPPED_PAST_BEFORE)
+def test_a_number_in_any_everyday_format_is_blanked_out(typed: str, digits: str):
+    clean, found = scrub(tidy(f"vneid 3 ghi chú: gọi {typed} nhé"))
+    assert digits_left(clean) == "3", clean
+    assert [f.masked for f in found] == [digits[:2] + "*" * (len(digits) - 4) + digits[-2:]]
+    assert clean.startswith("vneid 3 ghi chú: gọi") and clean.endswith("nhé")
+
+
+def test_two_numbers_side_by_side_are_both_blanked_and_told_apart():
+    clean, found = scrub("gọi 0912 345 678 001 203 004 567")
+    assert digits_left(clean) == ""
+    assert [f.masked for f in found] == ["09******78", "00********67"]
+
+
+def test_a_run_longer_than_any_number_is_blanked_whole():
+    clean, found = scrub("mã 0912345678001203004567 xong")
+    assert clean.split() == ["mã", "xong"]
+    assert len(found) == 1
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "vneid 3 sskdt 2",
+        "vneid 12, sskdt 15, 20 người",
+        "ngày 12/05/2026 3 người",
+        "12/5 vneid 3",
+        "12/05/2026-25/05/2026 vneid 3",
+        "1 114, 10 114",
+        "vneid 3 sskdt 2 12/5 4 hộ 10 người",
+        "ngõ 5/12/3 vneid 2",
+        "hỗ trợ 500.000 đồng",
+    ],
+)
+def test_counts_and_dates_are_kept_as_typed(typed: str):
+    assert scrub(tidy(typed)) == (typed, [])
+
+
+def test_counts_next_to_a_number_stay_counts():
+    clean, _ = scrub("vneid 3 0912-345-678 12 người")
+    assert clean.split() == ["vneid", "3", "12", "người"]
+    clean, _ = scrub("12/5 0912/345/678")
+    assert clean.split() == ["12/5"]
+
+
+def test_tidy_drops_what_nobody_sees_and_keeps_what_they_wrote():
+    assert tidy("vneid\u00a03\u200b sskdt\t2\x00") == "vneid 3 sskdt 2"
+    assert tidy("Nguyễn Thị Lan\r\nngõ 5") == "Nguyễn Thị Lan\nngõ 5"
+    assert tidy("vneid ３") == "vneid 3"
+
+
+# ------------------------------------------------------------------- property test
+
+SEPARATORS = [" ", "  ", ".", "-", "–", "—", "‐", "/", "_", ",", " - ", " / ", "..", "\t"]
+SPACES = ["\u00a0", "\u202f", "\u3000", "\u2009"]  # no-break, narrow, ideographic, thin
+INVISIBLE = ["\u200b", "\u200c", "\u2060", "\ufeff", "\u00ad"]
+CONTEXT = [
+    "",
+    "vneid 3",
+    "sskdt 2 ghi chú:",
+    "12/5",
+    "ngày 12/05/2026",
+    "bà Lan sđt:",
+    "CCCD",
+    "@ ngõ 5",
+    "(",
+    "3 người,",
+]
+AFTER = ["", "nhé", "12 người", ")", "vneid 2", "ngõ 7", ", hẹn mai"]
+
+
+# how people split numbers of each length into groups (or not at all)
+GROUPINGS = {
+    10: [(10,), (4, 3, 3), (3, 3, 4), (3, 4, 3), (2, 4, 4), (4, 2, 2, 2), (2, 2, 2, 2, 2)],
+    11: [(11,), (4, 3, 4), (4, 7), (3, 4, 4), (2, 3, 3, 3), (2, 9), (3, 8)],
+    12: [(12,), (3, 3, 3, 3), (4, 4, 4), (6, 6), (3, 3, 6), (3, 9), (2, 2, 2, 2, 2, 2)],
+}
+
+
+@st.composite
+def personal_numbers(draw: st.DrawFn) -> tuple[str, str]:
+    """A phone or CCCD number as someone might type it, and its digits."""
+    kind = draw(st.sampled_from(["mobile", "landline", "cccd", "+84"]))
+    if kind == "mobile":
+        digits = (
+            "0"
+            + draw(st.sampled_from("35789"))
+            + draw(st.text("0123456789", min_size=8, max_size=8))
+        )
+    elif kind == "landline":
+        digits = "02" + draw(st.text("0123456789", min_size=9, max_size=9))
+    elif kind == "cccd":
+        digits = "0" + draw(st.text("0123456789", min_size=11, max_size=11))
+    else:
+        digits = (
+            "84"
+            + draw(st.sampled_from("35789"))
+            + draw(st.text("0123456789", min_size=8, max_size=8))
+        )
+    sizes = draw(st.sampled_from(GROUPINGS[len(digits)]))
+    groups, at = [], 0
+    for size in sizes:
+        groups.append(digits[at : at + size])
+        at += size
+    sep = draw(st.sampled_from([*SEPARATORS, *SPACES]))
+    typed = sep.join(groups)
+    if kind == "+84":
+        typed = "+" + typed
+    if draw(st.booleans()):  # some digits typed full-width
+        typed = "".join(
+            chr(ord(c) + 0xFEE0) if c.isdigit() and draw(st.booleans()) else c for c in typed
+        )
+    for _ in range(draw(st.integers(0, 2))):  # something invisible inside
+        at = draw(st.integers(1, len(typed) - 1))
+        typed = typed[:at] + draw(st.sampled_from(INVISIBLE)) + typed[at:]
+    return typed, digits
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    number=personal_numbers(),
+    before=st.sampled_from(CONTEXT),
+    after=st.sampled_from(AFTER),
+    glue=st.sampled_from([" ", "\u00a0", ""]),
+)
+def test_no_personal_number_survives_the_scrubber(
+    number: tuple[str, str], before: str, after: str, glue: str
+):
+    typed, digits = number
+    if before[-1:].isdigit():
+        glue = glue or " "  # "12/50912…" would be one number: nobody writes it so
+    text = f"{before}{glue if before else ''}{typed} {after}"
+    clean, found = scrub(tidy(text))
+    assert found, text
+    # the counts and dates around it are all there, and at most the two digits that the
+    # mask shows anyway ("09******78") are left of the number
+    kept, around = digits_left(clean), digits_left(f"{before} {after}")
+    assert is_subsequence(around, kept), (text, clean)
+    assert len(kept) - len(around) <= 2, (text, clean, digits)
+
+
+def is_subsequence(short: str, long: str) -> bool:
+    rest = iter(long)
+    return all(c in rest for c in short)
