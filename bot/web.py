@@ -4,7 +4,8 @@ a health check.
 Routes: POST /telegram/webhook, POST /zalo/webhook and /zalo/webhook/<bot name> (each
 checks its secret header: 403 otherwise; a body over 1 MB: 413; empty, not JSON, or not an
 update: 400; and answers at once),
-GET /files/<signed link>, /web/… (bot/dashboard), GET /healthz.
+GET /files/<signed link>, /web/… (bot/dashboard), GET /healthz. Every answer, a 404 or a
+405 too, carries the security headers (SECURITY_HEADERS).
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.links import FileLinks
 from bot.zalo_api import as_update
@@ -32,6 +36,17 @@ TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ZALO_SECRET_HEADER = "X-Bot-Api-Secret-Token"
 Feed = Callable[[dict[str, Any]], Awaitable[None]]
 MAX_BODY = 1024 * 1024  # a real update is a few kB; anything over 1 MB is refused (413)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",  # frame-ancestors, for browsers that predate it
+    "Referrer-Policy": "no-referrer",  # a login link never leaves in a Referer header
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",  # figures and names stay off shared computers' caches
+}
+CACHEABLE = ("/web/static/",)  # the stylesheet: nothing personal, fetched once on a slow line
 
 
 def create_web_app(
@@ -95,8 +110,33 @@ def create_web_app(
             Route(ZALO_PATH + "/{name}", zalo_webhook, methods=["POST"]),
             Route("/files/{token}", download, methods=["GET"]),
             *(dashboard or []),
-        ]
+        ],
+        middleware=[Middleware(SecurityHeaders)],
     )
+
+
+class SecurityHeaders:
+    """Adds SECURITY_HEADERS to every answer that has not set its own (starlette's 404 and
+    405 included); the stylesheet keeps its browser cache."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cacheable = str(scope.get("path", "")).startswith(CACHEABLE)
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if not (cacheable and name == "Cache-Control"):
+                        headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 async def _checked_json(

@@ -16,7 +16,7 @@ PROBLEM_SCRUBBED = "Đã bỏ số {} (số điện thoại/CCCD) để giữ b�
 STRANGER_GREETING = (
     "Xin chào! Đây là trợ lý ghi kết quả của Tổ công nghệ số cộng đồng.\n"
     "Để tham gia, bạn gõ /thamgia và mã mời mà tổ trưởng hoặc cán bộ phường gửi, "
-    "ví dụ: /thamgia K7M3PX"
+    "ví dụ: /thamgia K7M3PX9Q"
 )
 BOT_FULL = (
     "Xin lỗi, {bot} đã đủ người theo gói hiện tại nên chưa nhận thêm được. "
@@ -49,6 +49,15 @@ INVITE_INVALID = (
     "Mã mời này không đúng, đã dùng hoặc đã hết hạn. "
     "Bạn kiểm tra lại, hoặc xin tổ trưởng/cán bộ phường mã mới nhé."
 )
+INVITE_JUST_USED = (
+    "Mã mời này vừa có người dùng để tham gia, mà mỗi mã chỉ dùng được một lần. "
+    "Bạn nhờ tổ trưởng hoặc cán bộ phường gửi mã mới nhé."
+)
+INVITE_TOO_MANY = (
+    "Bạn đã gõ sai mã mời nhiều lần. Để giữ an toàn, mình tạm chưa nhận mã mời từ bạn. "
+    "Bạn thử lại sau {time} nhé, và nhờ tổ trưởng kiểm tra lại mã giúp."
+)
+TIME_ON_DAY = "{time} ngày {day}"  # 11:00 ngày 24/11/2026
 ALREADY_JOINED = "Chào {name}! Bạn đã ở {team} rồi. Gõ /trogiup để xem cách ghi."
 ALREADY_JOINED_SHORT = "Bạn đã tham gia rồi. Gõ /trogiup để xem cách ghi."
 CONSENT_NOTICE = (

@@ -177,6 +177,17 @@ class InviteCode(SQLModel, table=True):
     used_at: datetime | None = _when(nullable=True)
 
 
+class InviteAttempt(SQLModel, table=True):
+    """A wrong invite code typed by a chat account (not the code itself): too many within an
+    hour and the account waits. Kept a day."""
+
+    __tablename__ = "invite_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    who: str = Field(max_length=90, index=True)  # storage.invites.attempt_ref
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
 class ConversationState(SQLModel, table=True):
     """Where a person is in a conversation (a /ghi step, a pending confirmation)."""
 

@@ -12,7 +12,9 @@ from storage.models import InviteCode, Team, Ward
 
 # no 0/O, 1/I/L: easy to read aloud and to type on a phone
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 6
+# 31^8, about 40 bits: not guessed at 10 tries an hour (storage.invites); codes of 6 given
+# out before stay valid, as a code is looked up as typed
+CODE_LENGTH = 8
 
 
 class BadPhone(ValueError):

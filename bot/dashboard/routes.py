@@ -2,8 +2,10 @@
 
 A login link from /web (valid once, 15 minutes) shows a button; pressing it (a POST, so a
 chat app's link preview cannot use the link up) opens an 8-hour session kept in an
-HttpOnly, SameSite=Strict cookie. Every page checks the session, then the role and the ward
-or team, the way chat commands do. Pages carry no script; charts are SVG drawn here.
+HttpOnly, SameSite=Strict cookie. A press that another site's page sent (the browser says
+so in Sec-Fetch-Site or Origin) is refused: nobody is logged in to someone else's session.
+Every page checks the session, then the role and the ward or team, the way chat commands
+do. Pages carry no script; charts are SVG drawn here.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
@@ -39,15 +42,6 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 COOKIE = "gtn_phien"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "Referrer-Policy": "no-referrer",  # a login link never leaves in a Referer header
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "no-store",  # figures and names stay off shared computers' caches
-}
 ROLE_NAMES = {"officer": "Cán bộ phường", "leader": "Tổ trưởng"}
 PROBLEMS = {  # status -> (heading, what to do)
     401: (
@@ -69,6 +63,12 @@ PROBLEMS = {  # status -> (heading, what to do)
         "Mỗi link chỉ dùng được một lần, trong 15 phút. Nhắn /web cho bot để nhận link mới.",
     ),
 }
+FROM_ELSEWHERE = (
+    "Không vào được từ trang khác",
+    "Nút «Vào trang theo dõi» chỉ dùng được trên trang của bot. Bạn mở lại link trong tin "
+    "nhắn của bot nhé.",
+)
+SAME_SITE = ("same-origin", "none")  # Sec-Fetch-Site of our own form, or of a typed address
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,7 @@ class Dashboard:
         self._zone = app.config.zone
         self._exports = Path(app.config.bot.exports_dir)
         self._secure = secure  # the cookie only travels over HTTPS when the site is HTTPS
+        self._public_origin = _origin(app.config.dashboard_url)  # behind a proxy: its address
         self._jinja = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(default=True),
@@ -146,9 +147,17 @@ class Dashboard:
             live = web_sessions.link_is_live(uow.session, token, now=self._clock())
         if not live:
             return self._problem(410, None)
-        return self._render("login.html", status=200, title="Đăng nhập", action=request.url.path)
+        page = self._render("login.html", status=200, title="Đăng nhập", action=request.url.path)
+        # with no-referrer the browser would send "Origin: null" with the button's POST; the
+        # link still never leaves this site
+        page.headers["Referrer-Policy"] = "same-origin"
+        return page
 
     def login(self, request: Request) -> Response:
+        if self._from_elsewhere(request):
+            log.warning("dashboard login refused: the form came from another site")
+            heading, text = FROM_ELSEWHERE
+            return self._render("message.html", status=403, title=heading, text=text)
         token = request.path_params["token"]
         with self._uow() as uow:
             session_token = web_sessions.redeem_link(uow.session, token, now=self._clock())
@@ -165,7 +174,21 @@ class Dashboard:
             httponly=True,
             samesite="strict",
         )
-        return _with_headers(response)
+        return response
+
+    def _from_elsewhere(self, request: Request) -> bool:
+        """True when the browser says another site sent this POST (a login CSRF): by
+        Sec-Fetch-Site (no page can set it, so it settles the question when sent), else by
+        an Origin that is neither this server nor its public address. A request that says
+        neither (an old browser, curl) passes."""
+        site = request.headers.get("sec-fetch-site")
+        if site is not None:
+            return site.lower() not in SAME_SITE
+        origin = request.headers.get("origin")
+        if origin is None:
+            return False
+        own = _origin(f"{request.url.scheme}://{request.headers.get('host', '')}")
+        return _origin(origin) not in {own, self._public_origin} - {""}
 
     def logout(self, request: Request) -> Response:
         with self._uow() as uow:
@@ -275,7 +298,7 @@ class Dashboard:
                     member_id=viewer.member_id,
                 ).path
             uow.commit()
-        return _with_headers(FileResponse(path, filename=name, media_type=XLSX))
+        return FileResponse(path, filename=name, media_type=XLSX)
 
     # --- who is asking, about what ----------------------------------------------------------
 
@@ -325,7 +348,7 @@ class Dashboard:
         viewer: Viewer | None = context.setdefault("viewer", None)
         context["role_name"] = ROLE_NAMES.get(viewer.role, "") if viewer else ""
         html = self._jinja.get_template(template).render(**context)
-        return _with_headers(HTMLResponse(html, status_code=status))
+        return HTMLResponse(html, status_code=status)
 
 
 TITLES = {
@@ -365,7 +388,16 @@ def _time_text(moment: datetime) -> str:
     return f"{moment:%H:%M} {day_text(moment.date())}"
 
 
-def _with_headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+def _origin(url: str) -> str:
+    """scheme://host[:port] as a browser's Origin header writes it; "" when not a web address
+    (an Origin of "null" among them)."""
+    try:
+        parts = urlsplit(url.strip().lower())
+        port = parts.port
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    default = {"http": 80, "https": 443}[parts.scheme]
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default else "")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
+from datetime import datetime
 
 from handlers import texts
 from handlers.admin import RosterError, normalise_phone
 from handlers.context import Context
+from handlers.formatting import day_text
 from handlers.messages import Choice, Reply
 from handlers.router import Router
-from storage import audit, bot_usage, queries, units
+from storage import audit, bot_usage, invites, queries, units
 from storage.models import ChatIdentity, InviteCode, Member, Role
 
+log = logging.getLogger(__name__)
 router = Router()
 
 
@@ -31,8 +35,16 @@ def join(ctx: Context, code: str) -> list[Reply]:
         return [stranger_greeting(ctx)]
     if ctx.incoming.is_group:
         return [Reply(texts.JOIN_IN_PRIVATE)]  # a code typed in a group is seen by everyone
+    platform, session = ctx.incoming.platform, ctx.uow.session
+    who = invites.attempt_ref(platform, ctx.incoming.user_id)
+    if (until := invites.blocked_until(session, who, now=ctx.now)) is not None:
+        # too many wrong codes: this one is not even looked at (nor counted) until then
+        log.warning("invite refused platform=%s: too many wrong codes", platform)
+        return [Reply(texts.INVITE_TOO_MANY.format(time=_local_time(ctx, until)))]
     found = _valid_invite(ctx, code)
     if found is None:
+        attempts = invites.record_failure(session, who, now=ctx.now)
+        log.warning("invite failed platform=%s attempts=%d", platform, attempts)
         return [Reply(texts.INVITE_INVALID)]
     if full := _bot_full(ctx):
         return [full]
@@ -116,10 +128,12 @@ def answer_consent(ctx: Context, answer: str) -> list[Reply]:
     if "code" in data:
         found = _valid_invite(ctx, data["code"])
         if found is None:
-            return [Reply(texts.INVITE_INVALID)]
+            invite = queries.invite(session, data["code"])
+            used = invite is not None and invite.used_at is not None
+            return [Reply(texts.INVITE_JUST_USED if used else texts.INVITE_INVALID)]
         invite, member = found
-        invite.used_at = ctx.now
-        session.add(invite)
+        if invites.redeem(session, invite.code, now=ctx.now) is None:
+            return [Reply(texts.INVITE_JUST_USED)]  # someone else agreed a moment before
     else:
         member = session.get_one(Member, data["member_id"])
         if member.erased_at is not None:
@@ -164,6 +178,14 @@ def _bot_full(ctx: Context) -> Reply | None:
     if others:
         return Reply(texts.BOT_FULL.format(bot=seat.label, other=others[0]))
     return Reply(texts.BOT_FULL_NO_OTHER.format(bot=seat.label))
+
+
+def _local_time(ctx: Context, moment: datetime) -> str:
+    """A time as Hải Phòng reads it: "11:00", with the day when it is not today."""
+    local = moment.astimezone(ctx.settings.timezone)
+    if local.date() == ctx.today:
+        return f"{local:%H:%M}"
+    return texts.TIME_ON_DAY.format(time=f"{local:%H:%M}", day=day_text(local.date()))
 
 
 def _welcome(ctx: Context, member: Member, *, again: bool) -> Reply:

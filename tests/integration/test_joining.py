@@ -143,7 +143,8 @@ def test_two_people_at_the_consent_question_with_one_code_only_the_first_joins(
     assert "Chào mừng" in first.say("1")
     answer = second.say("1")
     assert "Chào mừng" not in answer
-    assert "đã dùng" in answer
+    assert "vừa có người dùng" in answer and "gửi mã mới" in answer
+    assert "chưa tham gia" in second.say("/cuatoi")
     assert [i.user_id for i in identities(app)] == ["first"]
 
 

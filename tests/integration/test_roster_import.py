@@ -146,7 +146,7 @@ def test_a_ward_of_27_groups_and_137_members_becomes_27_teams_and_137_invited_me
     assert {(m.name, m.phone or "") for m in stored} == {(p[0], p[1]) for p in people}
     assert Counter(m.note for m in stored) == {"Đoàn thanh niên": 27, None: 110}
     assert Counter(i.member_id for i in invites) == Counter(m.id for m in stored)
-    assert all(len(i.code) == 6 for i in invites)
+    assert all(len(i.code) == 8 for i in invites)
     assert {i.expires_at for i in invites} == {app.clock() + timedelta(days=INVITE_DAYS)}
     assert sorted(done.invites) == sorted(
         (m.name, i.code) for m in stored for i in invites if i.member_id == m.id
