@@ -67,6 +67,7 @@ def build_app(config: Config, *, clock: Clock = system_clock) -> App:
         exports_dir=Path(config.bot.exports_dir),
         web_url=config.dashboard_url,
         bots={("zalo", b.name): BotSeat(b.label, b.max_users) for b in config.zalo.all_bots},
+        key=config.privacy_key,
     )
     factory = uow_factory(db)
     engine = Engine(factory, clock=clock, settings=settings, routers=(deadline_commands.router,))

@@ -8,6 +8,8 @@ Usage:
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import hmac
 import os
 import re
 import tomllib
@@ -52,6 +54,14 @@ class PrivacyConfig:
     keep_photos: bool = False  # keep the photo files sent as evidence (the file id is kept always)
     photo_days: int = 90  # then delete them
     photo_dir: str = "data/photos"
+    message_days: int = 7  # answers kept to repeat them to a redelivered message
+    outbox_days: int = 30  # the text of a message the bot sent on its own
+    # the key of the hashes that stand for chat accounts in stored message keys; empty:
+    # derived from the bot tokens (set it, and keep it, if the tokens may change)
+    key: str = ""
+
+    def __repr__(self) -> str:  # never print the key
+        return f"PrivacyConfig(keep_photos={self.keep_photos}, photo_dir={self.photo_dir!r})"
 
 
 @dataclass(frozen=True)
@@ -158,6 +168,15 @@ class Config:
         return (self.server.public_url or zalo_hook or telegram_hook).rstrip("/")
 
     @property
+    def privacy_key(self) -> bytes:
+        """The key of the hashes standing for chat accounts: configured, or derived from
+        the bot tokens (the same in every worker)."""
+        if self.privacy.key:
+            return self.privacy.key.encode()
+        tokens = self.telegram.token + "".join(b.token for b in self.zalo.all_bots)
+        return hmac.new(tokens.encode(), b"gotungnha privacy key", hashlib.sha256).digest()
+
+    @property
     def dashboard_url(self) -> str:
         """The dashboard's base address, or "" when it is off or has no public address."""
         return self.public_url if self.server.dashboard else ""
@@ -203,7 +222,16 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         raise ConfigError(f"Múi giờ không đúng: {config.bot.timezone}") from exc
     _check_telegram(config.telegram)
     _check_zalo(config.zalo)
+    _check_privacy(config.privacy)
     return config
+
+
+def _check_privacy(privacy: PrivacyConfig) -> None:
+    if privacy.key and len(privacy.key) < 16:
+        raise ConfigError("privacy.key cần ít nhất 16 ký tự.")
+    for key in ("photo_days", "message_days", "outbox_days"):
+        if getattr(privacy, key) < 1:
+            raise ConfigError(f"privacy.{key} cần là số ngày, từ 1 trở lên.")
 
 
 def _check_zalo(zalo: ZaloConfig) -> None:

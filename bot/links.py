@@ -39,7 +39,7 @@ class FileLinks:
     def publish(self, path: Path, filename: str, *, now: datetime) -> Published:
         """Copy the file aside and return a link that works until now + ttl."""
         self._folder.mkdir(parents=True, exist_ok=True)
-        self._remove_expired()
+        self.remove_expired()
         stored = secrets.token_hex(16) + path.suffix
         shutil.copyfile(path, self._folder / stored)
         expires = now + self._ttl
@@ -63,12 +63,17 @@ class FileLinks:
             return None
         return path, str(payload.get("n") or path.name)
 
-    def _remove_expired(self) -> None:
+    def remove_expired(self) -> int:
         """Copies whose links have all expired go: a workbook holds names and phones."""
+        if not self._folder.is_dir():
+            return 0
+        removed = 0
         cutoff = time.time() - self._ttl.total_seconds()  # files age in wall-clock time
         for old in self._folder.iterdir():
             if old.is_file() and old.stat().st_mtime < cutoff:
                 old.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def _sign(self, body: str) -> bytes:
         return hmac.new(self._secret, body.encode(), hashlib.sha256).digest()

@@ -15,6 +15,19 @@ def photo_path(folder: Path, file_id: str) -> Path:
     return folder / (hashlib.sha256(file_id.encode()).hexdigest()[:32] + ".jpg")
 
 
+def purge_unlinked_photos(folder: Path, kept_ids: set[str]) -> int:
+    """Delete kept photos no log points to any more (its member erased their data)."""
+    if not folder.is_dir():
+        return 0
+    wanted = {photo_path(folder, file_id).name for file_id in kept_ids}
+    removed = 0
+    for path in folder.glob("*.jpg"):
+        if path.name not in wanted:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def purge_old_photos(folder: Path, *, days: int, now: float | None = None) -> int:
     """Delete kept photos older than `days`; returns how many went."""
     if not folder.is_dir():

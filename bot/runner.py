@@ -22,10 +22,10 @@ from bot.app import App
 from bot.channels.lanes import LIMIT as LANES
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
+from bot.cleanup import clean_up_daily
 from bot.config import Config, ZaloBotConfig
 from bot.dashboard.routes import Dashboard
 from bot.links import FileLinks
-from bot.photos import purge_old_photos
 from bot.sender import ChannelSender
 from bot.usage import UsageMeter
 from bot.web import TELEGRAM_PATH, create_web_app
@@ -37,7 +37,6 @@ from storage.models import Role
 from storage.queries import identities_with_role
 
 log = logging.getLogger(__name__)
-DAY = 86400
 THREADS = LANES + SENDERS + 4  # chats in the engine, scheduled sends, and room to spare
 
 
@@ -105,8 +104,8 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=THREADS))
     privacy = config.privacy
     photo_dir = Path(privacy.photo_dir)
-    background = [asyncio.create_task(_purge_photos_daily(photo_dir, privacy.photo_days))]
     links = file_links(config)
+    background = [asyncio.create_task(clean_up_daily(app, links))]
     hooks: dict[str, Any] = {}  # the webhook routes to serve, with their secrets
     telegram: TelegramChannel | None = None
     zalo: dict[str, ZaloChannel] = {}
@@ -221,13 +220,6 @@ async def serve_web(config: Config, web: Starlette, stop: asyncio.Event | None =
     server.should_exit = True
     await server_task
     stopped.cancel()
-
-
-async def _purge_photos_daily(folder: Path, days: int) -> None:
-    """Kept photos go after `days` (also those kept before the setting was turned off)."""
-    while True:
-        await asyncio.to_thread(purge_old_photos, folder, days=days)
-        await asyncio.sleep(DAY)
 
 
 def _stop_on_signals() -> asyncio.Event:

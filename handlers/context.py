@@ -35,6 +35,8 @@ class Settings:
     exports_dir: Path = Path("data/exports")  # workbooks made for /xuat and at deadlines
     web_url: str = ""  # the public address of the web dashboard; empty: /web is off
     bots: Mapping[tuple[str, str], BotSeat] = field(default_factory=dict)  # (platform, name)
+    # the deployment's key for the hashes that stand for chat accounts and message keys
+    key: bytes = b""
 
 
 @dataclass

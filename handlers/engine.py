@@ -28,7 +28,8 @@ from handlers.messages import Incoming, Reply
 from handlers.parsing.normalize import fold
 from handlers.router import Route, Router
 from storage import queries
-from storage.personal import scrub, tidy
+from storage.models import ProcessedMessage
+from storage.personal import message_ref, scrub, sender_ref, tidy
 from storage.uow import UnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ _NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 _COMMAND = re.compile(r"^/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
 _KEEPS_STEP = {"huy"}  # /huy needs to see what is in progress to cancel it
 _KEEPS_CHOICES = {"answer_media"}  # a sticker between a question and its answer changes nothing
-_WITHOUT_SLASH = {"thamgia"}  # "thamgia K7M3PX" works too: not everyone finds the slash
+_WITHOUT_SLASH = {"thamgia"}  # "thamgia K7M3PX9Q" works too: not everyone finds the slash
 
 
 class Engine:
@@ -61,13 +62,14 @@ class Engine:
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message; a message seen before gets its first answer again, marked so."""
         started = time.perf_counter()
-        incoming = _cleaned(incoming)
+        incoming = self._keyed(_cleaned(incoming))
         key = incoming.message_key
+        sender = sender_ref(self._settings.key, incoming.platform, incoming.user_id)
         try:
-            replies, route = self._handle_once(incoming)
+            replies, route = self._handle_once(incoming, sender)
         except IntegrityError:
             # another worker is handling or has handled the same message: its answer stands
-            earlier = self._earlier(key) if key else None
+            earlier = self._earlier(key, sender) if key else None
             if earlier is None:
                 log.exception("message failed platform=%s", incoming.platform)
                 earlier = [Reply(texts.SOMETHING_WENT_WRONG)]
@@ -85,15 +87,23 @@ class Engine:
         )
         return replies
 
-    def _earlier(self, key: str) -> list[Reply] | None:
+    def _keyed(self, incoming: Incoming) -> Incoming:
+        """The message key as a keyed hash of the platform's key and the chat: no chat id
+        is stored with it, and the same message id in another chat is another message."""
+        if incoming.message_key is None:
+            return incoming
+        key = message_ref(self._settings.key, incoming.message_key, incoming.chat_id)
+        return replace(incoming, message_key=key)
+
+    def _earlier(self, key: str, sender: str) -> list[Reply] | None:
         try:
             with self._uow() as uow:
-                stored = queries.processed_replies(uow.session, key)
+                row = queries.processed_message(uow.session, key)
+                return None if row is None else _again(row, sender)
         except Exception:
             return None
-        return None if stored is None else _again(stored)
 
-    def _handle_once(self, incoming: Incoming) -> tuple[list[Reply], str]:
+    def _handle_once(self, incoming: Incoming, sender: str) -> tuple[list[Reply], str]:
         key = incoming.message_key
         now = self._clock()
         with self._uow() as uow:
@@ -102,11 +112,10 @@ class Engine:
             )
             claim = None
             if key:
-                earlier = queries.processed_replies(uow.session, key)
+                earlier = queries.processed_message(uow.session, key)
                 if earlier is not None:
-                    return _again(earlier), "duplicate"
+                    return _again(earlier, sender), "duplicate"
                 # claim the message first: a second worker waits here, then finds it taken
-                sender = queries.sender_ref(incoming.platform, incoming.user_id)
                 claim = queries.claim_message(uow.session, key, sender=sender, now=now)
             ctx = self._context(incoming, uow, now)
             replies = _tell_scrubbed(self._route(ctx), incoming.scrubbed)
@@ -114,7 +123,7 @@ class Engine:
                 _remember_choices(ctx.conversation, replies)
             self._save_conversation(ctx)
             if claim is not None:
-                claim.replies = [r.to_dict() for r in replies]
+                claim.replies = [_kept(r) for r in replies]
                 uow.session.add(claim)
             uow.commit()
         return replies, ctx.route
@@ -249,9 +258,19 @@ def _remember_choices(conv: Conversation, replies: list[Reply]) -> None:
     conv.options, conv.numbered = [], True
 
 
-def _again(stored: list[dict[str, Any]]) -> list[Reply]:
-    """The first answer to a message delivered again, saying nothing was stored twice."""
-    replies = [Reply.from_dict(r) for r in stored]
+def _kept(reply: Reply) -> dict[str, Any]:
+    """What is stored of a reply for a redelivery: a reply with a login link or someone's
+    own data in it is not kept, only a word to ask again."""
+    return (reply if reply.keep else Reply(texts.REPLY_NOT_KEPT)).to_dict()
+
+
+def _again(row: ProcessedMessage, sender: str) -> list[Reply]:
+    """The first answer to a message delivered again, saying nothing was stored twice; to
+    its sender only (after an erasure the sender is no longer known: the answer is kept)."""
+    if row.sender is not None and row.sender != sender:
+        log.warning("message key of another sender: not answered")
+        return []
+    replies = [Reply.from_dict(r) for r in row.replies]
     if replies:
         first = replies[0]
         replies[0] = replace(first, text=f"{texts.ALREADY_HANDLED}\n\n{first.text}")

@@ -71,6 +71,9 @@ class Reply:
     # the commands menu this private chat should now show: a role's ("leader", "officer",
     # "unit", "member"), or "" for the one everybody sees; None: unchanged
     menu: str | None = None
+    # False: not kept for a redelivery (a login link, someone's own data): stored as a word
+    # to ask again instead
+    keep: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe form, kept so a redelivered message gets the same answer."""

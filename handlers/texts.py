@@ -58,6 +58,10 @@ INVITE_TOO_MANY = (
     "Bạn thử lại sau {time} nhé, và nhờ tổ trưởng kiểm tra lại mã giúp."
 )
 TIME_ON_DAY = "{time} ngày {day}"  # 11:00 ngày 24/11/2026
+REPLY_NOT_KEPT = (
+    "Câu trả lời này có thông tin riêng nên mình không giữ lại. "
+    "Bạn gõ lại lệnh nếu cần nhé (ví dụ /web để lấy liên kết mới)."
+)
 ALREADY_JOINED = "Chào {name}! Bạn đã ở {team} rồi. Gõ /trogiup để xem cách ghi."
 ALREADY_JOINED_SHORT = "Bạn đã tham gia rồi. Gõ /trogiup để xem cách ghi."
 CONSENT_NOTICE = (
@@ -359,6 +363,7 @@ BOT_FULL_NOTICE = (
     "--zalo-bot), hoặc nâng gói Zalo."
 )
 MYDATA_ACCOUNT = "{platform} (từ {day})"
+MYDATA_ACCOUNT_NAMED = "{platform} “{name}” (từ {day})"
 
 # --- personal data -------------------------------------------------------------------
 MYDATA_TITLE = "Dữ liệu mình đang lưu về bạn:"
@@ -370,12 +375,21 @@ MYDATA_UNIT = "• Đơn vị: {unit} ({ward})"
 MYDATA_ACCOUNTS = "• Tài khoản chat: {}"
 MYDATA_CONSENT = "• Đồng ý tham gia ngày: {}"
 MYDATA_LOGS = "• Số lượt hỗ trợ đã ghi: {}"
+MYDATA_NOTE = "• Ghi chú trong danh sách của phường: {}"
+MYDATA_DETAILS = "• Ghi chú, địa điểm, ảnh trong các lượt đã ghi ({}):"
+MYDATA_DETAIL = "  – {day}{undone}: {parts}"
+MYDATA_DETAIL_UNDONE = " (đã hoàn tác)"
+MYDATA_DETAIL_PLACE = "địa điểm “{}”"
+MYDATA_DETAIL_NOTE = "ghi chú “{}”"
+MYDATA_DETAIL_PHOTO = "có ảnh"
+MYDATA_DETAILS_MORE = "  … và {} lượt nữa."
 MYDATA_NUDGES_ON = "• Nhắc nhở: đang bật"
 MYDATA_NUDGES_OFF = "• Nhắc nhở: đang tắt"
 MYDATA_NONE = "không có"
 MYDATA_FOOTER = "Mình không lưu thông tin nào của người dân. Muốn xoá, gõ /xoadulieucuatoi."
 ERASE_ASK = (
-    "Bạn muốn xoá tên, số điện thoại và tài khoản chat của mình?\n"
+    "Bạn muốn xoá tên, số điện thoại, tài khoản chat của mình, cùng ghi chú, địa điểm "
+    "và ảnh trong các lượt đã ghi?\n"
     "Các lượt hỗ trợ đã ghi vẫn được tính vào tổng của tổ, nhưng không còn tên bạn. "
     "Sau khi xoá, bạn cần mã mời mới để tham gia lại."
 )

@@ -13,18 +13,16 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from storage.models import InviteAttempt, InviteCode
+from storage.personal import keyed
 
 MAX_FAILED = 10  # wrong codes a chat account may type…
 WINDOW = timedelta(hours=1)  # …within this long
 KEEP = timedelta(days=1)  # failed attempts older than this are removed
 
 
-def attempt_ref(platform: str, user_id: str) -> str:
-    """How `invite_attempt` names a chat account.
-
-    The one place that builds it: when a keyed hash of chat accounts exists, use it here.
-    """
-    return f"{platform}:{user_id}"
+def attempt_ref(secret: bytes, platform: str, user_id: str) -> str:
+    """How `invite_attempt` names a chat account: a keyed hash, no chat id."""
+    return keyed(secret, f"invite {platform}:{user_id}")
 
 
 def redeem(session: Session, code: str, *, now: datetime) -> int | None:

@@ -76,6 +76,21 @@ def recent_logs(session: Session, member_id: int, limit: int = 5) -> list[Suppor
     return list(session.exec(stmt))
 
 
+def logs_with_details(session: Session, member_id: int) -> list[SupportLog]:
+    """A member's logs that keep a note, a place or a photo (undone ones too), newest first."""
+    stmt = (
+        select(SupportLog)
+        .where(
+            SupportLog.member_id == member_id,
+            col(SupportLog.note).is_not(None)
+            | col(SupportLog.place).is_not(None)
+            | col(SupportLog.photo_file_id).is_not(None),
+        )
+        .order_by(col(SupportLog.day).desc(), col(SupportLog.id).desc())
+    )
+    return list(session.exec(stmt))
+
+
 def own_log(session: Session, member_id: int, log_id: int) -> SupportLog | None:
     """A member's own log by id, deleted or not."""
     log = session.get(SupportLog, log_id)

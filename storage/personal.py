@@ -10,6 +10,8 @@ so that every layer above can use the one scrubber.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import re
 import unicodedata
@@ -244,3 +246,23 @@ def _scrubbed(groups: list[_Group]) -> Scrubbed:
 def one_line(text: str) -> str:
     """A name or a short note to keep: tidied, personal numbers out, spaces squeezed."""
     return " ".join(scrub(tidy(text))[0].split())
+
+
+# --- chat accounts, as a keyed hash ------------------------------------------------------
+
+
+def keyed(secret: bytes, value: str) -> str:
+    """A keyed hash (HMAC-SHA256, hex) standing for a chat id or a message key: the same for
+    the same value, useless to anyone without the deployment's key."""
+    return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()
+
+
+def message_ref(secret: bytes, message_key: str, chat_id: str) -> str:
+    """How a handled message is stored: the platform's key and the chat, as a keyed hash
+    (the same message id in another chat is another message)."""
+    return keyed(secret, f"message {message_key} {chat_id}")
+
+
+def sender_ref(secret: bytes, platform: str, user_id: str) -> str:
+    """How a processed message names its sender, so erasing a member finds their answers."""
+    return keyed(secret, f"sender {platform}:{user_id}")

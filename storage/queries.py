@@ -97,15 +97,9 @@ def save_conversation(
     session.add(row)
 
 
-def processed_replies(session: Session, message_key: str) -> list[dict[str, Any]] | None:
-    """The replies given to a message already handled, or None if it is new."""
-    row = session.get(ProcessedMessage, message_key)
-    return None if row is None else list(row.replies)
-
-
-def sender_ref(platform: str, user_id: str) -> str:
-    """How a processed message names its sender."""
-    return f"{platform}:{user_id}"
+def processed_message(session: Session, message_key: str) -> ProcessedMessage | None:
+    """A message already handled (its replies and sender), or None if it is new."""
+    return session.get(ProcessedMessage, message_key)
 
 
 def claim_message(

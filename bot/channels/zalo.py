@@ -149,6 +149,10 @@ class ZaloChannel:
         chat_id = str(chat.get("id", ""))
         if not chat_id or (message.get("from") or {}).get("is_bot"):
             return
+        if not message.get("message_id"):
+            # without an id a redelivery cannot be told from a new message: never guess
+            log.warning("zalo bot=%s update without a message id: ignored", self.config.name or "-")
+            return
         incoming = self._incoming(str(update.get("event_name", "")), message, chat_id)
         replies = await asyncio.to_thread(self._engine.handle, incoming)
         sent = 0
@@ -181,7 +185,7 @@ class ZaloChannel:
             user_id=str(sender.get("id", "")),
             text=text or None,
             photo=str(photo) if photo else None,
-            message_key=f"{PLATFORM}:{name + ':' if name else ''}{message.get('message_id')}",
+            message_key=f"{PLATFORM}:{name + ':' if name else ''}{message['message_id']}",
             is_group=is_group,
             display_name=sender.get("display_name"),
             media=media if not text and not photo else None,

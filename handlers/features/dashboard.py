@@ -25,4 +25,4 @@ def web_link(ctx: Context, _args: str) -> list[Reply]:
     token = web_sessions.issue_link(ctx.uow.session, ctx.member_id, now=ctx.now)
     url = ctx.settings.web_url.rstrip("/") + LOGIN_PATH + token
     who = ward.name if ctx.has_role(Role.OFFICER) else team.name
-    return [Reply(texts.WEB_LINK.format(who=who, url=url))]
+    return [Reply(texts.WEB_LINK.format(who=who, url=url), keep=False)]  # a login link

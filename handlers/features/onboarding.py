@@ -36,7 +36,7 @@ def join(ctx: Context, code: str) -> list[Reply]:
     if ctx.incoming.is_group:
         return [Reply(texts.JOIN_IN_PRIVATE)]  # a code typed in a group is seen by everyone
     platform, session = ctx.incoming.platform, ctx.uow.session
-    who = invites.attempt_ref(platform, ctx.incoming.user_id)
+    who = invites.attempt_ref(ctx.settings.key, platform, ctx.incoming.user_id)
     if (until := invites.blocked_until(session, who, now=ctx.now)) is not None:
         # too many wrong codes: this one is not even looked at (nor counted) until then
         log.warning("invite refused platform=%s: too many wrong codes", platform)

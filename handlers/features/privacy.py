@@ -7,12 +7,13 @@ from handlers.context import Context
 from handlers.formatting import day_text
 from handlers.messages import Choice, Reply
 from handlers.router import Router
-from storage import queries, units
+from storage import logs, queries, units
 from storage.audit import record
 from storage.erasure import erase_member
 from storage.models import Role
 
 router = Router()
+DETAILS_SHOWN = 30  # a chat message holds about this many lines comfortably
 
 
 @router.command("dulieucuatoi", role=Role.UNIT)
@@ -25,8 +26,9 @@ def show_my_data(ctx: Context, _args: str) -> list[Reply]:
     session = ctx.uow.session
     team, ward = queries.team_and_ward(session, member.team_id)
     accounts = [
-        texts.MYDATA_ACCOUNT.format(
+        (texts.MYDATA_ACCOUNT_NAMED if i.display_name else texts.MYDATA_ACCOUNT).format(
             platform=texts.PLATFORM_NAMES_FOR_MEMBER.get(i.platform, i.platform),
+            name=i.display_name,
             day=day_text(_local(ctx, i.linked_at)),
         )
         for i in queries.identities_of(session, member.id)
@@ -43,11 +45,34 @@ def show_my_data(ctx: Context, _args: str) -> list[Reply]:
             day_text(_local(ctx, member.consent_at)) if member.consent_at else texts.MYDATA_NONE
         ),
         texts.MYDATA_LOGS.format(count),
+        *([texts.MYDATA_NOTE.format(member.note)] if member.note else []),
+        *_details(ctx),
         texts.MYDATA_NUDGES_ON if member.nudges else texts.MYDATA_NUDGES_OFF,
         "",
         texts.MYDATA_FOOTER,
     ]
-    return [Reply("\n".join(lines))]
+    return [Reply("\n".join(lines), keep=False)]  # their data: not kept twice
+
+
+def _details(ctx: Context) -> list[str]:
+    """The notes, places and photos of their logs, newest first (the latest few dozen)."""
+    found = logs.logs_with_details(ctx.uow.session, ctx.member_id)
+    if not found:
+        return []
+    lines = [texts.MYDATA_DETAILS.format(len(found))]
+    for log in found[:DETAILS_SHOWN]:
+        parts = [
+            *([texts.MYDATA_DETAIL_PLACE.format(log.place)] if log.place else []),
+            *([texts.MYDATA_DETAIL_NOTE.format(log.note)] if log.note else []),
+            *([texts.MYDATA_DETAIL_PHOTO] if log.photo_file_id else []),
+        ]
+        undone = texts.MYDATA_DETAIL_UNDONE if log.deleted_at else ""
+        lines.append(
+            texts.MYDATA_DETAIL.format(day=day_text(log.day), undone=undone, parts="; ".join(parts))
+        )
+    if len(found) > DETAILS_SHOWN:
+        lines.append(texts.MYDATA_DETAILS_MORE.format(len(found) - DETAILS_SHOWN))
+    return lines
 
 
 def _where(ctx: Context, team: str, ward: str) -> str:
@@ -96,7 +121,13 @@ def erase_my_data(ctx: Context, answer: str) -> list[Reply]:
     if answer != "yes":
         return [Reply(texts.ERASE_KEPT)]
     member_id = ctx.member_id
-    erase_member(ctx.uow.session, member_id, now=ctx.now, current_message=ctx.incoming.message_key)
+    erase_member(
+        ctx.uow.session,
+        member_id,
+        now=ctx.now,
+        secret=ctx.settings.key,
+        current_message=ctx.incoming.message_key,
+    )
     record(
         ctx.uow.session,
         action="erase_member",

@@ -237,3 +237,14 @@ def test_polling_removes_a_webhook_left_from_before(
     names = [name for name, _ in zalo.calls if name != "getUpdates"]
     assert names.index("deleteWebhook") < [n for n, _ in zalo.calls].index("getUpdates")
     assert "had a webhook set: removed it to poll" in caplog.text
+
+
+def test_an_update_without_a_message_id_is_not_handled(b: Bot):
+    """Without an id a redelivery cannot be told from a new message: nothing is logged."""
+    joined(b, LAN, "Nguyễn Thị Lan")
+    body = fixture_body("message.text.received")
+    del body["message"]["message_id"]
+    b.deliver(body)
+    b.deliver(body)
+    b.say(LAN, "/cuatoi")  # answered after both: they have been dealt with
+    assert stored_logs(b.app) == []

@@ -16,6 +16,7 @@ from bot.channels.console import ConsoleChat
 from bot.config import Config
 from handlers import texts
 from handlers.messages import Incoming, Reply
+from storage.personal import message_ref
 from tests.conftest import Clock, Roster
 from tests.helpers import service_totals, stored_logs
 
@@ -80,9 +81,10 @@ def test_one_message_delivered_to_two_workers_at_once_is_stored_once_with_one_an
         assert again[1:] == once[1:] and again[0].choices == once[0].choices
     logs = stored_logs(app)
     assert len(logs) == ROUNDS
-    assert sorted(log.message_key or "" for log in logs) == [
-        f"telegram:update:{n}" for n in range(ROUNDS)
-    ]
+    key = app.config.privacy_key
+    assert sorted(log.message_key or "" for log in logs) == sorted(
+        message_ref(key, f"telegram:update:{n}", member.user_id) for n in range(ROUNDS)
+    )
     assert service_totals(app) == {"vneid": 2 * ROUNDS}
 
 

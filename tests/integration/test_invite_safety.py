@@ -21,6 +21,7 @@ from bot.channels.console import ConsoleChat
 from bot.config import Config
 from handlers import texts
 from handlers.messages import Incoming, Reply
+from storage.invites import attempt_ref
 from storage.models import ChatIdentity, InviteAttempt, InviteCode, Member
 from storage.roster import CODE_ALPHABET
 from tests.conftest import Clock, Roster, identities
@@ -232,4 +233,8 @@ def test_attempts_older_than_a_day_are_removed_when_a_new_one_is_recorded(
         stmt = select(InviteAttempt).order_by(col(InviteAttempt.at))
         rows = list(uow.session.exec(stmt))
     assert len(rows) == 2
-    assert all(row.who.startswith("console:") for row in rows)
+    key = app.config.privacy_key
+    assert {row.who for row in rows} == {
+        attempt_ref(key, "console", "later"),
+        attempt_ref(key, "console", "latest"),
+    }

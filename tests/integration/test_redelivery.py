@@ -16,6 +16,7 @@ from bot.channels.console import ConsoleChat, render
 from handlers import texts
 from handlers.messages import Incoming, Reply
 from storage.models import ProcessedMessage, SupportLog
+from storage.personal import message_ref
 from tests.helpers import service_totals, stored_logs
 
 TIMES = 5
@@ -40,6 +41,12 @@ def shown(replies: list[Reply]) -> str:
     return "\n\n".join(render(r) for r in replies)
 
 
+def stored_key(app: App, incoming: Incoming) -> str:
+    """How the message's key is stored: a keyed hash with the chat, no chat id in it."""
+    assert incoming.message_key is not None
+    return message_ref(app.config.privacy_key, incoming.message_key, incoming.chat_id)
+
+
 def processed(app: App, key: str) -> int:
     with app.uow() as uow:
         count = uow.session.exec(
@@ -59,9 +66,10 @@ def test_an_entry_delivered_five_times_is_stored_once_and_answered_five_times(
     first = answers[0][0]
     assert first.text.startswith(texts.ENTRY_SAVED), first.text
     [log] = stored_logs(app)
-    assert log.message_key == incoming.message_key and log.deleted_at is None
+    assert log.message_key == stored_key(app, incoming) and log.deleted_at is None
+    assert member.user_id not in (log.message_key or "")
     assert service_totals(app) == {"vneid": 3, "sskdt": 1}
-    assert processed(app, incoming.message_key or "") == 1
+    assert processed(app, stored_key(app, incoming)) == 1
     for n, again in enumerate(answers[1:], start=2):
         said = shown(again)
         assert said.startswith(texts.ALREADY_HANDLED), (
@@ -115,4 +123,4 @@ def test_a_late_redelivery_after_newer_messages_changes_nothing_and_repeats_its_
     assert service_totals(app) == {"vneid": 4}
     with app.uow() as uow:
         kept = uow.session.exec(select(SupportLog).where(SupportLog.deleted_at.is_(None))).all()  # type: ignore[union-attr]
-    assert [log.message_key for log in kept] == [old.message_key]
+    assert [log.message_key for log in kept] == [stored_key(app, old)]
