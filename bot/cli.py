@@ -30,6 +30,7 @@ from bot.cli_base import (
     _day,
     _fail,
     _guard,
+    _team,
     cli,
     db_cli,
     deadline_cli,
@@ -42,7 +43,11 @@ from bot.runner import NoChannel, bot_plans, file_links, serve
 from bot.sender import ChannelSender
 from bot.zalo_api import ZaloClient, ZaloError
 from handlers import texts
-from handlers.admin import RosterError, add_member, find_or_create_ward
+from handlers.admin import (
+    ROSTER_ROLES,
+    add_member,
+    find_or_create_ward,
+)
 from handlers.catalogue import Catalogue
 from handlers.demo import NotEmpty, load_demo
 from handlers.parsing.quick_entry import parse_quick_entry
@@ -50,17 +55,19 @@ from schedules.jobs import TickSummary, tick
 from schedules.planner import plan
 from schedules.rules import Repeat, Rule
 from schedules.snapshot import ward_views
-from storage import deadlines, queries
-from storage.db import make_engine
+from storage import deadlines
+from storage.db import make_engine, sqlite_file
 from storage.locks import LeaderLock
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.models import NAME_MAX, Audience, Role
 from storage.targets import PERIODS, set_target
 
+REPEAT_WORDS = {"once": "một lần", "yearly": "hằng năm", "quarterly": "hằng quý"}
+
 
 @db_cli.command("upgrade")
 def db_upgrade(config: ConfigOption = None) -> None:
-    """Apply the database migrations."""
+    """Nâng cấp cơ sở dữ liệu lên phiên bản mới nhất (tạo tệp SQLite nếu chưa có)."""
     cfg = _config(config)
 
     def work() -> None:
@@ -73,11 +80,14 @@ def db_upgrade(config: ConfigOption = None) -> None:
 
 @db_cli.command("status")
 def db_status(config: ConfigOption = None) -> None:
-    """Show whether the database needs an upgrade."""
+    """Xem phiên bản cơ sở dữ liệu và có cần nâng cấp không."""
     cfg = _config(config)
+    file = sqlite_file(cfg.database.url)
+    if file is not None and not file.is_file():  # only reading: create nothing
+        _fail(f"Chưa có cơ sở dữ liệu {file}. Tạo bằng: gotungnha db upgrade")
 
     def work() -> None:
-        db = make_engine(cfg.database.url)
+        db = make_engine(cfg.database.url, create_folder=False)
         now, head = current_revision(db), head_revision(db)
         state = "mới nhất" if now == head else "cần nâng cấp: gotungnha db upgrade"
         out.print(f"Phiên bản: {now or 'trống'} / {head} ({state})")
@@ -92,7 +102,7 @@ def parse(
     as_json: Annotated[bool, typer.Option("--json", help="In một đối tượng JSON.")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Show how a quick-entry message is understood (nothing is saved)."""
+    """Xem bot hiểu một tin ghi nhanh thế nào (không lưu gì)."""
     cfg = _config(config)
     try:
         day = date.fromisoformat(today) if today else system_clock().astimezone(cfg.zone).date()
@@ -124,7 +134,7 @@ def chat(
     name: Annotated[str | None, typer.Option(help="Tên hiển thị.")] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Chat with the bot in the terminal, on the configured database."""
+    """Trò chuyện với bot ngay trong cửa sổ dòng lệnh, trên cơ sở dữ liệu đã cấu hình."""
     cfg = _config(config)
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     app = _app(cfg)
@@ -155,7 +165,7 @@ def demo(
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Bỏ qua nếu đã có dữ liệu.")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Load a demo ward into an empty database and print invite codes."""
+    """Nạp phường thử nghiệm vào cơ sở dữ liệu trống và in mã mời."""
     cfg = _config(config)
     app = _app(cfg)
 
@@ -186,11 +196,18 @@ def roster_add_member(
     team: Annotated[str, typer.Option(help="Tên tổ (tạo mới nếu chưa có).")],
     name: Annotated[str, typer.Option(help="Họ và tên.")],
     phone: Annotated[str | None, typer.Option(help="Số điện thoại của thành viên.")] = None,
-    role: Annotated[Role, typer.Option(help="member, leader hoặc officer.")] = Role.MEMBER,
+    role: Annotated[
+        str,
+        typer.Option(help="member (thành viên), leader (tổ trưởng) hoặc officer (cán bộ phường)."),
+    ] = Role.MEMBER.value,
     ward: Annotated[str | None, typer.Option(help="Tên phường (cần khi có nhiều phường).")] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Add a person to a team's roster and print their invite code."""
+    """Thêm một người vào danh sách của tổ và in mã mời của họ."""
+    if role == Role.UNIT:
+        _fail(texts.UNIT_VIA_UNIT_ADD)
+    if role not in ROSTER_ROLES:
+        _fail(f"--role cần là member, leader hoặc officer, không phải “{role}”.")
     cfg = _config(config)
     app = _app(cfg)
 
@@ -201,7 +218,7 @@ def roster_add_member(
                 team=team,
                 name=name,
                 phone=phone,
-                role=role,
+                role=Role(role),
                 ward=ward,
                 now=app.clock(),
                 invite_days=cfg.bot.invite_days,
@@ -214,8 +231,8 @@ def roster_add_member(
 
 @cli.command()
 def run(config: ConfigOption = None) -> None:
-    """Start the configured chat channels (Telegram: polling or webhook)."""
-    cfg = _config(config)
+    """Chạy các kênh chat đã cấu hình (Telegram, Zalo: polling hoặc webhook)."""
+    cfg = _config(config, serving=True)
     app = _app(cfg)
     try:
         asyncio.run(serve(app))
@@ -240,7 +257,7 @@ def schedule_preview(
     as_json: Annotated[bool, typer.Option("--json", help="In danh sách JSON.")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """List the reminders and tallies planned from --from to --to (nothing is sent)."""
+    """Liệt kê lời nhắc, tổng kết tuần đã lên lịch từ --from đến --to (không gửi gì)."""
     cfg = _config(config)
     app = _app(cfg)
     first, last = _day(start, "--from"), _day(end, "--to")
@@ -266,7 +283,7 @@ def schedule_tick(
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Send everything due at --now, exactly as the running bot would (each message once)."""
+    """Gửi mọi tin đến hạn lúc --now, đúng như bot đang chạy (mỗi tin một lần)."""
     cfg = _config(config)
     app = _app(cfg)
     try:
@@ -319,17 +336,21 @@ def deadline_add(
     name: Annotated[str, typer.Option(help='Tên, ví dụ "Đăng ký mô hình".')],
     before: Annotated[str, typer.Option(help="“Trước ngày” dd/mm/yyyy, như trong văn bản.")],
     lead: Annotated[str, typer.Option(help="Nhắc trước bao nhiêu ngày.")] = "7,3,1,0",
-    repeat: Annotated[Repeat, typer.Option(help="once, yearly hoặc quarterly.")] = Repeat.ONCE,
+    repeat: Annotated[
+        Repeat,
+        typer.Option(help="once (một lần), yearly (hằng năm) hoặc quarterly (hằng quý)."),
+    ] = Repeat.ONCE,
     ward: Annotated[str | None, typer.Option(help="Tên phường (khi có nhiều phường).")] = None,
     audience: Annotated[
         Audience,
         typer.Option(
-            "--for", help="teams: các tổ (nhắc tổ trưởng, /danop); units: đơn vị đăng ký mô hình."
+            "--for",
+            help="teams (các tổ: nhắc tổ trưởng, /danop) hoặc units (đơn vị đăng ký mô hình).",
         ),
     ] = Audience.TEAMS,
     config: ConfigOption = None,
 ) -> None:
-    """Add a deadline: the last day to submit is the day before --before."""
+    """Thêm một hạn báo cáo: hạn cuối là ngày trước --before."""
     cfg = _config(config)
     app = _app(cfg)
     try:
@@ -365,7 +386,7 @@ def deadline_add(
 
 @deadline_cli.command("list")
 def deadline_list(config: ConfigOption = None) -> None:
-    """List every ward's deadlines and their next last day."""
+    """Liệt kê các hạn báo cáo của mọi phường và hạn cuối sắp tới."""
     cfg = _config(config)
     app = _app(cfg)
     today = app.clock().astimezone(cfg.zone).date()
@@ -373,8 +394,9 @@ def deadline_list(config: ConfigOption = None) -> None:
         for deadline in deadlines.active_deadlines(uow.session):
             due = Rule.of(deadline).period_of(today)
             nxt = f"hạn cuối tới: {due[1]:%d/%m/%Y}" if due else "đã qua"
+            repeat = REPEAT_WORDS.get(deadline.repeat, deadline.repeat)
             out.print(
-                f"{escape(deadline.name)} ({deadline.repeat}) — {nxt}, "
+                f"{escape(deadline.name)} ({repeat}) — {nxt}, "
                 f"nhắc trước {', '.join(map(str, deadline.lead_days))} ngày"
             )
 
@@ -384,11 +406,13 @@ def target_set(
     team: Annotated[str, typer.Option(help="Tên tổ.")],
     service: Annotated[str, typer.Option(help="Mã dịch vụ, ví dụ vneid.")],
     count: Annotated[int, typer.Option(help="Chỉ tiêu (số người).")],
-    period: Annotated[str, typer.Option(help="month, quarter hoặc year.")] = "quarter",
+    period: Annotated[
+        str, typer.Option(help="month (tháng), quarter (quý) hoặc year (năm).")
+    ] = "quarter",
     ward: Annotated[str | None, typer.Option(help="Tên phường (khi có nhiều phường).")] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Set a team's target for a service; weekly tallies show the progress."""
+    """Đặt chỉ tiêu của một tổ cho một dịch vụ; tổng kết tuần cho thấy tiến độ."""
     cfg = _config(config)
     app = _app(cfg)
     if period not in PERIODS or count < 1:
@@ -399,14 +423,13 @@ def target_set(
     def work() -> str:
         with app.uow() as uow:
             ward_row = find_or_create_ward(uow.session, ward, now=app.clock())
-            found = queries.teams_named(uow.session, team, ward_row.id)
-            if not found or found[0].id is None:
-                raise RosterError(f"Không có tổ “{team}” trong {ward_row.name}.")
-            set_target(
-                uow.session, team_id=found[0].id, service=service, period=period, count=count
-            )
+            found = _team(uow.session, ward_row, team)
+            assert found.id is not None
+            set_target(uow.session, team_id=found.id, service=service, period=period, count=count)
             uow.commit()
-        return f"Đã đặt chỉ tiêu {period} cho {team}: {service} {count}."
+            named = found.name
+        words = texts.PERIOD_NAMES[period]
+        return f"Đã đặt chỉ tiêu {words} cho {named}: {service} {count}."
 
     out.print(escape(_guard(cfg, work)))
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import logging
+import os
+import re
+import tomllib
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -15,23 +20,25 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.app import App, DatabaseNotReady, build_app, configure_logging
-from bot.config import Config, ConfigError, load_config
+from bot.cli_vi import Cli
+from bot.config import DEFAULT_PATH, ENV_PREFIX, Config, ConfigError, load_config
 from handlers.admin import RosterError, find_or_create_ward
 from handlers.demo import NotEmpty
+from handlers.parsing.normalize import fold
 from storage import queries
-from storage.models import Ward
+from storage.models import Team, Ward
 
-cli = typer.Typer(
+cli = Cli(
     help="Gõ Từng Nhà: trợ lý ghi kết quả Tổ công nghệ số cộng đồng.",
     no_args_is_help=True,
     add_completion=False,
 )
-db_cli = typer.Typer(help="Cơ sở dữ liệu.", no_args_is_help=True)
-roster_cli = typer.Typer(help="Danh sách thành viên.", no_args_is_help=True)
-zalo_cli = typer.Typer(help="Các bot Zalo: webhook, mức dùng.", no_args_is_help=True)
-schedule_cli = typer.Typer(help="Lịch nhắc hạn báo cáo và tổng kết tuần.", no_args_is_help=True)
-deadline_cli = typer.Typer(help="Hạn báo cáo của phường.", no_args_is_help=True)
-target_cli = typer.Typer(help="Chỉ tiêu của các tổ.", no_args_is_help=True)
+db_cli = Cli(help="Cơ sở dữ liệu: nâng cấp, xem phiên bản.", no_args_is_help=True)
+roster_cli = Cli(help="Danh sách thành viên.", no_args_is_help=True)
+zalo_cli = Cli(help="Các bot Zalo: webhook, mức dùng.", no_args_is_help=True)
+schedule_cli = Cli(help="Lịch nhắc hạn báo cáo và tổng kết tuần.", no_args_is_help=True)
+deadline_cli = Cli(help="Hạn báo cáo của phường.", no_args_is_help=True)
+target_cli = Cli(help="Chỉ tiêu của các tổ.", no_args_is_help=True)
 cli.add_typer(target_cli, name="target")
 cli.add_typer(schedule_cli, name="schedule")
 cli.add_typer(deadline_cli, name="deadline")
@@ -45,6 +52,14 @@ ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="Tệp cấu hình (mặc định ./config.toml).")
 ]
 T = TypeVar("T")
+OS_ERRORS = {
+    errno.ENOENT: "không có thư mục chứa nó",
+    errno.EACCES: "không có quyền",
+    errno.EPERM: "không có quyền",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+}
 
 
 def _fail(message: str) -> None:
@@ -52,14 +67,30 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def _config(path: Path | None) -> Config:
+def _config(path: Path | None, *, serving: bool = False) -> Config:
+    """The configuration, or one clear line; the log shows warnings only, unless the command
+    is `serving` (its log is the record of its work) or `[log] level` asks for more."""
     try:
         config = load_config(path)
     except ConfigError as exc:
         _fail(str(exc))
     tokens = (config.telegram.token, config.zalo.token, *(b.token for b in config.zalo.bots))
-    configure_logging(config.log.level, secrets=tokens)
+    level = config.log.level.upper()
+    if not serving and not _log_level_set(path):
+        level = logging.getLevelName(max(logging.WARNING, logging.getLevelName(level)))
+    configure_logging(level, secrets=tokens)
     return config
+
+
+def _log_level_set(path: Path | None) -> bool:
+    """Whether `[log] level` is set in the file or the environment (not left at its default)."""
+    if f"{ENV_PREFIX}LOG_LEVEL" in os.environ:
+        return True
+    path = path or (DEFAULT_PATH if DEFAULT_PATH.is_file() else None)
+    if path is None:
+        return False
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))  # load_config has read it already
+    return "level" in raw.get("log", {})
 
 
 def _guard(config: Config, work: Callable[[], T]) -> T:
@@ -71,6 +102,9 @@ def _guard(config: Config, work: Callable[[], T]) -> T:
     except OperationalError as exc:
         url = make_url(config.database.url).render_as_string(hide_password=True)
         _fail(f"Không mở được cơ sở dữ liệu {url}: {exc.orig or exc}")
+    except OSError as exc:  # a folder that cannot be made, a file that cannot be written
+        why = OS_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
+        _fail(f"Không tạo hoặc ghi được {exc.filename or 'tệp'}: {why}.")
     raise AssertionError("unreachable")
 
 
@@ -84,6 +118,36 @@ def _day(text: str, option: str) -> date:
     except ValueError:
         _fail(f"{option} cần dạng YYYY-MM-DD, không phải “{text}”.")
     raise AssertionError("unreachable")
+
+
+def _team(session: Session, ward: Ward, name: str) -> Team:
+    """The ward's team named by --team: typed loosely ("tdp 1" is "Tổ CNSCĐ TDP 1") as long
+    as one team fits; otherwise fails, naming the teams to choose from."""
+    assert ward.id is not None
+    teams = queries.teams_of_ward(session, ward.id)
+    wanted = _words(name)
+    named = [(team, _words(team.name)) for team in teams]
+    for fits in (
+        lambda words: words == wanted,
+        lambda words: words[len(words) - len(wanted) :] == wanted,
+        lambda words: any(
+            words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1)
+        ),
+    ):
+        found = [team for team, words in named if wanted and fits(words)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            listed = "; ".join(team.name for team in found)
+            _fail(f"“{name}” khớp với {len(found)} tổ: {listed}. Gõ rõ tên một tổ.")
+    listed = "; ".join(team.name for team in teams) or "chưa có tổ nào"
+    _fail(f"Không có tổ “{name}” trong {ward.name}. Các tổ: {listed}.")
+    raise AssertionError("unreachable")
+
+
+def _words(text: str) -> list[str]:
+    """A name's words, folded: lowercase, without diacritics."""
+    return re.findall(r"[a-z0-9]+", fold(text))
 
 
 def _ward(session: Session, name: str | None, *, now: datetime) -> Ward:

@@ -18,25 +18,30 @@ from bot.cli_base import (
     _day,
     _fail,
     _guard,
+    _team,
     _ward,
     cli,
     err,
     out,
     roster_cli,
 )
+from bot.cli_vi import Cli
 from handlers.admin import assign_zalo_bot, pending_invites
 from reports.export import record_export
 from reports.handouts import InviteLine, write_invites, write_template
 from reports.roster import import_roster
 from reports.roster_file import RosterFileError
-from reports.scope import Scope, team_of_name, team_scope, ward_scope
+from reports.scope import Scope, team_scope, ward_scope
 from reports.workbook import write_workbook
 from storage import audit, queries
 
 OutOption = Annotated[Path, typer.Option("--out", help="Tệp .xlsx sẽ ghi ra.")]
 
 
-export_cli = typer.Typer(help="Tệp Excel cho báo cáo của phường.")
+export_cli = Cli(
+    help="Ghi tệp Excel báo cáo của phường (--from, --to, --out), hoặc bảng đăng ký mô hình "
+    "(export models)."
+)
 cli.add_typer(export_cli, name="export")
 
 
@@ -52,8 +57,9 @@ def export(
     team: Annotated[str | None, typer.Option(help="Chỉ một tổ CNSCĐ.")] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Write the report workbook (Tổng hợp, Theo tổ, Theo tuần, Chi tiết, Thành viên);
-    `export models` writes the model-registration table."""
+    """Ghi tệp Excel báo cáo: Tổng hợp, Theo tổ, Theo tuần, Chi tiết, Thành viên.
+
+    `gotungnha export models` ghi bảng đăng ký mô hình."""
     if context.invoked_subcommand is not None:
         return
     if start is None or end is None or out_file is None:
@@ -77,10 +83,8 @@ def export(
             assert ward_row.id is not None
             scope = ward_scope(session, ward_row, start=first, end=last)
             if team:
-                found = team_of_name(session, ward_row.id, team)
-                if found is None or found.id is None:
-                    _fail(f"Không có tổ “{team}” trong {ward_row.name}.")
-                    raise AssertionError("unreachable")
+                found = _team(session, ward_row, team)
+                assert found.id is not None
                 scope = team_scope(session, found.id, start=first, end=last)
             with _bar() as bar:
                 task = bar.add_task("Đang ghi Chi tiết", total=None)
@@ -131,8 +135,9 @@ def invites(
     team: Annotated[str | None, typer.Option(help="Chỉ một tổ CNSCĐ (với --zalo-bot).")] = None,
     config: ConfigOption = None,
 ) -> None:
-    """List the members who have not joined yet, with their invite codes and the Zalo bot
-    each is to write to; --zalo-bot spreads teams over a ward's Zalo bots."""
+    """Liệt kê người chưa tham gia, với mã mời và bot Zalo mỗi người cần nhắn.
+
+    --zalo-bot chia các tổ cho các bot Zalo của phường."""
     cfg = _config(config)
     app = _app(cfg)
     bots = {bot.name: bot for bot in cfg.zalo.all_bots}
@@ -151,9 +156,7 @@ def invites(
             if zalo_bot is not None:
                 teams = None
                 if team is not None:
-                    teams = [t.id for t in queries.teams_named(uow.session, team, ward_row.id)]
-                    if not teams:
-                        _fail(f"Không có tổ “{team}” trong {ward_row.name}.")
+                    teams = [_team(uow.session, ward_row, team).id]
                 assigned = assign_zalo_bot(
                     uow,
                     zalo_bot,
@@ -217,19 +220,19 @@ def invites(
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return
-    if not rows:
+    if not lines:
         out.print("Không còn ai chưa tham gia.")
-    for row in rows:
-        zalo = f", Zalo: nhắn {escape(str(row['zalo_bot']))}" if row["zalo_bot"] else ""
+    for line in lines:
+        zalo = f", Zalo: nhắn {escape(line.zalo_bot)}" if line.zalo_bot else ""
         out.print(
-            f"{row['code']}  {escape(str(row['name']))} ({escape(str(row['team']))}, "
-            f"{row['role']}) — hết hạn {row['expires']}{zalo}"
+            f"{line.code}  {escape(line.name)} ({escape(line.team)}, {line.role_name.lower()}) "
+            f"— hết hạn {line.expires_at:%d/%m/%Y}{zalo}"
         )
 
 
 @roster_cli.command("template")
 def roster_template(out_file: OutOption) -> None:
-    """Write the roster template to fill in (sheets Tổ dân phố and Thành viên)."""
+    """Ghi tệp mẫu danh sách để điền (trang Tổ dân phố và Thành viên)."""
     write_template(out_file)
     out.print(f"Đã ghi mẫu danh sách: {escape(str(out_file))}")
 
@@ -240,7 +243,7 @@ def roster_import(
     ward: Annotated[str, typer.Option(help="Tên phường (tạo mới nếu chưa có).")],
     config: ConfigOption = None,
 ) -> None:
-    """Import residential groups, teams and members from the ward's Excel roster."""
+    """Nhập tổ dân phố, tổ CNSCĐ và thành viên từ tệp Excel danh sách của phường."""
     cfg = _config(config)
     app = _app(cfg)
 

@@ -10,11 +10,12 @@ from rich.markup import escape
 
 from bot.cli_base import ConfigOption, _app, _config, _fail, _guard, _ward, cli, out
 from bot.cli_reports import export_cli
+from bot.cli_vi import Cli
 from handlers.admin import add_unit
 from reports.models import write_models
 from storage import audit, units
 
-unit_cli = typer.Typer(help="Đơn vị đăng ký mô hình (trường học, cơ quan…).", no_args_is_help=True)
+unit_cli = Cli(help="Đơn vị đăng ký mô hình (trường học, cơ quan…).", no_args_is_help=True)
 cli.add_typer(unit_cli, name="unit")
 WardOption = Annotated[str | None, typer.Option(help="Tên phường (cần khi có nhiều phường).")]
 
@@ -23,12 +24,17 @@ WardOption = Annotated[str | None, typer.Option(help="Tên phường (cần khi 
 def unit_add(
     name: Annotated[str, typer.Option(help='Tên đơn vị, ví dụ "Trường THCS Chu Văn An".')],
     rep: Annotated[str, typer.Option(help="Họ và tên người đại diện.")],
-    kind: Annotated[str, typer.Option(help="school, office, team hoặc other.")] = "school",
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="school (trường học), office (cơ quan), team (tổ, nhóm) hoặc other (khác)."
+        ),
+    ] = "school",
     phone: Annotated[str | None, typer.Option(help="Số điện thoại người đại diện.")] = None,
     ward: WardOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Add a unit and its representative; print the representative's invite code."""
+    """Thêm một đơn vị và người đại diện; in mã mời của người đại diện."""
     cfg = _config(config)
     app = _app(cfg)
 
@@ -55,7 +61,7 @@ def unit_add(
 
 @unit_cli.command("list")
 def unit_list(ward: WardOption = None, config: ConfigOption = None) -> None:
-    """The ward's units: representative, joined or not, models registered."""
+    """Các đơn vị của phường: người đại diện, đã tham gia chưa, số mô hình đã đăng ký."""
     cfg = _config(config)
     app = _app(cfg)
 
@@ -82,7 +88,7 @@ def export_models(
     ward: WardOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Write the directive's model-registration table (one numbered row per model)."""
+    """Ghi bảng đăng ký mô hình theo biểu của phường (mỗi mô hình một dòng có số thứ tự)."""
     if out_file.suffix.lower() != ".xlsx":
         _fail(f"Tệp ra cần đuôi .xlsx: {out_file}")
     cfg = _config(config)

@@ -26,7 +26,7 @@ def web(
     port: Annotated[int | None, typer.Option(help="Cổng (mặc định [server] port).")] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Serve the web dashboard; with --user, print that person's one-time login link."""
+    """Mở trang theo dõi trên web; với --user, in link đăng nhập một lần của người đó."""
     cfg = _config(config)
     server = dataclasses.replace(
         cfg.server, host=host or cfg.server.host, port=port or cfg.server.port, dashboard=True

@@ -59,7 +59,7 @@ def zalo_set_webhook(
     bot: BotOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Have Zalo post a bot's updates to URL/zalo/webhook (a named bot: .../webhook/NAME)."""
+    """Đặt webhook: Zalo gửi tin của bot tới URL/zalo/webhook (bot có tên: …/webhook/TÊN)."""
     chosen = _bot(_config(config), bot)
     hook = url.rstrip("/") + chosen.webhook_path
     _call(chosen, lambda client: client.set_webhook(hook, zalo_secret(chosen)))
@@ -68,14 +68,14 @@ def zalo_set_webhook(
 
 @zalo_cli.command("delete-webhook")
 def zalo_delete_webhook(bot: BotOption = None, config: ConfigOption = None) -> None:
-    """Stop a bot's webhook (it then reads updates with getUpdates)."""
+    """Xoá webhook của bot (bot sẽ tự lấy tin bằng getUpdates)."""
     _call(_bot(_config(config), bot), lambda client: client.delete_webhook())
     out.print("Đã xoá webhook Zalo.")
 
 
 @zalo_cli.command("info")
 def zalo_info(bot: BotOption = None, config: ConfigOption = None) -> None:
-    """Show a bot's Zalo account and its webhook."""
+    """Xem tài khoản Zalo của bot và webhook của nó."""
     chosen = _bot(_config(config), bot)
 
     async def both(client: ZaloClient) -> tuple[Any, Any]:
@@ -94,7 +94,7 @@ def zalo_usage(
     as_json: Annotated[bool, typer.Option("--json", help="In JSON.")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Each Zalo bot this month: messages sent against the plan, users, what waits."""
+    """Mỗi bot Zalo trong tháng này: số tin đã gửi so với gói, số người dùng, tin đang chờ."""
     cfg = _config(config)
     app = _app(cfg)
 

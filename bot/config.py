@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from handlers.catalogue import DEFAULT_SERVICES, ServiceSpec, merge_services
-from storage.db import DEFAULT_URL
+from storage.db import DEFAULT_URL, BadDatabaseUrl, database_url
 
 DEFAULT_PATH = Path("config.toml")
 ENV_PREFIX = "GOTUNGNHA_"
@@ -208,6 +208,12 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     unknown = set(raw) - set(SECTIONS) - {"services"}
     if unknown:
         raise ConfigError(f"Mục cấu hình không có: {', '.join(sorted(unknown))}.")
+    for name in SECTIONS:
+        if not isinstance(raw.get(name, {}), dict):
+            raise ConfigError(f"{name} cần là một mục [{name}].")
+    services = raw.get("services", [])
+    if not isinstance(services, list) or not all(isinstance(e, dict) for e in services):
+        raise ConfigError("services cần là các mục [[services]].")
     zalo_raw = dict(raw.get("zalo", {}))
     bot_entries = zalo_raw.pop("bots", [])
     raw["zalo"] = zalo_raw
@@ -220,10 +226,37 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         config.zone  # noqa: B018  (fail early on a wrong time zone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"Múi giờ không đúng: {config.bot.timezone}") from exc
+    _check_database(config.database, from_env=f"{ENV_PREFIX}DATABASE_URL" in env)
+    _check_log(config.log)
     _check_telegram(config.telegram)
     _check_zalo(config.zalo)
     _check_privacy(config.privacy)
     return config
+
+
+def _check_database(database: DatabaseConfig, *, from_env: bool) -> None:
+    where = f"{ENV_PREFIX}DATABASE_URL" if from_env else "database.url"
+    example = "sqlite:///data/gotungnha.db hoặc postgresql://tên:mật_khẩu@máy_chủ:5432/gotungnha"
+    try:
+        database_url(database.url)
+    except BadDatabaseUrl as exc:
+        if exc.kind == "backend":
+            why = f": chỉ dùng được SQLite hoặc PostgreSQL, không dùng được “{exc.name}”"
+        elif exc.kind == "driver":
+            why = f": bỏ “+{exc.name}” đi, bot tự chọn cách kết nối"
+        else:
+            why = " không phải địa chỉ cơ sở dữ liệu"
+        raise ConfigError(f"{where}{why}. Ví dụ: {example}.") from None
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _check_log(log: LogConfig) -> None:
+    if log.level.upper() not in LOG_LEVELS:
+        raise ConfigError(
+            f"log.level cần là DEBUG, INFO, WARNING hoặc ERROR, không phải “{log.level}”."
+        )
 
 
 def _check_privacy(privacy: PrivacyConfig) -> None:
@@ -364,7 +397,10 @@ def _services(entries: list[dict[str, Any]]) -> tuple[ServiceSpec, ...]:
         name = str(entry.get("name", base.name if base else "")).strip()
         if not code or not name:
             raise ConfigError(f"[[services]] thứ {n}: cần có code và name.")
-        aliases = tuple(str(a) for a in entry.get("aliases", base.aliases if base else ()))
+        typed = entry.get("aliases", base.aliases if base else ())
+        if not isinstance(typed, list | tuple):
+            raise ConfigError(f'[[services]] “{code}”: aliases cần là danh sách, ví dụ ["vneid"].')
+        aliases = tuple(str(a) for a in typed)
         active = _convert(f"services.{code}.active", entry.get("active", True), bool)
         changes.append(ServiceSpec(code, name, aliases, active))
     return merge_services(DEFAULT_SERVICES, tuple(changes))

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_URL = "sqlite:///data/gotungnha.db"
 READ_ONLY = "gotungnha_read_only"  # execution option of a unit of work that only reads
@@ -20,17 +21,48 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
-    """An engine for the configured database; a SQLite file's folder is created."""
-    url = normalise_url(url)
-    parsed = make_url(url)
+class BadDatabaseUrl(ValueError):
+    """A database URL the bot cannot open; `kind` says why: unreadable, backend or driver."""
+
+    def __init__(self, kind: str, name: str = "") -> None:
+        super().__init__(f"{kind}: {name}" if name else kind)
+        self.kind, self.name = kind, name
+
+
+def database_url(url: str) -> URL:
+    """The URL to open: SQLite, or PostgreSQL through psycopg 3 (BadDatabaseUrl otherwise)."""
+    try:
+        parsed = make_url(normalise_url(url.strip()))
+    except ArgumentError:
+        raise BadDatabaseUrl("unreadable") from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend not in ("sqlite", "postgresql"):
+        raise BadDatabaseUrl("backend", backend)
+    if driver not in {"sqlite": ("", "pysqlite"), "postgresql": ("psycopg",)}[backend]:
+        raise BadDatabaseUrl("driver", driver)
+    return parsed
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of a SQLite database (None in memory or on PostgreSQL)."""
+    parsed = database_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str = DEFAULT_URL, *, create_folder: bool = True, **kwargs: Any) -> Engine:
+    """An engine for the configured database; a SQLite file's folder is created when
+    `create_folder` (commands that only read leave a missing database missing)."""
+    parsed = database_url(url)
     # a failing statement's error names the statement, never its values: they may be a
     # member's note, with what a citizen said in it
     kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        file = sqlite_file(parsed)
+        if file is not None and create_folder:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": 30}, **kwargs)
         _sqlite_pragmas(engine)
         return engine
     # psycopg prepares a statement on its 6th run on a connection, and PostgreSQL may then
@@ -41,7 +73,7 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
     # up to 8 chats in the engine and 8 scheduled sends at once, each holding a connection
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

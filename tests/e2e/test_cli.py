@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -110,7 +114,8 @@ def test_roster_add_member_refuses_an_unknown_role(db_url: str):
         ["roster", "add-member", "--ward", "P", "--team", "T", "--name", "N", "--role", "boss"],
         db_url,
     )
-    assert result.returncode != 0
+    assert result.returncode == 1
+    assert "--role cần là member, leader hoặc officer, không phải “boss”." in result.stderr
 
 
 def test_the_demo_loads_only_into_an_empty_database(db_url: str):
@@ -128,9 +133,135 @@ def test_run_without_a_channel_says_how_to_try_the_bot(db_url: str):
 
 def test_db_upgrade_and_status(tmp_path: Path):
     url = f"sqlite:///{tmp_path}/fresh.db"
+    (tmp_path / "fresh.db").touch()  # an empty file: a database with no tables yet
     assert "cần nâng cấp" in run(["db", "status"], url).stdout
     assert run(["db", "upgrade"], url).returncode == 0
     assert "mới nhất" in run(["db", "status"], url).stdout
+
+
+def test_db_status_creates_nothing_and_says_how_to_create_the_database(tmp_path: Path):
+    url = f"sqlite:///{tmp_path}/moi/du-lieu/gotungnha.db"
+    status = run(["db", "status"], url)
+    assert status.returncode == 1
+    assert status.stderr.strip() == (
+        f"Lỗi: Chưa có cơ sở dữ liệu {tmp_path}/moi/du-lieu/gotungnha.db. "
+        "Tạo bằng: gotungnha db upgrade"
+    )
+    assert not (tmp_path / "moi").exists()
+    assert run(["db", "upgrade"], url).returncode == 0  # a command that writes creates it
+    assert "mới nhất" in run(["db", "status"], url).stdout
+
+
+BAD_URLS = {
+    "khong-phai-url": "GOTUNGNHA_DATABASE_URL không phải địa chỉ cơ sở dữ liệu.",
+    "mysql://gtn:mat-khau-bi-mat@127.0.0.1/gotungnha": "không dùng được “mysql”",
+    "postgresql+psycopg2://gtn:mat-khau-bi-mat@127.0.0.1/gotungnha": "bỏ “+psycopg2” đi",
+}
+
+
+@pytest.mark.parametrize(
+    "command", [["db", "status"], ["db", "upgrade"], ["invites"], ["parse", "vneid"]]
+)
+@pytest.mark.parametrize("url", list(BAD_URLS))
+def test_a_bad_database_url_is_one_vietnamese_line(tmp_path: Path, url: str, command: list[str]):
+    result = run(command, url, cwd=tmp_path)
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Lỗi: ") and BAD_URLS[url] in line, line
+    assert "sqlite:///data/gotungnha.db" in line  # an example of a URL that works
+    assert "mat-khau-bi-mat" not in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_database_folder_that_cannot_be_made_is_one_vietnamese_line(tmp_path: Path):
+    result = run(["db", "upgrade"], "sqlite:////proc/gotungnha/du-lieu.db", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Lỗi: Không tạo hoặc ghi được /proc/gotungnha")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_bad_database_url_in_the_config_file_names_the_key(tmp_path: Path):
+    config = tmp_path / "config.toml"
+    config.write_text('[database]\nurl = "mysql://x/y"\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOTUNGNHA_")}
+    result = subprocess.run(
+        [*GOTUNGNHA, "db", "status", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONIOENCODING": "utf-8"},
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("Lỗi: database.url: chỉ dùng được SQLite hoặc PostgreSQL")
+    assert "Traceback" not in result.stderr
+
+
+def test_info_log_lines_stay_out_of_a_commands_output_unless_the_config_asks(tmp_path: Path):
+    quiet = run(["demo"], f"sqlite:///{tmp_path}/quiet.db")  # upgrades first: logged at INFO
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stderr == ""
+    env = {
+        **os.environ,
+        "GOTUNGNHA_DATABASE_URL": f"sqlite:///{tmp_path}/asked.db",
+        "GOTUNGNHA_LOG_LEVEL": "INFO",
+        "PYTHONIOENCODING": "utf-8",
+    }
+    asked = subprocess.run(
+        [*GOTUNGNHA, "demo"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert " INFO bot.app database upgrade" in asked.stderr
+
+
+@pytest.mark.slow
+def test_the_web_dashboard_prints_its_link_without_log_lines(db_url: str, tmp_path: Path):
+    assert run(["demo"], db_url).returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "GOTUNGNHA_DATABASE_URL": db_url, "PYTHONIOENCODING": "utf-8"}
+    web = subprocess.Popen(
+        [*GOTUNGNHA, "web", "--user", "canbo", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and web.poll() is None:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            time.sleep(0.2)
+    finally:
+        web.terminate()
+        stdout, stderr = web.communicate(timeout=60)
+    assert f"Trang theo dõi: http://127.0.0.1:{port}/web" in stdout
+    assert f"http://127.0.0.1:{port}/web/vao/" in stdout
+    assert stderr == "", stderr
+
+
+def test_roster_add_member_adds_no_unit_representative(db_url: str):
+    add = ["roster", "add-member", "--ward", "Phường Nhị Chiểu", "--team", "Tổ CNSCĐ TDP 7"]
+    assert run([*add, "--name", "Lê Thị Hạnh", "--role", "leader"], db_url).returncode == 0
+    refused = run([*add, "--name", "Trần Văn Trường", "--role", "unit"], db_url)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("Lỗi: Người đại diện đơn vị không thêm vào tổ được")
+    assert "gotungnha unit add" in refused.stderr
+    listed = json.loads(run(["invites", "--json"], db_url).stdout)
+    assert [person["name"] for person in listed] == ["Lê Thị Hạnh"]
+
+
+def test_invites_and_deadlines_are_listed_in_vietnamese(db_url: str):
+    assert run(["demo"], db_url).returncode == 0
+    invites = run(["invites"], db_url).stdout
+    assert ", thành viên) — hết hạn" in invites and ", tổ trưởng) — hết hạn" in invites
+    assert not re.search(r"\b(member|leader|officer)\b", invites)
+    deadlines = run(["deadline", "list"], db_url).stdout
+    assert "Báo cáo quý (hằng quý) — hạn cuối tới:" in deadlines
+    assert "Báo cáo năm (hằng năm) — hạn cuối tới:" in deadlines
+    assert "quarterly" not in deadlines and "yearly" not in deadlines
 
 
 def test_a_command_refuses_an_old_schema_when_auto_upgrade_is_off(tmp_path: Path):
