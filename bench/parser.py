@@ -6,31 +6,37 @@ Speed: the table's messages parsed over and over for a few seconds (messages per
 target ≥ 20,000/s). Baseline in the same run: `str.split` + a dict lookup per word, the
 least any parser must do, so the ratio says how much of the time is real reading.
 Accuracy: the share of table rows whose services, counts, people, households and day come
-out as the table expects.
+out as the table expects, over both tables: the quick-entry table and the table of everyday
+and spoken forms (number words, days of the week, level 2 as people say it, near misses).
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from bench.common import report
 from handlers.catalogue import DEFAULT_CATALOGUE
 from handlers.parsing.quick_entry import parse_quick_entry
-from tests.unit.test_quick_entry_table import ROWS, _field_matches
+from tests.unit.test_everyday_forms_table import ROWS as EVERYDAY_ROWS
+from tests.unit.test_quick_entry_table import ROWS as QUICK_ROWS
+from tests.unit.test_quick_entry_table import _field_matches
 
 FIELDS = ("items", "people", "households", "date", "location", "note")
+ROWS = [*QUICK_ROWS, *EVERYDAY_ROWS]
 
 
-def accuracy() -> tuple[int, int]:
-    """(rows read right, rows) over the table."""
+def accuracy(rows: Sequence[Any] = ROWS) -> tuple[int, int]:
+    """(rows read right, rows) over a table."""
     right = 0
-    for row in ROWS:
+    for row in rows:
         message, today, expected, _problems = row.values
         got = parse_quick_entry(message, today=today).as_dict()
         right += all(_field_matches(expected[f], got[f]) for f in FIELDS)
-    return right, len(ROWS)
+    return right, len(rows)
 
 
 def rate(work, messages: list[str], seconds: float) -> float:  # type: ignore[no-untyped-def]
@@ -57,6 +63,8 @@ def main() -> None:
     parsed = rate(lambda m: parse_quick_entry(m, today=today), messages, args.seconds)
     baseline = rate(bare, messages, args.seconds)
     right, rows = accuracy()
+    quick_right, quick_rows = accuracy(QUICK_ROWS)
+    everyday_right, everyday_rows = accuracy(EVERYDAY_ROWS)
     report(
         "parser",
         {
@@ -68,6 +76,8 @@ def main() -> None:
             "table_rows": rows,
             "table_rows_right": right,
             "accuracy": round(right / rows, 4),
+            "quick_entry_rows_right": f"{quick_right}/{quick_rows}",
+            "everyday_forms_rows_right": f"{everyday_right}/{everyday_rows}",
         },
     )
 

@@ -24,6 +24,22 @@ DAY_WORDS: dict[str, int] = {
     "hôm kia": 2,
 }
 
+# days of the week as typed -> Monday 0 … Sunday 6; `hôm` before them is ignored
+_WEEKDAY_NAMES = (
+    ("2", "hai"),
+    ("3", "ba"),
+    ("4", "tư"),
+    ("5", "năm"),
+    ("6", "sáu"),
+    ("7", "bảy", "bẩy"),
+)
+WEEKDAY_WORDS: dict[str, int] = {
+    **{f"thứ {name}": n for n, names in enumerate(_WEEKDAY_NAMES) for name in names},
+    **{f"t{names[0]}": n for n, names in enumerate(_WEEKDAY_NAMES)},
+    "chủ nhật": 6,
+}
+WEEKDAY_WORDS |= {f"hôm {word}": n for word, n in WEEKDAY_WORDS.items()}
+
 _DATE = re.compile(r"([0-9]{1,2})[/-]([0-9]{1,2})(?:[/-]([0-9]{2,4}))?")
 
 
@@ -66,6 +82,11 @@ def _make(year: int, month: int, day: int) -> date | None:
 def day_from_offset(days_back: int, *, today: date) -> date:
     """The day a day word means."""
     return today - timedelta(days=days_back)
+
+
+def latest_weekday(weekday: int, *, today: date) -> date:
+    """The latest day on or before today that falls on this day of the week (Monday 0)."""
+    return today - timedelta(days=(today.weekday() - weekday) % 7)
 
 
 def date_problem(day: date, *, today: date) -> str | None:

@@ -7,8 +7,8 @@ from enum import Enum
 from functools import lru_cache
 
 from handlers.catalogue import Catalogue
-from handlers.parsing.dates import DAY_WORDS
-from handlers.parsing.normalize import phrase_keys
+from handlers.parsing.dates import DAY_WORDS, WEEKDAY_WORDS
+from handlers.parsing.normalize import fold, phrase_keys
 
 FILLERS = (
     "giúp",
@@ -24,7 +24,12 @@ FILLERS = (
     "và",
     "đã",
     "được",
+    "trường hợp",  # = lượt
 )
+# how people really write, and what a voice message turns into: filler typed so or with no
+# diacritics at all, not folded ("nhà" is a house, "dì" an aunt, "â" a letter)
+SPOKEN_FILLERS = ("đi", "làm", "xong", "đc", "nhé", "nha", "ạ", "rồi")
+RAW_FILLERS = frozenset({*SPOKEN_FILLERS, *(fold(word) for word in SPOKEN_FILLERS)})
 # "tải" folds to "tai", which is the place marker when typed tai/tại: handled by the parser
 DOWNLOAD_WORD = "tải"
 PLACE_WORDS = ("tại", "tai")
@@ -34,6 +39,7 @@ class Sense(Enum):
     SERVICE = "service"
     FILLER = "filler"
     DAY = "day"
+    WEEKDAY = "weekday"  # thứ 2 … chủ nhật: the latest such day
     HOUSEHOLDS = "households"  # hộ, after a number
     PEOPLE = "people"  # người / ng, after a number
     TIMES = "times"  # x before a count: vneid x3
@@ -63,6 +69,7 @@ class Lexicon:
     phrases: dict[tuple[str, ...], Entry]
     longest: int
     root: PhraseNode  # the same phrases as a trie, word by word: matching walks it
+    near: dict[str, str]  # a word one edit away from one service's word -> that service
 
 
 def _trie(phrases: dict[tuple[str, ...], Entry]) -> PhraseNode:
@@ -105,11 +112,57 @@ def build_lexicon(catalogue: Catalogue) -> Lexicon:
         phrases[phrase_keys(word)] = Entry(Sense.FILLER)
     for word, back in DAY_WORDS.items():
         phrases[phrase_keys(word)] = Entry(Sense.DAY, back)
+    for word, weekday in WEEKDAY_WORDS.items():
+        phrases[phrase_keys(word)] = Entry(Sense.WEEKDAY, weekday)
     phrases[("ho",)] = Entry(Sense.HOUSEHOLDS)
+    phrases[("ho", "gia", "dinh")] = Entry(Sense.HOUSEHOLDS)
     phrases[("nguoi",)] = Entry(Sense.PEOPLE)
     phrases[("ng",)] = Entry(Sense.PEOPLE)
     phrases[("x",)] = Entry(Sense.TIMES)
     phrases[("ngay",)] = Entry(Sense.DATE_WORD)
-    for keys, code in _service_phrases(catalogue).items():
+    services = _with_level_two(_service_phrases(catalogue))
+    for keys, code in services.items():
         phrases[keys] = Entry(Sense.SERVICE, code)
-    return Lexicon(phrases, max(len(k) for k in phrases), _trie(phrases))
+    return Lexicon(phrases, max(len(k) for k in phrases), _trie(phrases), near_misses(services))
+
+
+_LEVEL_TWO = ("muc", "2")
+_ACTIVATE = ("kich", "hoat")
+
+
+def _with_level_two(services: dict[tuple[str, ...], str]) -> dict[tuple[str, ...], str]:
+    """Level 2 as people say it: "(kích hoạt) vneid mức 2" is that service alone, not vneid too."""
+    level_two, base = services.get(_LEVEL_TWO), services.get(("vneid",))
+    if level_two is None or base is None:
+        return services
+    out = dict(services)
+    for keys, code in services.items():
+        if code == base:
+            out.setdefault((*keys, *_LEVEL_TWO), level_two)
+            out.setdefault((*_ACTIVATE, *keys, *_LEVEL_TWO), level_two)
+    return out
+
+
+NEAR_MIN_LETTERS = 4
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every word one insert, delete, change or swap of neighbours away."""
+    cuts = [(word[:n], word[n:]) for n in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in cuts if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+    changes = {a + c + b[1:] for a, b in cuts if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in cuts for c in _LETTERS}
+    return (deletes | swaps | changes | inserts) - {word}
+
+
+def near_misses(services: dict[tuple[str, ...], str]) -> dict[str, str]:
+    """Misspellings of a code or one-word alias of 4+ letters -> the service it names."""
+    codes: dict[str, set[str]] = {}
+    for keys, code in services.items():
+        if len(keys) == 1 and keys[0].isalpha() and len(keys[0]) >= NEAR_MIN_LETTERS:
+            for miss in _one_edit(keys[0]):
+                codes.setdefault(miss, set()).add(code)
+    # a misspelling close to two services offers neither
+    return {miss: next(iter(found)) for miss, found in codes.items() if len(found) == 1}

@@ -7,21 +7,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers.catalogue import Catalogue
-from handlers.parsing.lexicon import DOWNLOAD_WORD, PLACE_WORDS, Entry, Lexicon, build_lexicon
+from handlers.parsing.lexicon import (
+    DOWNLOAD_WORD,
+    PLACE_WORDS,
+    RAW_FILLERS,
+    Entry,
+    Lexicon,
+    build_lexicon,
+)
 from handlers.parsing.normalize import Kind, Token
+from handlers.parsing.numbers import NUMBER_KEYS, read_number
 
 
 @dataclass(slots=True)
 class Item:
     """A token or a matched phrase, with what it means."""
 
-    kind: str  # service filler day date date_word num households people times sep colon
+    kind: str  # service filler day weekday date date_word num households people times sep colon
     start: int
     end: int
     value: Any = None
     counted: bool = False  # a service that has been given a typed count
     count: int = 0  # a service's valid typed count (0 when refused)
     unknown: bool = False
+    spoken: bool = False  # a number said in words ("ba", "mười lăm")
 
 
 _PHRASE_KINDS = (Kind.WORD, Kind.NUM)  # the tokens phrases are made of
@@ -75,6 +84,12 @@ def match_phrases(tokens: list[Token], catalogue: Catalogue) -> list[Item]:
             items.append(Item(_MARK_KINDS[tok.kind], tok.start, tok.end))
             i += 1
             continue
+        if tok.key in NUMBER_KEYS:
+            spoken = _spoken_number(tokens, i, lexicon)
+            if spoken is not None:
+                items.append(spoken[0])
+                i += spoken[1]
+                continue
         if tok.key not in first_words:  # no phrase starts so: most counts, unknown words
             items.append(_word_item(tok))
             i += 1
@@ -90,11 +105,22 @@ def match_phrases(tokens: list[Token], catalogue: Catalogue) -> list[Item]:
     return items
 
 
+def _spoken_number(tokens: list[Token], i: int, lexicon: Lexicon) -> tuple[Item, int] | None:
+    """Number words at token i, unless a phrase there is as long ("ba con" is bà con)."""
+    value, width = read_number(tokens, i)
+    if width > 1 and _longest(tokens, i + width - 1, lexicon)[1] > 1:
+        value, width = read_number(tokens, i, limit=width - 1)  # "mười ba con": 10, bà con
+    if not width or _longest(tokens, i, lexicon)[1] >= width:
+        return None
+    item = Item("num", tokens[i].start, tokens[i + width - 1].end, value, spoken=True)
+    return item, width
+
+
 def _word_item(tok: Token) -> Item:
     if tok.kind is Kind.NUM:
         return Item("num", tok.start, tok.end, int(tok.raw))
     lowered = tok.raw.lower()
-    if lowered == DOWNLOAD_WORD:
+    if lowered == DOWNLOAD_WORD or lowered in RAW_FILLERS:
         return Item("filler", tok.start, tok.end)
     if lowered in PLACE_WORDS:
         return Item("at", tok.start, tok.end)
@@ -115,6 +141,41 @@ def _longest(tokens: list[Token], i: int, lexicon: Lexicon) -> tuple[Entry | Non
         if node.entry is not None:
             best = (node.entry, width)
     return best
+
+
+_ORDINARY = ("word", "num", "date_word")  # "ngày hai mươi" is a day of the month
+_SENTENCE_ENDS = ".!?:\n"
+
+
+def settle_spoken(items: list[Item], text: str) -> None:
+    """Number words that are names or part of other words become ordinary words again."""
+    # next to an ordinary word or another number ("bà Tư", "năm nay"), or capitalised
+    # inside a sentence ("cho Tư"): a name, not a count
+    if not any(item.spoken for item in items):
+        return  # almost always: digits are quicker to type
+    last = len(items) - 1
+    ordinary = [
+        n
+        for n, item in enumerate(items)
+        if item.spoken
+        and (
+            (n > 0 and items[n - 1].kind in _ORDINARY)
+            or (n < last and items[n + 1].kind in _ORDINARY)
+            or _named(text, item.start, item.end)
+        )
+    ]
+    for n in ordinary:
+        items[n] = Item("word", items[n].start, items[n].end, unknown=True)
+
+
+def _named(text: str, start: int, end: int) -> bool:
+    """Capitalised like a name ("Tư", not "TƯ") and not at the start of a sentence."""
+    if not text[start].isupper() or text[start:end].isupper():
+        return False
+    k = start - 1
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    return k >= 0 and text[k] not in _SENTENCE_ENDS
 
 
 def split_places(items: list[Item], text: str) -> tuple[list[Item], list[str]]:
