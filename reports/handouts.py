@@ -11,16 +11,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import labels as L
+from reports.layout import PAGES_TALL, PAGES_WIDE, PAPER_A4, fit
 
 _BOLD = Font(bold=True)
 _FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def table(ws: Worksheet, names: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    """Bold frozen header with filters, then the rows, with fitted widths.
+    """Bold frozen header with filters, then the rows, with fitted widths, set to print.
 
     This is how every openpyxl sheet of ours is written: each text cell stays text, so
     what someone typed ("=HYPERLINK(…)", a name starting with "=") never becomes a formula
@@ -31,11 +33,24 @@ def table(ws: Worksheet, names: Sequence[str], rows: Sequence[Sequence[object]])
         cell.font, cell.fill = _BOLD, _FILL
     for values in rows:
         append_text(ws, values)
-    for index, name in enumerate(names, start=1):
-        widest = max([len(name), *(len(str(r[index - 1] or "")) for r in rows)])
+    for index, widest in enumerate(fit([names, *rows]), start=1):
         ws.column_dimensions[get_column_letter(index)].width = min(60, widest + 4)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{max(1, len(rows) + 1)}"
+    print_setup(ws)
+
+
+def print_setup(ws: Worksheet) -> None:
+    """Print as every sheet of ours: A4 landscape, one page wide, the header row atop each
+    page, "Trang 3/7" below."""
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = PAGES_WIDE, PAGES_TALL
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+    footer = ws.oddFooter
+    assert footer is not None  # every openpyxl sheet has one
+    footer.center.text = L.PAGE_FOOTER
 
 
 def append_text(ws: Worksheet, values: Sequence[object]) -> None:
@@ -79,6 +94,22 @@ class InviteLine:
     deputy: bool = False
     zalo_bot: str = ""  # the Zalo bot to write to, as people know it ("Bot …")
 
+    @property
+    def role_name(self) -> str:
+        """The role in words: Tổ trưởng, Tổ phó, Thành viên …"""
+        return L.ROLE_NAMES.get("deputy" if self.deputy else self.role, self.role)
+
+    @property
+    def how(self) -> str:
+        """What to send to join: to the Zalo bot when there is one, else to any of ours."""
+        if self.zalo_bot:
+            return L.ZALO_HOW.format(bot=self.zalo_bot, code=self.code)
+        return f"/thamgia {self.code}"
+
+    def link(self, bot_username: str | None) -> str:
+        """The Telegram link that opens the bot with the code filled in ("" without a bot)."""
+        return f"https://t.me/{bot_username}?start={self.code}" if bot_username else ""
+
 
 def write_invites(
     path: Path, ward: str, lines: Sequence[InviteLine], *, bot_username: str | None
@@ -92,12 +123,9 @@ def write_invites(
     names += [L.HEAD_LINK, L.HEAD_ZALO_HOW, L.HEAD_EXPIRES]
     rows = []
     for n, line in enumerate(lines, start=1):
-        link = f"https://t.me/{bot_username}?start={line.code}" if bot_username else ""
-        role = L.ROLE_NAMES.get("deputy" if line.deputy else line.role, line.role)
-        how = f"/thamgia {line.code}"
-        if line.zalo_bot:
-            how = L.ZALO_HOW.format(bot=line.zalo_bot, code=line.code)
-        rows.append([n, line.name, line.team, role, line.code, link, how, line.expires_at.date()])
+        link = line.link(bot_username)
+        day = line.expires_at.date()
+        rows.append([n, line.name, line.team, line.role_name, line.code, link, line.how, day])
     table(ws, names, rows)
     for row in ws.iter_rows(min_row=2, min_col=8, max_col=8):
         row[0].number_format = "DD/MM/YYYY"

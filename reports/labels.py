@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# every printed page of every workbook, at its foot: "Trang 3/7"
+PAGE_FOOTER = "Trang &P/&N"
+
 # the report workbook, sheets in this order
 SHEET_SUMMARY = "Tổng hợp"
 SHEET_TEAMS = "Theo tổ"
@@ -25,14 +28,14 @@ WARD_LEVEL_MEMBERS = "Số thành viên Tổ CNSCĐ cấp phường"
 GROUP_CHATS = "Số nhóm Zalo/Telegram đã liên kết"
 LOGS = "Tổng số lượt hỗ trợ"
 HOUSEHOLDS = "Số hộ gia đình được hỗ trợ"
-PEOPLE = "Số người được hỗ trợ"
+PEOPLE = "Số người dân được hỗ trợ (ít nhất)"  # a lower bound: storage.logs.people_helped
 SERVICES_HEADING = "Số lượt hỗ trợ theo dịch vụ"
 
 HEAD_NO = "STT"
 HEAD_TEAM = "Tổ CNSCĐ"
 HEAD_LOGS = "Số lượt hỗ trợ"
 HEAD_HOUSEHOLDS = "Số hộ"
-HEAD_PEOPLE = "Số người"
+HEAD_PEOPLE = "Số người (ít nhất)"
 HEAD_TOTAL = "Tổng dịch vụ"
 ROW_TOTAL = "Tổng cộng"
 
@@ -88,6 +91,10 @@ ROSTER_MERGED_HEADER = "Trang “{sheet}”: dòng tiêu đề có ô gộp ({ce
 ROSTER_TOO_MANY_ROWS = "Trang “{sheet}” có quá nhiều dòng (tối đa {limit})."
 ROSTER_ROW = "Trang “{sheet}”, dòng {row}: {reason}"
 ROSTER_NO_NAME = "thiếu họ và tên"
+ROSTER_EXAMPLE_ROW = (
+    "đây là dòng ví dụ của mẫu ({name}); anh/chị xoá các dòng ví dụ (và các tổ ví dụ nếu "
+    "phường không có) rồi nhập lại"
+)
 ROSTER_NO_GROUP_NAME = "thiếu tên tổ dân phố"
 ROSTER_DUPLICATE_GROUP = "tổ dân phố “{group}” đã có ở dòng {first}"
 ROSTER_UNKNOWN_GROUP = "tổ dân phố “{group}” không có trong trang “Tổ dân phố”"

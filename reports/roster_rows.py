@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -90,6 +91,8 @@ def read_people(sheet: SheetRows, groups: dict[str, str], problems: list[str]) -
         reasons = []
         if not name:
             reasons.append(L.ROSTER_NO_NAME)
+        elif _is_example(name, phone_text, group):
+            reasons.append(L.ROSTER_EXAMPLE_ROW.format(name=name))
         role = ROLES.get(fold(role_word))
         if role is None:
             reasons.append(L.ROSTER_UNKNOWN_ROLE.format(role=role_word))
@@ -113,6 +116,17 @@ def read_people(sheet: SheetRows, groups: dict[str, str], problems: list[str]) -
             zalo_bot = (record.get(L.HEAD_ZALO_BOT) or "").strip().lower() or None
             people.append(Person(row, name, phone, folded, role[0], role[1], note, zalo_bot))
     return people
+
+
+_EXAMPLES = {
+    (fold(name), re.sub(r"\D", "", phone), fold(group))
+    for name, phone, group, _role, _note in L.TEMPLATE_EXAMPLE_PEOPLE
+}
+
+
+def _is_example(name: str, phone: str, group: str) -> bool:
+    """A row of the template's examples left in: never imported."""
+    return (fold(name), re.sub(r"\D", "", phone or ""), fold(group or "")) in _EXAMPLES
 
 
 def groups_of(session: Session, ward: Ward | None) -> dict[str, str]:

@@ -16,6 +16,9 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from reports import labels as L
+from reports.layout import PAGES_TALL, PAGES_WIDE, PAPER_A4
+
 DATE_FORMAT = "dd/mm/yyyy"
 PERCENT_FORMAT = "0.0%"
 COUNT_FORMAT = "#,##0"
@@ -60,8 +63,13 @@ class Book:
         )
 
     def sheet(self, name: str) -> Sheet:
-        """A new sheet, after the ones already made."""
-        return Sheet(self, self.wb.add_worksheet(name))
+        """A new sheet, after the ones already made, set to print as every sheet of ours."""
+        ws = self.wb.add_worksheet(name)
+        ws.set_paper(PAPER_A4)
+        ws.set_landscape()
+        ws.fit_to_pages(PAGES_WIDE, PAGES_TALL)
+        ws.set_footer(f"&C{L.PAGE_FOOTER}")
+        return Sheet(self, ws)
 
     def close(self) -> None:
         self.wb.close()
@@ -83,8 +91,9 @@ class Sheet:
             self.ws.set_column(index, index, min(MAX_WIDTH, max(6, width + 3)))
 
     def freeze_below(self, header_row: int) -> None:
-        """Keep rows 1..header_row in view while scrolling."""
+        """Keep rows 1..header_row in view while scrolling and atop every printed page."""
         self.ws.freeze_panes(header_row, 0)
+        self.ws.repeat_rows(0, header_row - 1)
 
     def add_filter(self, *, header_row: int, columns: int, last_row: int) -> None:
         """Filter buttons on the header (rows are 1-based, as Excel shows them)."""
@@ -144,25 +153,3 @@ class Sheet:
                 ws.write_string(r, col, note)
             col += 1
         self.next_row += 1
-
-
-def width_of(value: Any) -> int:
-    """Characters a value needs on screen (a date shows as dd/mm/yyyy)."""
-    if value is None:
-        return 0
-    if isinstance(value, date):
-        return 10
-    if isinstance(value, float):
-        return 8
-    return len(str(value))
-
-
-def fit(rows: Sequence[Sequence[Any]]) -> list[int]:
-    """The widest value of each column."""
-    widths: list[int] = []
-    for values in rows:
-        for index, value in enumerate(values):
-            if index >= len(widths):
-                widths.append(0)
-            widths[index] = max(widths[index], width_of(value))
-    return widths

@@ -17,8 +17,9 @@ from typing import Any
 from sqlmodel import Session
 
 from reports import labels as L
+from reports.layout import fit
 from reports.scope import Scope, services_in_use
-from reports.sheets import DATE_FORMAT, EXCEL_MAX_ROWS, Book, Sheet, fit
+from reports.sheets import DATE_FORMAT, EXCEL_MAX_ROWS, Book, Sheet
 from storage import exports, units
 from storage.models import ModelRegistration, Unit
 
@@ -37,6 +38,17 @@ class _Sums:
 
     def service_total(self, service_id: int) -> int:
         return sum(n for (_, sid), n in self.per_team.items() if sid == service_id)
+
+    def largest(self) -> list[int]:
+        """Each service's, then households' and people's largest team sum: no one log's
+        figure is larger (`Chi tiết` sizes its number columns by them)."""
+        services = [
+            max((n for (_, s), n in self.per_team.items() if s == sid), default=0)
+            for sid, _ in self.services
+        ]
+        households = max((h for h, _ in self.people.values()), default=0)
+        persons = max((p for _, p in self.people.values()), default=0)
+        return [*services, households, persons]
 
 
 @dataclass(frozen=True)
@@ -84,7 +96,7 @@ def write_workbook(
         if registered:  # the ward's workbook: the directive's model table as well
             _models(book.sheet(L.SHEET_MODELS), registered)
         total = sum(sums.logs.values())
-        written = _detail(book, detail, session, scope, sums.services, _Progress(progress, total))
+        written = _detail(book, detail, session, scope, sums, _Progress(progress, total))
     finally:
         book.close()
     return Written(path, written)
@@ -184,15 +196,18 @@ def _detail(
     ws: Sheet,
     session: Session,
     scope: Scope,
-    services: list[tuple[int, str]],
+    sums: _Sums,
     progress: _Progress,
 ) -> int:
+    services = sums.services
     names = [L.HEAD_DAY, L.HEAD_TEAM, L.HEAD_MEMBER, *(n for _, n in services)]
     names += [L.HEAD_HOUSEHOLDS, L.HEAD_PEOPLE, L.HEAD_PLACE, L.HEAD_NOTE]
     members = exports.member_names(session, team_ids=scope.team_ids)
-    widths = fit([names])
-    widths[1] = max([widths[1], *map(len, scope.team_names.values())])
-    widths[2] = max([widths[2], *map(len, members.values())])
+    # the rows stream to disk, so each column is sized before the first one is written:
+    # for a day, the longest names, and the largest figure a log of the period can hold
+    named = (scope.team_names.values(), members.values())
+    longest = [max(found, key=len, default="") for found in named]
+    widths = fit([names, [scope.end, *longest, *sums.largest()]])
     widths[-2], widths[-1] = 30, 40
     service_ids = [sid for sid, _ in services]
     sheets, written, on_sheet = 1, 0, 0
@@ -214,7 +229,7 @@ def _detail(
         ws.fast_row(
             log.day,
             (team, members.get(log.member_id, "")),
-            [log.counts.get(sid) for sid in service_ids] + [log.households, log.people],
+            [log.counts.get(sid) for sid in service_ids] + [log.households, log.helped or None],
             (log.place, log.note),
         )
         written, on_sheet = written + 1, on_sheet + 1

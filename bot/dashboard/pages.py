@@ -12,13 +12,16 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from handlers.admin import pending_invites
 from handlers.parsing.periods import Period, parse_period
 from reports import labels as L
+from reports.handouts import InviteLine
 from reports.scope import Scope, team_scope, ward_scope
 from schedules.commands import next_due_of, upcoming_deadlines
 from storage import deadlines, logs, queries, units
 from storage.logs import Totals
 from storage.models import Audience, Member, Role, Team, Ward
+from storage.uow import UnitOfWork
 
 QUIET_DAYS = 7  # a member this long without a log is listed (the nudge comes after as long)
 TREND_WEEKS = 8
@@ -169,7 +172,8 @@ def overview(session: Session, scope: Scope, today: date, zone: ZoneInfo) -> Ove
         monday += timedelta(days=7)
     for (_team, day), n in per_day.items():
         weeks[day - timedelta(days=day.weekday())] += n
-    joined = sum(queries.joined_per_team(session, team_ids).values())
+    counts = logs.activity(session, team_ids=team_ids, start=week_start, end=today).values()
+    active_week, joined = sum(a for a, _ in counts), sum(j for _, j in counts)
     return Overview(
         today,
         week_start,
@@ -179,7 +183,7 @@ def overview(session: Session, scope: Scope, today: date, zone: ZoneInfo) -> Ove
         services,
         sorted(weeks.items()),
         joined,
-        week.members,
+        active_week,
         _due(session, scope, today, zone),
         downloads(today),
     )
@@ -233,7 +237,8 @@ def team_ranking(session: Session, scope: Scope, today: date) -> list[TeamRow]:
     """The ward's teams ranked by this week's logs (as /thongke does), with their trend."""
     week_start = today - timedelta(days=today.weekday())
     first = week_start - timedelta(weeks=TREND_WEEKS - 1)
-    team_ids = list(scope.team_ids)
+    residential = {t.id for t in queries.residential_teams(session, scope.ward_id)}
+    team_ids = [t for t in scope.team_ids if t in residential]  # not the ward's own team
     per_day = logs.logs_per_team_day(session, team_ids=team_ids, start=first, end=today)
     weekly: dict[int, list[int]] = {t: [0] * TREND_WEEKS for t in team_ids}
     for (team_id, day), n in per_day.items():
@@ -241,8 +246,7 @@ def team_ranking(session: Session, scope: Scope, today: date) -> list[TeamRow]:
     quarter = logs.logs_by_team(
         session, ward_id=scope.ward_id, start=quarter_start(today), end=today
     )
-    joined = queries.joined_per_team(session, team_ids)
-    active = logs.active_per_team(session, team_ids=team_ids, start=week_start, end=today)
+    counts = logs.activity(session, team_ids=team_ids, start=week_start, end=today)
     order = sorted(team_ids, key=lambda t: (-weekly[t][-1], team_ids.index(t)))
     return [
         TeamRow(
@@ -252,8 +256,8 @@ def team_ranking(session: Session, scope: Scope, today: date) -> list[TeamRow]:
             weekly[team_id][-1],
             weekly[team_id][-2],
             quarter.get(team_id, 0),
-            joined.get(team_id, 0),
-            active.get(team_id, 0),
+            counts[team_id][1],
+            counts[team_id][0],
             weekly[team_id],
         )
         for rank, team_id in enumerate(order, start=1)
@@ -380,6 +384,38 @@ def people(session: Session, scope: Scope, today: date, zone: ZoneInfo) -> Peopl
         for m in queries.waiting_members(session, team_ids)
     ]
     return People(len(found), quiet, waiting)
+
+
+def invites(
+    uow: UnitOfWork,
+    scope: Scope,
+    *,
+    now: datetime,
+    invite_days: int,
+    zone: ZoneInfo,
+    zalo_bots: dict[str | None, str],
+) -> list[InviteLine]:
+    """The invite codes of the people who have not joined yet, for the officer to hand out:
+    what `gotungnha invites` lists (a fresh code where one expired), team by team, with the
+    Zalo bot each is to write to (zalo_bots: name in the config -> how people know it; no
+    bot chosen for them, or one no longer configured: the first)."""
+    first = next(iter(zalo_bots.values()), "")
+    order = list(scope.team_names.values())
+    lines = [
+        InviteLine(
+            i.name,
+            i.team,
+            str(i.role),
+            i.code,
+            i.expires_at.astimezone(zone),
+            i.deputy,
+            zalo_bots.get(i.zalo_bot, first),
+        )
+        for i in pending_invites(uow, now=now, invite_days=invite_days, ward_id=scope.ward_id)
+        if i.role != Role.UNIT and scope.team_name in (None, i.team)
+    ]
+    lines.sort(key=lambda line: order.index(line.team) if line.team in order else len(order))
+    return lines
 
 
 # --- Mô hình ------------------------------------------------------------------------------

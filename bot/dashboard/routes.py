@@ -206,15 +206,20 @@ class Dashboard:
     # --- pages -----------------------------------------------------------------------
 
     def _page(self, kind: str) -> Callable[[Request], Response]:
+        read_only = kind != "people"  # the officer's Thành viên page renews expired codes
+
         def endpoint(request: Request) -> Response:
-            with self._uow(read_only=True) as uow:
+            with self._uow(read_only=read_only) as uow:
                 found = self._where(request, uow)
                 if isinstance(found, Response):
                     return found
                 viewer, where = found
                 if where.team is not None and kind not in ("overview", "people"):
                     return self._problem(404, viewer)
-                return self._render_page(kind, uow, viewer, where, request.url.path)
+                page = self._render_page(kind, uow, viewer, where, request.url.path)
+                if not read_only:
+                    uow.commit()
+                return page
 
         return endpoint
 
@@ -240,6 +245,16 @@ class Dashboard:
             data = {"view": pages.checklist(session, scope, today, self._zone)}
         elif kind == "people":
             data = {"view": pages.people(session, scope, today, self._zone)}
+            if viewer.is_officer:  # codes are secrets: the page is no-store, and never logged
+                data["invites"] = pages.invites(
+                    uow,
+                    scope,
+                    now=now,
+                    invite_days=self._config.bot.invite_days,
+                    zone=self._zone,
+                    zalo_bots={b.name: b.label for b in self._config.zalo.all_bots},
+                )
+                data["bot_username"] = self._config.telegram.username.lstrip("@") or None
         elif kind == "models":
             data = {
                 "models": pages.models(session, scope.ward_id),

@@ -7,8 +7,12 @@ The link comes from /web in chat, the pages from the bot's own web app on loopba
 from __future__ import annotations
 
 import io
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -19,12 +23,12 @@ from sqlmodel import select
 
 from bot.app import App, build_app
 from bot.channels.console import ConsoleChat
-from bot.config import Config, ServerConfig, ZaloBotConfig, ZaloConfig
+from bot.config import Config, ServerConfig, TelegramConfig, ZaloBotConfig, ZaloConfig
 from bot.dashboard.routes import Dashboard
 from bot.runner import web_dashboard
 from bot.web import create_web_app
 from handlers import texts
-from handlers.admin import add_unit
+from handlers.admin import add_unit, assign_zalo_bot
 from handlers.messages import Incoming
 from storage import bot_usage, units
 from storage.db import make_engine
@@ -70,6 +74,22 @@ def table(tree: html.HtmlElement, css: str = "table") -> list[list[str]]:
     return [
         [" ".join(td.text_content().split()) for td in tr] for tr in found.cssselect("tbody tr")
     ]
+
+
+@contextmanager
+def site_with(config: Config, clock: Clock, **settings: Any) -> Iterator[Site]:
+    """The dashboard on loopback, as the `site` fixture serves it, with other settings."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = ServerConfig(host="127.0.0.1", port=port, public_url=url)
+    app = build_app(replace(config, server=server, **settings), clock=clock)
+    try:
+        with ServerThread(
+            create_web_app(dashboard=web_dashboard(app)), name="dashboard", port=port
+        ):
+            yield Site(app, url, Roster(app))
+    finally:
+        app.db.dispose()
 
 
 # --- the way in -------------------------------------------------------------------------
@@ -192,7 +212,8 @@ def test_members_and_units_get_no_link_and_links_come_only_in_private(site: Site
 
 def test_web_is_off_without_a_public_address(app: App, roster):
     chat = roster.joined("Vũ Thị Ánh", team="Tổ CNSCĐ phường", role=Role.OFFICER)
-    assert chat.say("/web") == texts.WEB_OFF
+    # tried in the terminal (make chat): it says how to open the dashboard here
+    assert chat.say("/web") == texts.WEB_OFF_HERE.format(user=chat.user_id)
 
 
 def test_an_officer_sees_their_ward_and_its_teams_but_not_another_ward(site: Site):
@@ -242,8 +263,8 @@ def test_the_overview_adds_up_the_wards_own_logs(site: Site):
     site.roster.joined("Lê Thị Bé", team=TEAM_1, ward=OTHER_WARD).say("vneid 50")
     tree = page(client, f"/web/phuong/{site.ward_id()}")
     figures = [" ".join(p.text_content().split()) for p in tree.cssselect(".big-number")]
-    # the officer is on the ward's own team: three joined, two of them logged
-    assert figures == ["2 lượt hỗ trợ", "2 lượt hỗ trợ", "2/3 đã ghi tuần này"]
+    # two members joined, both logged; the officer on the ward's own team is nobody's member
+    assert figures == ["2 lượt hỗ trợ", "2 lượt hỗ trợ", "2/2 đã ghi tuần này"]
     rows = {row[0]: row[1:] for row in table(tree)}
     assert rows["Cài đặt VNeID"] == ["4", "4"]  # 3 + 1; the other ward's 50 is not here
     assert rows["Sổ sức khỏe điện tử"] == ["2", "2"] and rows["Smart Hải Phòng"] == ["2", "2"]
@@ -419,31 +440,106 @@ def test_the_officer_sees_each_zalo_bots_month_and_a_leader_does_not(config: Con
         ZaloBotConfig(name="to1", token="a", display_name="Bot Tổ 1", monthly_messages=3000),
         ZaloBotConfig(name="to2", token="b", display_name="Bot Tổ 2", monthly_messages=3000),
     )
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    settings = replace(
-        config,
-        zalo=ZaloConfig(bots=bots),
-        server=ServerConfig(host="127.0.0.1", port=port, public_url=url),
+    with site_with(config, clock, zalo=ZaloConfig(bots=bots)) as site:
+        month = clock.now.astimezone(site.app.config.zone).strftime("%Y-%m")
+        with site.app.uow() as uow:
+            bot_usage.add_sent(uow.session, ("zalo", "to1"), month=month, kind="reply", count=2712)
+            bot_usage.pause(
+                uow.session, ("zalo", "to2"), now=clock.now, reason="429 Quota exceeded"
+            )
+            uow.commit()
+        client = logged_in(site, officer(site))
+        overview = page(client, f"/web/phuong/{site.ward_id()}")
+        first, second = (text_of(li) for li in overview.cssselect(".bots li"))
+        assert first.startswith("Bot Tổ 1 Gần hết")
+        assert "Đã gửi 2.712/3.000 tin (90%), 0 người dùng" in first
+        assert second.startswith("Bot Tổ 2 Hết hạn mức") and "Zalo tạm dừng bot từ" in second
+        leader = site.roster.joined("Phạm Văn Minh", role=Role.LEADER)
+        team_page = page(logged_in(site, leader), f"/web/to/{site.team_id(TEAM_1)}")
+        assert not team_page.cssselect(".bots")
+
+
+# --- invite codes, for the officer to hand out from a phone ---------------------------------
+
+
+def invites(tree: html.HtmlElement) -> dict[str, dict[str, str]]:
+    """Each person on the Thành viên page's invite list: their name, then what each line says
+    (Mã mời, Telegram, Zalo …) and the Telegram link's address."""
+    found = {}
+    for li in tree.cssselect(".invites li"):
+        lines = {
+            " ".join(dt.text_content().split()): " ".join(dd.text_content().split())
+            for dt, dd in zip(li.cssselect("dt"), li.cssselect("dd"), strict=True)
+        }
+        lines["href"] = " ".join(a.get("href") for a in li.cssselect("a"))
+        lines["who"] = text_of(li.cssselect(".who")[0])
+        found[text_of(li.cssselect(".who strong")[0])] = lines
+    return found
+
+
+def test_the_officer_hands_out_codes_and_join_links_from_the_members_page(
+    config: Config, clock: Clock, caplog: pytest.LogCaptureFixture
+):
+    bots = (
+        ZaloBotConfig(name="to1", token="a", display_name="Bot Tổ 1"),
+        ZaloBotConfig(name="to2", token="b", display_name="Bot Tổ 2"),
     )
-    app = build_app(settings, clock=clock)
-    month = clock.now.astimezone(app.config.zone).strftime("%Y-%m")
-    with app.uow() as uow:
-        bot_usage.add_sent(uow.session, ("zalo", "to1"), month=month, kind="reply", count=2712)
-        bot_usage.pause(uow.session, ("zalo", "to2"), now=clock.now, reason="429 Quota exceeded")
-        uow.commit()
-    web = create_web_app(dashboard=web_dashboard(app))
-    try:
-        with ServerThread(web, name="dashboard", port=port):
-            site = Site(app, url, Roster(app))
-            client = logged_in(site, officer(site))
-            overview = page(client, f"/web/phuong/{site.ward_id()}")
-            first, second = (text_of(li) for li in overview.cssselect(".bots li"))
-            assert first.startswith("Bot Tổ 1 Gần hết")
-            assert "Đã gửi 2.712/3.000 tin (90%), 0 người dùng" in first
-            assert second.startswith("Bot Tổ 2 Hết hạn mức") and "Zalo tạm dừng bot từ" in second
-            leader = site.roster.joined("Phạm Văn Minh", role=Role.LEADER)
-            team_page = page(logged_in(site, leader), f"/web/to/{site.team_id(TEAM_1)}")
-            assert not team_page.cssselect(".bots")
-    finally:
-        app.db.dispose()
+    caplog.set_level(logging.DEBUG)
+    settings = {
+        "telegram": TelegramConfig(username="@nhichieu_bot"),
+        "zalo": ZaloConfig(bots=bots),
+    }
+    with site_with(config, clock, **settings) as site:
+        client = logged_in(site, officer(site))
+        thu = site.roster.add("Bùi Thị Thu", team=TEAM_2)
+        minh = site.roster.add("Phạm Văn Minh", team=TEAM_1, role=Role.LEADER)
+        site.roster.joined("Lê Văn Tám", team=TEAM_2)  # joined: not listed
+        with site.app.uow() as uow:  # TDP 2's newcomers write to the second Zalo bot
+            assign_zalo_bot(uow, "to2", ward_id=site.ward_id(), team_ids=[site.team_id(TEAM_2)])
+            uow.commit()
+        caplog.clear()
+
+        ward = page(client, f"/web/phuong/{site.ward_id()}/thanh-vien")
+        found = invites(ward)
+        assert list(found) == ["Phạm Văn Minh", "Bùi Thị Thu"]  # team by team, as on paper
+        assert found["Bùi Thị Thu"]["who"] == f"Bùi Thị Thu {TEAM_2} · Thành viên"
+        assert found["Bùi Thị Thu"]["Mã mời"] == f"{thu} hết hạn 23/12/2026"
+        assert found["Bùi Thị Thu"]["Telegram"] == f"https://t.me/nhichieu_bot?start={thu}"
+        assert found["Bùi Thị Thu"]["href"] == f"https://t.me/nhichieu_bot?start={thu}"
+        assert found["Bùi Thị Thu"]["Zalo"] == f"Tìm Bot Tổ 2 trên Zalo, nhắn: /thamgia {thu}"
+        assert found["Phạm Văn Minh"]["who"] == f"Phạm Văn Minh {TEAM_1} · Tổ trưởng"
+        assert found["Phạm Văn Minh"]["Zalo"] == f"Tìm Bot Tổ 1 trên Zalo, nhắn: /thamgia {minh}"
+        assert "gotungnha invites" not in text_of(ward)
+
+        team = page(client, f"/web/to/{site.team_id(TEAM_1)}/thanh-vien")  # one team's only
+        assert list(invites(team)) == ["Phạm Văn Minh"]
+
+        leader = logged_in(
+            site, site.roster.joined("Đinh Văn Cường", team=TEAM_2, role=Role.LEADER)
+        )
+        answer = leader.get(f"/web/to/{site.team_id(TEAM_2)}/thanh-vien")
+        assert answer.status_code == 200 and "Bùi Thị Thu" in answer.text
+        assert thu not in answer.text and "t.me" not in answer.text  # codes are the officer's
+        assert not html.fromstring(answer.text).cssselect(".invites")
+        assert "Cán bộ phường có mã mời" in answer.text
+
+    records = [r for r in caplog.records if not r.name.startswith("sqlalchemy")]
+    assert records and not [r for r in records if thu in r.getMessage() or minh in r.getMessage()]
+
+
+def test_an_expired_code_is_renewed_on_the_members_page_and_lets_the_person_join(
+    site: Site, clock: Clock
+):
+    old = site.roster.add("Bùi Thị Thu", team=TEAM_2)
+    clock.now += timedelta(days=31)  # the code was for 30 days
+    client = logged_in(site, officer(site))
+    found = invites(page(client, f"/web/phuong/{site.ward_id()}/thanh-vien"))["Bùi Thị Thu"]
+    code = found["Mã mời"].split()[0]
+    assert code != old and found["Mã mời"] == f"{code} hết hạn 23/01/2027"
+    assert "Telegram" not in found and found["href"] == ""  # no [telegram] username: no link
+    assert found["Nhắn cho bot"] == f"/thamgia {code}"
+    again = invites(page(client, f"/web/phuong/{site.ward_id()}/thanh-vien"))["Bùi Thị Thu"]
+    assert again["Mã mời"] == found["Mã mời"]  # the same code each time the page is opened
+    newcomer = ConsoleChat(site.app.engine, user_id="thu")
+    newcomer.say(f"/thamgia {code}")
+    assert "Chào mừng Bùi Thị Thu" in newcomer.say("1")

@@ -8,6 +8,7 @@ Each test runs on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -19,6 +20,7 @@ from handlers.admin import RosterError, add_unit
 from storage import deadlines, queries, units
 from storage.models import Audience, ModelRegistration, Role
 from tests.conftest import Roster
+from tests.workbook_pages import narrow_columns, unprintable_sheets
 
 WARD = "Phường Nhị Chiểu"
 SCHOOL = "Trường THCS Chu Văn An"
@@ -319,6 +321,36 @@ def test_the_wards_workbook_carries_the_model_table_and_a_teams_does_not(
     assert rows[0][:3] == ("Stt", "Tên mô hình", "Nội dung hoạt động")
     assert rows[1][:2] == (1, "Trường học chuyển đổi số điển hình")
     assert "Đăng ký mô hình" not in load_workbook(team_file.path, read_only=True).sheetnames
+
+
+def model_workbooks(app: App, school: ConsoleChat, roster: Roster, folder: Path) -> list[Path]:
+    """The officer's model table, and the ward's report workbook that carries it."""
+    from reports.models import write_models
+
+    register(school)
+    school.say("Lưu")
+    new_unit(app, name="Trường Tiểu học Hoa Sen", rep="Phạm Văn Quang")  # not registered
+    with app.uow() as uow:
+        ward = queries.ward_by_name(uow.session, WARD)
+        assert ward is not None
+        write_models(uow.session, ward, folder / "mo-hinh.xlsx")
+    officer = roster.joined("Cán bộ Phương", role=Role.OFFICER, ward=WARD)
+    [report] = [r.document for r in officer.send("/xuat") if r.document]
+    return [folder / "mo-hinh.xlsx", report.path]
+
+
+def test_no_column_of_the_model_tables_is_too_narrow(
+    app: App, school: ConsoleChat, roster: Roster, tmp_path: Path
+):
+    for path in model_workbooks(app, school, roster, tmp_path):
+        assert narrow_columns(path, {"Tổng hợp": 5}) == [], path.name
+
+
+def test_the_model_tables_print_landscape_one_page_wide_with_header_and_page_numbers(
+    app: App, school: ConsoleChat, roster: Roster, tmp_path: Path
+):
+    for path in model_workbooks(app, school, roster, tmp_path):
+        assert unprintable_sheets(path, {"Tổng hợp": 5}) == [], path.name
 
 
 def test_tiendo_shows_the_officer_which_units_have_not_registered(

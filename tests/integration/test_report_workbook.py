@@ -43,6 +43,7 @@ from storage.models import (
     Team,
 )
 from tests.conftest import Clock, Roster
+from tests.workbook_pages import narrow_columns, unprintable_sheets
 
 WARD = "Phường Nhị Chiểu"
 GROUPS = 27
@@ -394,6 +395,47 @@ def test_data_sheets_have_a_bold_frozen_filtered_header_and_widths(ward: Ward):
         assert ws.column_dimensions["B"].width and ws.column_dimensions["B"].width > 8, name
     top = wb["Tổng hợp"]
     assert top["A5"].font.bold and top.freeze_panes == "A6" and top.auto_filter.ref
+
+
+HEADER_ROWS = {"Tổng hợp": 5}  # below the title lines; every other sheet's header is row 1
+
+
+def test_no_column_is_too_narrow_for_its_days_counts_or_header(ward: Ward):
+    reply, _wb = exported(ward.officer)
+    assert reply.document is not None
+    assert narrow_columns(reply.document.path, HEADER_ROWS) == []
+
+
+def test_a_huge_figure_still_fits_the_detail_columns_sized_before_the_rows_stream(
+    app: App, ward: Ward
+):
+    with app.uow() as uow:
+        lan = uow.session.exec(select(Member).where(Member.name == "Nguyễn Thị Lan")).one()
+        [vneid] = uow.session.exec(select(Service.id).where(Service.code == "vneid"))
+        log = SupportLog(
+            member_id=lan.id,
+            team_id=lan.team_id,
+            day=date(2026, 11, 20),
+            households=123_456_789,
+            people=987_654_321,
+            created_at=app.clock(),
+        )
+        uow.session.add(log)
+        uow.session.flush()
+        assert log.id is not None
+        uow.session.add(SupportLogItem(log_id=log.id, service_id=vneid, count=1_234_567_890))
+        uow.commit()
+    reply, wb = exported(ward.officer)
+    assert reply.document is not None
+    head, rows = detail_rows(wb)
+    assert 123_456_789 in [r[head.index(L.HEAD_HOUSEHOLDS)] for r in rows]
+    assert narrow_columns(reply.document.path, HEADER_ROWS) == []
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_header_and_page_numbers(ward: Ward):
+    reply, _wb = exported(ward.officer)
+    assert reply.document is not None
+    assert unprintable_sheets(reply.document.path, HEADER_ROWS) == []
 
 
 def test_members_sheet_lists_the_roster_with_role_platform_and_logs(ward: Ward):
