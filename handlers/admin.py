@@ -17,6 +17,7 @@ from storage.models import (
     ChatIdentity,
     InviteCode,
     Member,
+    ResidentialGroup,
     Role,
     Service,
     Team,
@@ -30,6 +31,10 @@ from storage.uow import UnitOfWork
 
 class RosterError(ValueError):
     """A roster change that cannot be made; the message says why, in Vietnamese."""
+
+
+# the roles a team's roster holds; a unit's representative comes with its unit (add_unit)
+ROSTER_ROLES = (Role.MEMBER, Role.LEADER, Role.OFFICER)
 
 
 @dataclass(frozen=True)
@@ -96,14 +101,14 @@ def add_member(
     """Put a person on a team's roster (the team is created if new) with an invite code."""
     session = uow.session
     name = one_line(name)
+    if role not in ROSTER_ROLES:
+        raise RosterError(texts.UNIT_VIA_UNIT_ADD)
     if not name or not team.strip():
         raise RosterError(texts.ROSTER_NAME_AND_TEAM)
     ward_row = find_or_create_ward(session, ward, now=now)
     assert ward_row.id is not None
     teams = queries.teams_named(session, team.strip(), ward_row.id)
-    team_row = teams[0] if teams else Team(ward_id=ward_row.id, name=team.strip())
-    session.add(team_row)
-    session.flush()
+    team_row = teams[0] if teams else _new_team(session, ward_row.id, team.strip(), role=role)
     assert team_row.id is not None
     member = Member(
         team_id=team_row.id, name=name, phone=normalise_phone(phone), role=role, created_at=now
@@ -118,6 +123,23 @@ def add_member(
         detail={"member_id": member.id, "team_id": team_row.id, "role": str(role)},
     )
     return member, new_invite(session, member.id, now=now, days=invite_days)
+
+
+def _new_team(session: Session, ward_id: int, name: str, *, role: Role) -> Team:
+    """A team added by name: the team of a residential group of that name (so it is
+    ranked and expected to report), or, for an officer, a team at ward level."""
+    if name == WARD_TEAM or role == Role.OFFICER:
+        return roster.ward_team(session, ward_id, name=name)[0]
+    named = select(ResidentialGroup).where(
+        ResidentialGroup.ward_id == ward_id, ResidentialGroup.name == name
+    )
+    group = session.exec(named).first() or ResidentialGroup(ward_id=ward_id, name=name)
+    session.add(group)
+    session.flush()
+    team = Team(ward_id=ward_id, residential_group_id=group.id, name=name)
+    session.add(team)
+    session.flush()
+    return team
 
 
 def pending_invites(

@@ -39,6 +39,8 @@ _COMMAND = re.compile(r"^/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
 _KEEPS_STEP = {"huy"}  # /huy needs to see what is in progress to cancel it
 _KEEPS_CHOICES = {"answer_media"}  # a sticker between a question and its answer changes nothing
 _WITHOUT_SLASH = {"thamgia"}  # "thamgia K7M3PX9Q" works too: not everyone finds the slash
+# a whole message that says a command in words ("hoàn tác" with no Undo button left)
+_SAID_COMMANDS = {"hoan tac": "/huy", "huy": "/huy", "huy bo": "/huy", "tro giup": "/trogiup"}
 
 
 class Engine:
@@ -58,6 +60,11 @@ class Engine:
         self._router = Router()
         for router in (ROUTER, *routers):  # layers above handlers add their commands here
             self._router.include(router)
+
+    @property
+    def commands(self) -> dict[str, Route]:
+        """Every command the engine answers, by name (aliases included)."""
+        return dict(self._router.commands)
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message; a message seen before gets its first answer again, marked so."""
@@ -178,6 +185,7 @@ class Engine:
             return self._call(ctx, route, arg)
         if text and fold(text.split(maxsplit=1)[0]) in _WITHOUT_SLASH:
             text = "/" + text
+        text = _SAID_COMMANDS.get(" ".join(fold(text).strip(" .!").split()), text)
         if command := _COMMAND.match(text):
             name = fold(command.group(1))
             route = self._router.commands.get(name)

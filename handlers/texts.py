@@ -62,6 +62,10 @@ REPLY_NOT_KEPT = (
     "Câu trả lời này có thông tin riêng nên mình không giữ lại. "
     "Bạn gõ lại lệnh nếu cần nhé (ví dụ /web để lấy liên kết mới)."
 )
+UNIT_VIA_UNIT_ADD = (
+    "Người đại diện đơn vị không thêm vào tổ được: thêm cùng đơn vị của họ bằng "
+    "gotungnha unit add --name … --rep …"
+)
 ALREADY_JOINED = "Chào {name}! Bạn đã ở {team} rồi. Gõ /trogiup để xem cách ghi."
 ALREADY_JOINED_SHORT = "Bạn đã tham gia rồi. Gõ /trogiup để xem cách ghi."
 CONSENT_NOTICE = (
@@ -108,6 +112,12 @@ ENTRY_CANCELLED = "Đã bỏ, chưa ghi gì. Bạn gõ lại tin mới nhé."
 UNDO_DONE = "↩️ Đã hoàn tác lượt ghi ngày {}:"
 UNDO_NOTHING = "Bạn chưa có lượt nào để hoàn tác."
 UNDO_ALREADY = "Lượt này đã được hoàn tác rồi."
+UNDO_ASK = "Hoàn tác lượt ghi ngày {}?"
+UNDO_KEPT = "Đã giữ nguyên lượt ghi, không hoàn tác gì."
+NUMBER_WITHOUT_CHOICE = (
+    "Số “{}” không ứng với lựa chọn nào đang mở: lựa chọn cũ đã hết hạn. "
+    "Muốn hoàn tác lượt vừa ghi, gõ /huy. Muốn ghi, gõ ví dụ: vneid 3"
+)
 UNDO_TOO_LATE = (
     "Lượt này đã ghi quá {hours} giờ nên không hoàn tác được. Gõ /sua để sửa lượt gần nhất."
 )
@@ -127,11 +137,6 @@ SMALL_TALK = {
     "hello",
     "alo",
     "a lo",
-    "cam on",
-    "cam on ban",
-    "cam on nhieu",
-    "thanks",
-    "thank you",
     "ok",
     "oke",
     "okie",
@@ -145,6 +150,9 @@ SMALL_TALK = {
     "tot",
     "tot qua",
 }
+THANKS = {"cam on", "cam on ban", "cam on nhieu", "cam on a", "cam on bot", "thanks", "thank you"}
+THANKS_ANSWER = "Không có gì đâu {name}! 🙏 Cảm ơn bạn đã đi hỗ trợ bà con."
+MINE_HOUSEHOLDS = ", {} hộ"
 SMALL_TALK_ANSWER = (
     "Chào {name}! 😊 Mỗi lần hỗ trợ xong, bạn gửi một tin ngắn như “vneid 3 sskdt 2”, "
     "hoặc gõ /ghi để mình hỏi từng bước."
@@ -185,6 +193,9 @@ BUTTON_DISAGREE = "Không đồng ý"
 BUTTON_SAVE_UNDERSTOOD = "Ghi phần đã hiểu"
 BUTTON_RETYPE = "Bỏ, để tôi gõ lại"
 BUTTON_CONFIRM_LARGE = "Đúng, ghi lại"
+BUTTON_RIGHT = "Đúng"
+BUTTON_FIX = "Sửa lại"
+SUGGEST_ASK = "Ý bạn là {}? Mình sẽ ghi:"
 BUTTON_SAVE = "Lưu"
 BUTTON_CANCEL = "Huỷ"
 BUTTON_SKIP = "Bỏ qua"
@@ -203,6 +214,8 @@ PERIOD_WEEK = "Tuần này (từ {}):"
 PERIOD_MONTH = "Tháng {}:"
 STATS_NONE = "• Chưa có lượt nào."
 STATS_LOGS = "• Số lượt hỗ trợ: {}"
+# a lower bound: each log's typed "N người", else its largest service count (SPEC §6)
+STATS_PEOPLE = "• Số người dân được hỗ trợ (ít nhất): {}"
 TEAM_TITLE = "📊 {team}"
 TEAM_ACTIVE = "• Thành viên đã ghi: {active}/{joined}"
 TEAM_IDLE = "Chưa ghi tuần này: {}"
@@ -249,6 +262,12 @@ SUBMITTED = (
     "✅ Đã ghi nhận {team} đã nộp {deadline} (hạn cuối {day}). Mình thôi nhắc tổ cho kỳ này."
 )
 SUBMITTED_ALREADY = "{team} đã báo nộp {deadline} (hạn cuối {day}) rồi."
+SUBMITTED_WHICH_TEAM = (
+    "/danop là để tổ trưởng báo tổ mình đã nộp báo cáo. Nếu bạn nộp thay một tổ, gõ kèm "
+    "tên tổ, ví dụ: /danop {example}\nChưa nộp {deadline}: {missing}"
+)
+SUBMITTED_NO_SUCH_TEAM = "Mình không thấy tổ nào tên “{typed}”. Các tổ của phường: {teams}"
+SUBMITTED_SEVERAL_TEAMS = "“{typed}” khớp nhiều tổ: {teams}. Bạn gõ rõ tên tổ hơn nhé."
 PROGRESS_TITLE = "📋 {deadline}, hạn cuối {day}: {sent}/{total} tổ đã nộp."
 PROGRESS_SENT = "Đã nộp: {}"
 PROGRESS_MISSING = "Chưa nộp: {}"
@@ -259,6 +278,10 @@ DEADLINE_HOW = (
     "Gõ tên và ngày “trước ngày” trong văn bản, ví dụ: /hanchot Đăng ký mô hình 20/04/2026"
 )
 DEADLINE_PAST = "Hạn cuối {} đã qua rồi."
+DEADLINE_NEEDS_YEAR = (
+    "Ngày “{day}” còn thiếu năm. Bạn gõ đủ ngày/tháng/năm nhé, ví dụ: /hanchot {example}"
+)
+DEADLINE_NEEDS_NAME = "Hạn này tên là gì? Bạn gõ tên trước ngày, ví dụ: /hanchot {example}"
 DEADLINE_ADDED = (
     "🗓️ Đã thêm hạn “{name}”: hạn cuối {day}. Tổ trưởng sẽ được nhắc trước 7, 3, 1 ngày "
     "và đúng ngày cuối."
@@ -404,8 +427,12 @@ HELP_QUICK_ENTRY = (
     "• hôm qua 4 hộ vneid 6 smart hp 2\n"
     "• hôm kia mức 2 x2 @ ngõ 45 Trần Nguyên Hãn\n"
     "• vneid 2 gc: bà cụ cần hướng dẫn lại\n"
-    "Số đứng trước hoặc sau dịch vụ; không ghi số là 1. "
-    "Ngày: hôm nay (mặc định), hôm qua, hôm kia hoặc ngày/tháng (ví dụ 20/11). "
+    "• thứ 2 vneid 3\n"
+    "• cài vneid cho ba người\n"
+    "• sáng nay 2 sskdt\n"
+    "Số đứng trước hoặc sau dịch vụ, viết bằng số hay bằng chữ; không ghi số là 1. "
+    "Ngày: hôm nay (mặc định), hôm qua, hôm kia, thứ 2 … chủ nhật (ngày gần nhất) "
+    "hoặc ngày/tháng (ví dụ 20/11). "
     "Địa điểm sau @ hoặc “tại”; ghi chú sau “ghi chú:” (viết tắt “gc:”).\n"
     "Không ghi số điện thoại, CCCD của người dân."
 )
@@ -422,9 +449,19 @@ HELP_COMMANDS = (
     "/xoadulieucuatoi – xoá dữ liệu của tôi"
 )
 HELP_LEADER = (
-    "Tổ trưởng: /thongke cho biết ai chưa ghi tuần này; "
-    "/xuat gửi tệp Excel báo cáo quý này (/xuat thang, /xuat 01/10/2026-31/12/2026); "
-    "/web cho link vào trang theo dõi trên máy tính hoặc điện thoại."
+    "Lệnh của tổ trưởng:\n"
+    "/thongke – kết quả của tổ và ai chưa ghi tuần này\n"
+    "/xuat – tệp Excel báo cáo quý này (/xuat thang, /xuat 01/10/2026-31/12/2026)\n"
+    "/danop – báo tổ đã nộp báo cáo kỳ này (thôi nhắc tổ)\n"
+    "/lienket – gõ trong nhóm chat của tổ để bot gửi tổng kết tuần vào nhóm\n"
+    "/web – link vào trang theo dõi trên máy tính hoặc điện thoại"
+)
+HELP_OFFICER = (
+    "Lệnh của cán bộ phường:\n"
+    "/thongke – số liệu cả phường, xếp hạng các tổ\n"
+    "/tiendo – tổ nào đã nộp báo cáo, đơn vị nào đã đăng ký mô hình\n"
+    "/danop TDP 3 – ghi nhận nộp thay một tổ\n"
+    "/hanchot – thêm hạn báo cáo, ví dụ: /hanchot Báo cáo tháng 12 31/12/2026"
 )
 
 WORKBOOK_AT_DEADLINE = (
@@ -466,6 +503,10 @@ WEB_LINK = (
     "🔗 Trang theo dõi của {who}:\n{url}\n\n"
     "Link dùng được một lần, trong 15 phút, chỉ dành cho bạn: đừng chuyển cho ai nhé. "
     "Mở link rồi bấm «Vào trang theo dõi»; trang giữ đăng nhập 8 giờ."
+)
+WEB_OFF_HERE = (
+    "Trong bản thử trên máy tính, trang theo dõi chạy bằng lệnh: make web "
+    "(hoặc gotungnha web --user {user}). Lệnh đó in ra link vào cho bạn."
 )
 WEB_OFF = (
     "Trang theo dõi trên web chưa được bật. Nhờ người quản trị đặt địa chỉ công khai "

@@ -11,11 +11,12 @@ from handlers import texts
 from handlers.context import Context
 from handlers.formatting import day_text
 from handlers.messages import Reply
+from handlers.parsing.normalize import fold
 from handlers.router import Router
 from schedules.rules import Repeat, Rule
 from storage import deadlines, queries, units
 from storage.deadlines import DEFAULT_LEAD_DAYS
-from storage.models import NAME_MAX, Audience, Deadline, Role
+from storage.models import NAME_MAX, Audience, Deadline, Role, Team
 
 router = Router()
 
@@ -51,16 +52,37 @@ def next_due_of(session: Session, ward_id: int, today: date) -> tuple[Deadline, 
 
 
 @router.command("danop", role=Role.LEADER)
-def mark_submitted(ctx: Context, _args: str) -> list[Reply]:
-    """Mark my team's report for the coming deadline as submitted: its reminders stop."""
+def mark_submitted(ctx: Context, args: str) -> list[Reply]:
+    """Mark my team's report for the coming deadline as submitted: its reminders stop.
+    From the ward's own team (an officer), `/danop TDP 3` marks that team's."""
     assert ctx.member is not None
-    team, ward = queries.team_and_ward(ctx.uow.session, ctx.member.team_id)
+    session = ctx.uow.session
+    team, ward = queries.team_and_ward(session, ctx.member.team_id)
     assert ward.id is not None and team.id is not None
     due = next_due(ctx, ward.id)
     if due is None:
         return [Reply(texts.NO_DEADLINE)]
     deadline, period, last_day = due
     assert deadline.id is not None
+    if team.residential_group_id is None:  # the ward's own team reports nothing itself
+        teams = queries.residential_teams(session, ward.id)
+        if not args.strip() or not teams:
+            done = deadlines.submitted_teams(session, deadline.id, period)
+            missing = [t.name for t in teams if t.id not in done]
+            example = teams[0].name if teams else "Tổ CNSCĐ TDP 1"
+            text = texts.SUBMITTED_WHICH_TEAM.format(
+                example=example, deadline=deadline.name, missing=", ".join(missing) or texts.NOBODY
+            )
+            return [Reply(text)]
+        names = ", ".join(t.name for t in teams)
+        found = _teams_matching(teams, args)
+        if not found:
+            return [Reply(texts.SUBMITTED_NO_SUCH_TEAM.format(typed=args.strip(), teams=names))]
+        if len(found) > 1:
+            several = ", ".join(t.name for t in found)
+            return [Reply(texts.SUBMITTED_SEVERAL_TEAMS.format(typed=args.strip(), teams=several))]
+        team = found[0]
+    assert team.id is not None
     new = deadlines.mark_submitted(
         ctx.uow.session,
         deadline_id=deadline.id,
@@ -71,6 +93,15 @@ def mark_submitted(ctx: Context, _args: str) -> list[Reply]:
     )
     template = texts.SUBMITTED if new else texts.SUBMITTED_ALREADY
     return [Reply(template.format(team=team.name, deadline=deadline.name, day=day_text(last_day)))]
+
+
+def _teams_matching(teams: list[Team], typed: str) -> list[Team]:
+    """Teams named as typed, loosely: "tdp 3" is "Tổ CNSCĐ TDP 3" (not TDP 30)."""
+    words = fold(typed).split()
+    exact = [t for t in teams if fold(t.name).split() == words]
+    if exact:
+        return exact
+    return [t for t in teams if fold(t.name).split()[-len(words) :] == words] if words else []
 
 
 @router.command("tiendo", role=Role.OFFICER)
@@ -88,7 +119,7 @@ def progress(ctx: Context, _args: str) -> list[Reply]:
     deadline, period, last_day = due
     assert deadline.id is not None
     done = deadlines.submitted_teams(session, deadline.id, period)
-    teams = [t for t in queries.teams_of_ward(session, ward.id) if t.residential_group_id]
+    teams = queries.residential_teams(session, ward.id)
     sent = [t.name for t in teams if t.id in done]
     missing = [t.name for t in teams if t.id not in done]
     lines = [
@@ -116,6 +147,24 @@ def _units_progress(ctx: Context, ward_id: int) -> list[str]:
 
 
 _BEFORE = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})\s*$")
+_NO_YEAR = re.compile(r"(?<![\d/-])(\d{1,2})[/-](\d{1,2})\s*$")
+
+
+def _how_to_add(ctx: Context, args: str) -> Reply:
+    """What is missing from a /hanchot: the year of a day typed without one, or both."""
+    short = _NO_YEAR.search(args)
+    name = args[: short.start()].strip(" :-–") if short else ""
+    if short and name:
+        day, month = int(short.group(1)), int(short.group(2))
+        year = ctx.today.year
+        try:
+            if date(year, month, day) < ctx.today:
+                year += 1  # a day already past this year is next year's
+        except ValueError:
+            return Reply(texts.DEADLINE_HOW)
+        example = f"{' '.join(name.split())} {day:02d}/{month:02d}/{year}"
+        return Reply(texts.DEADLINE_NEEDS_YEAR.format(day=short.group().strip(), example=example))
+    return Reply(texts.DEADLINE_HOW)
 
 
 @router.command("hanchot", role=Role.OFFICER)
@@ -123,8 +172,11 @@ def add_deadline(ctx: Context, args: str) -> list[Reply]:
     """Add a one-off deadline: `/hanchot Đăng ký mô hình 20/04/2026` (the "before" day)."""
     match = _BEFORE.search(args)
     name = args[: match.start()].strip(" :-–") if match else ""
-    if not match or not name:
-        return [Reply(texts.DEADLINE_HOW)]
+    if not match:
+        return [_how_to_add(ctx, args)]
+    if not name:
+        example = f"Báo cáo tháng {match.group(2)} {match.group().strip()}"
+        return [Reply(texts.DEADLINE_NEEDS_NAME.format(example=example))]
     name = " ".join(name.split())
     if len(name) > NAME_MAX:
         return [Reply(texts.DEADLINE_NAME_TOO_LONG.format(n=len(name), limit=NAME_MAX))]

@@ -54,15 +54,19 @@ def tally(session: Session, send: PlannedSend, catalogue: Catalogue, *, today: d
         end=start - timedelta(days=1),
         team_ids=[send.team_id],
     )
-    joined = queries.joined_members(session, send.team_id)
+    active, joined = logs.activity(session, team_ids=[send.team_id], start=start, end=end)[
+        send.team_id
+    ]
     idle = logs.members_without_logs(session, team_id=send.team_id, start=start, end=end)
     team, _ward = queries.team_and_ward(session, send.team_id)
     title = texts.TALLY_TITLE.format(team=team.name, start=day_text(start), end=day_text(end))
     change = f"{week.logs - previous.logs:+d}" if previous.logs else texts.TALLY_CHANGE_NEW
     lines = [title, texts.TALLY_LOGS.format(logs=week.logs, change=change)]
     lines += items_lines(week.by_service, catalogue)
+    if week.people:
+        lines.append(texts.STATS_PEOPLE.format(week.people))
     lines += _progress(session, send.team_id, catalogue, end)
-    lines.append(texts.TEAM_ACTIVE.format(active=len(joined) - len(idle), joined=len(joined)))
+    lines.append(texts.TEAM_ACTIVE.format(active=active, joined=joined))
     if idle:
         lines.append(texts.TALLY_IDLE.format(", ".join(m.name for m in idle)))
     bars = {catalogue.name(code): count for code, count in week.by_service.items()}
@@ -95,7 +99,8 @@ def _ward_tally(session: Session, ward_id: int, start: date, end: date) -> Tally
     ward = next(w for w in queries.wards(session) if w.id == ward_id)
     counts = logs.logs_by_team(session, ward_id=ward_id, start=start, end=end)
     teams = sorted(
-        queries.teams_of_ward(session, ward_id), key=lambda t: (-counts.get(t.id or 0, 0), t.name)
+        queries.residential_teams(session, ward_id),
+        key=lambda t: (-counts.get(t.id or 0, 0), t.name),
     )
     title = texts.TALLY_WARD_TITLE.format(ward=ward.name, start=day_text(start), end=day_text(end))
     lines = [title]

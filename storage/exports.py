@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from storage.logs import people_helped
 from storage.models import (
     ChatIdentity,
     GroupChat,
@@ -53,6 +54,11 @@ class LogRow:
     place: str | None
     note: str | None
     counts: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def helped(self) -> int:
+        """People helped, at least: `N người` as typed, else the largest service count."""
+        return self.people if self.people is not None else max(self.counts.values(), default=0)
 
 
 @dataclass(frozen=True)
@@ -141,7 +147,8 @@ class PeriodFigures:
 
     sums_per_team: dict[tuple[int, int], int] = field(default_factory=dict)
     logs_per_team: dict[int, int] = field(default_factory=dict)
-    people_per_team: dict[int, tuple[int, int]] = field(default_factory=dict)  # households, people
+    # households, people helped (at least: storage.logs.people_helped)
+    people_per_team: dict[int, tuple[int, int]] = field(default_factory=dict)
     sums_per_day: dict[date, dict[int, int]] = field(default_factory=dict)  # service 0: logs
     logs_per_member: dict[int, int] = field(default_factory=dict)
 
@@ -170,6 +177,7 @@ def period_figures(
         out.sums_per_team[key] = out.sums_per_team.get(key, 0) + n
         per_day = out.sums_per_day.setdefault(day, {})
         per_day[service_id] = per_day.get(service_id, 0) + n
+    most, helped = people_helped()
     logs = (
         sa_select(
             col(SupportLog.day),
@@ -177,8 +185,9 @@ def period_figures(
             col(SupportLog.member_id),
             func.count(col(SupportLog.id)),
             func.sum(SupportLog.households),
-            func.sum(SupportLog.people),
+            func.sum(helped),
         )
+        .outerjoin(most, most.c.log_id == col(SupportLog.id))
         .where(*_in_period(team_ids, start, end))
         .group_by(col(SupportLog.day), col(SupportLog.team_id), col(SupportLog.member_id))
     )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import ColumnElement, Subquery, delete, func
 from sqlmodel import Session, col, select
 
 from storage.models import Member, Role, Service, SupportLog, SupportLogItem, Team
+from storage.queries import TEAM_ROLES, joined_per_team
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,20 @@ class Totals:
     people: int
     households: int
     members: int
+
+
+def people_helped() -> tuple[Subquery, ColumnElement[int]]:
+    """People a log helped, at least: its typed `N người`, else its largest service count
+    ("vneid 3 sskdt 2" helped at least 3). The subquery is outer-joined on log_id."""
+    most = (
+        select(
+            col(SupportLogItem.log_id).label("log_id"),
+            func.max(SupportLogItem.count).label("most"),
+        )
+        .group_by(col(SupportLogItem.log_id))
+        .subquery()
+    )
+    return most, func.coalesce(col(SupportLog.people), most.c.most, 0)
 
 
 def service_ids(session: Session) -> dict[str, int]:
@@ -65,12 +81,18 @@ def items_of(session: Session, log_ids: Iterable[int]) -> dict[int, dict[str, in
     return out
 
 
-def recent_logs(session: Session, member_id: int, limit: int = 5) -> list[SupportLog]:
-    """A member's latest logs that are not deleted, newest first."""
+def recent_logs(
+    session: Session, member_id: int, limit: int = 5, *, by_day: bool = False
+) -> list[SupportLog]:
+    """A member's latest logs that are not deleted, newest first: the last made, or (by_day)
+    those of the latest days."""
+    order: list[Any] = [col(SupportLog.created_at).desc(), col(SupportLog.id).desc()]
+    if by_day:
+        order.insert(0, col(SupportLog.day).desc())
     stmt = (
         select(SupportLog)
         .where(SupportLog.member_id == member_id, col(SupportLog.deleted_at).is_(None))
-        .order_by(col(SupportLog.created_at).desc(), col(SupportLog.id).desc())
+        .order_by(*order)
         .limit(limit)
     )
     return list(session.exec(stmt))
@@ -89,6 +111,14 @@ def logs_with_details(session: Session, member_id: int) -> list[SupportLog]:
         .order_by(col(SupportLog.day).desc(), col(SupportLog.id).desc())
     )
     return list(session.exec(stmt))
+
+
+def undone_since(session: Session, member_id: int, since: datetime) -> bool:
+    """Whether the member undid any log after `since`."""
+    stmt = select(SupportLog.id).where(
+        SupportLog.member_id == member_id, col(SupportLog.deleted_at) > since
+    )
+    return session.exec(stmt.limit(1)).first() is not None
 
 
 def own_log(session: Session, member_id: int, log_id: int) -> SupportLog | None:
@@ -115,13 +145,16 @@ def totals(
         where.append(col(SupportLog.team_id).in_(list(team_ids)))
     if member_id is not None:
         where.append(col(SupportLog.member_id) == member_id)
+    most, helped = people_helped()
     head = session.exec(
         select(
             func.count(col(SupportLog.id)),
-            func.coalesce(func.sum(SupportLog.people), 0),
+            func.coalesce(func.sum(helped), 0),
             func.coalesce(func.sum(SupportLog.households), 0),
             func.count(func.distinct(SupportLog.member_id)),
-        ).where(*where)
+        )
+        .outerjoin(most, most.c.log_id == col(SupportLog.id))
+        .where(*where)
     ).one()
     # sums per service first, then their names: joined the other way round, SQLite walks
     # the period's logs once per service of the catalogue
@@ -155,6 +188,7 @@ def members_without_logs(session: Session, *, team_id: int, start: date, end: da
             Member.team_id == team_id,
             col(Member.consent_at).is_not(None),
             col(Member.erased_at).is_(None),
+            col(Member.role).in_(TEAM_ROLES),
             col(Member.id).not_in(active),
         )
         .order_by(col(Member.name))
@@ -223,18 +257,27 @@ def last_log_days(session: Session, *, team_ids: Iterable[int]) -> list[tuple[Me
     return [(member, day) for member, day in session.exec(stmt)]
 
 
-def active_per_team(
+def activity(
     session: Session, *, team_ids: Iterable[int], start: date, end: date
-) -> dict[int, int]:
-    """team id -> how many members logged in the period."""
+) -> dict[int, tuple[int, int]]:
+    """team id -> (members who logged in the period, members joined): the one count of
+    "đã ghi / đã vào bot" everywhere. Erased members, officers and units' representatives
+    are in neither; a member who logged and has since moved counts as active, never above
+    the joined count."""
+    ids = list(team_ids)
+    joined = joined_per_team(session, ids)
     stmt = (
         select(SupportLog.team_id, func.count(func.distinct(SupportLog.member_id)))
+        .join(Member, col(Member.id) == col(SupportLog.member_id))
         .where(
-            col(SupportLog.team_id).in_(list(team_ids)),
+            col(SupportLog.team_id).in_(ids),
             col(SupportLog.deleted_at).is_(None),
             col(SupportLog.day) >= start,
             col(SupportLog.day) <= end,
+            col(Member.erased_at).is_(None),
+            col(Member.role).in_(TEAM_ROLES),
         )
         .group_by(col(SupportLog.team_id))
     )
-    return {team_id: int(n) for team_id, n in session.exec(stmt)}
+    logged = {team_id: int(n) for team_id, n in session.exec(stmt)}
+    return {t: (min(logged.get(t, 0), joined.get(t, 0)), joined.get(t, 0)) for t in ids}

@@ -155,12 +155,24 @@ def teams_of_ward(session: Session, ward_id: int) -> list[Team]:
     return list(session.exec(select(Team).where(Team.ward_id == ward_id).order_by(col(Team.name))))
 
 
+def residential_teams(session: Session, ward_id: int) -> list[Team]:
+    """A ward's teams of residential groups by name: the ones ranked and expected to report
+    (the ward's own team, where officers sit, is not one of them)."""
+    return [t for t in teams_of_ward(session, ward_id) if t.residential_group_id is not None]
+
+
+# who counts as a team's member in "đã ghi / đã vào bot": not an officer sitting in a team,
+# not a unit's representative
+TEAM_ROLES = (Role.MEMBER, Role.LEADER)
+
+
 def joined_members(session: Session, team_id: int) -> list[Member]:
     """Members of a team who have joined in chat and not erased their data."""
     stmt = select(Member).where(
         Member.team_id == team_id,
         col(Member.consent_at).is_not(None),
         col(Member.erased_at).is_(None),
+        col(Member.role).in_(TEAM_ROLES),
     )
     return list(session.exec(stmt.order_by(col(Member.name))))
 
@@ -192,7 +204,7 @@ def joined_per_team(session: Session, team_ids: list[int]) -> dict[int, int]:
             col(Member.team_id).in_(team_ids),
             col(Member.consent_at).is_not(None),
             col(Member.erased_at).is_(None),
-            Member.role != Role.UNIT,
+            col(Member.role).in_(TEAM_ROLES),
         )
         .group_by(col(Member.team_id))
     )

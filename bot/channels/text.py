@@ -17,10 +17,12 @@ def numbered_text(reply: Reply) -> str:
 
 
 def answer_hint(count: int) -> str:
-    """ "Trả lời 1, 2 hoặc 3" """
+    """ "Trả lời 1, 2 hoặc 3"; past four choices "Trả lời số từ 1 đến 11" """
     numbers = [str(n) for n in range(1, count + 1)]
     if count == 1:
         return "Trả lời 1"
+    if count > 4:
+        return f"Trả lời số từ 1 đến {count}"
     return f"Trả lời {', '.join(numbers[:-1])} hoặc {numbers[-1]}"
 
 

@@ -19,6 +19,8 @@ def web_link(ctx: Context, _args: str) -> list[Reply]:
     if ctx.incoming.is_group:
         return [Reply(texts.WEB_PRIVATE_ONLY)]
     if not ctx.settings.web_url:
+        if ctx.incoming.platform == "console":  # tried in the terminal: say how to open it
+            return [Reply(texts.WEB_OFF_HERE.format(user=ctx.incoming.user_id))]
         return [Reply(texts.WEB_OFF)]
     assert ctx.member is not None
     team, ward = queries.team_and_ward(ctx.uow.session, ctx.member.team_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ from handlers import texts
 from handlers.context import Context
 from handlers.formatting import day_label, day_text, detail_lines, items_inline, items_lines
 from handlers.messages import Choice, Reply
+from handlers.parsing.near_miss import corrected
 from handlers.parsing.normalize import fold
 from handlers.parsing.quick_entry import ParseResult, parse_quick_entry
 from handlers.router import Router
@@ -16,6 +18,8 @@ from storage import logs
 from storage.models import NOTE_MAX, PLACE_MAX, SupportLog
 
 router = Router()
+JUST_LOGGED = timedelta(minutes=15)  # /huy undoes such a log without asking
+_BARE_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.)]?\s*$")
 
 _ASK = {"unknown_word", "no_service", "bad_count"}  # nothing is saved until the member answers
 _REFUSE = {"future_date", "too_old"}
@@ -24,14 +28,25 @@ _REFUSE = {"future_date", "too_old"}
 @router.step("quick_entry")
 def log_support(ctx: Context, text: str) -> list[Reply]:
     """Log the support session a message describes, or ask about what is unclear."""
-    if " ".join(fold(text).strip(" .!?").split()) in texts.SMALL_TALK:
-        return [Reply(texts.SMALL_TALK_ANSWER.format(name=ctx.member.name if ctx.member else ""))]
+    if _BARE_NUMBER.match(text):  # "1" after its choices have gone: not a count of nothing
+        return [Reply(texts.NUMBER_WITHOUT_CHOICE.format(text.strip(" .)")))]
+    said = " ".join(fold(text).strip(" .!?").split())
+    name = ctx.member.name if ctx.member else ""
+    if said in texts.THANKS:
+        return [Reply(texts.THANKS_ANSWER.format(name=name))]
+    if said in texts.SMALL_TALK:
+        return [Reply(texts.SMALL_TALK_ANSWER.format(name=name))]
     return answer_entry(ctx, text, edit_id=None)
 
 
 def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]:
     """Save a clear entry at once; ask about an unclear one; refuse an impossible day."""
     result = parse_quick_entry(text, today=ctx.today, catalogue=ctx.catalogue)
+    suggested: list[str] = []
+    if "unknown_word" in result.kinds():  # "vnied 2": read again as "vneid 2", then asked
+        fix = corrected(text, result, today=ctx.today, catalogue=ctx.catalogue)
+        if fix is not None:
+            result, suggested = fix
     pending = _pending(ctx, result, edit_id)
     original = logs.own_log(ctx.uow.session, ctx.member_id, edit_id) if edit_id else None
     if original is not None:
@@ -47,6 +62,18 @@ def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]
             if pending[field] is None:
                 pending[field] = kept
     kinds = result.kinds()
+    if suggested:
+        ctx.conversation.start("confirm_entry", **pending)
+        names = ", ".join(ctx.catalogue.name(code) for code in suggested)
+        return [
+            Reply(
+                "\n".join([texts.SUGGEST_ASK.format(names), _summary(ctx, pending)]),
+                choices=(
+                    Choice(texts.BUTTON_RIGHT, "entry:save", texts.WORDS_RIGHT),
+                    Choice(texts.BUTTON_FIX, "entry:cancel", texts.WORDS_WRONG),
+                ),
+            )
+        ]
     if kinds & _REFUSE:
         lines = [p.message for p in result.problems if p.kind in _REFUSE | {"unknown_word"}]
         return [Reply("\n".join([*lines, texts.ENTRY_RETYPE]))]
@@ -57,7 +84,7 @@ def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]
             codes = ", ".join(s.code for s in ctx.catalogue.active)
             return [Reply("\n".join([*lines, texts.ENTRY_NOTHING_UNDERSTOOD.format(codes)]))]
         ctx.conversation.start("confirm_entry", **pending)
-        understood = "\n".join(items_lines(result.items, ctx.catalogue))
+        understood = _summary(ctx, pending)  # all that "save" would save: day, place, note
         return [
             Reply(
                 "\n".join([*lines, texts.ENTRY_PARTLY_UNDERSTOOD.format(items=understood)]),
@@ -216,19 +243,42 @@ def confirm_entry(ctx: Context, answer: str) -> list[Reply]:
 
 @router.choice("undo")
 def undo_log(ctx: Context, log_id: str) -> list[Reply]:
-    """Undo the log the button was shown under."""
+    """Undo the log the button was shown under (or keep it, asked by /huy)."""
+    if log_id == "keep":
+        return [Reply(texts.UNDO_KEPT)]
     log = logs.own_log(ctx.uow.session, ctx.member_id, int(log_id)) if log_id.isdigit() else None
     return _undo(ctx, log)
 
 
 @router.command("huy")
 def undo_last(ctx: Context, _args: str) -> list[Reply]:
-    """Cancel what is in progress, or undo my last log of the past 24 hours."""
+    """Cancel what is in progress, or undo the log just made; an older one only when the
+    member says yes to it, shown by day and services."""
     if ctx.conversation.step is not None:
         ctx.conversation.clear()
         return [Reply(texts.STEP_CANCELLED)]
     recent = logs.recent_logs(ctx.uow.session, ctx.member_id, limit=1)
-    return _undo(ctx, recent[0] if recent else None)
+    log = recent[0] if recent else None
+    too_old = log is not None and ctx.now - log.created_at > timedelta(
+        hours=ctx.settings.undo_hours
+    )
+    if log is None or too_old or _just_logged(ctx, log):
+        return _undo(ctx, log)  # undone, or told why it cannot be
+    assert log.id is not None
+    items = logs.items_of(ctx.uow.session, [log.id])[log.id]
+    question = [texts.UNDO_ASK.format(day_text(log.day)), *items_lines(items, ctx.catalogue)]
+    choices = (
+        Choice(texts.BUTTON_UNDO, f"undo:{log.id}"),
+        Choice(texts.BUTTON_KEEP, "undo:keep", texts.WORDS_NO),
+    )
+    return [Reply("\n".join(question), choices=choices)]
+
+
+def _just_logged(ctx: Context, log: SupportLog) -> bool:
+    """The last thing the member did: made within minutes, and nothing undone since."""
+    if ctx.now - log.created_at > JUST_LOGGED:
+        return False
+    return not logs.undone_since(ctx.uow.session, ctx.member_id, log.created_at)
 
 
 def _undo(ctx: Context, log: SupportLog | None) -> list[Reply]:

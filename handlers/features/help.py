@@ -26,6 +26,8 @@ def show_help(ctx: Context, _args: str) -> list[Reply]:
     ]
     if ctx.has_role(Role.LEADER):
         parts.append(texts.HELP_LEADER)
+    if ctx.has_role(Role.OFFICER):
+        parts.append(texts.HELP_OFFICER)
     reach = ctx.incoming.group_reach if ctx.incoming.is_group else None
     if reach in texts.GROUP_REACH:  # in a group: how to make the bot hear you here
         parts.append(texts.GROUP_REACH[reach].format(mention=ctx.incoming.bot_mention or ""))

@@ -33,7 +33,7 @@ def _totals_block(ctx: Context, title: str, totals: Totals) -> list[str]:
     if totals.households:
         lines.append(texts.ENTRY_HOUSEHOLDS.format(totals.households))
     if totals.people:
-        lines.append(texts.ENTRY_PEOPLE.format(totals.people))
+        lines.append(texts.STATS_PEOPLE.format(totals.people))
     return lines
 
 
@@ -41,7 +41,7 @@ def _totals_block(ctx: Context, title: str, totals: Totals) -> list[str]:
 def my_logs(ctx: Context, _args: str) -> list[Reply]:
     """My latest logs and my totals this week and this month."""
     session = ctx.uow.session
-    recent = logs.recent_logs(session, ctx.member_id, limit=5)
+    recent = logs.recent_logs(session, ctx.member_id, limit=5, by_day=True)
     lines = [texts.MINE_TITLE.format(name=ctx.member.name if ctx.member else "")]
     if not recent:
         lines.append(texts.MINE_EMPTY)
@@ -50,8 +50,11 @@ def my_logs(ctx: Context, _args: str) -> list[Reply]:
     lines.append(texts.MINE_RECENT)
     for log in recent:
         assert log.id is not None
+        done = items_inline(items[log.id], ctx.catalogue)
+        if log.households:
+            done += texts.MINE_HOUSEHOLDS.format(log.households)
         where = f" ({log.place})" if log.place else ""
-        lines.append(f"• {day_text(log.day)}: {items_inline(items[log.id], ctx.catalogue)}{where}")
+        lines.append(f"• {day_text(log.day)}: {done}{where}")
     for title, start in _periods(ctx):
         totals = logs.totals(session, start=start, end=ctx.today, member_id=ctx.member_id)
         lines += ["", *_totals_block(ctx, title, totals)]
@@ -69,7 +72,6 @@ def team_stats(ctx: Context, _args: str) -> list[Reply]:
         return [Reply(_ward_stats(ctx, ward.id, ward.name))]
     assert team.id is not None
     lines = [texts.TEAM_TITLE.format(team=team.name)]
-    joined = len(queries.joined_members(session, team.id))
     idle_by_period = []
     for title, start in _periods(ctx):
         totals = logs.totals(session, start=start, end=ctx.today, team_ids=[team.id])
@@ -77,7 +79,9 @@ def team_stats(ctx: Context, _args: str) -> list[Reply]:
         idle = logs.members_without_logs(session, team_id=team.id, start=start, end=ctx.today)
         idle_by_period.append(idle)
         if totals.logs:  # members on the roster: an erased member's logs count, not the member
-            lines.append(texts.TEAM_ACTIVE.format(active=joined - len(idle), joined=joined))
+            counts = logs.activity(session, team_ids=[team.id], start=start, end=ctx.today)
+            active, joined = counts[team.id]
+            lines.append(texts.TEAM_ACTIVE.format(active=active, joined=joined))
     idle_this_week = idle_by_period[0]
     if ctx.has_role(Role.LEADER) and idle_this_week:
         lines += ["", texts.TEAM_IDLE.format(", ".join(m.name for m in idle_this_week))]
@@ -93,7 +97,8 @@ def _ward_stats(ctx: Context, ward_id: int, ward_name: str) -> str:
         totals = logs.totals(session, start=start, end=ctx.today, team_ids=team_ids)
         lines += ["", *_totals_block(ctx, title, totals)]
     counts = logs.logs_by_team(session, ward_id=ward_id, start=ctx.week_start, end=ctx.today)
-    ranked = sorted(teams, key=lambda t: (-counts.get(t.id or 0, 0), t.name))
+    residential = queries.residential_teams(session, ward_id)
+    ranked = sorted(residential, key=lambda t: (-counts.get(t.id or 0, 0), t.name))
     lines += ["", texts.WARD_RANKING]
     for n, team in enumerate(ranked, start=1):
         lines.append(

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from bot.app import App
+from reports import labels as L
 from storage.models import AuditEntry
 from tests.conftest import Clock, Roster
 
@@ -181,7 +182,7 @@ def test_the_demo_wards_workbook_adds_up_across_its_sheets(db_url: str, tmp_path
     assert f", {logs} lượt hỗ trợ." in result.stdout
 
     head, *rows = wb["Chi tiết"].iter_rows(values_only=True)
-    services = [h for h in head[3:] if h not in ("Số hộ", "Số người", "Địa điểm", "Ghi chú")]
+    services = [h for h in head[3:] if h not in ("Số hộ", L.HEAD_PEOPLE, "Địa điểm", "Ghi chú")]
     assert len(rows) == logs
     team_head, *teams = wb["Theo tổ"].iter_rows(values_only=True)
     *teams, total = teams

@@ -95,15 +95,15 @@ def test_the_template_filled_in_imports_and_prints_the_counts(
     assert [c.value for c in people_ws[1]] == list(PEOPLE_HEADER)
     groups = ["Tổ dân phố số 1", "Tổ dân phố số 2", "Tổ dân phố số 3"]
     people = [
-        ("Nguyễn Văn An", "0912 345 678", "Tổ dân phố số 1", "Tổ trưởng", None),
-        ("Trần Thị Bình", None, "Tổ dân phố số 1", "Tổ phó", "Đoàn thanh niên"),
-        ("Lê Minh Châu", "+84 98 765 4321", "Tổ dân phố số 2", "Tổ trưởng", None),
+        ("Nguyễn Văn Ánh", "0911 222 333", "Tổ dân phố số 1", "Tổ trưởng", None),
+        ("Trần Thị Bích", None, "Tổ dân phố số 1", "Tổ phó", "Đoàn thanh niên"),
+        ("Lê Minh Chiến", "+84 98 765 1234", "Tổ dân phố số 2", "Tổ trưởng", None),
         ("Phạm Văn Dũng", "0933333333", "Tổ dân phố số 2", "Thành viên", None),
         ("Hoàng Thị Em", "0944444444", "Tổ dân phố số 3", "Tổ trưởng", None),
     ]
     for row, group in enumerate(groups, start=2):  # typed over the examples
         groups_ws.cell(row=row, column=1, value=group)
-    for row, values in enumerate(people, start=2):
+    for row, values in enumerate(people, start=2):  # the examples' people replaced
         for column, value in enumerate(values, start=1):
             people_ws.cell(row=row, column=column, value=value)
     wb.save(template)

@@ -93,7 +93,7 @@ def test_a_newcomer_joins_logs_undoes_and_sees_totals(zalo: FakeZalo, zalo_app: 
 def test_guided_entry_with_numbered_options(zalo: FakeZalo, zalo_app: App, running):
     lan = join(zalo, zalo_app, "u-lan", "Nguyễn Thị Lan")
     services = lan.say("/ghi")
-    assert "  3. Sổ sức khỏe điện tử" in services and "Trả lời 1, 2" in services
+    assert "  3. Sổ sức khỏe điện tử" in services and "(Trả lời số từ 1 đến 11)" in services
     assert "Sổ sức khỏe điện tử: bao nhiêu người?" in lan.say("3")
     assert "Bạn có hỗ trợ thêm dịch vụ khác không?" in lan.say("12")
     assert "bao nhiêu hộ" in lan.say("2")

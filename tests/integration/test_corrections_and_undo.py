@@ -38,7 +38,8 @@ def test_huy_undoes_the_last_log_within_24_hours(app: App, member: ConsoleChat, 
     member.say("vneid 2")
     member.say("sskdt 3")
     clock.now += timedelta(hours=23)
-    answer = member.say("/huy")
+    assert "Hoàn tác lượt ghi ngày 23/11/2026?" in member.say("/huy")  # not just made: asked
+    answer = member.say("1")
     assert "Đã hoàn tác lượt ghi ngày 23/11/2026" in answer
     assert "Sổ sức khỏe điện tử: 3" in answer
     assert service_totals(app) == {"vneid": 2}

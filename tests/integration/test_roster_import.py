@@ -15,6 +15,8 @@ import pytest
 from sqlmodel import select
 
 from bot.app import App
+from reports import labels as L
+from reports.handouts import write_template
 from reports.roster import Imported, import_roster
 from reports.roster_file import RosterFileError
 from storage.models import InviteCode, Member, ResidentialGroup, Team, Ward
@@ -630,3 +632,13 @@ def test_a_group_name_within_the_200_character_limit_imports_on_both_databases(
         ) from exc
     assert done.added == 1
     assert members(app)["Nguyễn Văn An"][3] == f"Tổ CNSCĐ {group}"
+
+
+def test_the_template_imported_unchanged_adds_nobody_and_says_why(app: App, tmp_path: Path):
+    path = write_template(tmp_path / "mau.xlsx")
+    problems = refused(app, path)
+    examples = [p for p in problems if "dòng ví dụ của mẫu" in p]
+    assert len(examples) == len(L.TEMPLATE_EXAMPLE_PEOPLE), problems
+    assert "Nguyễn Văn An" in examples[0]
+    with app.uow() as uow:
+        assert uow.session.exec(select(Member)).all() == []

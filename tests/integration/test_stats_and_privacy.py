@@ -275,7 +275,9 @@ def test_trogiup_shows_examples_services_and_commands(member: ConsoleChat):
 
 def test_trogiup_for_a_leader_adds_the_leaders_line(roster: Roster):
     leader = roster.joined("Trần Văn Minh", role=Role.LEADER)
-    assert "Tổ trưởng: /thongke cho biết ai chưa ghi tuần này" in leader.say("/trogiup")
+    help_text = leader.say("/trogiup")
+    assert "Lệnh của tổ trưởng:" in help_text
+    assert "/thongke – kết quả của tổ và ai chưa ghi tuần này" in help_text
 
 
 def test_trogiup_for_a_stranger_explains_how_to_join(app: App):
