@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 from typing import Annotated
 
 import typer
@@ -14,6 +15,7 @@ from bot.channels.console import ConsoleChat
 from bot.cli_base import ConfigOption, _app, _config, cli, out
 from bot.runner import file_links, serve_web, web_dashboard
 from bot.web import create_web_app
+from storage.migrate import not_ready
 
 
 @cli.command()
@@ -38,5 +40,9 @@ def web(
     out.print(f"Trang theo dõi: {escape(cfg.dashboard_url)}/web (Ctrl+C để dừng)")
     if user:
         out.print(escape(ConsoleChat(app.engine, user_id=user).say("/web")))
-    web_app = create_web_app(links=file_links(cfg), dashboard=web_dashboard(app))
+    web_app = create_web_app(
+        links=file_links(cfg),
+        dashboard=web_dashboard(app),
+        not_ready=functools.partial(not_ready, app.db),
+    )
     asyncio.run(serve_web(cfg, web_app))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import hmac
 import logging
@@ -33,6 +34,7 @@ from schedules.gate import BotPlan
 from schedules.jobs import SENDERS
 from schedules.runner import ScheduleRunner
 from storage import bot_usage
+from storage.migrate import not_ready
 from storage.models import Role
 from storage.queries import identities_with_role
 
@@ -171,7 +173,12 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
             scheduler.start()
             dashboard = web_dashboard(app)
             if hooks or links is not None or dashboard:
-                web = create_web_app(links=links, dashboard=dashboard, **hooks)
+                web = create_web_app(
+                    links=links,
+                    dashboard=dashboard,
+                    not_ready=functools.partial(not_ready, app.db),
+                    **hooks,
+                )
                 await serve_web(config, web, stop)
             else:
                 await stop.wait()

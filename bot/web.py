@@ -4,12 +4,14 @@ a health check.
 Routes: POST /telegram/webhook, POST /zalo/webhook and /zalo/webhook/<bot name> (each
 checks its secret header: 403 otherwise; a body over 1 MB: 413; empty, not JSON, or not an
 update: 400; and answers at once),
-GET /files/<signed link>, /web/… (bot/dashboard), GET /healthz. Every answer, a 404 or a
+GET /files/<signed link>, /web/… (bot/dashboard), GET /healthz (alive), GET /readyz (the
+database answers and its schema is the code's; 503 otherwise). Every answer, a 404 or a
 405 too, carries the security headers (SECURITY_HEADERS).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -58,6 +60,7 @@ def create_web_app(
     zalo_bots: Mapping[str, tuple[Feed, str]] | None = None,
     links: FileLinks | None = None,
     dashboard: list[BaseRoute] | None = None,
+    not_ready: Callable[[], str | None] | None = None,
 ) -> Starlette:
     """The ASGI app; a webhook hands its update to the channel and answers at once.
 
@@ -70,6 +73,13 @@ def create_web_app(
         bots[""] = (zalo, zalo_secret)
 
     async def healthz(_request: Request) -> Response:
+        return JSONResponse({"ok": True})
+
+    async def readyz(_request: Request) -> Response:
+        """Ready to serve: the database answers and its schema is the code's (503 if not)."""
+        reason = await asyncio.to_thread(not_ready) if not_ready is not None else None
+        if reason is not None:
+            return JSONResponse({"ok": False, "reason": reason}, status_code=503)
         return JSONResponse({"ok": True})
 
     async def telegram_webhook(request: Request) -> Response:
@@ -105,6 +115,7 @@ def create_web_app(
     return Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
             Route(TELEGRAM_PATH, telegram_webhook, methods=["POST"]),
             Route(ZALO_PATH, zalo_webhook, methods=["POST"]),
             Route(ZALO_PATH + "/{name}", zalo_webhook, methods=["POST"]),

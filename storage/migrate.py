@@ -40,6 +40,18 @@ def is_up_to_date(engine: Engine) -> bool:
     return current_revision(engine) == head_revision(engine)
 
 
+def not_ready(engine: Engine) -> str | None:
+    """Why this database cannot serve the code now ("unreachable", "schema behind"), or
+    None when it can. Never the driver's message: it may name the host or the user."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        behind = not is_up_to_date(engine)
+    except Exception:
+        return "database unreachable"
+    return "schema behind the code: run gotungnha db upgrade" if behind else None
+
+
 def upgrade(engine: Engine) -> None:
     """Apply every pending migration (safe with several workers starting at once)."""
     config = alembic_config(engine)
