@@ -16,6 +16,7 @@ import typer
 from rich.markup import escape
 from telegram.error import InvalidToken, NetworkError
 
+import bot.cli_backup
 import bot.cli_reports
 import bot.cli_units  # unit add/list, export models
 import bot.cli_web

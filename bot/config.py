@@ -65,6 +65,13 @@ class PrivacyConfig:
 
 
 @dataclass(frozen=True)
+class BackupConfig:
+    dir: str = "data/backups"  # where `gotungnha backup` and the daily backup write
+    time: str = "02:00"  # the daily backup, local time; empty: no daily backup
+    keep_days: int = 14  # older backups in `dir` are removed after each daily backup
+
+
+@dataclass(frozen=True)
 class TelegramConfig:
     token: str = ""  # from BotFather; empty: no Telegram channel
     username: str = ""  # the bot's @username, for t.me/<username>?start=CODE invite links
@@ -150,6 +157,7 @@ class Config:
     bot: BotConfig = field(default_factory=BotConfig)
     log: LogConfig = field(default_factory=LogConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    backup: BackupConfig = field(default_factory=BackupConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     zalo: ZaloConfig = field(default_factory=ZaloConfig)
     server: ServerConfig = field(default_factory=ServerConfig)
@@ -187,6 +195,7 @@ SECTIONS: dict[str, type[Any]] = {
     "bot": BotConfig,
     "log": LogConfig,
     "privacy": PrivacyConfig,
+    "backup": BackupConfig,
     "telegram": TelegramConfig,
     "zalo": ZaloConfig,
     "server": ServerConfig,
@@ -231,7 +240,15 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     _check_telegram(config.telegram)
     _check_zalo(config.zalo)
     _check_privacy(config.privacy)
+    _check_backup(config.backup)
     return config
+
+
+def _check_backup(backup: BackupConfig) -> None:
+    if backup.time and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", backup.time):
+        raise ConfigError(f"backup.time cần dạng HH:MM, ví dụ 02:00, không phải “{backup.time}”.")
+    if backup.keep_days < 1:
+        raise ConfigError("backup.keep_days cần là số ngày, từ 1 trở lên.")
 
 
 def _check_database(database: DatabaseConfig, *, from_env: bool) -> None:

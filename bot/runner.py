@@ -30,6 +30,7 @@ from bot.links import FileLinks
 from bot.sender import ChannelSender
 from bot.usage import UsageMeter
 from bot.web import TELEGRAM_PATH, create_web_app
+from schedules.backups import BackupPlan
 from schedules.gate import BotPlan
 from schedules.jobs import SENDERS
 from schedules.runner import ScheduleRunner
@@ -68,6 +69,14 @@ def bot_plans(config: Config) -> dict[tuple[str, str], BotPlan]:
     return {
         ("zalo", bot.name): BotPlan(bot.label, bot.monthly_messages) for bot in config.zalo.all_bots
     }
+
+
+def backup_plan(config: Config) -> BackupPlan | None:
+    """The daily backup, unless `[backup] time` is empty."""
+    backup = config.backup
+    if not backup.time:
+        return None
+    return BackupPlan(Path(backup.dir), at=backup.time, keep_days=backup.keep_days)
 
 
 def file_links(config: Config) -> FileLinks | None:
@@ -169,6 +178,7 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                 clock=app.clock,
                 exports_dir=Path(config.bot.exports_dir),
                 bots=bot_plans(config),
+                backup=backup_plan(config),
             )
             scheduler.start()
             dashboard = web_dashboard(app)

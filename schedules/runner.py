@@ -13,6 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
+from schedules.backups import BackupPlan, daily_backup
 from schedules.gate import BotKey, BotPlan
 from schedules.jobs import Sender, tick
 from storage.locks import LeaderLock
@@ -35,8 +36,10 @@ class ScheduleRunner:
         every_seconds: int = 60,
         exports_dir: Path = Path("data/exports"),
         bots: Mapping[BotKey, BotPlan] | None = None,
+        backup: BackupPlan | None = None,
     ) -> None:
         self._uow, self._sender, self._zone, self._clock = uow, sender, zone, clock
+        self._db, self._backup = db, backup
         self._bots = dict(bots or {})
         self._exports_dir = exports_dir
         self._lock = LeaderLock(db)
@@ -64,6 +67,7 @@ class ScheduleRunner:
     async def _tick(self) -> None:
         if not await asyncio.to_thread(self._lock.try_acquire):
             return  # another worker leads
+        await self._back_up()
         try:
             summary = await tick(
                 self._uow,
@@ -83,3 +87,14 @@ class ScheduleRunner:
                 summary.failed,
                 summary.skipped,
             )
+
+    async def _back_up(self) -> None:
+        """The leader's daily backup (schedules/backups.py): once a day, after its time."""
+        if self._backup is None:
+            return
+        try:
+            await asyncio.to_thread(
+                daily_backup, self._db, self._uow, self._backup, now=self._clock(), zone=self._zone
+            )
+        except Exception:  # the database is down: the next tick tries again
+            log.exception("backup check failed")

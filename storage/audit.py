@@ -22,6 +22,12 @@ def record(
     session.add(AuditEntry(at=now, member_id=member_id, action=action, detail=detail or {}))
 
 
+def last_of(session: Session, actions: tuple[str, ...]) -> AuditEntry | None:
+    """The newest line of these actions."""
+    stmt = select(AuditEntry).where(col(AuditEntry.action).in_(actions))
+    return session.exec(stmt.order_by(col(AuditEntry.at).desc()).limit(1)).first()
+
+
 def entries_since(session: Session, action: str, since: datetime) -> list[AuditEntry]:
     """The lines of one action from `since` on, oldest first."""
     stmt = select(AuditEntry).where(AuditEntry.action == action, col(AuditEntry.at) >= since)

@@ -23,7 +23,7 @@ from sqlmodel import SQLModel
 
 from bot.app import App, build_app
 from bot.channels.console import ConsoleChat
-from bot.config import Config, DatabaseConfig
+from bot.config import BackupConfig, Config, DatabaseConfig
 from handlers.admin import add_member
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -34,6 +34,9 @@ PG_SERVER = os.environ.get(
     "GOTUNGNHA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 BACKENDS = ["sqlite", "postgresql"]
+# a bot started by a test (`python -m bot run`) makes no daily backup in the folder it runs
+# in; the daily backup has its own tests
+os.environ["GOTUNGNHA_BACKUP_TIME"] = ""
 
 
 class Clock:
@@ -120,7 +123,9 @@ def clock() -> Clock:
 def config(db_url: str, tmp_path: Path) -> Config:
     """Defaults, on the test database, workbooks in the test's folder."""
     bot = replace(Config().bot, exports_dir=str(tmp_path / "exports"))
-    return replace(Config(), database=DatabaseConfig(url=db_url), bot=bot)
+    # no daily backup from a running bot: tests/integration/test_daily_backup has its own
+    backup = BackupConfig(dir=str(tmp_path / "backups"), time="")
+    return replace(Config(), database=DatabaseConfig(url=db_url), bot=bot, backup=backup)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from reports import labels as L
 from reports.handouts import InviteLine
 from reports.scope import Scope, team_scope, ward_scope
 from schedules.commands import next_due_of, upcoming_deadlines
-from storage import deadlines, logs, queries, units
+from storage import audit, deadlines, logs, queries, units
 from storage.logs import Totals
 from storage.models import Audience, Member, Role, Team, Ward
 from storage.uow import UnitOfWork
@@ -144,6 +144,24 @@ class Overview:
     active_week: int
     due: Due | None
     downloads: list[Download]
+
+
+@dataclass(frozen=True)
+class LastBackup:
+    at: datetime
+    ok: bool
+    file: str = ""
+    kb: int = 0
+
+
+def last_backup(session: Session, zone: ZoneInfo) -> LastBackup | None:
+    """The last daily backup, or its failure (schedules/backups.py records both)."""
+    found = audit.last_of(session, ("backup", "backup_failed"))
+    if found is None:
+        return None
+    ok = found.action == "backup"
+    size = int(found.detail.get("bytes", 0)) // 1024
+    return LastBackup(found.at.astimezone(zone), ok, str(found.detail.get("file", "")), size)
 
 
 def quarter_start(day: date) -> date:

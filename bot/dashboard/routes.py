@@ -235,6 +235,7 @@ class Dashboard:
             data = {"view": view, **_overview_charts(view)}
             if viewer.is_officer and where.team is None:  # the bots serve the whole ward
                 data["bots"] = zalo_months(session, self._config, now=now)
+                data["backup"] = pages.last_backup(session, self._zone)
         elif kind == "teams":
             data = {"rows": pages.team_ranking(session, scope, today)}
             data["sparks"] = {

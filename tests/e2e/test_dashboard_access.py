@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ from bot.web import create_web_app
 from handlers import texts
 from handlers.admin import add_unit, assign_zalo_bot
 from handlers.messages import Incoming
+from schedules.backups import BackupPlan, daily_backup
 from storage import bot_usage, units
 from storage.db import make_engine
 from storage.models import AuditEntry, Role
@@ -543,3 +545,20 @@ def test_an_expired_code_is_renewed_on_the_members_page_and_lets_the_person_join
     newcomer = ConsoleChat(site.app.engine, user_id="thu")
     newcomer.say(f"/thamgia {code}")
     assert "Chào mừng Bùi Thị Thu" in newcomer.say("1")
+
+
+def test_the_officer_sees_the_last_daily_backup_and_a_leader_does_not(
+    site: Site, clock: Clock, tmp_path: Path
+):
+    client = logged_in(site, officer(site))
+    path = f"/web/phuong/{site.ward_id()}"
+    backup = " ".join(page(client, path).cssselect("section.backup")[0].text_content().split())
+    assert "Chưa có bản sao lưu hằng ngày nào" in backup
+    clock.set_local(2026, 11, 23, 2, 30)
+    plan = BackupPlan(tmp_path / "backups")
+    made = daily_backup(site.app.db, site.app.uow, plan, now=clock(), zone=site.app.config.zone)
+    assert made is not None
+    backup = " ".join(page(client, path).cssselect("section.backup")[0].text_content().split())
+    assert f"Bản gần nhất: 02:30 23/11/2026, {made.stat().st_size // 1024} kB" in backup
+    leader = logged_in(site, site.roster.joined("Trần Văn Minh", team=TEAM_1, role=Role.LEADER))
+    assert not page(leader, f"/web/to/{site.team_id(TEAM_1)}").cssselect("section.backup")
