@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from bot.app import system_clock
 from bot.cli_base import ConfigOption, _config, _fail, _guard, cli, out
 from schedules.backups import backup_label
-from storage.backup import BackupError, back_up, restore
+from storage.backup import POSTGRES_SUFFIX, SQLITE_SUFFIX, BackupError, back_up, restore
 from storage.db import make_engine, sqlite_file
 from storage.migrate import current_revision, head_revision
 from storage.models import Ward
@@ -24,7 +24,11 @@ def backup_command(
     out_file: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Tệp sao lưu (mặc định: thư mục [backup] dir, tên có phường và giờ)."
+            "--out",
+            help=(
+                "Tệp sao lưu (thêm đuôi .db.gz hoặc .dump nếu thiếu; mặc định: thư mục "
+                "[backup] dir, tên có phường và giờ)."
+            ),
         ),
     ] = None,
     config: ConfigOption = None,
@@ -43,8 +47,11 @@ def backup_command(
         made = back_up(db, Path(cfg.backup.dir), label=backup_label(wards), now=now)
         if out_file is None:
             return made
-        out_file.parent.mkdir(parents=True, exist_ok=True)
-        return Path(shutil.move(made, out_file))
+        # the kind stays in the name: restore reads a backup by it
+        suffix = SQLITE_SUFFIX if made.name.endswith(SQLITE_SUFFIX) else POSTGRES_SUFFIX
+        target = out_file if out_file.name.endswith(suffix) else Path(f"{out_file}{suffix}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.move(made, target))
 
     try:
         path = _guard(cfg, work)

@@ -46,6 +46,11 @@ def test_backup_then_restore_into_an_empty_database(db_url: str, second_url: str
     )
     assert int(shown["support_log"]) > 0 and int(shown["member"]) > 0
 
+    named = gotungnha(["backup", "--out", "ban-sao/thu-sau"], db_url, tmp_path)
+    assert named.returncode == 0, named.stderr
+    [kept] = (tmp_path / "ban-sao").iterdir()
+    assert kept.name in ("thu-sau.db.gz", "thu-sau.dump") and kept.name in named.stdout
+
     again = gotungnha(["restore", str(backup)], second_url, tmp_path)
     assert again.returncode == 1
     assert "đã có dữ liệu" in again.stderr and "--force" in again.stderr
