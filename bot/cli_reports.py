@@ -26,7 +26,7 @@ from bot.cli_base import (
     roster_cli,
 )
 from bot.cli_vi import Cli
-from handlers.admin import assign_zalo_bot, pending_invites
+from handlers.admin import assign_zalo_bot, invite_lines, pending_invites
 from reports.export import record_export
 from reports.handouts import InviteLine, write_invites, write_template
 from reports.roster import import_roster
@@ -167,20 +167,8 @@ def invites(
                 uow, now=app.clock(), invite_days=cfg.bot.invite_days, ward_id=ward_row.id
             )
             uow.commit()
-        first = next(iter(bots.values()), None)
-        lines = [
-            InviteLine(
-                i.name,
-                i.team,
-                str(i.role),
-                i.code,
-                i.expires_at.astimezone(cfg.zone),
-                i.deputy,
-                (bots[i.zalo_bot].label if i.zalo_bot in bots else first.label if first else ""),
-            )
-            for i in found
-        ]
-        return ward_row.name, lines
+        labels: dict[str | None, str] = {name: bot.label for name, bot in bots.items()}
+        return ward_row.name, invite_lines(found, zone=cfg.zone, zalo_bots=labels)
 
     ward_name, lines = _guard(cfg, work)
     if out_file is not None:  # names, roles and codes leave the database: on the record

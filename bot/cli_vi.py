@@ -58,39 +58,34 @@ def _usage(command: Any, ctx: Any, formatter: Any) -> None:
     formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)), USAGE)
 
 
-class Command(TyperCommand):
+class _Vietnamese:
+    """Usage line and help option in Vietnamese, for a command and a group alike."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _usage(self, ctx, formatter)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_OPTION
+        return option
+
+
+class Command(_Vietnamese, TyperCommand):
     """A command whose help speaks Vietnamese."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **_metavars(kwargs))
         _literal(self)
 
-    def format_usage(self, ctx: Any, formatter: Any) -> None:
-        _usage(self, ctx, formatter)
 
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = HELP_OPTION
-        return option
-
-
-class Group(TyperGroup):
+class Group(_Vietnamese, TyperGroup):
     """A group of commands whose help and usage errors speak Vietnamese."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["subcommand_metavar"] = kwargs.get("subcommand_metavar") or "LỆNH [THAM SỐ]..."
         super().__init__(*args, **_metavars(kwargs))
         _literal(self)
-
-    def format_usage(self, ctx: Any, formatter: Any) -> None:
-        _usage(self, ctx, formatter)
-
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = HELP_OPTION
-        return option
 
     def main(  # type: ignore[override]
         self,

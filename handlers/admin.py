@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from handlers import texts
 from handlers.catalogue import ServiceSpec
+from reports.handouts import InviteLine
 from reports.labels import WARD_TEAM
 from storage import queries, roster, units
 from storage.audit import record
@@ -140,6 +143,27 @@ def _new_team(session: Session, ward_id: int, name: str, *, role: Role) -> Team:
     session.add(team)
     session.flush()
     return team
+
+
+def invite_lines(
+    found: Iterable[PendingInvite], *, zone: ZoneInfo, zalo_bots: Mapping[str | None, str]
+) -> list[InviteLine]:
+    """Pending invites as the officer hands them out: local expiry, and the Zalo bot each is
+    to write to (zalo_bots: name in the config -> how people know it; no bot chosen for
+    them, or one no longer configured: the first)."""
+    first = next(iter(zalo_bots.values()), "")
+    return [
+        InviteLine(
+            i.name,
+            i.team,
+            str(i.role),
+            i.code,
+            i.expires_at.astimezone(zone),
+            i.deputy,
+            zalo_bots.get(i.zalo_bot, first),
+        )
+        for i in found
+    ]
 
 
 def pending_invites(

@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, update
 from sqlmodel import Session, col
 
+from storage import invites
 from storage.models import InviteAttempt, OutboxMessage, ProcessedMessage, WebSession
 
 _DONE = ("sent", "skipped", "blocked")  # outbox rows that will not be sent again
 # a sent message's row outlives its text this long: the schedule plans sends up to 35 days
 # back (a send waiting for its bot's quota), and the row is what stops it sending twice
 _PLANNED_BACK = timedelta(days=36)
-_ATTEMPTS_KEPT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def purge_expired(
     )
     web = session.execute(delete(WebSession).where(col(WebSession.expires_at) < now))
     attempts = session.execute(
-        delete(InviteAttempt).where(col(InviteAttempt.at) < now - _ATTEMPTS_KEPT)
+        delete(InviteAttempt).where(col(InviteAttempt.at) < now - invites.KEEP)
     )
     return Purged(
         answers=answers.rowcount,  # type: ignore[attr-defined]

@@ -105,6 +105,23 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def second_db_url(db_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second, empty (unmigrated) database of the same kind, e.g. to restore into."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'second' / 'gotungnha.db'}"
+        return
+    server = make_url(PG_SERVER)
+    name = f"gotungnha_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
 def db(db_url: str) -> Iterator[Engine]:
     """An engine on the empty database."""
     engine = make_engine(db_url)

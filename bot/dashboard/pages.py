@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from handlers.admin import pending_invites
+from handlers.admin import invite_lines, pending_invites
 from handlers.parsing.periods import Period, parse_period
 from reports import labels as L
 from reports.handouts import InviteLine
@@ -417,21 +417,13 @@ def invites(
     what `gotungnha invites` lists (a fresh code where one expired), team by team, with the
     Zalo bot each is to write to (zalo_bots: name in the config -> how people know it; no
     bot chosen for them, or one no longer configured: the first)."""
-    first = next(iter(zalo_bots.values()), "")
     order = list(scope.team_names.values())
-    lines = [
-        InviteLine(
-            i.name,
-            i.team,
-            str(i.role),
-            i.code,
-            i.expires_at.astimezone(zone),
-            i.deputy,
-            zalo_bots.get(i.zalo_bot, first),
-        )
-        for i in pending_invites(uow, now=now, invite_days=invite_days, ward_id=scope.ward_id)
-        if i.role != Role.UNIT and scope.team_name in (None, i.team)
-    ]
+    found = pending_invites(uow, now=now, invite_days=invite_days, ward_id=scope.ward_id)
+    lines = invite_lines(
+        (i for i in found if i.role != Role.UNIT and scope.team_name in (None, i.team)),
+        zone=zone,
+        zalo_bots=zalo_bots,
+    )
     lines.sort(key=lambda line: order.index(line.team) if line.team in order else len(order))
     return lines
 

@@ -5,13 +5,10 @@ every workbook figure are those of the source; a database that holds data is ref
 from __future__ import annotations
 
 import threading
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
 from sqlmodel import Session
 
 from bot.app import App
@@ -19,28 +16,11 @@ from handlers.messages import Incoming
 from reports.scope import ward_scope
 from storage import exports, queries
 from storage.backup import BackupError, back_up, restore, row_counts
-from storage.db import is_postgres, make_engine
+from storage.db import make_engine
 from storage.migrate import current_revision, head_revision
-from tests.conftest import PG_SERVER, Roster
+from tests.conftest import Roster
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def empty_url(app: App, tmp_path: Path) -> Iterator[str]:
-    """A second, empty database of the same kind as the app's."""
-    if not is_postgres(app.db):
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-        return
-    server = make_url(PG_SERVER)
-    name = f"gotungnha_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def figures(
@@ -58,7 +38,7 @@ def figures(
 
 
 def test_a_backup_taken_while_members_log_restores_whole(
-    app: App, roster: Roster, empty_url: str, tmp_path: Path
+    app: App, roster: Roster, second_db_url: str, tmp_path: Path
 ):
     chats = [roster.joined(f"Thành viên {n}") for n in range(3)]
     for chat in chats:
@@ -90,21 +70,21 @@ def test_a_backup_taken_while_members_log_restores_whole(
         writer.join()
     assert during.name.startswith("gotungnha-phuong-nhi-chieu-20261123-030000")
 
-    counts = restore(make_engine(empty_url), during)
+    counts = restore(make_engine(second_db_url), during)
     source = row_counts(app.db)
     assert set(counts) == set(source)
     assert 3 + 5 <= counts["support_log"] <= source["support_log"]
     # a snapshot: every log restored with its items, every item with its log
     assert counts["support_log_item"] == counts["support_log"] + 3
-    restored_db = make_engine(empty_url)
+    restored_db = make_engine(second_db_url)
     assert current_revision(restored_db) == head_revision(restored_db)
     restored_db.dispose()
 
     # with nobody writing, a second backup restores to exactly the source, figures and all
     after = back_up(app.db, tmp_path / "after", label="phuong-nhi-chieu", now=NOW)
-    again = restore(make_engine(empty_url), after, force=True)
+    again = restore(make_engine(second_db_url), after, force=True)
     assert again == row_counts(app.db)
-    assert figures(empty_url) == figures(app.config.database.url)
+    assert figures(second_db_url) == figures(app.config.database.url)
 
 
 def test_a_database_that_holds_data_is_not_overwritten_unasked(
