@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 		{ echo "Cần Python 3.11 trở lên (PYTHON=$(PYTHON))."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,voice]"
 	@touch $(STAMP)
 
 install: $(STAMP)

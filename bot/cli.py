@@ -19,6 +19,7 @@ from telegram.error import InvalidToken, NetworkError
 import bot.cli_backup
 import bot.cli_reports
 import bot.cli_units  # unit add/list, export models
+import bot.cli_voice
 import bot.cli_web
 import bot.cli_zalo  # noqa: F401  (zalo set-webhook/info/usage)
 from bot.app import system_clock
@@ -38,6 +39,7 @@ from bot.cli_base import (
     out,
     roster_cli,
     schedule_cli,
+    show_reading,
     target_cli,
 )
 from bot.runner import NoChannel, bot_plans, file_links, serve
@@ -113,20 +115,7 @@ def parse(
     if as_json:
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
         return
-    catalogue = Catalogue(cfg.services)
-    out.print(f"Ngày: {result.date:%d/%m/%Y}")
-    for code, count in result.items.items():
-        out.print(f"• {catalogue.name(code)} ({code}): {count}")
-    for label, value in (
-        ("Số hộ", result.households),
-        ("Số người", result.people),
-        ("Địa điểm", result.location),
-        ("Ghi chú", result.note),
-    ):
-        if value is not None:
-            out.print(f"{label}: {escape(str(value))}")
-    for problem in result.problems:
-        out.print(f"[yellow]! {escape(problem.message)}[/]")
+    show_reading(result, Catalogue(cfg.services))
 
 
 @cli.command()

@@ -23,8 +23,10 @@ from bot.app import App, DatabaseNotReady, build_app, configure_logging
 from bot.cli_vi import Cli
 from bot.config import DEFAULT_PATH, ENV_PREFIX, Config, ConfigError, load_config
 from handlers.admin import RosterError, find_or_create_ward
+from handlers.catalogue import Catalogue
 from handlers.demo import NotEmpty
 from handlers.parsing.normalize import fold
+from handlers.parsing.quick_entry import ParseResult
 from storage import queries
 from storage.models import Team, Ward
 
@@ -159,3 +161,20 @@ def _ward(session: Session, name: str | None, *, now: datetime) -> Ward:
             raise AssertionError("unreachable")
         return found
     return find_or_create_ward(session, None, now=now)
+
+
+def show_reading(result: ParseResult, catalogue: Catalogue) -> None:
+    """What the parser read in a message: the day, each service, and what it asks about."""
+    out.print(f"Ngày: {result.date:%d/%m/%Y}")
+    for code, count in result.items.items():
+        out.print(f"• {catalogue.name(code)} ({code}): {count}")
+    for label, value in (
+        ("Số hộ", result.households),
+        ("Số người", result.people),
+        ("Địa điểm", result.location),
+        ("Ghi chú", result.note),
+    ):
+        if value is not None:
+            out.print(f"{label}: {escape(str(value))}")
+    for problem in result.problems:
+        out.print(f"[yellow]! {escape(problem.message)}[/]")

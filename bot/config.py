@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.voice.engines import ENGINES
 from handlers.catalogue import DEFAULT_SERVICES, ServiceSpec, merge_services
 from storage.db import DEFAULT_URL, BadDatabaseUrl, database_url
 
@@ -69,6 +70,14 @@ class BackupConfig:
     dir: str = "data/backups"  # where `gotungnha backup` and the daily backup write
     time: str = "02:00"  # the daily backup, local time; empty: no daily backup
     keep_days: int = 14  # older backups in `dir` are removed after each daily backup
+
+
+@dataclass(frozen=True)
+class VoiceConfig:
+    enabled: bool = True  # hear voice messages (needs the extra: pip install 'gotungnha[voice]')
+    engine: str = "viet-asr"  # the speech engine, on this machine: nothing is sent away
+    max_seconds: int = 60  # longer voice messages are refused, kindly
+    waiting: int = 4  # voice messages that may wait while one is heard; more: "try later"
 
 
 @dataclass(frozen=True)
@@ -158,6 +167,7 @@ class Config:
     log: LogConfig = field(default_factory=LogConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     backup: BackupConfig = field(default_factory=BackupConfig)
+    voice: VoiceConfig = field(default_factory=VoiceConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     zalo: ZaloConfig = field(default_factory=ZaloConfig)
     server: ServerConfig = field(default_factory=ServerConfig)
@@ -196,6 +206,7 @@ SECTIONS: dict[str, type[Any]] = {
     "log": LogConfig,
     "privacy": PrivacyConfig,
     "backup": BackupConfig,
+    "voice": VoiceConfig,
     "telegram": TelegramConfig,
     "zalo": ZaloConfig,
     "server": ServerConfig,
@@ -241,7 +252,17 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     _check_zalo(config.zalo)
     _check_privacy(config.privacy)
     _check_backup(config.backup)
+    _check_voice(config.voice)
     return config
+
+
+def _check_voice(voice: VoiceConfig) -> None:
+    if voice.engine not in ENGINES:
+        raise ConfigError(f"voice.engine “{voice.engine}” không có. Dùng: viet-asr.")
+    if not 5 <= voice.max_seconds <= 600:
+        raise ConfigError("voice.max_seconds cần từ 5 đến 600 giây.")
+    if not 0 <= voice.waiting <= 100:
+        raise ConfigError("voice.waiting cần từ 0 đến 100.")
 
 
 def _check_backup(backup: BackupConfig) -> None:

@@ -29,6 +29,8 @@ from bot.dashboard.routes import Dashboard
 from bot.links import FileLinks
 from bot.sender import ChannelSender
 from bot.usage import UsageMeter
+from bot.voice.desk import VoiceDesk
+from bot.voice.engines import VoiceUnavailable, load_engine
 from bot.web import TELEGRAM_PATH, create_web_app
 from schedules.backups import BackupPlan
 from schedules.gate import BotPlan
@@ -104,6 +106,21 @@ def web_dashboard(app: App) -> list[BaseRoute]:
     return Dashboard(app, secure=url.startswith("https://")).routes()
 
 
+def voice_desk(config: Config) -> VoiceDesk | None:
+    """The desk that hears voice messages, or None (turned off, or the extra not installed:
+    members are then asked to type)."""
+    voice = config.voice
+    if not voice.enabled:
+        return None
+    try:
+        engine = load_engine(voice.engine)
+    except VoiceUnavailable as exc:
+        log.warning("voice messages not heard: %s", exc)
+        return None
+    log.info("voice messages heard engine=%s max_seconds=%d", voice.engine, voice.max_seconds)
+    return VoiceDesk(engine, max_seconds=voice.max_seconds, waiting=voice.waiting)
+
+
 async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
     """Run every configured channel until stopped (SIGINT/SIGTERM, or `stop` being set)."""
     config = app.config
@@ -122,8 +139,11 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
     zalo: dict[str, ZaloChannel] = {}
     meter = UsageMeter(app.uow, zone=config.zone, clock=app.clock)
     scheduler: ScheduleRunner | None = None
+    voice = voice_desk(config)
     try:
         async with contextlib.AsyncExitStack() as stack:
+            if voice is not None:
+                stack.callback(voice.close)
             if config.telegram.token:
                 telegram = await stack.enter_async_context(
                     TelegramChannel(
@@ -131,6 +151,7 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                         config.telegram,
                         webhook=config.telegram.mode == "webhook",
                         photo_dir=photo_dir if privacy.keep_photos else None,
+                        voice=voice,
                     )
                 )
                 with app.uow(read_only=True) as unit:
@@ -151,7 +172,9 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                     log.info("telegram polling")
             for bot in config.zalo.all_bots:
                 channel = await stack.enter_async_context(
-                    ZaloChannel(app.engine, bot, links=links, zone=config.zone, meter=meter)
+                    ZaloChannel(
+                        app.engine, bot, links=links, zone=config.zone, meter=meter, voice=voice
+                    )
                 )
                 zalo[bot.name] = channel
                 if bot.uses_webhook:

@@ -29,7 +29,7 @@ from handlers.parsing.normalize import fold
 from handlers.router import Route, Router
 from storage import queries
 from storage.models import ProcessedMessage
-from storage.personal import message_ref, scrub, sender_ref, tidy
+from storage.personal import message_ref, scrub, scrub_spoken, sender_ref, tidy
 from storage.uow import UnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)
@@ -172,6 +172,8 @@ class Engine:
     def _route(self, ctx: Context) -> list[Reply]:
         incoming, conv = ctx.incoming, ctx.conversation
         text = (incoming.text or "").strip()
+        if incoming.heard is not None and incoming.choice is None:
+            return self._call(ctx, self._router.steps["voice"], incoming.heard.text)
         if incoming.media and not text and incoming.choice is None:
             # a voice message or a sticker: answered, and what was pending stays pending
             return self._call(ctx, self._router.steps["media"], incoming.media)
@@ -233,6 +235,12 @@ def _cleaned(incoming: Incoming) -> Incoming:
                 fields[name] = clean if name == "text" else " ".join(clean.split()) or None
             if name == "text" and found:
                 fields["scrubbed"] = tuple(s.masked for s in found)
+    heard = incoming.heard
+    if heard is not None and heard.text.strip():
+        clean, found = scrub_spoken(heard.text)  # "không chín một hai…" is a number too
+        fields["heard"] = replace(heard, text=clean)
+        if found:
+            fields["scrubbed"] = (*fields.get("scrubbed", ()), *(s.masked for s in found))
     return replace(incoming, **fields) if fields else incoming
 
 

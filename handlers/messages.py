@@ -7,6 +7,17 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Heard:
+    """What a voice message said, as the speech engine heard it: words, never the sound."""
+
+    text: str = ""
+    seconds: float = 0.0
+    limit: int = 0  # the longest voice message heard, in seconds
+    # why nothing could be heard: too_long, too_quiet, unreadable, busy, failed
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class Incoming:
     """One message, button press or photo from a person in a chat."""
 
@@ -30,6 +41,7 @@ class Incoming:
     bot_mention: str | None = None  # what members type to mention the bot, e.g. "@tro_ly_bot"
     # the personal numbers blanked out of `text`, as shown to the member ("09******78")
     scrubbed: tuple[str, ...] = ()
+    heard: Heard | None = None  # a voice message, transcribed by the bot's own speech engine
 
 
 @dataclass(frozen=True)

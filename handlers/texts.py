@@ -73,6 +73,8 @@ CONSENT_NOTICE = (
     "• Mình lưu tên, số điện thoại (nếu có) và tài khoản chat của bạn, cùng số lượt "
     "hỗ trợ bạn ghi, chỉ để phục vụ công việc của tổ.\n"
     "• Mình KHÔNG lưu tên, số điện thoại hay số CCCD của người dân.\n"
+    "• Tin thoại bạn gửi được nghe ngay trên máy chủ rồi bỏ đi, không lưu; chỉ phần chữ "
+    "bạn chọn Lưu được giữ làm ghi chú.\n"
     "• Bạn xem dữ liệu của mình bằng /dulieucuatoi, xoá bằng /xoadulieucuatoi.\n"
     "(Theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15.)\n"
     "Bạn có đồng ý không?"
@@ -314,6 +316,48 @@ NUDGES_ON = "Đã bật lời nhắc khi một tuần chưa ghi lượt nào."
 
 # --- voice, stickers, files ------------------------------------------------------------
 VOICE_NOT_YET = "🎙️ Mình chưa nghe được tin thoại. Bạn gõ giúp mình nhé, ví dụ: vneid 3 sskdt 2"
+# a voice message, heard by the bot's own speech engine (nothing leaves the server)
+VOICE_HEARD = "🎙️ Mình nghe được: «{}»"
+VOICE_WILL_SAVE = "→ Mình sẽ ghi:"
+VOICE_CHOOSE = "Chọn Lưu để ghi, Sửa để gõ lại, Huỷ để bỏ. Tin thoại không được lưu lại."
+VOICE_MAYBE = "Ý bạn là {}?"
+VOICE_LARGE = "Số {} khá lớn, bạn nghe lại giúp mình nhé."
+VOICE_NOTHING_PLACED = (
+    "Mình chưa nghe ra dịch vụ nào, chưa ghi gì. Bạn nói tên dịch vụ và số lượng, "
+    "ví dụ «cài VNeID ba người, sổ sức khỏe hai», hoặc gõ: vneid 3 sskdt 2"
+)
+VOICE_NOT_HEARD = (
+    "🎙️ Mình chưa nghe ra lời nào, chưa ghi gì. Bạn nói gần điện thoại hơn, "
+    "hoặc gõ giúp mình, ví dụ: vneid 3 sskdt 2"
+)
+VOICE_PROBLEM = {
+    "too_quiet": (
+        "🎙️ Tin thoại nhỏ quá, mình không nghe rõ, chưa ghi gì. Bạn nói to hơn một chút "
+        "hoặc gõ giúp mình, ví dụ: vneid 3 sskdt 2"
+    ),
+    "too_long": (
+        "🎙️ Tin thoại dài quá (mình nghe tối đa {seconds} giây), chưa ghi gì. Bạn nói "
+        "ngắn gọn tên dịch vụ và số lượng, ví dụ «cài VNeID ba người»."
+    ),
+    "unreadable": (
+        "🎙️ Mình không mở được tin thoại này, chưa ghi gì. Bạn gửi lại hoặc gõ giúp mình, "
+        "ví dụ: vneid 3 sskdt 2"
+    ),
+    "busy": (
+        "🎙️ Đang có nhiều tin thoại chờ nghe, chưa ghi gì. Bạn gửi lại sau ít phút "
+        "hoặc gõ giúp mình, ví dụ: vneid 3 sskdt 2"
+    ),
+    "failed": (
+        "🎙️ Mình gặp trục trặc khi nghe tin thoại này, chưa ghi gì. Bạn gõ giúp mình, "
+        "ví dụ: vneid 3 sskdt 2"
+    ),
+}
+VOICE_FIX = "✏️ Bạn gõ lại cho đúng giúp mình (chưa ghi gì), ví dụ:\n  {}"
+VOICE_NOTE = "🎙️ {}"  # the note a voice entry keeps: the words heard, never the sound
+BUTTON_VOICE_FIX = "Sửa"
+WORDS_SAVE = ("lưu", "luu", "ghi", *WORDS_RIGHT)
+WORDS_FIX = ("sửa", "sua", "sai")
+WORDS_CANCEL = ("huỷ", "hủy", "huy", "bỏ", *WORDS_NO)
 STICKER_SEEN = "😊 Cảm ơn bạn! Muốn ghi lượt hỗ trợ, bạn gõ ví dụ: vneid 3 sskdt 2"
 UNSUPPORTED = (
     "Mình chỉ đọc được tin chữ và ảnh, chưa mở được tin này. "

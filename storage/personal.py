@@ -243,6 +243,45 @@ def _scrubbed(groups: list[_Group]) -> Scrubbed:
     return Scrubbed(start, groups[-1].end, mask(digits))
 
 
+# a digit as it is read out: "không chín một hai…" (with or without diacritics)
+_SPOKEN_DIGIT = {
+    **dict.fromkeys(("không", "khong", "linh", "lẻ"), "0"),
+    **dict.fromkeys(("một", "mốt", "mot"), "1"),
+    "hai": "2",
+    "ba": "3",
+    **dict.fromkeys(("bốn", "bon", "tư"), "4"),
+    **dict.fromkeys(("năm", "nam", "lăm"), "5"),
+    **dict.fromkeys(("sáu", "sau"), "6"),
+    **dict.fromkeys(("bảy", "bay", "bẩy"), "7"),
+    **dict.fromkeys(("tám", "tam"), "8"),
+    **dict.fromkeys(("chín", "chin"), "9"),
+}
+_SPOKEN_RUN = re.compile(
+    r"(?<!\w)(?:(?:" + "|".join(_SPOKEN_DIGIT) + rf")(?:[ ,.]+|$)){{{_FEWEST_DIGITS},}}",
+    re.IGNORECASE,
+)
+
+
+def spoken_digits(text: str) -> str:
+    """Digits for a number read out digit by digit, so `scrub` finds it: nine or more
+    digit words in a row are a phone or ID number ("gọi không chín một hai…"), never counts.
+    Fewer stay words ("ba người")."""
+
+    def digits(match: re.Match[str]) -> str:
+        words = re.findall(r"\w+", match.group(0).lower())
+        ending = " " if match.group(0)[-1:] in " ,." else ""
+        return "".join(_SPOKEN_DIGIT[w] for w in words) + ending
+
+    return _SPOKEN_RUN.sub(digits, unicodedata.normalize("NFC", text))
+
+
+def scrub_spoken(text: str) -> tuple[str, list[Scrubbed]]:
+    """What a voice message said, as it may be kept: digits read out one by one count as
+    a number too, then `scrub(tidy(...))` as for typed text; spaces squeezed."""
+    clean, found = scrub(tidy(spoken_digits(text)))
+    return " ".join(clean.split()), found
+
+
 def one_line(text: str) -> str:
     """A name or a short note to keep: tidied, personal numbers out, spaces squeezed."""
     return " ".join(scrub(tidy(text))[0].split())

@@ -23,7 +23,7 @@ from sqlmodel import SQLModel
 
 from bot.app import App, build_app
 from bot.channels.console import ConsoleChat
-from bot.config import BackupConfig, Config, DatabaseConfig
+from bot.config import BackupConfig, Config, DatabaseConfig, VoiceConfig
 from handlers.admin import add_member
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -37,6 +37,8 @@ BACKENDS = ["sqlite", "postgresql"]
 # a bot started by a test (`python -m bot run`) makes no daily backup in the folder it runs
 # in; the daily backup has its own tests
 os.environ["GOTUNGNHA_BACKUP_TIME"] = ""
+# nor does it load a speech engine: the voice tests turn voice on themselves
+os.environ["GOTUNGNHA_VOICE_ENABLED"] = "false"
 
 
 class Clock:
@@ -142,7 +144,10 @@ def config(db_url: str, tmp_path: Path) -> Config:
     bot = replace(Config().bot, exports_dir=str(tmp_path / "exports"))
     # no daily backup from a running bot: tests/integration/test_daily_backup has its own
     backup = BackupConfig(dir=str(tmp_path / "backups"), time="")
-    return replace(Config(), database=DatabaseConfig(url=db_url), bot=bot, backup=backup)
+    voice = VoiceConfig(enabled=False)  # tests/*/test_voice_* turn it on
+    return replace(
+        Config(), database=DatabaseConfig(url=db_url), bot=bot, backup=backup, voice=voice
+    )
 
 
 @pytest.fixture

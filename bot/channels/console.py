@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from bot.channels.text import numbered_text
 from handlers.engine import Engine
-from handlers.messages import Incoming, Reply
+from handlers.messages import Heard, Incoming, Reply
 
 PLATFORM = "console"
 
@@ -37,14 +37,16 @@ class ConsoleChat:
         self._session = uuid.uuid4().hex[:12]
         self._sent = 0
 
-    def send(self, text: str) -> list[Reply]:
-        """Send one message; get the bot's replies."""
+    def send(self, text: str | None, *, heard: Heard | None = None) -> list[Reply]:
+        """Send one message (or a voice message, as heard); get the bot's replies."""
         self._sent += 1
         incoming = Incoming(
             platform=PLATFORM,
             chat_id=self.user_id,
             user_id=self.user_id,
             text=text,
+            media="voice" if heard is not None else None,
+            heard=heard,
             message_key=f"{PLATFORM}:{self.user_id}:{self._session}:{self._sent}",
             display_name=self._display_name,
         )
@@ -53,6 +55,10 @@ class ConsoleChat:
     def say(self, text: str) -> str:
         """Send one message; get the bot's answer as the terminal shows it."""
         return "\n\n".join(render(r) for r in self.send(text))
+
+    def speak(self, heard: Heard) -> str:
+        """Send a voice message the speech engine heard so; get the bot's answer."""
+        return "\n\n".join(render(r) for r in self.send(None, heard=heard))
 
     def script(self, lines: Iterable[str]) -> Iterable[str]:
         """Each input line is one message; yields each answer."""

@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -24,7 +25,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram.constants import ChatAction, ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
@@ -42,9 +43,10 @@ from bot.channels.pacing import PausingRateLimiter
 from bot.channels.telegram_render import message_parts
 from bot.config import TelegramConfig
 from bot.photos import photo_path
+from bot.voice.desk import TooBig, VoiceDesk
 from handlers import texts
 from handlers.engine import Engine
-from handlers.messages import Incoming, Reply
+from handlers.messages import Heard, Incoming, Reply
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
@@ -72,8 +74,10 @@ class TelegramChannel:
         *,
         webhook: bool = False,
         photo_dir: Path | None = None,
+        voice: VoiceDesk | None = None,
     ):
         self._engine = engine
+        self._voice = voice  # None: voice messages get the "type it, please" answer
         self._photo_dir = photo_dir  # None: photo evidence is kept as a file id only
         self.reads_all = False  # getMe's can_read_all_group_messages, read at start
         builder = (
@@ -153,6 +157,8 @@ class TelegramChannel:
         incoming = self._incoming(update)
         if incoming is None or update.effective_chat is None:
             return
+        if incoming.media == "voice" and self._voice is not None and update.message:
+            incoming = replace(incoming, heard=await self._hear(update.message))
         asks = incoming.group_reach == "reply" and _asks_how_to_reach(incoming.text)
         if asks and await self._is_admin(update.effective_chat.id):  # an admin hears all
             incoming = replace(incoming, group_reach="all")
@@ -168,6 +174,27 @@ class TelegramChannel:
         for reply in replies:
             if reply.evidence and self._photo_dir is not None:
                 await self._keep_photo(reply.evidence, self._photo_dir)
+
+    async def _hear(self, message: Message) -> Heard:
+        """What a voice note (or audio, or round video) says, heard on this machine."""
+        assert self._voice is not None
+        sound = message.voice or message.audio or message.video_note
+        if sound is None:
+            return self._voice.problem("unreadable")
+        await self._attempt(message.chat.send_action, ChatAction.TYPING)
+
+        async def fetch(limit: int) -> bytes:
+            if (sound.file_size or 0) > limit:
+                raise TooBig
+            file = await sound.get_file()
+            data = await file.download_as_bytearray()
+            if len(data) > limit:
+                raise TooBig
+            return bytes(data)
+
+        length = sound.duration  # whole seconds, or a timedelta as PTB may be set to give
+        seconds = length.total_seconds() if isinstance(length, timedelta) else float(length)
+        return await self._voice.hear(fetch, seconds=seconds)
 
     async def _is_admin(self, chat_id: int) -> bool:
         """Whether the bot is an administrator of a group (then privacy mode does not apply)."""

@@ -30,10 +30,11 @@ from bot.channels.text import numbered_text, split_text
 from bot.config import ZaloBotConfig
 from bot.links import FileLinks, link_text
 from bot.usage import UsageMeter
-from bot.zalo_api import TEXT_LIMIT, ZaloClient, ZaloError
+from bot.voice.desk import TooBig, VoiceDesk
+from bot.zalo_api import TEXT_LIMIT, FileTooLarge, ZaloClient, ZaloError
 from handlers import texts
 from handlers.engine import Engine
-from handlers.messages import Incoming, Reply
+from handlers.messages import Heard, Incoming, Reply
 
 log = logging.getLogger(__name__)
 PLATFORM = "zalo"
@@ -54,7 +55,9 @@ class ZaloChannel:
         links: FileLinks | None = None,
         zone: ZoneInfo = LOCAL,
         meter: UsageMeter | None = None,
+        voice: VoiceDesk | None = None,
     ):
+        self._voice = voice  # None: voice messages get the "type it, please" answer
         self._zone = zone
         self._engine = engine
         self._links = links
@@ -154,6 +157,8 @@ class ZaloChannel:
             log.warning("zalo bot=%s update without a message id: ignored", self.config.name or "-")
             return
         incoming = self._incoming(str(update.get("event_name", "")), message, chat_id)
+        if incoming.media == "voice" and self._voice is not None:
+            incoming = replace(incoming, heard=await self._hear(message))
         replies = await asyncio.to_thread(self._engine.handle, incoming)
         sent = 0
         for reply in replies:
@@ -193,6 +198,21 @@ class ZaloChannel:
             group_reach="mention" if is_group else None,
             bot_mention=f"@{self.config.label}",
         )
+
+    async def _hear(self, message: dict[str, Any]) -> Heard:
+        """What a voice message says: its .aac fetched from Zalo into memory, heard here."""
+        assert self._voice is not None
+        url = message.get("voice_url")
+        if not isinstance(url, str) or not url:
+            return self._voice.problem("unreadable")
+
+        async def fetch(limit: int) -> bytes:
+            try:
+                return await self.client.download(url, limit=limit)
+            except FileTooLarge:
+                raise TooBig from None
+
+        return await self._voice.hear(fetch)
 
     def _without_mention(self, text: str) -> str:
         """The text without the mention of the bot that brought it here.

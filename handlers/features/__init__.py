@@ -13,6 +13,7 @@ from handlers.features import (
     onboarding,
     privacy,
     stats,
+    voice,
 )
 from handlers.router import Router
 
@@ -28,6 +29,7 @@ for module in (
     exports,
     dashboard,
     models,
+    voice,
     media,
     help,
 ):

@@ -67,7 +67,7 @@ def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]
         names = ", ".join(ctx.catalogue.name(code) for code in suggested)
         return [
             Reply(
-                "\n".join([texts.SUGGEST_ASK.format(names), _summary(ctx, pending)]),
+                "\n".join([texts.SUGGEST_ASK.format(names), summary(ctx, pending)]),
                 choices=(
                     Choice(texts.BUTTON_RIGHT, "entry:save", texts.WORDS_RIGHT),
                     Choice(texts.BUTTON_FIX, "entry:cancel", texts.WORDS_WRONG),
@@ -84,7 +84,7 @@ def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]
             codes = ", ".join(s.code for s in ctx.catalogue.active)
             return [Reply("\n".join([*lines, texts.ENTRY_NOTHING_UNDERSTOOD.format(codes)]))]
         ctx.conversation.start("confirm_entry", **pending)
-        understood = _summary(ctx, pending)  # all that "save" would save: day, place, note
+        understood = summary(ctx, pending)  # all that "save" would save: day, place, note
         return [
             Reply(
                 "\n".join([*lines, texts.ENTRY_PARTLY_UNDERSTOOD.format(items=understood)]),
@@ -99,7 +99,7 @@ def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]
         numbers = ", ".join(p.text for p in result.problems if p.kind == "large_count")
         return [
             Reply(
-                texts.ENTRY_CONFIRM_LARGE.format(numbers=numbers, summary=_summary(ctx, pending)),
+                texts.ENTRY_CONFIRM_LARGE.format(numbers=numbers, summary=summary(ctx, pending)),
                 choices=(
                     Choice(texts.BUTTON_CONFIRM_LARGE, "entry:save", texts.WORDS_RIGHT),
                     Choice(texts.BUTTON_RETYPE, "entry:cancel", texts.WORDS_WRONG),
@@ -155,7 +155,8 @@ def _pending(ctx: Context, result: ParseResult, edit_id: int | None) -> dict[str
     )
 
 
-def _summary(ctx: Context, pending: dict[str, Any]) -> str:
+def summary(ctx: Context, pending: dict[str, Any]) -> str:
+    """The day and every fact a pending log holds, as the member will see it saved."""
     day = day_label(date.fromisoformat(pending["date"]), ctx.today)
     details = detail_lines(
         ctx.catalogue,
@@ -198,7 +199,7 @@ def save_entry(ctx: Context, pending: dict[str, Any]) -> list[Reply]:
         session.add(log)
         logs.set_items(session, log, pending["items"])
         # no Undo here: it would delete the whole log, not the correction
-        return [Reply("\n".join([texts.EDIT_SAVED, _summary(ctx, pending), *scrubbed]))]
+        return [Reply("\n".join([texts.EDIT_SAVED, summary(ctx, pending), *scrubbed]))]
     log = logs.add_log(
         session,
         SupportLog(
@@ -216,7 +217,7 @@ def save_entry(ctx: Context, pending: dict[str, Any]) -> list[Reply]:
         items = items_inline(pending["items"], ctx.catalogue)
         lines = [texts.GROUP_SAVED.format(name=ctx.member.name, items=items), *scrubbed]
     else:
-        lines = [texts.ENTRY_SAVED, _summary(ctx, pending), *scrubbed, texts.ENTRY_UNDO_HINT]
+        lines = [texts.ENTRY_SAVED, summary(ctx, pending), *scrubbed, texts.ENTRY_UNDO_HINT]
     undo = Choice(texts.BUTTON_UNDO, f"undo:{log.id}")
     return [Reply("\n".join(lines), choices=(undo,), evidence=pending.get("photo"))]
 

@@ -16,12 +16,23 @@ _UNSURE = {"unknown_word", "no_service", "bad_count", "future_date", "too_old"}
 
 
 def corrected(
-    text: str, result: ParseResult, *, today: date, catalogue: Catalogue = DEFAULT_CATALOGUE
+    text: str,
+    result: ParseResult,
+    *,
+    today: date,
+    catalogue: Catalogue = DEFAULT_CATALOGUE,
+    others_stay: bool = False,
 ) -> tuple[ParseResult, list[str]] | None:
     """The reading with each suggested service in place of its misspelling, and those
     services' codes; None unless every word not understood was a near miss and the new
-    reading is otherwise clear."""
+    reading is otherwise clear.
+
+    `others_stay` (speech, where filler abounds): other words may stay not understood, and
+    only a near miss standing alone between understood words is put right ("em cài vnied
+    cho ba người"), never one inside a run of ordinary words ("… không nên nhắc lại")."""
     unknown = [p for p in result.problems if p.kind == "unknown_word"]
+    if others_stay:
+        unknown = [p for p in unknown if p.suggestion and len(_WORD.findall(p.text)) == 1]
     if not unknown or any(p.suggestion is None for p in unknown):
         return None
     near = build_lexicon(catalogue).near
@@ -33,6 +44,7 @@ def corrected(
         fixed = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", problem.suggestion or "", fixed, count=1)
     again = parse_quick_entry(fixed, today=today, catalogue=catalogue)
     codes = [p.suggestion or "" for p in unknown]
-    if again.kinds() & _UNSURE or not all(code in again.items for code in codes):
+    unsure = _UNSURE - {"unknown_word"} if others_stay else _UNSURE
+    if again.kinds() & unsure or not all(code in again.items for code in codes):
         return None
     return again, codes

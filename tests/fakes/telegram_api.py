@@ -313,6 +313,23 @@ class FakeTelegram(BotApi):
         fields: JSON = {"photo": sizes, **({"caption": caption} if caption else {})}
         return self._user_message(user, chat, fields, None, queue)
 
+    def send_voice(
+        self,
+        user: JSON,
+        data: bytes,
+        *,
+        duration: int,
+        chat: JSON | None = None,
+        queue: bool = True,
+    ) -> JSON:
+        """A voice note from `user`: OGG/Opus bytes, downloadable through getFile, with the
+        length Telegram states (whole seconds)."""
+        with self._cond:
+            stored = self._store_file(data, "voice", "file.oga", "audio/ogg")
+        voice = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id}
+        voice |= {"duration": duration, "mime_type": "audio/ogg", "file_size": len(data)}
+        return self._user_message(user, chat, {"voice": voice}, None, queue)
+
     def press(
         self, user: JSON, message: JSON, data: str, *, strict: bool = True, queue: bool = True
     ) -> JSON:

@@ -37,8 +37,9 @@ is only recorded: updates still wait for getUpdates; push them with `post_webhoo
 Not implemented: pushing updates to the webhook by itself, retries of failed webhook
 deliveries, HTTPS-only webhook URLs (http is accepted), group mention/reply filtering (the test
 decides what the bot receives), photo uploads (sendPhoto takes a URL only) and fetching
-photo URLs, caption length limits, chat actions other than "typing", GET requests (405), and
-any other method (404).
+photo URLs, caption length limits, chat actions other than "typing", GET requests to the API
+(405), and any other method (404). Voice URLs are served: `send_voice(user, audio=…)` keeps
+the .aac bytes at `{url}/voice/<id>.aac`, as Zalo's file host keeps them.
 """
 
 from __future__ import annotations
@@ -149,6 +150,7 @@ class FakeZalo:
         self._queue: list[JSON] = []
         self._chats: dict[str, JSON] = {}
         self._records: list[JSON] = []
+        self._voices: dict[str, bytes] = {}  # what the file host serves under /voice/
         self._webhook: JSON = {"url": "", "secret_token": None, "updated_at": obj.now_ms()}
         self._methods: dict[str, Callable[[JSON], Any]] = {
             "getMe": lambda body: self.bot,
@@ -179,7 +181,12 @@ class FakeZalo:
 
     def start(self, timeout: float = 5) -> FakeZalo:
         self._closing, self._wakeup = False, asyncio.Event()
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._api, methods=["POST"])])
+        app = Starlette(
+            routes=[
+                Route("/bot{token}/{method}", self._api, methods=["POST"]),
+                Route("/voice/{name}", self._voice_file, methods=["GET"]),
+            ]
+        )
         self._server = ServerThread(app, "fake-zalo").start(timeout)
         self.port = self._server.port
         return self
@@ -362,10 +369,28 @@ class FakeZalo:
         voice_url: str = "https://f2-voice-aac-dl.zdn.vn/7161588375936326558/2e67445195e4.aac",
         group: JSON | None = None,
         *,
+        audio: bytes | None = None,
         queue: bool = True,
     ) -> JSON:
-        """A voice message (an .aac file's URL); returns the update."""
+        """A voice message (an .aac file's URL; with `audio`, served here); returns the update."""
+        if audio is not None:
+            with self._cond:
+                name = f"{len(self._voices) + 1:04x}{obj.new_message_id()[:16]}.aac"
+                self._voices[name] = audio
+            voice_url = f"{self.url}/voice/{name}"
         return self._incoming(obj.VOICE, user, group, queue, voice_url=voice_url)
+
+    @property
+    def url(self) -> str:
+        """The server's own address (its file host for voice messages)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    async def _voice_file(self, request: Request) -> Response:
+        with self._cond:
+            data = self._voices.get(request.path_params["name"])
+        if data is None:
+            return Response(status_code=404)
+        return Response(data, media_type="audio/aac")
 
     def send_sticker(
         self, user: JSON, sticker_id: str, group: JSON | None = None, *, queue: bool = True
