@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.tallies
 	$(BIN)/python -m bench.chat
 	$(BIN)/python -m bench.broadcast
+	$(BIN)/python -m bench.voice
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

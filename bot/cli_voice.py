@@ -73,7 +73,8 @@ def voice_command(
     elif not words:
         out.print(escape(texts.VOICE_NOT_HEARD))
     else:
-        out.print(f"Nghe được ({heard.seconds:.1f} giây, mất {took:.1f} giây): «{escape(words)}»")
+        length, spent = (f"{x:.1f}".replace(".", ",") for x in (heard.seconds, took))
+        out.print(f"Nghe được ({length} giây, mất {spent} giây): «{escape(words)}»")
         for scrubbed in found:
             out.print(f"[yellow]! {escape(texts.PROBLEM_SCRUBBED.format(scrubbed.masked))}[/]")
         assert reading is not None

@@ -77,6 +77,7 @@ class VoiceConfig:
     enabled: bool = True  # hear voice messages (needs the extra: pip install 'gotungnha[voice]')
     engine: str = "viet-asr"  # the speech engine, on this machine: nothing is sent away
     max_seconds: int = 60  # longer voice messages are refused, kindly
+    workers: int = 1  # voice messages heard at once, each on its own core (250 MB each)
     waiting: int = 4  # voice messages that may wait while one is heard; more: "try later"
 
 
@@ -261,6 +262,8 @@ def _check_voice(voice: VoiceConfig) -> None:
         raise ConfigError(f"voice.engine “{voice.engine}” không có. Dùng: viet-asr.")
     if not 5 <= voice.max_seconds <= 600:
         raise ConfigError("voice.max_seconds cần từ 5 đến 600 giây.")
+    if not 1 <= voice.workers <= 8:
+        raise ConfigError("voice.workers cần từ 1 đến 8.")
     if not 0 <= voice.waiting <= 100:
         raise ConfigError("voice.waiting cần từ 0 đến 100.")
 

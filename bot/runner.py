@@ -118,7 +118,9 @@ def voice_desk(config: Config) -> VoiceDesk | None:
         log.warning("voice messages not heard: %s", exc)
         return None
     log.info("voice messages heard engine=%s max_seconds=%d", voice.engine, voice.max_seconds)
-    return VoiceDesk(engine, max_seconds=voice.max_seconds, waiting=voice.waiting)
+    return VoiceDesk(
+        engine, max_seconds=voice.max_seconds, workers=voice.workers, waiting=voice.waiting
+    )
 
 
 async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:

@@ -29,7 +29,10 @@ FILLERS = (
 # how people really write, and what a voice message turns into: filler typed so or with no
 # diacritics at all, not folded ("nhà" is a house, "dì" an aunt, "â" a letter)
 SPOKEN_FILLERS = ("đi", "làm", "xong", "đc", "nhé", "nha", "ạ", "rồi")
-RAW_FILLERS = frozenset({*SPOKEN_FILLERS, *(fold(word) for word in SPOKEN_FILLERS)})
+# what people say around an entry ("hôm nay em cài thêm vneid ba người nữa"); only as
+# spoken, with diacritics: folded, "tôi" would be "tối" and "mình" the name Minh
+SPOKEN_ONLY = ("tôi", "em", "mình", "thêm", "nữa", "với")
+RAW_FILLERS = frozenset({*SPOKEN_FILLERS, *(fold(word) for word in SPOKEN_FILLERS), *SPOKEN_ONLY})
 # "tải" folds to "tai", which is the place marker when typed tai/tại: handled by the parser
 DOWNLOAD_WORD = "tải"
 PLACE_WORDS = ("tại", "tai")

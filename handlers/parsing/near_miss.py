@@ -28,8 +28,8 @@ def corrected(
     reading is otherwise clear.
 
     `others_stay` (speech, where filler abounds): other words may stay not understood, and
-    only a near miss standing alone between understood words is put right ("em cài vnied
-    cho ba người"), never one inside a run of ordinary words ("… không nên nhắc lại")."""
+    only a near miss standing alone between understood words is put right ("trời mưa, cài
+    vnied cho ba người"), never one inside a run of ordinary words ("… không nên nhắc lại")."""
     unknown = [p for p in result.problems if p.kind == "unknown_word"]
     if others_stay:
         unknown = [p for p in unknown if p.suggestion and len(_WORD.findall(p.text)) == 1]

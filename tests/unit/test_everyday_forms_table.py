@@ -422,6 +422,25 @@ ROWS = [
         items={"vneid": 8},
         households=5,
     ),
+    # what a voice message says around an entry (spoken words, with their diacritics)
+    case(
+        "hôm nay em cài thêm vneid cho ba người nữa",
+        "em, thêm and nữa are filler when spoken",
+        items={"vneid": 3},
+    ),
+    case(
+        "tôi cài vneid hai với sổ sức khỏe một",
+        "tôi and với are filler",
+        items={"vneid": 2, "sskdt": 1},
+    ),
+    case("mình cài vneid 2", "mình is filler", items={"vneid": 2}),
+    case(
+        "minh vneid 2",
+        "minh without diacritics is a name, not the filler mình",
+        items={"vneid": 2},
+        problems=(unknown("minh"),),
+    ),
+    case("tối nay vneid 2", "tối is not the filler tôi", items={"vneid": 2}),
     # ------------------------------------------------------------------------ units
     case("vneid 3 trường hợp", "trường hợp is lượt", items={"vneid": 3}),
     case("3 truong hop vneid", "truong hop before a service", items={"vneid": 3}),
