@@ -11,10 +11,12 @@ from pathlib import Path
 from sqlalchemy import Engine as DbEngine
 
 from bot.config import Config
+from bot.metrics import Metrics
 from handlers.admin import sync_catalogue
 from handlers.context import BotSeat, Settings
 from handlers.engine import Engine
 from schedules import commands as deadline_commands
+from schedules.sending import MAX_ATTEMPTS
 from storage.db import make_engine
 from storage.migrate import is_up_to_date, upgrade
 from storage.uow import UnitOfWork, UowFactory, uow_factory
@@ -41,6 +43,7 @@ class App:
     uow: UowFactory
     engine: Engine
     clock: Clock
+    metrics: Metrics
 
 
 def open_database(config: Config) -> DbEngine:
@@ -70,8 +73,16 @@ def build_app(config: Config, *, clock: Clock = system_clock) -> App:
         key=config.privacy_key,
     )
     factory = uow_factory(db)
-    engine = Engine(factory, clock=clock, settings=settings, routers=(deadline_commands.router,))
-    return App(config, db, factory, engine, clock)
+    quotas = {("zalo", b.name): b.monthly_messages for b in config.zalo.all_bots}
+    metrics = Metrics(db, zone=config.zone, clock=clock, quotas=quotas, max_attempts=MAX_ATTEMPTS)
+    engine = Engine(
+        factory,
+        clock=clock,
+        settings=settings,
+        routers=(deadline_commands.router,),
+        observe=metrics.handled,
+    )
+    return App(config, db, factory, engine, clock, metrics)
 
 
 class RedactingFormatter(logging.Formatter):

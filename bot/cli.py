@@ -318,7 +318,8 @@ def schedule_tick(
         summary = asyncio.run(work())
     finally:
         lock.release()
-    sys.stdout.write(json.dumps(dataclasses.asdict(summary)) + "\n")
+    counts = {k: v for k, v in dataclasses.asdict(summary).items() if k != "sends"}
+    sys.stdout.write(json.dumps(counts) + "\n")
 
 
 @deadline_cli.command("add")

@@ -156,6 +156,7 @@ class ServerConfig:
     link_secret: str = ""  # signs download links; empty: derived from the bot tokens
     link_hours: int = 24  # a download link works this long
     dashboard: bool = True  # the web dashboard at <public_url>/web (/web in chat gives a link)
+    metrics: bool = False  # Prometheus metrics at /metrics (no personal data; keep it private)
 
     def __repr__(self) -> str:
         return f"ServerConfig(host={self.host!r}, port={self.port})"

@@ -27,6 +27,7 @@ from bot.cleanup import clean_up_daily
 from bot.config import Config, ZaloBotConfig
 from bot.dashboard.routes import Dashboard
 from bot.links import FileLinks
+from bot.metrics import Metrics
 from bot.sender import ChannelSender
 from bot.usage import UsageMeter
 from bot.voice.desk import VoiceDesk
@@ -106,7 +107,7 @@ def web_dashboard(app: App) -> list[BaseRoute]:
     return Dashboard(app, secure=url.startswith("https://")).routes()
 
 
-def voice_desk(config: Config) -> VoiceDesk | None:
+def voice_desk(config: Config, metrics: Metrics | None = None) -> VoiceDesk | None:
     """The desk that hears voice messages, or None (turned off, or the extra not installed:
     members are then asked to type)."""
     voice = config.voice
@@ -119,7 +120,11 @@ def voice_desk(config: Config) -> VoiceDesk | None:
         return None
     log.info("voice messages heard engine=%s max_seconds=%d", voice.engine, voice.max_seconds)
     return VoiceDesk(
-        engine, max_seconds=voice.max_seconds, workers=voice.workers, waiting=voice.waiting
+        engine,
+        max_seconds=voice.max_seconds,
+        workers=voice.workers,
+        waiting=voice.waiting,
+        observe=metrics.heard if metrics is not None else None,
     )
 
 
@@ -141,7 +146,7 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
     zalo: dict[str, ZaloChannel] = {}
     meter = UsageMeter(app.uow, zone=config.zone, clock=app.clock)
     scheduler: ScheduleRunner | None = None
-    voice = voice_desk(config)
+    voice = voice_desk(config, app.metrics)
     try:
         async with contextlib.AsyncExitStack() as stack:
             if voice is not None:
@@ -154,6 +159,7 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                         webhook=config.telegram.mode == "webhook",
                         photo_dir=photo_dir if privacy.keep_photos else None,
                         voice=voice,
+                        metrics=app.metrics,
                     )
                 )
                 with app.uow(read_only=True) as unit:
@@ -175,7 +181,13 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
             for bot in config.zalo.all_bots:
                 channel = await stack.enter_async_context(
                     ZaloChannel(
-                        app.engine, bot, links=links, zone=config.zone, meter=meter, voice=voice
+                        app.engine,
+                        bot,
+                        links=links,
+                        zone=config.zone,
+                        meter=meter,
+                        voice=voice,
+                        metrics=app.metrics,
                     )
                 )
                 zalo[bot.name] = channel
@@ -204,14 +216,17 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                 exports_dir=Path(config.bot.exports_dir),
                 bots=bot_plans(config),
                 backup=backup_plan(config),
+                observe=app.metrics.ticked,
             )
             scheduler.start()
             dashboard = web_dashboard(app)
-            if hooks or links is not None or dashboard:
+            metrics = app.metrics.exposition if config.server.metrics else None
+            if hooks or links is not None or dashboard or metrics is not None:
                 web = create_web_app(
                     links=links,
                     dashboard=dashboard,
                     not_ready=functools.partial(not_ready, app.db),
+                    metrics=metrics,
                     **hooks,
                 )
                 await serve_web(config, web, stop)

@@ -61,6 +61,7 @@ def create_web_app(
     links: FileLinks | None = None,
     dashboard: list[BaseRoute] | None = None,
     not_ready: Callable[[], str | None] | None = None,
+    metrics: Callable[[], tuple[bytes, str]] | None = None,
 ) -> Starlette:
     """The ASGI app; a webhook hands its update to the channel and answers at once.
 
@@ -81,6 +82,12 @@ def create_web_app(
         if reason is not None:
             return JSONResponse({"ok": False, "reason": reason}, status_code=503)
         return JSONResponse({"ok": True})
+
+    async def prometheus(_request: Request) -> Response:
+        """What an operator watches ([server] metrics = true); the database read off the loop."""
+        assert metrics is not None
+        body, content_type = await asyncio.to_thread(metrics)
+        return Response(body, media_type=content_type)
 
     async def telegram_webhook(request: Request) -> Response:
         data = await _checked_json(request, telegram, TELEGRAM_SECRET_HEADER, telegram_secret)
@@ -116,6 +123,7 @@ def create_web_app(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            *([Route("/metrics", prometheus, methods=["GET"])] if metrics else []),
             Route(TELEGRAM_PATH, telegram_webhook, methods=["POST"]),
             Route(ZALO_PATH, zalo_webhook, methods=["POST"]),
             Route(ZALO_PATH + "/{name}", zalo_webhook, methods=["POST"]),

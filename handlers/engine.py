@@ -53,10 +53,12 @@ class Engine:
         clock: Clock,
         settings: Settings | None = None,
         routers: tuple[Router, ...] = (),
+        observe: Callable[[str, str, float], None] | None = None,
     ):
         self._uow = uow
         self._clock = clock
         self._settings = settings or Settings()
+        self._observe = observe  # told (platform, route, seconds) of each message answered
         self._router = Router()
         for router in (ROUTER, *routers):  # layers above handlers add their commands here
             self._router.include(router)
@@ -85,13 +87,16 @@ class Engine:
             # a bug or an outage: everything was rolled back, so the member may simply resend
             log.exception("message failed platform=%s", incoming.platform)
             replies, route = [Reply(texts.SOMETHING_WENT_WRONG)], "failed"
+        took = time.perf_counter() - started
         log.info(
             "message platform=%s route=%s replies=%d ms=%.1f",
             incoming.platform,
             route,
             len(replies),
-            (time.perf_counter() - started) * 1000,
+            took * 1000,
         )
+        if self._observe is not None:
+            self._observe(incoming.platform, route, took)
         return replies
 
     def _keyed(self, incoming: Incoming) -> Incoming:

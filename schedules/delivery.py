@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import collections
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -39,6 +40,10 @@ class Sender(Protocol):
 
 @dataclass
 class TickSummary:
+    # each send's (platform, kind, outcome), for the operator's metrics
+    sends: collections.Counter[tuple[str, str, str]] = field(
+        default_factory=collections.Counter, compare=False, repr=False
+    )
     sent: int = 0
     skipped: int = 0
     failed: int = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
 from schedules.backups import BackupPlan, daily_backup
+from schedules.delivery import TickSummary
 from schedules.gate import BotKey, BotPlan
 from schedules.jobs import Sender, tick
 from storage.locks import LeaderLock
@@ -37,7 +39,10 @@ class ScheduleRunner:
         exports_dir: Path = Path("data/exports"),
         bots: Mapping[BotKey, BotPlan] | None = None,
         backup: BackupPlan | None = None,
+        observe: Callable[[str, float, TickSummary | None], None] | None = None,
     ) -> None:
+        # told of each tick: led / followed / failed, how long, and what it sent
+        self._observe = observe
         self._uow, self._sender, self._zone, self._clock = uow, sender, zone, clock
         self._db, self._backup = db, backup
         self._bots = dict(bots or {})
@@ -65,7 +70,9 @@ class ScheduleRunner:
         self._lock.release()
 
     async def _tick(self) -> None:
+        started = time.perf_counter()
         if not await asyncio.to_thread(self._lock.try_acquire):
+            self._told("followed", started, None)
             return  # another worker leads
         await self._back_up()
         try:
@@ -79,7 +86,9 @@ class ScheduleRunner:
             )
         except Exception:  # the next tick tries again; nothing was marked sent
             log.exception("schedule tick failed")
+            self._told("failed", started, None)
             return
+        self._told("led", started, summary)
         if summary.sent or summary.failed or summary.skipped:
             log.info(
                 "schedule tick sent=%d failed=%d skipped=%d",
@@ -87,6 +96,10 @@ class ScheduleRunner:
                 summary.failed,
                 summary.skipped,
             )
+
+    def _told(self, result: str, started: float, summary: TickSummary | None) -> None:
+        if self._observe is not None:
+            self._observe(result, time.perf_counter() - started, summary)
 
     async def _back_up(self) -> None:
         """The leader's daily backup (schedules/backups.py): once a day, after its time."""

@@ -116,6 +116,7 @@ class SendRun:
         elif delivery.messages:
             self.gate.works(chat.bot_key)
         await asyncio.to_thread(self._mark, row_id, send, delivery)
+        self.summary.sends[(chat.platform, send.kind, str(delivery.outcome))] += 1
         if delivery.outcome is Outcome.SENT or _partly(delivery):
             self.summary.sent += 1
         elif delivery.outcome is Outcome.QUOTA:

@@ -134,6 +134,24 @@ def open_sends(session: Session, *, max_attempts: int) -> list[OutboxMessage]:
     return list(session.exec(stmt.order_by(col(OutboxMessage.due_at))))
 
 
+def open_summary(
+    session: Session, *, max_attempts: int
+) -> dict[tuple[str, str], tuple[int, datetime]]:
+    """Per (platform, bot): how many sends are not done yet, and when the oldest was due."""
+    stmt = (
+        select(
+            OutboxMessage.platform,
+            OutboxMessage.bot,
+            func.count(),
+            func.min(OutboxMessage.due_at),
+        )
+        .where(_open(max_attempts))
+        .group_by(col(OutboxMessage.platform), col(OutboxMessage.bot))
+    )
+    # min() keeps the column's type: an aware UTC datetime on both databases
+    return {(platform, bot): (int(n), due) for platform, bot, n, due in session.exec(stmt)}
+
+
 def _open(max_attempts: int) -> Any:
     return (col(OutboxMessage.status) == "waiting") | (
         (col(OutboxMessage.status) == "failed") & (col(OutboxMessage.attempts) < max_attempts)

@@ -42,6 +42,7 @@ from bot.channels.lanes import ChatLanes
 from bot.channels.pacing import PausingRateLimiter
 from bot.channels.telegram_render import message_parts
 from bot.config import TelegramConfig
+from bot.metrics import Metrics
 from bot.photos import photo_path
 from bot.voice.desk import TooBig, VoiceDesk
 from handlers import texts
@@ -75,8 +76,10 @@ class TelegramChannel:
         webhook: bool = False,
         photo_dir: Path | None = None,
         voice: VoiceDesk | None = None,
+        metrics: Metrics | None = None,
     ):
         self._engine = engine
+        self._metrics = metrics
         self._voice = voice  # None: voice messages get the "type it, please" answer
         self._photo_dir = photo_dir  # None: photo evidence is kept as a file id only
         self.reads_all = False  # getMe's can_read_all_group_messages, read at start
@@ -302,28 +305,38 @@ class TelegramChannel:
     ) -> None:
         """Send each reply; in a group they quote the member's message, to show whose they are."""
         reply_to = ReplyParameters(quote, allow_sending_without_reply=True) if quote else None
+        results = []
         for reply in replies:
             for text, markup in message_parts(reply, private=private):
-                await self._attempt(
-                    self.app.bot.send_message,
-                    chat_id,
-                    text,
-                    reply_markup=markup,
-                    reply_parameters=reply_to,
+                results.append(
+                    await self._attempt(
+                        self.app.bot.send_message,
+                        chat_id,
+                        text,
+                        reply_markup=markup,
+                        reply_parameters=reply_to,
+                    )
                 )
             if reply.document is not None:
                 with open(reply.document.path, "rb") as document:
-                    await self._attempt(
-                        self.app.bot.send_document,
-                        chat_id,
-                        document,
-                        filename=reply.document.filename,
+                    results.append(
+                        await self._attempt(
+                            self.app.bot.send_document,
+                            chat_id,
+                            document,
+                            filename=reply.document.filename,
+                        )
                     )
             if reply.photo is not None:
                 with open(reply.photo.path, "rb") as photo:
-                    await self._attempt(
-                        self.app.bot.send_photo, chat_id, photo, caption=reply.photo.caption
+                    results.append(
+                        await self._attempt(
+                            self.app.bot.send_photo, chat_id, photo, caption=reply.photo.caption
+                        )
                     )
+        if self._metrics is not None:
+            for result in results:
+                self._metrics.sent(PLATFORM, "reply", "failed" if result is None else "sent")
 
     async def _edit(self, message: Message, text: str, markup: Any) -> bool:
         try:

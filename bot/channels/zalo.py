@@ -29,6 +29,7 @@ from bot.channels.lanes import ChatLanes
 from bot.channels.text import numbered_text, split_text
 from bot.config import ZaloBotConfig
 from bot.links import FileLinks, link_text
+from bot.metrics import Metrics
 from bot.usage import UsageMeter
 from bot.voice.desk import TooBig, VoiceDesk
 from bot.zalo_api import TEXT_LIMIT, FileTooLarge, ZaloClient, ZaloError
@@ -56,7 +57,9 @@ class ZaloChannel:
         zone: ZoneInfo = LOCAL,
         meter: UsageMeter | None = None,
         voice: VoiceDesk | None = None,
+        metrics: Metrics | None = None,
     ):
+        self._metrics = metrics
         self._voice = voice  # None: voice messages get the "type it, please" answer
         self._zone = zone
         self._engine = engine
@@ -278,5 +281,11 @@ class ZaloChannel:
             log.error("zalo send failed bot=%s reason=%s", self.config.name or "-", exc)
             if exc.quota_exceeded and self._meter is not None:
                 await asyncio.to_thread(self._meter.out_of_quota, self.key, str(exc))
+            self._count("quota" if exc.quota_exceeded else "failed")
             return 0
+        self._count("sent")
         return 1
+
+    def _count(self, result: str) -> None:
+        if self._metrics is not None:
+            self._metrics.sent(PLATFORM, "reply", result)

@@ -38,9 +38,16 @@ class VoiceDesk:
     """Hears voice messages on its own threads, with a bounded line."""
 
     def __init__(
-        self, engine: Transcriber, *, max_seconds: int = 60, workers: int = 1, waiting: int = 4
+        self,
+        engine: Transcriber,
+        *,
+        max_seconds: int = 60,
+        workers: int = 1,
+        waiting: int = 4,
+        observe: Callable[[str], None] | None = None,
     ) -> None:
         self._engine = engine
+        self._observe = observe  # told "heard", or the problem, of each message
         self.max_seconds = max_seconds
         self.max_bytes = 64_000 + BYTES_PER_SECOND * max_seconds
         self.capacity = workers + waiting
@@ -54,6 +61,8 @@ class VoiceDesk:
 
     def problem(self, kind: str) -> Heard:
         """A voice message that was not heard, and why."""
+        if self._observe is not None:
+            self._observe(kind)
         return Heard(problem=kind, limit=self.max_seconds)
 
     async def hear(self, fetch: Fetch, *, seconds: float | None = None) -> Heard:
@@ -98,6 +107,8 @@ class VoiceDesk:
         log.info(
             "voice heard seconds=%.1f took=%.2fs words=%d", sound.seconds, took, len(words.split())
         )
+        if self._observe is not None:
+            self._observe("heard")
         return Heard(text=words, seconds=sound.seconds, limit=self.max_seconds)
 
     def close(self) -> None:
