@@ -409,6 +409,7 @@ PREVIEW_KINDS = {  # what `gotungnha schedule preview` calls each kind of send
     "nudge": "lời nhắc lâu chưa ghi",
     "bot_paused": "báo bot hết hạn mức",
     "bot_full": "báo bot đủ người",
+    "backup_failed": "báo sao lưu không được",
 }
 USAGE_KINDS = {  # what each kind of message counted against a bot's quota is called
     "reply": "trả lời",
@@ -418,11 +419,17 @@ USAGE_KINDS = {  # what each kind of message counted against a bot's quota is ca
     "nudge": "nhắc ghi",
     "bot_paused": "báo cán bộ",
     "bot_full": "báo cán bộ",
+    "backup_failed": "báo cán bộ",
 }
 BOT_PAUSED_NOTICE = (
     "⚠️ {bot} đã hết hạn mức tin nhắn của tháng, nền tảng không nhận thêm tin. Mình tạm dừng "
     "gửi tin theo lịch qua bot này; tin chưa gửi được giữ lại và tự gửi khi bot gửi được trở "
     "lại. Mức dùng từng bot: trang theo dõi (/web) hoặc lệnh gotungnha zalo usage."
+)
+BACKUP_FAILED_NOTICE = (
+    "⚠️ Bản sao lưu dữ liệu hằng ngày lúc {bot} không làm được. Dữ liệu vẫn còn nguyên, "
+    "nhưng chưa có bản sao mới: anh/chị báo người quản trị máy chủ kiểm tra (nhật ký ghi "
+    "“backup failed”; sao lưu tay bằng lệnh gotungnha backup). Ngày mai bot sẽ thử lại."
 )
 BOT_FULL_NOTICE = (
     "⚠️ {bot} đã đủ số người gói hiện tại cho phép, nên vừa có người không vào được. Anh/chị "

@@ -28,12 +28,19 @@ PROBE_EVERY = timedelta(minutes=30)
 PRIORITY = {
     "bot_paused": 0,
     "bot_full": 0,
+    "backup_failed": 0,
     "deadline_reminder": 1,
     "deadline_workbook": 2,
     "weekly_tally": 3,
     "nudge": 4,
 }
-WAITING_USEFUL_DAYS = {"weekly_tally": 6, "nudge": 6, "bot_paused": 2, "bot_full": 2}
+WAITING_USEFUL_DAYS = {
+    "weekly_tally": 6,
+    "nudge": 6,
+    "bot_paused": 2,
+    "bot_full": 2,
+    "backup_failed": 2,
+}
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.catalogue import load_catalogue
+from schedules.backups import FAILED
 from schedules.delivery import Delivery, Outcome, Sender, TickSummary
 from schedules.gate import BotKey, BotPlan, Gate, still_useful
 from schedules.planner import Notice, PlannedSend, plan
@@ -82,7 +83,10 @@ async def tick(
             start=start,
             end=today,
             zone=zone,
-            notices=bot_notices(session, bots, paused, now=now, zone=zone),
+            notices=(
+                *bot_notices(session, bots, paused, now=now, zone=zone),
+                *backup_notices(session, now=now, zone=zone),
+            ),
         )
         catalogue = load_catalogue(session)
         blocked = outbox.blocked_chats(session)
@@ -168,6 +172,16 @@ def bot_notices(
         notice = Notice("bot_full", *bot, _bot_label(bots, bot), at, day)
         found.setdefault(("bot_full", *bot, day), notice)
     return tuple(found.values())
+
+
+def backup_notices(session: Session, *, now: datetime, zone: ZoneInfo) -> tuple[Notice, ...]:
+    """A daily backup that failed, told to the officers once (it is tried once a day)."""
+    found = []
+    for entry in audit.entries_since(session, FAILED, now - timedelta(days=CATCH_UP_DAYS)):
+        at = entry.at.astimezone(zone)
+        when = texts.TIME_ON_DAY.format(time=f"{at:%H:%M}", day=f"{at:%d/%m/%Y}")
+        found.append(Notice("backup_failed", "", "", when, at, at.isoformat()))
+    return tuple(found)
 
 
 def _bot_label(bots: Mapping[BotKey, BotPlan], bot: BotKey) -> str:

@@ -88,9 +88,9 @@ class WardView:
 
 @dataclass(frozen=True)
 class Notice:
-    """What the officers must hear about one of the bots: out of quota, or full."""
+    """What the officers must hear: a bot out of quota or full, a daily backup that failed."""
 
-    kind: str  # bot_paused | bot_full
+    kind: str  # bot_paused | bot_full | backup_failed
     platform: str
     bot: str
     label: str  # the bot as people know it
@@ -114,7 +114,8 @@ class PlannedSend:
     person: str | None = None  # the member a nudge is for
     repeat: str | None = None  # a workbook's deadline: once / yearly / quarterly
     unit: str | None = None  # the unit a reminder to register a model is for
-    bot_label: str | None = None  # the bot a notice to the officers is about
+    # what a notice to the officers is about: a bot, or when a backup failed
+    bot_label: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape of `gotungnha schedule preview --json`."""

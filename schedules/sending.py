@@ -35,7 +35,11 @@ log = logging.getLogger(__name__)
 CATCH_UP_DAYS = 2  # a tally or a nudge missed while down still goes this many days later
 MAX_ATTEMPTS = 3
 STALE_CLAIM = timedelta(minutes=5)  # a claim this old, never marked: its process died
-NOTICES = {"bot_paused": texts.BOT_PAUSED_NOTICE, "bot_full": texts.BOT_FULL_NOTICE}
+NOTICES = {
+    "bot_paused": texts.BOT_PAUSED_NOTICE,
+    "bot_full": texts.BOT_FULL_NOTICE,
+    "backup_failed": texts.BACKUP_FAILED_NOTICE,
+}
 
 
 def timely(send: PlannedSend, today: date) -> bool:

@@ -4,6 +4,8 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
+import io
 import os
 import time
 from datetime import timedelta
@@ -12,8 +14,11 @@ from pathlib import Path
 from sqlmodel import select
 
 from bot.app import App
+from bot.sender import ChannelSender
+from handlers import texts
 from schedules.backups import DONE, FAILED, BackupPlan, daily_backup
-from storage.models import AuditEntry
+from schedules.jobs import tick
+from storage.models import AuditEntry, Role
 from tests.conftest import Clock, Roster
 
 
@@ -58,3 +63,30 @@ def test_a_failed_backup_is_recorded_once_and_not_retried_all_day(
     for _ in range(3):
         assert daily_backup(app.db, app.uow, plan, now=clock(), zone=app.config.zone) is None
     assert [action for action, _ in audit(app)] == [FAILED]
+
+
+def test_a_failed_backup_is_told_to_each_officer_once(
+    app: App, roster: Roster, clock: Clock, tmp_path: Path
+):
+    officer = roster.joined("Trần Thị Hoa", role=Role.OFFICER, user="canbo-hoa")
+    roster.joined("Nguyễn Thị Lan")  # a member: not told
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder should be")
+    plan = BackupPlan(blocked, at="02:00")
+    console = io.StringIO()
+
+    def tick_at(hour: int, minute: int) -> None:
+        clock.set_local(2026, 11, 24, hour, minute)
+        daily_backup(app.db, app.uow, plan, now=clock(), zone=app.config.zone)
+        sender = ChannelSender(console=console)
+        asyncio.run(tick(app.uow, sender, now=clock(), zone=app.config.zone))
+
+    for hour, minute in ((1, 0), (2, 1), (2, 2), (9, 0)):
+        tick_at(hour, minute)
+    told = [line for line in console.getvalue().split("\n\n") if "sao lưu" in line]
+    assert told == [
+        f"[→ {officer.user_id}] "
+        + texts.BACKUP_FAILED_NOTICE.format(
+            bot=texts.TIME_ON_DAY.format(time="02:01", day="24/11/2026")
+        )
+    ]
