@@ -1,4 +1,5 @@
-"""Two real `gotungnha run` workers on one PostgreSQL: one scheduler, and a takeover.
+"""Two real `gotungnha run` workers on one PostgreSQL: one scheduler, and a takeover; the
+daily backup made once, by the leader.
 
 The issue's promise: with two workers on one database exactly one runs the scheduler
 (storage/locks.py, a PostgreSQL advisory lock); when that one is killed (kill -9) the
@@ -36,7 +37,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.app import build_app
 from bot.config import Config, DatabaseConfig
@@ -44,7 +45,7 @@ from handlers.admin import add_member
 from storage import deadlines, queries
 from storage.db import make_engine
 from storage.locks import SCHEDULER_LOCK
-from storage.models import ChatIdentity, Deadline, OutboxMessage, Role
+from storage.models import AuditEntry, ChatIdentity, Deadline, OutboxMessage, Role
 from storage.uow import UnitOfWork
 from tests.conftest import _empty_postgres
 from tests.e2e.running import TOKEN, free_port
@@ -216,6 +217,13 @@ def describe(workers: list[Worker]) -> str:
     return "\n".join(w.describe() for w in workers)
 
 
+def backup_entries(db: Engine) -> list[str]:
+    """The audit table's backup lines (made or failed), oldest first."""
+    with UnitOfWork(db) as uow:
+        stmt = select(AuditEntry).where(col(AuditEntry.action).in_(("backup", "backup_failed")))
+        return [entry.action for entry in uow.session.exec(stmt.order_by(col(AuditEntry.at)))]
+
+
 def outbox_rows(db: Engine) -> list[tuple[str, str, int]]:
     """(text, status, attempts) of every outbox row."""
     with UnitOfWork(db) as uow:
@@ -238,7 +246,12 @@ def test_two_workers_one_scheduler_and_the_survivor_takes_over_after_kill_9(
     with FakeTelegram(token=TOKEN, bot_username="gotungnha_test_bot") as tg:
         tg.user(LEADER_ID, "Minh")  # the leader's private chat
         one_off_deadline(db, ward_id, FIRST, today, now)
-        base_env = worker_env(postgres_url, zone, tg)
+        backups = tmp_path / "backups"  # one folder for both, as on one server
+        base_env = {
+            **worker_env(postgres_url, zone, tg),
+            "GOTUNGNHA_BACKUP_TIME": "00:00",  # due at once: the leader's first tick makes it
+            "GOTUNGNHA_BACKUP_DIR": str(backups),
+        }
         try:
             for name in ("a", "b"):
                 env = {**base_env, "GOTUNGNHA_SERVER_PORT": str(free_port())}
@@ -300,6 +313,10 @@ def test_two_workers_one_scheduler_and_the_survivor_takes_over_after_kill_9(
             assert survivor_tick.endswith("schedule tick sent=1 failed=0 skipped=0"), (
                 survivor.describe()
             )
+            # the daily backup: made once, by the first leader; the survivor finds it done
+            made = sorted(p.name for p in backups.iterdir())
+            assert len(made) == 1 and made[0].endswith(".dump"), made
+            assert backup_entries(db) == ["backup"], describe(workers)
             rows = outbox_rows(db)
             assert [(status, attempts) for _text, status, attempts in rows] == [
                 ("sent", 1),
