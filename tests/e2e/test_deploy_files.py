@@ -4,9 +4,11 @@ they do what docs/van-hanh.md says (hardened service; HTTPS proxy hiding /metric
 from __future__ import annotations
 
 import os
+import pwd
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -165,3 +167,32 @@ EXAMPLE = {
     "TELEGRAM_TOKEN": "123456:ABCdefGhIJKlmnOPQrstUVwxyz012345678",
     "ZALO_TOKEN": "zalo-token",
 }
+
+
+def test_the_admin_command_runs_gotungnha_as_the_service_user_with_its_environment():
+    # "nobody" stands in for the service's user, created by the install (docs/van-hanh.md)
+    folder = Path(tempfile.mkdtemp(prefix="gotungnha-admin-"))
+    try:
+        folder.chmod(0o755)
+        env_file = folder / "env"
+        env_file.write_text(f"GOTUNGNHA_DATABASE_URL=sqlite:///{folder}/data/gotungnha.db\n")
+        done = subprocess.run(
+            ["sh", str(ROOT / "deploy" / "gotungnha-admin"), "db", "upgrade"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={
+                **os.environ,
+                "GOTUNGNHA_ENV": str(env_file),
+                "GOTUNGNHA_DATA": str(folder / "data"),
+                "GOTUNGNHA_USER": "nobody",
+                "GOTUNGNHA_BIN": str(ROOT / ".venv" / "bin" / "gotungnha"),
+                "GOTUNGNHA_CONFIG": str(ROOT / "config.example.toml"),
+            },
+        )
+        assert done.returncode == 0, done.stderr
+        assert "mới nhất" in done.stdout and done.stderr == ""
+        database = folder / "data" / "gotungnha.db"
+        assert database.stat().st_uid == pwd.getpwnam("nobody").pw_uid
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
