@@ -22,6 +22,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine as DbEngine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from schedules.delivery import TickSummary
@@ -156,18 +157,26 @@ class StoredFigures(Collector):
         backup_bytes = GaugeMetricFamily(
             "gotungnha_last_backup_bytes", "The size of the last daily backup."
         )
-        with Session(self._db) as session:
-            for (platform, bot), (count, due) in outbox.open_summary(
-                session, max_attempts=self._max_attempts
-            ).items():
-                waiting.add_metric([platform, bot or "-"], count)
-                oldest.add_metric([platform, bot or "-"], max(0.0, (now - due).total_seconds()))
-            usage = bot_usage.month_usage(session, bot_usage.month_of(now, self._zone))
-            last = audit.last_of(session, ("backup",))
+        up = GaugeMetricFamily(
+            "gotungnha_database_up", "1 when the database answered this scrape, else 0."
+        )
+        try:
+            with Session(self._db) as session:
+                open_sends = outbox.open_summary(session, max_attempts=self._max_attempts)
+                usage = bot_usage.month_usage(session, bot_usage.month_of(now, self._zone))
+                last = audit.last_of(session, ("backup",))
+        except SQLAlchemyError:  # the process's own counters still answer
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        for (platform, bot), (count, due) in open_sends.items():
+            waiting.add_metric([platform, bot or "-"], count)
+            oldest.add_metric([platform, bot or "-"], max(0.0, (now - due).total_seconds()))
         for (platform, bot), limit in self._quotas.items():
             if platform == "zalo":
                 used.add_metric([bot or "-"], sum(usage.get((platform, bot), {}).values()))
                 quota.add_metric([bot or "-"], limit)
         backup_at.add_metric([], last.at.timestamp() if last else 0)
         backup_bytes.add_metric([], float((last.detail or {}).get("bytes", 0)) if last else 0)
-        yield from (waiting, oldest, used, quota, backup_at, backup_bytes)
+        yield from (up, waiting, oldest, used, quota, backup_at, backup_bytes)

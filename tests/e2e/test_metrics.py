@@ -14,8 +14,10 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.app import App, build_app
-from bot.config import Config
+from bot.config import Config, DatabaseConfig
+from bot.metrics import Metrics
 from storage.audit import record
+from storage.db import make_engine
 from storage.models import OutboxMessage
 from tests.conftest import Clock
 from tests.e2e.running import RunningBot, wait_listening, zalo_config
@@ -117,3 +119,13 @@ def test_metrics_are_off_unless_asked_for(config: Config, clock: Clock):
             assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code == 200
             assert httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).status_code == 404
         app.db.dispose()
+
+
+def test_with_the_database_down_metrics_still_answer_and_say_so(config: Config, clock: Clock):
+    down = replace(config, database=DatabaseConfig(url="postgresql://nobody@127.0.0.1:1/none"))
+    metrics = Metrics(make_engine(down.database.url), clock=clock)
+    metrics.handled("telegram", "log_support", 0.01)
+    samples = dict(parsed(metrics.exposition()[0].decode()))
+    assert samples[("gotungnha_database_up", ())] == 0
+    where = (("platform", "telegram"), ("route", "log_support"))
+    assert samples[("gotungnha_messages_total", where)] == 1
