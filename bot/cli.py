@@ -8,7 +8,7 @@ import dataclasses
 import json
 import logging
 import sys
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +22,6 @@ import bot.cli_units  # unit add/list, export models
 import bot.cli_voice
 import bot.cli_web
 import bot.cli_zalo  # noqa: F401  (zalo set-webhook/info/usage)
-from bot.app import system_clock
 from bot.channels.console import ConsoleChat
 from bot.channels.telegram import sending_bot
 from bot.cli_base import (
@@ -33,6 +32,7 @@ from bot.cli_base import (
     _fail,
     _guard,
     _team,
+    _today,
     cli,
     db_cli,
     deadline_cli,
@@ -107,10 +107,7 @@ def parse(
 ) -> None:
     """Xem bot hiểu một tin ghi nhanh thế nào (không lưu gì)."""
     cfg = _config(config)
-    try:
-        day = date.fromisoformat(today) if today else system_clock().astimezone(cfg.zone).date()
-    except ValueError:
-        _fail(f"--today cần dạng YYYY-MM-DD, không phải “{today}”.")
+    day = _today(cfg, today)
     result = parse_quick_entry(text, today=day, catalogue=Catalogue(cfg.services))
     if as_json:
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")

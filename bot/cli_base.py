@@ -122,6 +122,11 @@ def _day(text: str, option: str) -> date:
     raise AssertionError("unreachable")
 
 
+def _today(cfg: Config, today: str | None) -> date:
+    """The day `--today` names, or today in the configured time zone."""
+    return _day(today, "--today") if today else datetime.now(cfg.zone).date()
+
+
 def _team(session: Session, ward: Ward, name: str) -> Team:
     """The ward's team named by --team: typed loosely ("tdp 1" is "Tổ CNSCĐ TDP 1") as long
     as one team fits; otherwise fails, naming the teams to choose from."""

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import sys
 import time
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from bot.app import system_clock
-from bot.cli_base import ConfigOption, _config, _fail, cli, out, show_reading
+from bot.cli_base import ConfigOption, _config, _fail, _today, cli, out, show_reading
 from bot.voice.desk import VoiceDesk
 from bot.voice.engines import VoiceUnavailable, load_engine
 from handlers import texts
@@ -33,10 +31,7 @@ def voice_command(
 ) -> None:
     """Nghe thử một tệp ghi âm như bot nghe tin thoại, và xem bot sẽ ghi gì (không lưu gì)."""
     cfg = _config(config)
-    try:
-        day = date.fromisoformat(today) if today else system_clock().astimezone(cfg.zone).date()
-    except ValueError:
-        _fail(f"--today cần dạng YYYY-MM-DD, không phải “{today}”.")
+    day = _today(cfg, today)
     try:
         data = file.read_bytes()
     except FileNotFoundError:

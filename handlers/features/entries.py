@@ -47,7 +47,7 @@ def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]
         fix = corrected(text, result, today=ctx.today, catalogue=ctx.catalogue)
         if fix is not None:
             result, suggested = fix
-    pending = _pending(ctx, result, edit_id)
+    pending = reading_pending(ctx, result, edit_id=edit_id)
     original = logs.own_log(ctx.uow.session, ctx.member_id, edit_id) if edit_id else None
     if original is not None:
         # a correction keeps what it does not retype: "vneid 5" fixes a count, not the day
@@ -137,7 +137,10 @@ def pending_entry(
     }
 
 
-def _pending(ctx: Context, result: ParseResult, edit_id: int | None) -> dict[str, Any]:
+def reading_pending(
+    ctx: Context, result: ParseResult, *, edit_id: int | None = None
+) -> dict[str, Any]:
+    """The log a parsed message would save, waiting in the conversation state."""
     return pending_entry(
         ctx,
         result.items,

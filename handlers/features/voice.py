@@ -11,7 +11,7 @@ from typing import Any
 
 from handlers import texts
 from handlers.context import Context
-from handlers.features.entries import answer_entry, pending_entry, summary
+from handlers.features.entries import answer_entry, reading_pending, summary
 from handlers.messages import Choice, Reply
 from handlers.parsing.near_miss import corrected
 from handlers.parsing.quick_entry import ParseResult, parse_quick_entry
@@ -48,16 +48,8 @@ def hear_entry(ctx: Context, words: str) -> list[Reply]:
     if result.kinds() & _REFUSE:
         refused = [p.message for p in result.problems if p.kind in _REFUSE]
         return [Reply("\n".join([*lines, *refused, texts.ENTRY_RETYPE]))]
-    pending = pending_entry(
-        ctx,
-        result.items,
-        day=result.date,
-        households=result.households,
-        people=result.people,
-        location=result.location,
-        note=texts.VOICE_NOTE.format(words)[:NOTE_MAX],
-        scrubbed=list(ctx.incoming.scrubbed),
-    )
+    # the words are the note: what the member said, as it was heard
+    pending = {**reading_pending(ctx, result), "note": texts.VOICE_NOTE.format(words)[:NOTE_MAX]}
     ctx.conversation.start("confirm_entry", **pending)
     shown = summary(ctx, {**pending, "note": None})  # the words are already on top
     return [

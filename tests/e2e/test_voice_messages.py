@@ -75,16 +75,22 @@ def telegram_bot(config: Config, tg: FakeTelegram, clock: Clock) -> tuple[App, R
     return app, RunningBot(app)
 
 
-def test_telegram_a_real_voice_note_is_heard_on_this_machine_and_answered(
-    config: Config, tg: FakeTelegram, clock: Clock
-):
-    app, running = telegram_bot(with_voice(config), tg, clock)
+def telegram_answer(config: Config, tg: FakeTelegram, clock: Clock) -> tuple[App, str]:
+    """A member joins, sends the real clip as a voice note; the bot's answer."""
+    app, running = telegram_bot(config, tg, clock)
     with running:
         lan = tg.user(501, "Lan")
         sent = joined(tg, Roster(app), lan, "Nguyễn Thị Lan")
         tg.send_voice(lan, opus(CLIP.data), duration=3)
         answer = last(tg, lan["id"], sent + 1)["text"]
     app.db.dispose()
+    return app, answer
+
+
+def test_telegram_a_real_voice_note_is_heard_on_this_machine_and_answered(
+    config: Config, tg: FakeTelegram, clock: Clock
+):
+    app, answer = telegram_answer(with_voice(config), tg, clock)
     assert answer.startswith(texts.VOICE_HEARD.format(HEARD))
     assert texts.VOICE_NOTHING_PLACED in answer
     assert tg.calls_of("getFile") and tg.calls_of("sendChatAction")  # fetched; "typing…"
@@ -134,13 +140,7 @@ def test_telegram_a_voice_note_too_long_is_refused_before_it_is_downloaded(
 def test_telegram_without_voice_a_voice_note_gets_the_type_it_answer(
     config: Config, tg: FakeTelegram, clock: Clock
 ):
-    app, running = telegram_bot(config, tg, clock)  # the tests' config: voice off
-    with running:
-        lan = tg.user(504, "Lan")
-        sent = joined(tg, Roster(app), lan, "Nguyễn Thị Lan")
-        tg.send_voice(lan, opus(CLIP.data), duration=3)
-        answer = last(tg, lan["id"], sent + 1)["text"]
-    app.db.dispose()
+    _app, answer = telegram_answer(config, tg, clock)  # the tests' config: voice off
     assert answer == texts.VOICE_NOT_YET
     assert tg.calls_of("getFile") == []
 
