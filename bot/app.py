@@ -12,6 +12,7 @@ from sqlalchemy import Engine as DbEngine
 
 from bot.config import Config
 from bot.metrics import Metrics
+from bot.voice.engines import missing
 from handlers.admin import sync_catalogue
 from handlers.context import BotSeat, Settings
 from handlers.engine import Engine
@@ -71,6 +72,7 @@ def build_app(config: Config, *, clock: Clock = system_clock) -> App:
         web_url=config.dashboard_url,
         bots={("zalo", b.name): BotSeat(b.label, b.max_users) for b in config.zalo.all_bots},
         key=config.privacy_key,
+        voice=config.voice.enabled and not missing(config.voice.engine),
     )
     factory = uow_factory(db)
     quotas = {("zalo", b.name): b.monthly_messages for b in config.zalo.all_bots}

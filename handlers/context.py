@@ -37,6 +37,7 @@ class Settings:
     bots: Mapping[tuple[str, str], BotSeat] = field(default_factory=dict)  # (platform, name)
     # the deployment's key for the hashes that stand for chat accounts and message keys
     key: bytes = b""
+    voice: bool = False  # voice messages are heard (the extra installed and turned on)
 
 
 @dataclass

@@ -487,6 +487,10 @@ HELP_QUICK_ENTRY = (
     "Địa điểm sau @ hoặc “tại”; ghi chú sau “ghi chú:” (viết tắt “gc:”).\n"
     "Không ghi số điện thoại, CCCD của người dân."
 )
+HELP_VOICE = (
+    "🎙️ Gửi tin thoại cũng được: nói tên dịch vụ và số lượng, ví dụ «cài VNeID ba người, "
+    "sổ sức khỏe hai». Mình nhắc lại điều nghe được, bạn chọn Lưu thì mới ghi."
+)
 HELP_SERVICES = "Các dịch vụ (gõ có dấu hay không dấu đều được):\n{}"
 HELP_COMMANDS = (
     "Các lệnh:\n"

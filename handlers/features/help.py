@@ -21,6 +21,7 @@ def show_help(ctx: Context, _args: str) -> list[Reply]:
         return [Reply(texts.UNIT_HELP)]
     parts = [
         texts.HELP_QUICK_ENTRY,
+        *([texts.HELP_VOICE] if ctx.settings.voice else []),
         texts.HELP_SERVICES.format(service_list(ctx.catalogue)),
         texts.HELP_COMMANDS,
     ]

@@ -7,13 +7,16 @@ those words is tested in tests/integration/test_voice_real_engine.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from bot.app import App
+from bot.app import App, build_app
 from bot.channels.console import ConsoleChat
+from bot.config import Config, VoiceConfig
 from handlers import texts
 from handlers.messages import Heard
-from tests.conftest import Roster
+from tests.conftest import Clock, Roster
 from tests.helpers import service_totals, stored_logs
 from tests.integration.test_personal_numbers_kept_nowhere import assert_absent, stored_texts
 
@@ -130,3 +133,13 @@ def test_someone_not_yet_joined_is_greeted_not_logged(app: App):
     answer = stranger.speak(Heard(text=SAID))
     assert "/thamgia" in answer
     assert stored_logs(app) == []
+
+
+def test_help_tells_members_they_may_speak_only_where_voice_is_heard(config: Config, clock: Clock):
+    for enabled in (False, True):
+        app = build_app(replace(config, voice=VoiceConfig(enabled=enabled)), clock=clock)
+        try:
+            help_text = Roster(app).joined("Nguyễn Thị Lan").say("/trogiup")
+        finally:
+            app.db.dispose()
+        assert (texts.HELP_VOICE in help_text) is enabled
