@@ -77,7 +77,7 @@ class VoiceConfig:
     enabled: bool = True  # hear voice messages (needs the extra: pip install 'gotungnha[voice]')
     engine: str = "viet-asr"  # the speech engine, on this machine: nothing is sent away
     max_seconds: int = 60  # longer voice messages are refused, kindly
-    workers: int = 1  # voice messages heard at once, each on its own core (250 MB each)
+    workers: int = 1  # voice messages heard at once, each on its own core (about 280 MB each)
     waiting: int = 4  # voice messages that may wait while one is heard; more: "try later"
 
 

@@ -39,7 +39,7 @@ class Transcriber(Protocol):
 
 
 class VietAsr:
-    """viet-asr's offline model; one pipeline per thread that uses it (about 250 MB each)."""
+    """viet-asr's offline model; one pipeline per thread that uses it (about 280 MB each)."""
 
     name = "viet-asr"
 
