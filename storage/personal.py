@@ -257,7 +257,7 @@ _SPOKEN_DIGIT = {
     **dict.fromkeys(("chín", "chin"), "9"),
 }
 _SPOKEN_RUN = re.compile(
-    r"(?<!\w)(?:(?:" + "|".join(_SPOKEN_DIGIT) + rf")(?:[ ,.]+|$)){{{_FEWEST_DIGITS},}}",
+    r"(?<!\w)(?:(?:" + "|".join(_SPOKEN_DIGIT) + rf")(?!\w)[ ,.]*){{{_FEWEST_DIGITS},}}",
     re.IGNORECASE,
 )
 

@@ -35,7 +35,7 @@ def hear_entry(ctx: Context, words: str) -> list[Reply]:
     ctx.conversation.clear()  # a voice entry replaces whatever was pending
     result = parse_quick_entry(words, today=ctx.today, catalogue=ctx.catalogue)
     suggested: list[str] = []
-    if "unknown_word" in result.kinds():  # "vê nê ít": read again as a service, then asked
+    if "unknown_word" in result.kinds():  # "cài vnied ba người": read as vneid, and said so
         fix = corrected(words, result, today=ctx.today, catalogue=ctx.catalogue, others_stay=True)
         if fix is not None:
             result, suggested = fix

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.personal import scrub, tidy
+from storage.personal import scrub, scrub_spoken, tidy
 
 PHONE, CCCD = "0912345678", "001203004567"
 
@@ -183,3 +183,38 @@ def test_no_personal_number_survives_the_scrubber(
 def is_subsequence(short: str, long: str) -> bool:
     rest = iter(long)
     return all(c in rest for c in short)
+
+
+MOBILE = "09******78"
+
+
+@pytest.mark.parametrize(
+    ("said", "kept", "masked"),
+    [
+        (
+            "gọi chị Hoa không chín một hai ba bốn năm sáu bảy tám nhé",
+            "gọi chị Hoa nhé",
+            "09******78",
+        ),
+        (
+            "số cccd không ba một hai không năm không không bốn năm sáu bảy?",
+            "số cccd ?",
+            "03********67",
+        ),
+        ("khong chin mot hai ba bon nam sau bay tam", "", MOBILE),
+        ("không chín một, hai ba bốn, năm sáu bảy tám", "", MOBILE),
+    ],
+)
+def test_a_number_read_out_digit_by_digit_is_blanked_like_a_typed_one(
+    said: str, kept: str, masked: str
+):
+    clean, found = scrub_spoken(said)
+    assert (clean, [s.masked for s in found]) == (kept, [masked])
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["vneid ba sskdt hai", "ba ba ba ba ba ba ba ba", "hai mươi ba người vneid", "năm nay cài bảy"],
+)
+def test_counts_said_in_words_stay_words(said: str):
+    assert scrub_spoken(said) == (said, [])
