@@ -174,13 +174,18 @@ def bot_notices(
     return tuple(found.values())
 
 
+MORNING = 7  # a failed backup is told from 07:00 local time
+
+
 def backup_notices(session: Session, *, now: datetime, zone: ZoneInfo) -> tuple[Notice, ...]:
-    """A daily backup that failed, told to the officers once (it is tried once a day)."""
+    """A daily backup that failed, told to the officers once (it is tried once a day), not
+    before the morning: a backup fails at night, nobody needs waking for it."""
     found = []
     for entry in audit.entries_since(session, FAILED, now - timedelta(days=CATCH_UP_DAYS)):
         at = entry.at.astimezone(zone)
         when = texts.TIME_ON_DAY.format(time=f"{at:%H:%M}", day=f"{at:%d/%m/%Y}")
-        found.append(Notice("backup_failed", "", "", when, at, at.isoformat()))
+        morning = at.replace(hour=MORNING, minute=0, second=0, microsecond=0)
+        found.append(Notice("backup_failed", "", "", when, max(at, morning), at.isoformat()))
     return tuple(found)
 
 

@@ -81,7 +81,10 @@ def test_a_failed_backup_is_told_to_each_officer_once(
         sender = ChannelSender(console=console)
         asyncio.run(tick(app.uow, sender, now=clock(), zone=app.config.zone))
 
-    for hour, minute in ((1, 0), (2, 1), (2, 2), (9, 0)):
+    for hour, minute in ((1, 0), (2, 1), (2, 2), (6, 59)):
+        tick_at(hour, minute)
+    assert "sao lưu" not in console.getvalue()  # nobody is woken at night for it
+    for hour, minute in ((7, 0), (9, 0)):
         tick_at(hour, minute)
     told = [line for line in console.getvalue().split("\n\n") if "sao lưu" in line]
     assert told == [
