@@ -1,12 +1,17 @@
-"""Running the real bot (`bot.runner.serve`, as `gotungnha run` does) in a thread."""
+"""Running the real bot (`bot.runner.serve`, as `gotungnha run` does) in a thread, and
+the `gotungnha` command line as a process of its own."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import replace
+from pathlib import Path
 
 from bot.app import App, build_app
 from bot.config import Config, ServerConfig, TelegramConfig, ZaloConfig
@@ -15,6 +20,31 @@ from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 
 TOKEN = "123456789:TEST-token-never-logged"
+GOTUNGNHA = [sys.executable, "-m", "bot"]
+
+
+def gotungnha(
+    args: list[str],
+    db_url: str,
+    cwd: Path | None = None,
+    *,
+    stdin: str | None = None,
+    inherit: bool = True,
+    command: list[str] = GOTUNGNHA,
+    **env: str,
+) -> subprocess.CompletedProcess[str]:
+    """The real command on `db_url`, its output as text; `env` adds variables, and
+    `inherit=False` leaves out this process's GOTUNGNHA_* ones (configured by `env` only)."""
+    kept = {k: v for k, v in os.environ.items() if inherit or not k.startswith("GOTUNGNHA_")}
+    return subprocess.run(
+        [*command, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**kept, "GOTUNGNHA_DATABASE_URL": db_url, "PYTHONIOENCODING": "utf-8", **env},
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def free_port() -> int:

@@ -8,32 +8,16 @@ import os
 import re
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-GOTUNGNHA = [sys.executable, "-m", "bot"]
-
-
-def run(
-    args: list[str], db_url: str, *, stdin: str | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GOTUNGNHA_DATABASE_URL": db_url, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [*GOTUNGNHA, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
+from tests.e2e.running import GOTUNGNHA, gotungnha
 
 
 def test_parse_prints_the_json_contract(tmp_path: Path):
-    result = run(
+    result = gotungnha(
         ["parse", "hom qua vneid 3 sskdt 2 @ ngõ 5 xyz", "--today", "2026-11-23", "--json"],
         f"sqlite:///{tmp_path}/unused.db",
     )
@@ -47,7 +31,7 @@ def test_parse_prints_the_json_contract(tmp_path: Path):
 
 
 def test_parse_exits_zero_and_explains_problems_in_vietnamese(tmp_path: Path):
-    result = run(
+    result = gotungnha(
         ["parse", "vneid 3 abc", "--today", "2026-11-23", "--json"],
         f"sqlite:///{tmp_path}/unused.db",
     )
@@ -58,17 +42,17 @@ def test_parse_exits_zero_and_explains_problems_in_vietnamese(tmp_path: Path):
 
 
 def test_parse_does_not_touch_the_database(tmp_path: Path):
-    run(["parse", "vneid", "--json"], f"sqlite:///{tmp_path}/never.db")
+    gotungnha(["parse", "vneid", "--json"], f"sqlite:///{tmp_path}/never.db")
     assert not (tmp_path / "never.db").exists()
 
 
 def test_a_newcomer_joins_logs_undoes_and_sees_totals_in_a_scripted_chat(db_url: str):
-    demo = run(["demo"], db_url)
+    demo = gotungnha(["demo"], db_url)
     assert demo.returncode == 0, demo.stderr
-    invites = json.loads(run(["invites", "--json"], db_url).stdout)
+    invites = json.loads(gotungnha(["invites", "--json"], db_url).stdout)
     code = invites[0]["code"]
     script = f"/thamgia {code}\n1\nhom qua vneid 3 sskdt 2 @ ngõ 5\n1\n/cuatoi\n"
-    result = run(["chat", "--user", "newcomer"], db_url, stdin=script)
+    result = gotungnha(["chat", "--user", "newcomer"], db_url, stdin=script)
     assert result.returncode == 0, result.stderr
     answers = result.stdout
     assert "Đồng ý" in answers and "Chào mừng" in answers
@@ -77,7 +61,7 @@ def test_a_newcomer_joins_logs_undoes_and_sees_totals_in_a_scripted_chat(db_url:
 
 
 def test_roster_add_member_prints_a_code_that_invites_lists(db_url: str):
-    added = run(
+    added = gotungnha(
         [
             "roster",
             "add-member",
@@ -95,7 +79,7 @@ def test_roster_add_member_prints_a_code_that_invites_lists(db_url: str):
         db_url,
     )
     assert added.returncode == 0, added.stderr
-    listed = json.loads(run(["invites", "--json"], db_url).stdout)
+    listed = json.loads(gotungnha(["invites", "--json"], db_url).stdout)
     assert listed == [
         {
             "name": "Lê Thị Hạnh",
@@ -110,7 +94,7 @@ def test_roster_add_member_prints_a_code_that_invites_lists(db_url: str):
 
 
 def test_roster_add_member_refuses_an_unknown_role(db_url: str):
-    result = run(
+    result = gotungnha(
         ["roster", "add-member", "--ward", "P", "--team", "T", "--name", "N", "--role", "boss"],
         db_url,
     )
@@ -119,14 +103,14 @@ def test_roster_add_member_refuses_an_unknown_role(db_url: str):
 
 
 def test_the_demo_loads_only_into_an_empty_database(db_url: str):
-    assert run(["demo"], db_url).returncode == 0
-    again = run(["demo"], db_url)
+    assert gotungnha(["demo"], db_url).returncode == 0
+    again = gotungnha(["demo"], db_url)
     assert again.returncode == 1 and "trống" in again.stderr
-    assert run(["demo", "--if-empty"], db_url).returncode == 0
+    assert gotungnha(["demo", "--if-empty"], db_url).returncode == 0
 
 
 def test_run_without_a_channel_says_how_to_try_the_bot(db_url: str):
-    result = run(["run"], db_url)
+    result = gotungnha(["run"], db_url)
     assert result.returncode == 1
     assert "gotungnha chat" in result.stderr
 
@@ -134,22 +118,22 @@ def test_run_without_a_channel_says_how_to_try_the_bot(db_url: str):
 def test_db_upgrade_and_status(tmp_path: Path):
     url = f"sqlite:///{tmp_path}/fresh.db"
     (tmp_path / "fresh.db").touch()  # an empty file: a database with no tables yet
-    assert "cần nâng cấp" in run(["db", "status"], url).stdout
-    assert run(["db", "upgrade"], url).returncode == 0
-    assert "mới nhất" in run(["db", "status"], url).stdout
+    assert "cần nâng cấp" in gotungnha(["db", "status"], url).stdout
+    assert gotungnha(["db", "upgrade"], url).returncode == 0
+    assert "mới nhất" in gotungnha(["db", "status"], url).stdout
 
 
 def test_db_status_creates_nothing_and_says_how_to_create_the_database(tmp_path: Path):
     url = f"sqlite:///{tmp_path}/moi/du-lieu/gotungnha.db"
-    status = run(["db", "status"], url)
+    status = gotungnha(["db", "status"], url)
     assert status.returncode == 1
     assert status.stderr.strip() == (
         f"Lỗi: Chưa có cơ sở dữ liệu {tmp_path}/moi/du-lieu/gotungnha.db. "
         "Tạo bằng: gotungnha db upgrade"
     )
     assert not (tmp_path / "moi").exists()
-    assert run(["db", "upgrade"], url).returncode == 0  # a command that writes creates it
-    assert "mới nhất" in run(["db", "status"], url).stdout
+    assert gotungnha(["db", "upgrade"], url).returncode == 0  # a command that writes creates it
+    assert "mới nhất" in gotungnha(["db", "status"], url).stdout
 
 
 BAD_URLS = {
@@ -164,7 +148,7 @@ BAD_URLS = {
 )
 @pytest.mark.parametrize("url", list(BAD_URLS))
 def test_a_bad_database_url_is_one_vietnamese_line(tmp_path: Path, url: str, command: list[str]):
-    result = run(command, url, cwd=tmp_path)
+    result = gotungnha(command, url, cwd=tmp_path)
     assert result.returncode == 1
     [line] = result.stderr.splitlines()
     assert line.startswith("Lỗi: ") and BAD_URLS[url] in line, line
@@ -174,7 +158,7 @@ def test_a_bad_database_url_is_one_vietnamese_line(tmp_path: Path, url: str, com
 
 
 def test_a_database_folder_that_cannot_be_made_is_one_vietnamese_line(tmp_path: Path):
-    result = run(["db", "upgrade"], "sqlite:////proc/gotungnha/du-lieu.db", cwd=tmp_path)
+    result = gotungnha(["db", "upgrade"], "sqlite:////proc/gotungnha/du-lieu.db", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith("Lỗi: Không tạo hoặc ghi được /proc/gotungnha")
     assert len(result.stderr.splitlines()) == 1
@@ -197,7 +181,7 @@ def test_a_bad_database_url_in_the_config_file_names_the_key(tmp_path: Path):
 
 
 def test_info_log_lines_stay_out_of_a_commands_output_unless_the_config_asks(tmp_path: Path):
-    quiet = run(["demo"], f"sqlite:///{tmp_path}/quiet.db")  # upgrades first: logged at INFO
+    quiet = gotungnha(["demo"], f"sqlite:///{tmp_path}/quiet.db")  # upgrades first: logged at INFO
     assert quiet.returncode == 0, quiet.stderr
     assert quiet.stderr == ""
     env = {
@@ -215,7 +199,7 @@ def test_info_log_lines_stay_out_of_a_commands_output_unless_the_config_asks(tmp
 
 @pytest.mark.slow
 def test_the_web_dashboard_prints_its_link_without_log_lines(db_url: str, tmp_path: Path):
-    assert run(["demo"], db_url).returncode == 0
+    assert gotungnha(["demo"], db_url).returncode == 0
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -244,21 +228,21 @@ def test_the_web_dashboard_prints_its_link_without_log_lines(db_url: str, tmp_pa
 
 def test_roster_add_member_adds_no_unit_representative(db_url: str):
     add = ["roster", "add-member", "--ward", "Phường Nhị Chiểu", "--team", "Tổ CNSCĐ TDP 7"]
-    assert run([*add, "--name", "Lê Thị Hạnh", "--role", "leader"], db_url).returncode == 0
-    refused = run([*add, "--name", "Trần Văn Trường", "--role", "unit"], db_url)
+    assert gotungnha([*add, "--name", "Lê Thị Hạnh", "--role", "leader"], db_url).returncode == 0
+    refused = gotungnha([*add, "--name", "Trần Văn Trường", "--role", "unit"], db_url)
     assert refused.returncode == 1
     assert refused.stderr.startswith("Lỗi: Người đại diện đơn vị không thêm vào tổ được")
     assert "gotungnha unit add" in refused.stderr
-    listed = json.loads(run(["invites", "--json"], db_url).stdout)
+    listed = json.loads(gotungnha(["invites", "--json"], db_url).stdout)
     assert [person["name"] for person in listed] == ["Lê Thị Hạnh"]
 
 
 def test_invites_and_deadlines_are_listed_in_vietnamese(db_url: str):
-    assert run(["demo"], db_url).returncode == 0
-    invites = run(["invites"], db_url).stdout
+    assert gotungnha(["demo"], db_url).returncode == 0
+    invites = gotungnha(["invites"], db_url).stdout
     assert ", thành viên) — hết hạn" in invites and ", tổ trưởng) — hết hạn" in invites
     assert not re.search(r"\b(member|leader|officer)\b", invites)
-    deadlines = run(["deadline", "list"], db_url).stdout
+    deadlines = gotungnha(["deadline", "list"], db_url).stdout
     assert "Báo cáo quý (hằng quý) — hạn cuối tới:" in deadlines
     assert "Báo cáo năm (hằng năm) — hạn cuối tới:" in deadlines
     assert "quarterly" not in deadlines and "yearly" not in deadlines
@@ -293,7 +277,7 @@ def _read_answer(process: subprocess.Popen[str]) -> str:
 
 @pytest.mark.slow
 def test_killing_the_process_mid_conversation_and_restarting_resumes_the_step(db_url: str):
-    assert run(["demo"], db_url).returncode == 0
+    assert gotungnha(["demo"], db_url).returncode == 0
     env = {**os.environ, "GOTUNGNHA_DATABASE_URL": db_url, "PYTHONIOENCODING": "utf-8"}
     first = subprocess.Popen(
         [*GOTUNGNHA, "chat", "--user", "demo"],
@@ -308,19 +292,19 @@ def test_killing_the_process_mid_conversation_and_restarting_resumes_the_step(db
     assert "dịch vụ nào" in _read_answer(first)
     first.kill()
     first.wait(timeout=30)
-    second = run(["chat", "--user", "demo"], db_url, stdin="1\n4\n")
+    second = gotungnha(["chat", "--user", "demo"], db_url, stdin="1\n4\n")
     assert "Cài đặt VNeID: bao nhiêu người" in second.stdout
     assert "• Cài đặt VNeID: 4" in second.stdout
 
 
 def test_deadline_add_and_schedule_preview_json(db_url: str):
-    assert run(["demo"], db_url).returncode == 0
-    added = run(
+    assert gotungnha(["demo"], db_url).returncode == 0
+    added = gotungnha(
         ["deadline", "add", "--name", "Đăng ký mô hình", "--before", "20/04/2027", "--lead", "3,0"],
         db_url,
     )
     assert added.returncode == 0 and "hạn cuối 19/04/2027" in added.stdout
-    preview = run(
+    preview = gotungnha(
         ["schedule", "preview", "--from", "2027-04-01", "--to", "2027-04-30", "--json"], db_url
     )
     sends = json.loads(preview.stdout)
@@ -328,19 +312,19 @@ def test_deadline_add_and_schedule_preview_json(db_url: str):
     assert {s["at"] for s in model} == {"2027-04-16T08:00:00+07:00", "2027-04-19T08:00:00+07:00"}
     assert all(s["last_day"] == "2027-04-19" and s["kind"] == "deadline_reminder" for s in model)
     assert {"at", "kind", "deadline", "last_day", "target"} <= set(sends[0])
-    assert "Đăng ký mô hình" in run(["deadline", "list"], db_url).stdout
+    assert "Đăng ký mô hình" in gotungnha(["deadline", "list"], db_url).stdout
 
 
 def test_deadline_add_refuses_a_date_it_cannot_read(db_url: str):
-    result = run(
+    result = gotungnha(
         ["deadline", "add", "--name", "X", "--before", "2027-04-20", "--ward", "P"], db_url
     )
     assert result.returncode == 1 and "dd/mm/yyyy" in result.stderr
 
 
 def test_target_set_accepts_a_known_team_and_service_only(db_url: str):
-    assert run(["demo"], db_url).returncode == 0
-    ok = run(
+    assert gotungnha(["demo"], db_url).returncode == 0
+    ok = gotungnha(
         [
             "target",
             "set",
@@ -356,11 +340,11 @@ def test_target_set_accepts_a_known_team_and_service_only(db_url: str):
         db_url,
     )
     assert ok.returncode == 0 and "vneid 120" in ok.stdout
-    unknown = run(
+    unknown = gotungnha(
         ["target", "set", "--team", "Tổ CNSCĐ TDP 1", "--service", "xyz", "--count", "5"], db_url
     )
     assert unknown.returncode == 1 and "xyz" in unknown.stderr
-    no_team = run(
+    no_team = gotungnha(
         ["target", "set", "--team", "Tổ không có", "--service", "vneid", "--count", "5"], db_url
     )
     assert no_team.returncode == 1 and "Tổ không có" in no_team.stderr

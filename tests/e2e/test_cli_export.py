@@ -6,9 +6,6 @@ database the process then reads.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,17 +17,10 @@ from bot.app import App
 from reports import labels as L
 from storage.models import AuditEntry
 from tests.conftest import Clock, Roster
+from tests.e2e.running import gotungnha
 
-GOTUNGNHA = [sys.executable, "-m", "bot"]
 WARD = "Phường Nhị Chiểu"
 SHEETS = ["Tổng hợp", "Theo tổ", "Theo tuần", "Chi tiết", "Thành viên"]
-
-
-def run(args: list[str], db_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GOTUNGNHA_DATABASE_URL": db_url, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [*GOTUNGNHA, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
-    )
 
 
 @pytest.fixture
@@ -66,7 +56,7 @@ def test_export_writes_the_wards_workbook_for_the_days_asked(
 ):
     out = tmp_path / "quy4.xlsx"
     args = ["export", "--from", "2026-10-01", "--to", "2026-12-31", "--out", str(out)]
-    result = run(args, db_url, tmp_path)
+    result = gotungnha(args, db_url, tmp_path)
     assert result.returncode == 0, result.stderr
     assert f"Đã ghi {out}: {WARD}, 01/10/2026–31/12/2026, 3 lượt hỗ trợ." in result.stdout
     rows = detail(out)
@@ -83,7 +73,7 @@ def test_export_writes_the_wards_workbook_for_the_days_asked(
 def test_the_to_day_is_included(logged: App, db_url: str, tmp_path: Path):
     out = tmp_path / "ngay.xlsx"
     args = ["export", "--from", "2026-11-20", "--to", "2026-11-20", "--out", str(out)]
-    result = run(args, db_url, tmp_path)
+    result = gotungnha(args, db_url, tmp_path)
     assert result.returncode == 0, result.stderr
     assert [r[2] for r in detail(out)] == ["Nguyễn Thị Lan"]
 
@@ -91,7 +81,7 @@ def test_the_to_day_is_included(logged: App, db_url: str, tmp_path: Path):
 def test_export_with_team_holds_only_that_team(logged: App, db_url: str, tmp_path: Path):
     out = tmp_path / "to2.xlsx"
     args = ["export", "--from", "2026-10-01", "--to", "2026-12-31", "--out", str(out)]
-    result = run([*args, "--team", "to cnscd tdp 2"], db_url, tmp_path)
+    result = gotungnha([*args, "--team", "to cnscd tdp 2"], db_url, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Tổ CNSCĐ TDP 2, 01/10/2026–31/12/2026, 1 lượt hỗ trợ." in result.stdout
     rows = detail(out)
@@ -113,7 +103,7 @@ def test_a_wrong_date_exits_1_with_a_vietnamese_message(
     out = tmp_path / "sai.xlsx"
     days = {"--from": "2026-10-01", "--to": "2026-12-31", option: typed}
     args = ["export", "--from", days["--from"], "--to", days["--to"], "--out", str(out)]
-    result = run(args, db_url, tmp_path)
+    result = gotungnha(args, db_url, tmp_path)
     assert result.returncode == 1
     assert f"{option} cần dạng YYYY-MM-DD, không phải “{typed}”." in result.stderr
     assert "Traceback" not in result.stderr
@@ -124,7 +114,7 @@ def test_a_wrong_date_exits_1_with_a_vietnamese_message(
 def test_a_period_ending_before_it_starts_exits_1(logged: App, db_url: str, tmp_path: Path):
     out = tmp_path / "nguoc.xlsx"
     args = ["export", "--from", "2026-12-31", "--to", "2026-10-01", "--out", str(out)]
-    result = run(args, db_url, tmp_path)
+    result = gotungnha(args, db_url, tmp_path)
     assert result.returncode == 1 and "--to phải từ --from trở đi." in result.stderr
     assert not out.exists()
 
@@ -132,7 +122,7 @@ def test_a_period_ending_before_it_starts_exits_1(logged: App, db_url: str, tmp_
 def test_an_unknown_team_exits_1_and_writes_nothing(logged: App, db_url: str, tmp_path: Path):
     out = tmp_path / "khong.xlsx"
     args = ["export", "--from", "2026-10-01", "--to", "2026-12-31", "--out", str(out)]
-    result = run([*args, "--team", "TDP 99"], db_url, tmp_path)
+    result = gotungnha([*args, "--team", "TDP 99"], db_url, tmp_path)
     assert result.returncode == 1
     assert f"Không có tổ “TDP 99” trong {WARD}." in result.stderr
     assert not out.exists()
@@ -142,7 +132,7 @@ def test_an_unknown_team_exits_1_and_writes_nothing(logged: App, db_url: str, tm
 def test_an_output_that_is_not_xlsx_exits_1(logged: App, db_url: str, tmp_path: Path):
     out = tmp_path / "bao-cao.csv"
     args = ["export", "--from", "2026-10-01", "--to", "2026-12-31", "--out", str(out)]
-    result = run(args, db_url, tmp_path)
+    result = gotungnha(args, db_url, tmp_path)
     assert result.returncode == 1 and "đuôi .xlsx" in result.stderr
     assert not out.exists()
 
@@ -154,23 +144,25 @@ def test_with_two_wards_the_ward_must_be_named(
     assert "Đã ghi" in far.say("vneid 50")
     out = tmp_path / "xa.xlsx"
     args = ["export", "--from", "2026-10-01", "--to", "2026-12-31", "--out", str(out)]
-    unnamed = run(args, db_url, tmp_path)
+    unnamed = gotungnha(args, db_url, tmp_path)
     assert unnamed.returncode == 1 and "Có nhiều phường: chọn một bằng --ward." in unnamed.stderr
     assert not out.exists()
-    named = run([*args, "--ward", "Xã Khác"], db_url, tmp_path)
+    named = gotungnha([*args, "--ward", "Xã Khác"], db_url, tmp_path)
     assert named.returncode == 0, named.stderr
     assert [(r[1], r[2]) for r in detail(out)] == [("Tổ CNSCĐ Thôn 9", "Lý Văn Tâm")]
-    missing = run([*args, "--ward", "Phường Không Có"], db_url, tmp_path)
+    missing = gotungnha([*args, "--ward", "Phường Không Có"], db_url, tmp_path)
     assert missing.returncode == 1 and "Không có phường “Phường Không Có”." in missing.stderr
 
 
 def test_the_demo_wards_workbook_adds_up_across_its_sheets(db_url: str, tmp_path: Path):
-    demo = run(["demo"], db_url, tmp_path)
+    demo = gotungnha(["demo"], db_url, tmp_path)
     assert demo.returncode == 0, demo.stderr
     today = date.today()
     out = tmp_path / "demo.xlsx"
     start, end = (today - timedelta(days=40)).isoformat(), today.isoformat()
-    result = run(["export", "--from", start, "--to", end, "--out", str(out)], db_url, tmp_path)
+    result = gotungnha(
+        ["export", "--from", start, "--to", end, "--out", str(out)], db_url, tmp_path
+    )
     assert result.returncode == 0, result.stderr
     wb = load_workbook(out)
     summary = {r[0]: r[1] for r in wb["Tổng hợp"].iter_rows(min_row=6, values_only=True)}

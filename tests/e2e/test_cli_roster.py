@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import functools
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,9 +17,11 @@ from reports.roster import import_roster
 from storage.db import make_engine
 from storage.models import InviteCode, Member
 from storage.uow import UnitOfWork
+from tests.e2e.running import gotungnha as run_command
 from tests.roster_books import PEOPLE_HEADER, row_counts, write_roster
 
-GOTUNGNHA = [sys.executable, "-m", "bot"]
+# the real command, configured by the environment only (no config.toml in its folder)
+gotungnha = functools.partial(run_command, inherit=False)
 WARD = "Phường Nhị Chiểu"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 NOTHING = {"ward": 0, "residential_group": 0, "team": 0, "member": 0, "invite_code": 0}
@@ -35,27 +35,6 @@ INVITES_HEADER = [
     "Trên Zalo, nhắn cho bot",
     "Hết hạn",
 ]
-
-
-def gotungnha(
-    args: list[str], db_url: str, cwd: Path, *, stdin: str | None = None, **env: str
-) -> subprocess.CompletedProcess[str]:
-    """The real command, configured by the environment only (no config.toml in `cwd`)."""
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("GOTUNGNHA_")}
-    return subprocess.run(
-        [*GOTUNGNHA, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env={
-            **inherited,
-            "GOTUNGNHA_DATABASE_URL": db_url,
-            "PYTHONIOENCODING": "utf-8",
-            **env,
-        },
-        cwd=cwd,
-        timeout=120,
-    )
 
 
 @pytest.fixture

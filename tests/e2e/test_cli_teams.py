@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,18 +9,11 @@ from openpyxl import load_workbook
 
 from bot.app import App
 from tests.conftest import Clock, Roster
+from tests.e2e.running import gotungnha
 
-GOTUNGNHA = [sys.executable, "-m", "bot"]
 WARD = "Phường Nhị Chiểu"
 TEAMS = ("Tổ CNSCĐ TDP 1", "Tổ CNSCĐ TDP 10", "Tổ CNSCĐ TDP 2")
 EXPORT = ["export", "--from", "2026-11-01", "--to", "2026-11-30"]
-
-
-def run(args: list[str], db_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GOTUNGNHA_DATABASE_URL": db_url, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [*GOTUNGNHA, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
-    )
 
 
 @pytest.fixture
@@ -53,7 +43,7 @@ def test_export_finds_a_team_by_its_last_words_without_diacritics_or_case(
     teams: App, db_url: str, tmp_path: Path, typed: str, team: str
 ):
     out = tmp_path / "to.xlsx"
-    result = run([*EXPORT, "--out", str(out), "--team", typed], db_url, tmp_path)
+    result = gotungnha([*EXPORT, "--out", str(out), "--team", typed], db_url, tmp_path)
     assert result.returncode == 0, result.stderr
     assert f"Đã ghi {out}: {team}, 01/11/2026–30/11/2026, 1 lượt hỗ trợ." in result.stdout
     assert logged_teams(out) == [team]
@@ -63,7 +53,7 @@ def test_a_name_that_fits_several_teams_lists_them_and_writes_nothing(
     teams: App, db_url: str, tmp_path: Path
 ):
     out = tmp_path / "to.xlsx"
-    result = run([*EXPORT, "--out", str(out), "--team", "tdp"], db_url, tmp_path)
+    result = gotungnha([*EXPORT, "--out", str(out), "--team", "tdp"], db_url, tmp_path)
     assert result.returncode == 1
     [line] = result.stderr.splitlines()
     assert line.startswith("Lỗi: “tdp” khớp với 3 tổ: ") and line.endswith("Gõ rõ tên một tổ.")
@@ -75,7 +65,7 @@ def test_an_unknown_team_is_refused_with_the_names_to_choose_from(
     teams: App, db_url: str, tmp_path: Path
 ):
     out = tmp_path / "to.xlsx"
-    result = run([*EXPORT, "--out", str(out), "--team", "TDP 3"], db_url, tmp_path)
+    result = gotungnha([*EXPORT, "--out", str(out), "--team", "TDP 3"], db_url, tmp_path)
     assert result.returncode == 1
     [line] = result.stderr.splitlines()
     assert line.startswith(f"Lỗi: Không có tổ “TDP 3” trong {WARD}. Các tổ: ")
@@ -85,6 +75,6 @@ def test_an_unknown_team_is_refused_with_the_names_to_choose_from(
 
 def test_target_set_finds_the_team_the_same_way(teams: App, db_url: str, tmp_path: Path):
     args = ["target", "set", "--service", "vneid", "--count", "50", "--team", "tdp 10"]
-    result = run(args, db_url, tmp_path)
+    result = gotungnha(args, db_url, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Đã đặt chỉ tiêu quý cho Tổ CNSCĐ TDP 10: vneid 50."

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -16,9 +15,9 @@ import pytest
 
 from bot.config import Config, VoiceConfig
 from bot.runner import voice_desk
+from tests.e2e.running import GOTUNGNHA, gotungnha
 from tests.speech import clips, encode, tone
 
-GOTUNGNHA = [sys.executable, "-m", "bot"]
 # the voice extra made unimportable, as on a machine where it was not installed
 WITHOUT_EXTRA = [
     sys.executable,
@@ -29,15 +28,8 @@ WITHOUT_EXTRA = [
 
 
 def run(args: list[str], tmp_path: Path, *, command: list[str] = GOTUNGNHA) -> Any:
-    env = {
-        **os.environ,
-        "GOTUNGNHA_DATABASE_URL": f"sqlite:///{tmp_path}/unused.db",
-        "GOTUNGNHA_VOICE_ENABLED": "true",
-        "PYTHONIOENCODING": "utf-8",
-    }
-    return subprocess.run(
-        [*command, *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
-    )
+    unused = f"sqlite:///{tmp_path}/unused.db"
+    return gotungnha(args, unused, tmp_path, command=command, GOTUNGNHA_VOICE_ENABLED="true")
 
 
 def test_a_recording_is_heard_and_its_reading_printed_as_json(tmp_path: Path):
