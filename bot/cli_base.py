@@ -183,3 +183,7 @@ def show_reading(result: ParseResult, catalogue: Catalogue) -> None:
             out.print(f"{label}: {escape(str(value))}")
     for problem in result.problems:
         out.print(f"[yellow]! {escape(problem.message)}[/]")
+    for n, other in enumerate(result.alternatives, start=2):
+        items = ", ".join(f"{code} {count}" for code, count in other.items.items())
+        place = f" @ {escape(other.location)}" if other.location else ""
+        out.print(f"[yellow]  Cách {n}: {items}{place}[/]")

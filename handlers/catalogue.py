@@ -23,17 +23,23 @@ DEFAULT_SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec(
         "vneid",
         "Cài đặt VNeID",
-        ("vneid", "cài vneid", "định danh", "định danh điện tử", "ddđt", "đdđt"),
+        ("vneid", "cài vneid", "định danh", "định danh điện tử", "ddđt", "đdđt", "tkđdđt"),
     ),
     ServiceSpec(
         "muc2",
         "Kích hoạt định danh điện tử mức 2",
-        ("mức 2", "muc2", "md2", "định danh mức 2", "kích hoạt mức 2", "lv2"),
+        ("mức 2", "mức độ 2", "muc2", "md2", "định danh mức 2", "kích hoạt mức 2", "lv2"),
     ),
     ServiceSpec(
-        "sskdt", "Sổ sức khỏe điện tử", ("sskđt", "sskdt", "sổ sức khỏe", "sổ sức khoẻ", "ssk")
+        "sskdt",
+        "Sổ sức khỏe điện tử",
+        ("sskđt", "sskdt", "sổ sức khỏe", "sổ sức khoẻ", "ssk", "skđt", "sổ sk"),
     ),
-    ServiceSpec("smarthp", "Smart Hải Phòng", ("smart hp", "smarthp", "smart hải phòng", "shp")),
+    ServiceSpec(
+        "smarthp",
+        "Smart Hải Phòng",
+        ("smart hp", "smarthp", "smart hải phòng", "hải phòng smart", "shp"),
+    ),
     ServiceSpec("bc114", "Báo cháy 114", ("114", "báo cháy", "báo cháy 114", "bc114")),
     ServiceSpec(
         "dvc", "Dịch vụ công trực tuyến", ("dvc", "dvctt", "dịch vụ công", "nộp hồ sơ trực tuyến")
@@ -41,7 +47,16 @@ DEFAULT_SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec(
         "ttkdtm",
         "Thanh toán không dùng tiền mặt",
-        ("ttkdtm", "thanh toán", "không tiền mặt", "chuyển khoản", "qr"),
+        (
+            "ttkdtm",
+            "thanh toán",
+            "thanh toán số",
+            "thanh toán trực tuyến",
+            "không tiền mặt",
+            "chuyển khoản",
+            "ví điện tử",
+            "qr",
+        ),
     ),
     ServiceSpec("cks", "Chữ ký số", ("cks", "chữ ký số", "ký số")),
     ServiceSpec(

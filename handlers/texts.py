@@ -11,6 +11,8 @@ PROBLEM_TOO_OLD = "Ngày {} đã quá 31 ngày, không ghi được nữa. Bạn
 PROBLEM_BAD_COUNT = "Số lượng “{}” không hợp lệ: cần từ 1 trở lên."
 PROBLEM_LARGE_COUNT = "Số {} khá lớn (trên 200), bạn xác nhận lại giúp mình."
 PROBLEM_SCRUBBED = "Đã bỏ số {} (số điện thoại/CCCD) để giữ bí mật cho người dân."
+PROBLEM_AMBIGUOUS = "Tin này hiểu được theo hai cách, bạn chọn giúp mình."
+PROBLEM_IGNORED = "Mình bỏ qua: «{}»."
 
 # --- strangers and joining -------------------------------------------------------------
 STRANGER_GREETING = (
@@ -111,6 +113,20 @@ ENTRY_PARTLY_UNDERSTOOD = (
 )
 ENTRY_CONFIRM_LARGE = "Số {numbers} khá lớn. Bạn kiểm tra lại nhé:\n{summary}"
 ENTRY_CANCELLED = "Đã bỏ, chưa ghi gì. Bạn gõ lại tin mới nhé."
+ENTRY_NUMBER_LEFT_OUT = (
+    "Có số mình chưa biết thuộc dịch vụ nào, nên chưa ghi gì.\n"
+    "Bạn gõ lại cả tin giúp mình, mỗi số đứng cạnh dịch vụ của nó, ví dụ: vneid 3 sskdt 2."
+)
+ENTRY_IGNORED = "Mình bỏ qua: «{}»."
+READING_HEADING = "Cách {}:"
+BUTTON_READING = "Cách {}"
+# the same report sent again within minutes: asked about, not logged twice in silence
+SAME_ASK = (
+    "Bạn vừa ghi y hệt lúc {time}. Ghi thêm một lượt nữa?\n{summary}\n"
+    "Nếu bạn chỉ gửi lại vì mạng chậm, chọn Không."
+)
+GROUP_SAME_ASK = "{name}: bạn vừa ghi y hệt lúc {time} ({items}). Ghi thêm một lượt nữa?"
+SAME_NOT_SAVED = "Được, mình không ghi thêm. Lượt bạn ghi lúc trước vẫn giữ nguyên."
 UNDO_DONE = "↩️ Đã hoàn tác lượt ghi ngày {}:"
 UNDO_NOTHING = "Bạn chưa có lượt nào để hoàn tác."
 UNDO_ALREADY = "Lượt này đã được hoàn tác rồi."
@@ -172,9 +188,14 @@ EDIT_GONE = "Lượt này không còn nữa (đã xoá hoặc hoàn tác)."
 
 # --- /ghi ----------------------------------------------------------------------------
 GUIDED_SERVICE = "Bạn đã hỗ trợ dịch vụ nào?"
-GUIDED_COUNT = "{service}: bao nhiêu người? Chọn, hoặc gõ số."
+GUIDED_COUNT = "{service}: bao nhiêu người? Chọn, hoặc gõ số (ví dụ: 12 hay mười hai)."
 GUIDED_COUNT_RANGE = "Số cần từ 1 đến 200."
 GUIDED_MORE = "Đã có:\n{items}\nBạn có hỗ trợ thêm dịch vụ khác không?"
+GUIDED_DAY = "Bạn hỗ trợ vào ngày nào?"
+GUIDED_DAY_TYPE = "Bạn gõ ngày giúp mình, ví dụ: 05/12, 05/12/2026, hôm kia, thứ 2."
+BUTTON_TODAY = "Hôm nay"
+BUTTON_YESTERDAY = "Hôm qua"
+BUTTON_OTHER_DAY = "Ngày khác"
 GUIDED_HOUSEHOLDS = "Bạn đã đến bao nhiêu hộ? Gõ số, hoặc gõ “bỏ qua”."
 GUIDED_PLACE = "Ở đâu? Gõ địa điểm (ví dụ: ngõ 5 Trần Nguyên Hãn), hoặc gõ “bỏ qua”."
 GUIDED_PHOTO = "Gửi một ảnh làm minh chứng (nếu có), hoặc gõ “bỏ qua”."
@@ -186,6 +207,7 @@ WORDS_YES = ("có", "vâng", "dạ", "dạ vâng", "vâng ạ", "có ạ", "đ�
 WORDS_NO = ("không", "ko", "k", "không ạ", "thôi", "no")
 WORDS_RIGHT = ("đúng", *WORDS_YES)  # "is this large count right?"
 WORDS_WRONG = ("sai", *WORDS_NO)
+WORDS_LOG_AGAIN = ("ghi", "thêm", "ghi thêm lượt nữa", *WORDS_YES)  # "log it again?"
 DAY_NAMES = {0: "hôm nay", 1: "hôm qua", 2: "hôm kia"}
 
 # --- buttons -------------------------------------------------------------------------
@@ -206,6 +228,8 @@ BUTTON_NEXT = "Không, tiếp tục"
 BUTTON_ADD_SERVICE = "Thêm dịch vụ"
 BUTTON_DELETE_LOG = "Xoá lượt này"
 BUTTON_KEEP = "Giữ nguyên"
+BUTTON_LOG_AGAIN = "Ghi thêm"
+BUTTON_NO = "Không"
 BUTTON_ERASE = "Xoá dữ liệu của tôi"
 
 # --- /cuatoi, /thongke ---------------------------------------------------------------
@@ -322,6 +346,7 @@ VOICE_WILL_SAVE = "→ Mình sẽ ghi:"
 VOICE_CHOOSE = "Chọn Lưu để ghi, Sửa để gõ lại, Huỷ để bỏ. Tin thoại không được lưu lại."
 VOICE_MAYBE = "Ý bạn là {}?"
 VOICE_LARGE = "Số {} khá lớn, bạn nghe lại giúp mình nhé."
+VOICE_OTHER_READING = "Cũng có thể hiểu là: {}. Nếu vậy, bạn chọn Sửa để gõ lại."
 VOICE_NOTHING_PLACED = (
     "Mình chưa nghe ra dịch vụ nào, chưa ghi gì. Bạn nói tên dịch vụ và số lượng, "
     "ví dụ «cài VNeID ba người, sổ sức khỏe hai», hoặc gõ: vneid 3 sskdt 2"
@@ -485,6 +510,8 @@ HELP_QUICK_ENTRY = (
     "Ngày: hôm nay (mặc định), hôm qua, hôm kia, thứ 2 … chủ nhật (ngày gần nhất) "
     "hoặc ngày/tháng (ví dụ 20/11). "
     "Địa điểm sau @ hoặc “tại”; ghi chú sau “ghi chú:” (viết tắt “gc:”).\n"
+    "Chữ không phải số liệu thì mình bỏ qua và nói rõ; số nào chưa rõ của dịch vụ nào thì "
+    "mình hỏi lại, chưa ghi gì.\n"
     "Không ghi số điện thoại, CCCD của người dân."
 )
 HELP_VOICE = (

@@ -121,6 +121,36 @@ def undone_since(session: Session, member_id: int, since: datetime) -> bool:
     return session.exec(stmt.limit(1)).first() is not None
 
 
+# what a log says, besides its counts: two logs alike in all of these read the same
+_READING = ("day", "people", "households", "place", "note", "photo_file_id")
+
+
+def recent_same(
+    session: Session, log: SupportLog, items: dict[str, int], *, since: datetime
+) -> SupportLog | None:
+    """The newest log of `log`'s member, not undone, made since `since`, that says exactly
+    what `log` with `items` would say (the same report sent again), or None."""
+    alike = [
+        col(getattr(SupportLog, name)).is_(None)
+        if getattr(log, name) is None
+        else col(getattr(SupportLog, name)) == getattr(log, name)
+        for name in _READING
+    ]
+    stmt = (
+        select(SupportLog)
+        .where(
+            SupportLog.member_id == log.member_id,
+            col(SupportLog.deleted_at).is_(None),
+            col(SupportLog.created_at) >= since,
+            *alike,
+        )
+        .order_by(col(SupportLog.created_at).desc(), col(SupportLog.id).desc())
+    )
+    found = list(session.exec(stmt))
+    counts = items_of(session, [row.id for row in found if row.id is not None])
+    return next((row for row in found if counts.get(row.id or 0) == items), None)
+
+
 def own_log(session: Session, member_id: int, log_id: int) -> SupportLog | None:
     """A member's own log by id, deleted or not."""
     log = session.get(SupportLog, log_id)

@@ -13,6 +13,7 @@ from handlers.features import (
     onboarding,
     privacy,
     stats,
+    undo,
     voice,
 )
 from handlers.router import Router
@@ -21,6 +22,7 @@ ROUTER = Router()
 for module in (
     onboarding,
     entries,
+    undo,
     corrections,
     guided,
     stats,

@@ -8,7 +8,7 @@ from typing import Any
 
 from handlers import texts
 from handlers.context import Context
-from handlers.formatting import day_label, day_text, detail_lines, items_inline, items_lines
+from handlers.formatting import day_label, detail_lines, items_inline
 from handlers.messages import Choice, Reply
 from handlers.parsing.near_miss import corrected
 from handlers.parsing.normalize import fold
@@ -18,7 +18,7 @@ from storage import logs
 from storage.models import NOTE_MAX, PLACE_MAX, SupportLog
 
 router = Router()
-JUST_LOGGED = timedelta(minutes=15)  # /huy undoes such a log without asking
+SENT_AGAIN = timedelta(minutes=10)  # the same report within this is asked about first
 _BARE_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.)]?\s*$")
 
 _ASK = {"unknown_word", "no_service", "bad_count"}  # nothing is saved until the member answers
@@ -47,20 +47,8 @@ def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]
         fix = corrected(text, result, today=ctx.today, catalogue=ctx.catalogue)
         if fix is not None:
             result, suggested = fix
-    pending = reading_pending(ctx, result, edit_id=edit_id)
     original = logs.own_log(ctx.uow.session, ctx.member_id, edit_id) if edit_id else None
-    if original is not None:
-        # a correction keeps what it does not retype: "vneid 5" fixes a count, not the day
-        if not result.day_typed:
-            pending["date"] = original.day.isoformat()
-        for field, kept in (
-            ("location", original.place),
-            ("note", original.note),
-            ("households", original.households),
-            ("people", original.people),
-        ):
-            if pending[field] is None:
-                pending[field] = kept
+    pending = _pending_of(ctx, result, original, edit_id)
     kinds = result.kinds()
     if suggested:
         ctx.conversation.start("confirm_entry", **pending)
@@ -83,6 +71,8 @@ def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]
         if not result.items:
             codes = ", ".join(s.code for s in ctx.catalogue.active)
             return [Reply("\n".join([*lines, texts.ENTRY_NOTHING_UNDERSTOOD.format(codes)]))]
+        if result.left_out_number:  # the rest would hold a count the member never meant
+            return [Reply("\n".join([*lines, texts.ENTRY_NUMBER_LEFT_OUT]))]
         ctx.conversation.start("confirm_entry", **pending)
         understood = summary(ctx, pending)  # all that "save" would save: day, place, note
         return [
@@ -94,6 +84,9 @@ def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]
                 ),
             )
         ]
+    if "ambiguous" in kinds:
+        others = [_pending_of(ctx, other, original, edit_id) for other in result.alternatives]
+        return _ask_reading(ctx, [pending, *others])
     if "large_count" in kinds:
         ctx.conversation.start("confirm_entry", **pending)
         numbers = ", ".join(p.text for p in result.problems if p.kind == "large_count")
@@ -109,6 +102,52 @@ def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]
     return save_entry(ctx, pending)
 
 
+def _pending_of(
+    ctx: Context, result: ParseResult, original: SupportLog | None, edit_id: int | None
+) -> dict[str, Any]:
+    """The log a reading would save; a correction keeps what it does not retype."""
+    pending = reading_pending(ctx, result, edit_id=edit_id)
+    if original is None:
+        return pending
+    if not result.day_typed:  # "vneid 5" fixes a count, not the day
+        pending["date"] = original.day.isoformat()
+    for field, kept in (
+        ("location", original.place),
+        ("note", original.note),
+        ("households", original.households),
+        ("people", original.people),
+    ):
+        if pending[field] is None:
+            pending[field] = kept
+    return pending
+
+
+def _ask_reading(ctx: Context, readings: list[dict[str, Any]]) -> list[Reply]:
+    """Two plausible readings: show each, the likelier first, and let the member choose."""
+    edit_id = readings[0]["edit_id"]
+    ctx.conversation.start("pick_reading", readings=readings, edit_id=edit_id)
+    lines = [texts.PROBLEM_AMBIGUOUS]
+    choices = []
+    for n, reading in enumerate(readings, start=1):
+        lines += ["", texts.READING_HEADING.format(n), summary(ctx, reading)]
+        choices.append(Choice(texts.BUTTON_READING.format(n), f"reading:{n - 1}"))
+    choices.append(Choice(texts.BUTTON_RETYPE, "reading:cancel", texts.WORDS_WRONG))
+    return [Reply("\n".join(lines), choices=tuple(choices))]
+
+
+@router.choice("reading")
+def pick_reading(ctx: Context, answer: str) -> list[Reply]:
+    """Save the reading the member chose, exactly as it was shown."""
+    conv = ctx.conversation
+    readings = conv.data.get("readings") or []
+    if conv.step != "pick_reading" or not (answer == "cancel" or answer.isdigit()):
+        return [Reply(texts.CHOICE_EXPIRED)]
+    if answer == "cancel" or int(answer) >= len(readings):
+        conv.clear()
+        return [Reply(texts.ENTRY_CANCELLED)]
+    return save_entry(ctx, dict(readings[int(answer)]))
+
+
 def pending_entry(
     ctx: Context,
     items: dict[str, int],
@@ -121,6 +160,7 @@ def pending_entry(
     photo: str | None = None,
     scrubbed: list[str] | None = None,
     edit_id: int | None = None,
+    ignored: list[str] | None = None,
 ) -> dict[str, Any]:
     """A log waiting to be saved, as kept in the conversation state (JSON)."""
     return {
@@ -134,6 +174,7 @@ def pending_entry(
         "message_key": ctx.incoming.message_key,
         "photo": photo,
         "edit_id": edit_id,
+        "ignored": ignored or [],  # chatter left out of the reading, named when saved
     }
 
 
@@ -151,6 +192,7 @@ def reading_pending(
         note=result.note,
         photo=ctx.incoming.photo,
         edit_id=edit_id,
+        ignored=result.ignored(),
         scrubbed=[
             *ctx.incoming.scrubbed,
             *(p.text for p in result.problems if p.kind == "scrubbed"),
@@ -191,7 +233,9 @@ def save_entry(ctx: Context, pending: dict[str, Any]) -> list[Reply]:
         "place": pending["location"],
         "note": pending["note"],
     }
-    scrubbed = [texts.PROBLEM_SCRUBBED.format(m) for m in pending.get("scrubbed", [])]
+    told = [texts.PROBLEM_SCRUBBED.format(m) for m in pending.get("scrubbed", [])]
+    if pending.get("ignored"):  # "Mình bỏ qua: «em báo cáo»": what was not read is said
+        told.append(texts.ENTRY_IGNORED.format("», «".join(pending["ignored"])))
     if pending.get("edit_id"):
         log = logs.own_log(session, ctx.member_id, pending["edit_id"])
         if log is None or log.deleted_at is not None:
@@ -202,30 +246,31 @@ def save_entry(ctx: Context, pending: dict[str, Any]) -> list[Reply]:
         session.add(log)
         logs.set_items(session, log, pending["items"])
         # no Undo here: it would delete the whole log, not the correction
-        return [Reply("\n".join([texts.EDIT_SAVED, summary(ctx, pending), *scrubbed]))]
-    log = logs.add_log(
-        session,
-        SupportLog(
-            member_id=ctx.member_id,
-            team_id=ctx.member.team_id,
-            platform=ctx.incoming.platform,
-            message_key=pending.get("message_key"),
-            photo_file_id=pending.get("photo"),
-            created_at=ctx.now,
-            **fields,
-        ),
-        pending["items"],
+        return [Reply("\n".join([texts.EDIT_SAVED, summary(ctx, pending), *told]))]
+    log = SupportLog(
+        member_id=ctx.member_id,
+        team_id=ctx.member.team_id,
+        platform=ctx.incoming.platform,
+        message_key=pending.get("message_key"),
+        photo_file_id=pending.get("photo"),
+        created_at=ctx.now,
+        **fields,
     )
+    if not pending.get("same_asked"):  # asked once; "Ghi thêm" saves it
+        same = logs.recent_same(session, log, pending["items"], since=ctx.now - SENT_AGAIN)
+        if same is not None:
+            return _ask_same(ctx, pending, same)
+    logs.add_log(session, log, pending["items"])
     if ctx.incoming.is_group:  # short in groups: one line everyone can scroll past
         items = items_inline(pending["items"], ctx.catalogue)
-        lines = [texts.GROUP_SAVED.format(name=ctx.member.name, items=items), *scrubbed]
+        lines = [texts.GROUP_SAVED.format(name=ctx.member.name, items=items), *told]
     else:
-        lines = [texts.ENTRY_SAVED, summary(ctx, pending), *scrubbed, texts.ENTRY_UNDO_HINT]
+        lines = [texts.ENTRY_SAVED, summary(ctx, pending), *told, texts.ENTRY_UNDO_HINT]
     undo = Choice(texts.BUTTON_UNDO, f"undo:{log.id}")
     return [Reply("\n".join(lines), choices=(undo,), evidence=pending.get("photo"))]
 
 
-@router.step("confirm_entry", "edit")
+@router.step("confirm_entry", "edit", "pick_reading")
 def retype_entry(ctx: Context, text: str) -> list[Reply]:
     """A new message instead of an answer is the corrected entry (or /sua's correction)."""
     edit_id = ctx.conversation.data.get("edit_id")
@@ -235,71 +280,30 @@ def retype_entry(ctx: Context, text: str) -> list[Reply]:
 
 @router.choice("entry")
 def confirm_entry(ctx: Context, answer: str) -> list[Reply]:
-    """Save the part understood, or drop it so the member can type again."""
+    """Save the pending log (the part understood, or a report sent again), or drop it."""
     conv = ctx.conversation
     if conv.step != "confirm_entry":
         return [Reply(texts.CHOICE_EXPIRED)]
     if answer == "save":
         return save_entry(ctx, dict(conv.data))
     conv.clear()
+    if answer == "keep":  # the same report sent again: the earlier log is enough
+        return [Reply(texts.SAME_NOT_SAVED)]
     return [Reply(texts.ENTRY_CANCELLED)]
 
 
-@router.choice("undo")
-def undo_log(ctx: Context, log_id: str) -> list[Reply]:
-    """Undo the log the button was shown under (or keep it, asked by /huy)."""
-    if log_id == "keep":
-        return [Reply(texts.UNDO_KEPT)]
-    log = logs.own_log(ctx.uow.session, ctx.member_id, int(log_id)) if log_id.isdigit() else None
-    return _undo(ctx, log)
-
-
-@router.command("huy")
-def undo_last(ctx: Context, _args: str) -> list[Reply]:
-    """Cancel what is in progress, or undo the log just made; an older one only when the
-    member says yes to it, shown by day and services."""
-    if ctx.conversation.step is not None:
-        ctx.conversation.clear()
-        return [Reply(texts.STEP_CANCELLED)]
-    recent = logs.recent_logs(ctx.uow.session, ctx.member_id, limit=1)
-    log = recent[0] if recent else None
-    too_old = log is not None and ctx.now - log.created_at > timedelta(
-        hours=ctx.settings.undo_hours
-    )
-    if log is None or too_old or _just_logged(ctx, log):
-        return _undo(ctx, log)  # undone, or told why it cannot be
-    assert log.id is not None
-    items = logs.items_of(ctx.uow.session, [log.id])[log.id]
-    question = [texts.UNDO_ASK.format(day_text(log.day)), *items_lines(items, ctx.catalogue)]
+def _ask_same(ctx: Context, pending: dict[str, Any], same: SupportLog) -> list[Reply]:
+    """Ask before logging what the member logged minutes ago: a resend is not a new visit."""
+    ctx.conversation.start("confirm_entry", **pending, same_asked=True)
+    time = f"{same.created_at.astimezone(ctx.settings.timezone):%H:%M}"
+    if ctx.incoming.is_group:
+        assert ctx.member is not None
+        items = items_inline(pending["items"], ctx.catalogue)
+        text = texts.GROUP_SAME_ASK.format(name=ctx.member.name, time=time, items=items)
+    else:
+        text = texts.SAME_ASK.format(time=time, summary=summary(ctx, pending))
     choices = (
-        Choice(texts.BUTTON_UNDO, f"undo:{log.id}"),
-        Choice(texts.BUTTON_KEEP, "undo:keep", texts.WORDS_NO),
+        Choice(texts.BUTTON_LOG_AGAIN, "entry:save", texts.WORDS_LOG_AGAIN),
+        Choice(texts.BUTTON_NO, "entry:keep", texts.WORDS_NO),
     )
-    return [Reply("\n".join(question), choices=choices)]
-
-
-def _just_logged(ctx: Context, log: SupportLog) -> bool:
-    """The last thing the member did: made within minutes, and nothing undone since."""
-    if ctx.now - log.created_at > JUST_LOGGED:
-        return False
-    return not logs.undone_since(ctx.uow.session, ctx.member_id, log.created_at)
-
-
-def _undo(ctx: Context, log: SupportLog | None) -> list[Reply]:
-    if log is None:
-        return [Reply(texts.UNDO_NOTHING)]
-    if log.deleted_at is not None:
-        return [Reply(texts.UNDO_ALREADY)]
-    if ctx.now - log.created_at > timedelta(hours=ctx.settings.undo_hours):
-        return [Reply(texts.UNDO_TOO_LATE.format(hours=ctx.settings.undo_hours))]
-    logs.soft_delete(log, ctx.now)
-    ctx.uow.session.add(log)
-    assert log.id is not None
-    items = logs.items_of(ctx.uow.session, [log.id])[log.id]
-    return [
-        Reply(
-            "\n".join(
-                [texts.UNDO_DONE.format(day_text(log.day)), *items_lines(items, ctx.catalogue)]
-            )
-        )
-    ]
+    return [Reply(text, choices=choices)]

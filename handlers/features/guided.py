@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from handlers import texts
 from handlers.context import Context
-from handlers.features.entries import answer_entry, pending_entry, save_entry
-from handlers.formatting import detail_lines, items_lines
+from handlers.features.entries import answer_entry, pending_entry, save_entry, summary
+from handlers.formatting import day_text, items_lines
 from handlers.messages import Choice, Reply
+from handlers.parsing.dates import date_problem
+from handlers.parsing.normalize import Kind, tokenize
+from handlers.parsing.numbers import read_number
 from handlers.parsing.quick_entry import MAX_COUNT, MIN_COUNT, parse_quick_entry
 from handlers.router import Router
 
@@ -51,6 +55,10 @@ def _ask(ctx: Context) -> Reply:
                 Choice(texts.BUTTON_NEXT, "ghi:done"),
             ),
         )
+    if stage == "day":  # "2" typed is Hôm qua; a day typed in words is read as well
+        return Reply(texts.GUIDED_DAY, choices=_DAY_CHOICES)
+    if stage == "day_typed":  # no choices: "5" or "05/12" typed here is a day, never an option
+        return Reply(texts.GUIDED_DAY_TYPE)
     # here a typed number is an answer, so "Bỏ qua" is typed as words (or 0), not as 1
     if stage == "households":
         return Reply(texts.GUIDED_HOUSEHOLDS, choices=(skip,), numbered=False)
@@ -59,24 +67,19 @@ def _ask(ctx: Context) -> Reply:
     if stage == "photo":
         return Reply(texts.GUIDED_PHOTO, choices=(skip,), numbered=False)
     return Reply(
-        texts.GUIDED_CONFIRM.format(summary=_summary_lines(ctx)),
+        texts.GUIDED_CONFIRM.format(summary=summary(ctx, _pending(ctx))),
         choices=(Choice(texts.BUTTON_SAVE, "ghi:save"), Choice(texts.BUTTON_CANCEL, "ghi:cancel")),
     )
 
 
-def _summary_lines(ctx: Context) -> str:
-    data = ctx.conversation.data
-    details = detail_lines(
-        ctx.catalogue,
-        data["items"],
-        households=data.get("households"),
-        place=data.get("place"),
-        photo=bool(data.get("photo")),
-    )
-    return "\n".join(details)
-
-
+_DAY_CHOICES = (
+    Choice(texts.BUTTON_TODAY, "ghi:day:0"),
+    Choice(texts.BUTTON_YESTERDAY, "ghi:day:1"),
+    Choice(texts.BUTTON_OTHER_DAY, "ghi:day:other"),
+)
 _NEXT = {"households": "place", "place": "photo", "photo": "confirm"}
+# a unit typed after the number is fine: "3 người", "4 hộ"
+_UNITS = {"count": frozenset({"nguoi", "ng", "luot"}), "households": frozenset({"ho"})}
 
 
 def _go(ctx: Context, stage: str) -> list[Reply]:
@@ -100,10 +103,19 @@ def choose(ctx: Context, arg: str) -> list[Reply]:
     if action == "more":
         return _go(ctx, "service")
     if action == "done" and data["items"]:
-        return _go(ctx, "households")
+        return _go(ctx, "day")
+    if action == "day" and data["stage"] in ("day", "day_typed"):
+        if value == "other":
+            return _go(ctx, "day_typed")
+        if value in ("0", "1"):
+            return _set_day(ctx, ctx.today - timedelta(days=int(value)))
     if action == "skip" and data["stage"] in _NEXT:
         return _go(ctx, _NEXT[data["stage"]])
     if action == "save" and data["items"]:
+        refused = _day_refused(ctx, _day(ctx))  # the day may have grown too old meanwhile
+        if refused:
+            data["stage"], data["day_again"] = "day", True
+            return [Reply(refused), _ask(ctx)]
         return save_entry(ctx, _pending(ctx))
     if action == "cancel":
         conv.clear()
@@ -122,7 +134,7 @@ def _add_count(ctx: Context, count: int) -> list[Reply]:
 
 @router.step(STEP)
 def answer(ctx: Context, text: str) -> list[Reply]:
-    """Typed answers: a count, a number of households, a place, a photo."""
+    """Typed answers: a count, a day, a number of households, a place, a photo."""
     data = ctx.conversation.data
     stage = data["stage"]
     if stage == "service" and text:
@@ -133,13 +145,22 @@ def answer(ctx: Context, text: str) -> list[Reply]:
             return _go(ctx, "more")
     if stage in _NEXT and text == "0":
         return _go(ctx, _NEXT[stage])
-    if stage in ("count", "households") and text.isdigit():
+    number = _typed_number(text, _UNITS[stage]) if stage in _UNITS else None
+    if number is not None:
         if stage == "count":
-            return _add_count(ctx, int(text))
-        if MIN_COUNT <= int(text) <= MAX_COUNT:
-            data["households"] = int(text)
+            return _add_count(ctx, number)
+        if MIN_COUNT <= number <= MAX_COUNT:
+            data["households"] = number
             return _go(ctx, "place")
         return [Reply(texts.GUIDED_COUNT_RANGE), _ask(ctx)]
+    if stage in ("day", "day_typed") and text:
+        day = _typed_day(ctx, text)
+        if day is not None:
+            refused = _day_refused(ctx, day)
+            if refused:
+                data["stage"] = "day_typed"
+                return [Reply(refused), _ask(ctx)]
+            return _set_day(ctx, day)
     if stage == "place" and text:
         data["place"] = " ".join(text.split())[:500] or None  # personal numbers blanked
         return _go(ctx, "photo")
@@ -149,12 +170,56 @@ def answer(ctx: Context, text: str) -> list[Reply]:
     return [Reply(texts.GUIDED_NOT_UNDERSTOOD), _ask(ctx)]
 
 
+def _typed_number(text: str, units: frozenset[str]) -> int | None:
+    """A count typed in digits or words ("12", "mười hai", "hai muoi mốt người"), else None."""
+    tokens = tokenize(text)
+    if len(tokens) > 1 and tokens[-1].kind is Kind.WORD and tokens[-1].key in units:
+        tokens = tokens[:-1]
+    if len(tokens) == 1 and tokens[0].kind is Kind.NUM:
+        return int(tokens[0].raw)  # negative too: answered as out of range
+    value, width = read_number(tokens, 0)
+    return value if tokens and width == len(tokens) else None
+
+
+def _typed_day(ctx: Context, text: str) -> date | None:
+    """The day a message that says only a day means ("hôm kia", "thứ 2", "05/12"), else None."""
+    result = parse_quick_entry(text, today=ctx.today, catalogue=ctx.catalogue)
+    said_more = result.items or result.households or result.people or result.location
+    if not result.day_typed or said_more or result.note is not None:
+        return None
+    if result.kinds() - {"no_service", "future_date", "too_old"}:
+        return None  # an impossible date (31/02) or a word besides the day
+    return result.date
+
+
+def _day_refused(ctx: Context, day: date) -> str | None:
+    """Why a day cannot be logged (future, or more than 31 days back), or None."""
+    kind = date_problem(day, today=ctx.today)
+    if kind is None:
+        return None
+    message = texts.PROBLEM_FUTURE_DATE if kind == "future_date" else texts.PROBLEM_TOO_OLD
+    return message.format(day_text(day))
+
+
+def _set_day(ctx: Context, day: date) -> list[Reply]:
+    data = ctx.conversation.data
+    data["day"] = day.isoformat()
+    # asked again at the save: the rest was answered already, so back to the summary
+    return _go(ctx, "confirm" if data.pop("day_again", False) else "households")
+
+
+def _day(ctx: Context) -> date:
+    """The day chosen (today in a conversation begun before the day was asked)."""
+    chosen = ctx.conversation.data.get("day")
+    return date.fromisoformat(chosen) if chosen else ctx.today
+
+
 def _pending(ctx: Context) -> dict[str, Any]:
     data = ctx.conversation.data
     return pending_entry(
         ctx,
         data["items"],
-        day=ctx.today,
+        day=_day(ctx),
         households=data.get("households"),
         location=data.get("place"),
         photo=data.get("photo"),

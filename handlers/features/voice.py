@@ -12,6 +12,7 @@ from typing import Any
 from handlers import texts
 from handlers.context import Context
 from handlers.features.entries import answer_entry, reading_pending, summary
+from handlers.formatting import items_inline
 from handlers.messages import Choice, Reply
 from handlers.parsing.near_miss import corrected
 from handlers.parsing.quick_entry import ParseResult, parse_quick_entry
@@ -40,6 +41,8 @@ def hear_entry(ctx: Context, words: str) -> list[Reply]:
         if fix is not None:
             result, suggested = fix
     lines = [texts.VOICE_HEARD.format(words), *_doubts(result)]
+    for other in result.alternatives:  # the likelier reading is shown; the other is said
+        lines.append(texts.VOICE_OTHER_READING.format(items_inline(other.items, ctx.catalogue)))
     if suggested:
         names = ", ".join(ctx.catalogue.name(code) for code in suggested)
         lines.append(texts.VOICE_MAYBE.format(names))
@@ -49,7 +52,11 @@ def hear_entry(ctx: Context, words: str) -> list[Reply]:
         refused = [p.message for p in result.problems if p.kind in _REFUSE]
         return [Reply("\n".join([*lines, *refused, texts.ENTRY_RETYPE]))]
     # the words are the note: what the member said, as it was heard
-    pending = {**reading_pending(ctx, result), "note": texts.VOICE_NOTE.format(words)[:NOTE_MAX]}
+    pending = {
+        **reading_pending(ctx, result),
+        "note": texts.VOICE_NOTE.format(words)[:NOTE_MAX],
+        "ignored": [],  # spoken filler abounds; the words are shown on top already
+    }
     ctx.conversation.start("confirm_entry", **pending)
     shown = summary(ctx, {**pending, "note": None})  # the words are already on top
     return [

@@ -22,6 +22,7 @@ DAY_WORDS: dict[str, int] = {
     "chiều qua": 1,
     "tối qua": 1,
     "hôm kia": 2,
+    "hkia": 2,
 }
 
 # days of the week as typed -> Monday 0 … Sunday 6; `hôm` before them is ignored
@@ -37,8 +38,20 @@ WEEKDAY_WORDS: dict[str, int] = {
     **{f"thứ {name}": n for n, names in enumerate(_WEEKDAY_NAMES) for name in names},
     **{f"t{names[0]}": n for n, names in enumerate(_WEEKDAY_NAMES)},
     "chủ nhật": 6,
+    "cn": 6,
 }
 WEEKDAY_WORDS |= {f"hôm {word}": n for word, n in WEEKDAY_WORDS.items()}
+# a part of the day goes with any day phrase ("chiều thứ 2", "sáng hôm qua", "tối cn")
+PARTS_OF_DAY = ("sáng", "trưa", "chiều", "tối")
+DAY_WORDS |= {
+    f"{part} {word}": n
+    for part in PARTS_OF_DAY
+    for word, n in list(DAY_WORDS.items())
+    if word.split()[0] not in PARTS_OF_DAY
+}
+WEEKDAY_WORDS |= {
+    f"{part} {word}": n for part in PARTS_OF_DAY for word, n in list(WEEKDAY_WORDS.items())
+}
 
 _DATE = re.compile(r"([0-9]{1,2})[/-]([0-9]{1,2})(?:[/-]([0-9]{2,4}))?")
 

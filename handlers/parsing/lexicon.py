@@ -25,17 +25,40 @@ FILLERS = (
     "đã",
     "được",
     "trường hợp",  # = lượt
+    # said around an entry, and the words of ward reports and news ("kích hoạt tài khoản
+    # định danh điện tử", "cài ứng dụng VNeID", "tích hợp sổ sức khỏe điện tử")
+    "em báo cáo",
+    "báo cáo",
+    "cả tổ",
+    "tài khoản",  # "3 tài khoản vneid" counts like "3 lượt vneid"
+    "ứng dụng",
+    "app",
+    "tích hợp",
+    "khoảng",  # before a count: the count is kept, as a lower bound
+    "hơn",
 )
 # how people really write, and what a voice message turns into: filler typed so or with no
 # diacritics at all, not folded ("nhà" is a house, "dì" an aunt, "â" a letter)
 SPOKEN_FILLERS = ("đi", "làm", "xong", "đc", "nhé", "nha", "ạ", "rồi")
 # what people say around an entry ("hôm nay em cài thêm vneid ba người nữa"); only as
 # spoken, with diacritics: folded, "tôi" would be "tối" and "mình" the name Minh
-SPOKEN_ONLY = ("tôi", "em", "mình", "thêm", "nữa", "với")
+SPOKEN_ONLY = ("tôi", "em", "mình", "thêm", "nữa", "với", "có")
 RAW_FILLERS = frozenset({*SPOKEN_FILLERS, *(fold(word) for word in SPOKEN_FILLERS), *SPOKEN_ONLY})
 # "tải" folds to "tai", which is the place marker when typed tai/tại: handled by the parser
 DOWNLOAD_WORD = "tải"
 PLACE_WORDS = ("tại", "tai")
+# typed without diacritics, `tai` before these is tải / tài, not the place marker
+DOWNLOAD_OBJECTS = frozenset({("app",), ("ung", "dung"), ("tai", "khoan")})
+# people after a count ("giúp 4 cụ"), typed with their own diacritics or with none: folded,
+# "cô" would also be "có" and "chú" "chữ"
+PEOPLE_TITLES = frozenset({"cụ", "cu", "bác", "bac", "cô", "co", "chú", "chu"})
+PEOPLE_WORDS = ("người", "ng", "người dân", "công dân", "tiểu thương")
+HOUSEHOLD_WORDS = ("hộ", "hộ gia đình", "hộ dân", "hộ kinh doanh")
+# VNeID is also where other services live: "sổ sức khỏe điện tử trên VNeID" is that
+# service alone
+HOST_WORDS = ("trên", "vào")
+BASE_CODE = "vneid"
+HOSTED_CODES = frozenset({"sskdt", "cks"})  # "sổ sức khỏe điện tử VNeID": the book, in VNeID
 
 
 class Sense(Enum):
@@ -47,6 +70,7 @@ class Sense(Enum):
     PEOPLE = "people"  # người / ng, after a number
     TIMES = "times"  # x before a count: vneid x3
     DATE_WORD = "date_word"  # ngày, before a date
+    HOST = "host"  # trên / vào VNeID: where a service lives, not an install
 
 
 @dataclass(frozen=True)
@@ -73,6 +97,8 @@ class Lexicon:
     longest: int
     root: PhraseNode  # the same phrases as a trie, word by word: matching walks it
     near: dict[str, str]  # a word one edit away from one service's word -> that service
+    base: str | None = None  # the code `vneid` is typed for: VNeID itself
+    level_two: str | None = None  # the code `mức 2` is typed for
 
 
 def _trie(phrases: dict[tuple[str, ...], Entry]) -> PhraseNode:
@@ -117,16 +143,22 @@ def build_lexicon(catalogue: Catalogue) -> Lexicon:
         phrases[phrase_keys(word)] = Entry(Sense.DAY, back)
     for word, weekday in WEEKDAY_WORDS.items():
         phrases[phrase_keys(word)] = Entry(Sense.WEEKDAY, weekday)
-    phrases[("ho",)] = Entry(Sense.HOUSEHOLDS)
-    phrases[("ho", "gia", "dinh")] = Entry(Sense.HOUSEHOLDS)
-    phrases[("nguoi",)] = Entry(Sense.PEOPLE)
-    phrases[("ng",)] = Entry(Sense.PEOPLE)
+    for word in HOUSEHOLD_WORDS:
+        phrases[phrase_keys(word)] = Entry(Sense.HOUSEHOLDS)
+    for word in PEOPLE_WORDS:
+        phrases[phrase_keys(word)] = Entry(Sense.PEOPLE)
     phrases[("x",)] = Entry(Sense.TIMES)
     phrases[("ngay",)] = Entry(Sense.DATE_WORD)
     services = _with_level_two(_service_phrases(catalogue))
     for keys, code in services.items():
         phrases[keys] = Entry(Sense.SERVICE, code)
-    return Lexicon(phrases, max(len(k) for k in phrases), _trie(phrases), near_misses(services))
+    base, level_two = services.get((BASE_CODE,)), services.get(_LEVEL_TWO)
+    for keys, code in services.items():
+        if code == base:
+            for word in HOST_WORDS:
+                phrases[(*phrase_keys(word), *keys)] = Entry(Sense.HOST)
+    longest = max(len(k) for k in phrases)
+    return Lexicon(phrases, longest, _trie(phrases), near_misses(services), base, level_two)
 
 
 _LEVEL_TWO = ("muc", "2")
@@ -135,7 +167,7 @@ _ACTIVATE = ("kich", "hoat")
 
 def _with_level_two(services: dict[tuple[str, ...], str]) -> dict[tuple[str, ...], str]:
     """Level 2 as people say it: "(kích hoạt) vneid mức 2" is that service alone, not vneid too."""
-    level_two, base = services.get(_LEVEL_TWO), services.get(("vneid",))
+    level_two, base = services.get(_LEVEL_TWO), services.get((BASE_CODE,))
     if level_two is None or base is None:
         return services
     out = dict(services)

@@ -77,14 +77,21 @@ _KIND_OF_GROUP: dict[str | None, Kind] = {
 }
 
 
+# group number -> kind: a message makes dozens of tokens, so each step here is counted
+_KIND_OF_INDEX = {_LEX.groupindex[name]: kind for name, kind in _KIND_OF_GROUP.items() if name}
+_new_token = tuple.__new__  # Token(...) goes through a Python-level __new__; this does not
+
+
 def tokenize(text: str) -> list[Token]:
     """Split a message into tokens; letters and digits glued together become two tokens."""
     tokens: list[Token] = []
+    append = tokens.append
+    word = Kind.WORD
     for m in _LEX.finditer(text):
-        kind = _KIND_OF_GROUP[m.lastgroup]
+        kind = _KIND_OF_INDEX[m.lastindex]  # type: ignore[index]
         raw = m.group()
-        key = fold_key(raw) if kind is Kind.WORD else raw
-        tokens.append(Token(kind, raw, m.start(), m.end(), key))
+        start, end = m.span()
+        append(_new_token(Token, (kind, raw, start, end, fold_key(raw) if kind is word else raw)))
     return tokens
 
 

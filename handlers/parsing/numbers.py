@@ -6,7 +6,7 @@ turns the others back into ordinary words ("nhà bà Tư", "bà Năm 80 tuổi",
 
 from __future__ import annotations
 
-from handlers.parsing.normalize import Kind, Token
+from handlers.parsing.normalize import Kind, Token, fold_key
 
 # folded word -> how it is spelt with its diacritics; typed without any, it is the same word
 _SPELLED = {
@@ -71,3 +71,10 @@ def read_number(tokens: list[Token], i: int, *, limit: int = 3) -> tuple[int, in
     if unit in TRAILING:
         value, width = value + TRAILING[unit], width + 1
     return value, width
+
+
+def is_number_word(word: str) -> bool:
+    """A number word spelt as people write it ("Tư", "nam", "mười"; not "bà" or "tù")."""
+    typed = word.lower()
+    key = fold_key(typed)
+    return key in _SPELLED and (typed == key or typed in _SPELLED[key])

@@ -7,8 +7,9 @@ Usage:
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from handlers import texts
@@ -28,17 +29,28 @@ from handlers.parsing.dates import (
     parse_typed_date,
 )
 from handlers.parsing.lexicon import build_lexicon
-from handlers.parsing.normalize import fold_key, tokenize
-from handlers.parsing.segments import (
-    Item,
-    match_phrases,
-    settle_spoken,
-    split_note,
-    split_places,
-)
+from handlers.parsing.mentions import merge_mentions
+from handlers.parsing.normalize import tokenize
+from handlers.parsing.places import split_places
+from handlers.parsing.segments import Item, match_phrases, settle_spoken, split_note
+from handlers.parsing.unknown import PARTS_OF_DAY, report_unknown
 from storage.personal import scrub, tidy
 
-__all__ = ["MAX_COUNT", "MIN_COUNT", "ParseResult", "Problem", "parse_quick_entry"]
+__all__ = ["BLOCKING", "MAX_COUNT", "MIN_COUNT", "ParseResult", "Problem", "parse_quick_entry"]
+
+# the member is asked before anything is saved; `scrubbed` and `ignored` are only told
+BLOCKING = frozenset(
+    {
+        "unknown_word",
+        "no_service",
+        "bad_count",
+        "large_count",
+        "future_date",
+        "too_old",
+        "ambiguous",
+    }
+)
+_MOST_READINGS = 3
 
 
 @dataclass(frozen=True)
@@ -53,14 +65,29 @@ class ParseResult:
     note: str | None
     problems: tuple[Problem, ...] = ()
     day_typed: bool = False  # False: `date` is today because no day was given
+    alternatives: tuple[ParseResult, ...] = ()  # `ambiguous`: the other plausible readings
+    left_out_number: bool = False  # a number was not understood: never "save the rest"
 
     def kinds(self) -> set[str]:
         """The kinds of problems found."""
         return {p.kind for p in self.problems}
 
+    def ignored(self) -> list[str]:
+        """Chatter left out of the reading, as typed."""
+        return [p.text for p in self.problems if p.kind == "ignored"]
+
+    def reads_as(self, other: ParseResult) -> bool:
+        """The same log would be saved from both."""
+        return self.reading() == other.reading()
+
+    def reading(self) -> tuple[Any, ...]:
+        """What a saved log would hold."""
+        fields = (self.people, self.households, self.date, self.location, self.note)
+        return (sorted(self.items.items()), *fields)
+
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of `gotungnha parse --json`."""
-        return {
+        """The JSON shape of `gotungnha parse --json`; "alternatives" only when ambiguous."""
+        shape = {
             "items": dict(self.items),
             "people": self.people,
             "households": self.households,
@@ -69,6 +96,9 @@ class ParseResult:
             "note": self.note,
             "problems": [_problem_dict(p) for p in self.problems],
         }
+        if self.alternatives:
+            shape["alternatives"] = [other.as_dict() for other in self.alternatives]
+        return shape
 
 
 def _problem_dict(problem: Problem) -> dict[str, str]:
@@ -81,26 +111,57 @@ def _problem_dict(problem: Problem) -> dict[str, str]:
 def parse_quick_entry(
     text: str, *, today: date, catalogue: Catalogue = DEFAULT_CATALOGUE
 ) -> ParseResult:
-    """Read one quick-entry message; never raises, never guesses a service."""
+    """Read one quick-entry message; never raises, never guesses a service; where two
+    readings are plausible, the likelier with an `ambiguous` problem and the others."""
+    result, doubts = _read(text, today, catalogue, frozenset())
+    if not doubts or result.kinds() & BLOCKING:
+        return result
+    others: list[ParseResult] = []
+    for doubt in doubts[:_MOST_READINGS]:
+        other, _ = _read(text, today, catalogue, frozenset({doubt}))
+        if other.kinds() & BLOCKING or any(other.reads_as(r) for r in (result, *others)):
+            continue
+        others.append(other)
+    if not others:
+        return result
+    asked = Problem("ambiguous", "", texts.PROBLEM_AMBIGUOUS)
+    return replace(result, problems=(*result.problems, asked), alternatives=tuple(others))
+
+
+def _read(
+    text: str, today: date, catalogue: Catalogue, flips: frozenset[int]
+) -> tuple[ParseResult, list[int]]:
+    """One reading, the likelier at each doubt except those in `flips`; and the doubts."""
+    lexicon = build_lexicon(catalogue)
     clean, scrubbed = scrub(tidy(unicodedata.normalize("NFC", text)))
-    state = Reading(clean, today)
+    state = Reading(clean, today, flips=flips, base=lexicon.base, level_two=lexicon.level_two)
     for s in scrubbed:
         state.problem(s.start, "scrubbed", s.masked, texts.PROBLEM_SCRUBBED.format(s.masked))
     tokens = tokenize(clean)
     tokens, note, note_at = split_note(tokens, clean)
-    items = match_phrases(tokens, catalogue)
-    items, places = split_places(items, clean[:note_at])
+    items = match_phrases(tokens, lexicon)
+    kinds = [item.kind for item in items]  # what the passes below look for, found once
+    if "date" in kinds or "date_word" in kinds:  # "sáng 20/11"
+        _parts_of_day(items, clean)
+    places: list[str] = []
+    place_doubts: list[int] = []
+    if "at" in kinds:
+        items, places, place_doubts = split_places(items, clean[:note_at], absorb=flips)
     settle_spoken(items, clean)
+    if kinds.count("service") + 2 * kinds.count("host") > 1:  # else nothing to merge
+        state.doubts += merge_mentions(items, clean, lexicon, flips=flips)
     _read_days(items, state)
     pair_units(items, state)
     attach_counts(items, state)
-    _report_unknown(items, state, catalogue)
-    if not any(i.kind == "service" for i in items):
+    if place_doubts:  # "tại nhà khác": an uncounted service ending a place may be the place's
+        state.doubts += [d for d in place_doubts if _uncounted(items, d)]
+    left_out = report_unknown(items, state, lexicon, chatter=state.named)
+    if not state.named:
         state.problem(len(clean) + 1, "no_service", "", texts.PROBLEM_NO_SERVICE)
     _check_typed_day(state)
     problems = tuple(p for _, p in sorted(state.problems, key=_position))
     location = "; ".join(places) or None
-    return ParseResult(
+    result = ParseResult(
         state.items,
         state.people,
         state.households,
@@ -109,7 +170,13 @@ def parse_quick_entry(
         note,
         problems,
         day_typed=state.day is not None,
+        left_out_number=left_out,
     )
+    return result, state.doubts
+
+
+def _uncounted(items: list[Item], start: int) -> bool:
+    return any(i.kind == "service" and i.start == start and not i.counted for i in items)
 
 
 def _check_typed_day(state: Reading) -> None:
@@ -154,31 +221,12 @@ def _read_days(items: list[Item], state: Reading) -> None:
             item.unknown = True  # two different days in one message: ask
 
 
-def _report_unknown(items: list[Item], state: Reading, catalogue: Catalogue) -> None:
-    """One `unknown_word` per run of adjacent words the parser could not place."""
-    run: list[Item] = []
-    for item in [*items, None]:
-        if item is not None and item.unknown:
-            run.append(item)
-            continue
-        if run:
-            shown = state.text[run[0].start : run[-1].end]
-            state.problem(
-                run[0].start,
-                "unknown_word",
-                shown,
-                texts.PROBLEM_UNKNOWN_WORD.format(shown),
-                _suggestion(run, state.text, catalogue),
-            )
-            run = []
-
-
-def _suggestion(run: list[Item], text: str, catalogue: Catalogue) -> str | None:
-    """The service the first misspelt word of a run may mean ("vnied" -> vneid)."""
-    near = build_lexicon(catalogue).near
-    for item in run:
-        if item.kind == "word":
-            code = near.get(fold_key(text[item.start : item.end]))
-            if code is not None:
-                return code
-    return None
+def _parts_of_day(items: list[Item], text: str) -> None:
+    """ "sáng 20/11", "chiều ngày 5/12": the part of the day goes with the date."""
+    for item, nxt in pairwise(items):
+        if (
+            item.kind == "word"
+            and nxt.kind in ("date", "date_word")
+            and text[item.start : item.end].lower() in PARTS_OF_DAY
+        ):
+            item.kind, item.unknown = "filler", False

@@ -6,14 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.catalogue import Catalogue
 from handlers.parsing.lexicon import (
     DOWNLOAD_WORD,
+    PEOPLE_TITLES,
     PLACE_WORDS,
     RAW_FILLERS,
     Entry,
     Lexicon,
-    build_lexicon,
 )
 from handlers.parsing.normalize import Kind, Token
 from handlers.parsing.numbers import NUMBER_KEYS, read_number
@@ -23,7 +22,9 @@ from handlers.parsing.numbers import NUMBER_KEYS, read_number
 class Item:
     """A token or a matched phrase, with what it means."""
 
-    kind: str  # service filler day weekday date date_word num households people times sep colon
+    # service filler day weekday date date_word num households people times sep colon at
+    # host (trên VNeID) place (where a place was taken out)
+    kind: str
     start: int
     end: int
     value: Any = None
@@ -39,12 +40,6 @@ _MARK_KINDS = {Kind.DATE: "date", Kind.SEP: "sep", Kind.COLON: "colon", Kind.AT:
 _NOTE_WORDS = ("ghi", "gc")  # the first word of `ghi chú` and of `gc:`
 _NOTE_COLON = re.compile(r"^\s*:?")
 _SPACES = re.compile(r"[ \t]{2,}")
-_PLACE_TRIM = " \t\r\n:.!?-"
-
-
-def _tidy(text: str) -> str | None:
-    text = _SPACES.sub(" ", text).strip(_PLACE_TRIM)
-    return text or None
 
 
 def split_note(tokens: list[Token], text: str) -> tuple[list[Token], str | None, int]:
@@ -72,9 +67,8 @@ def _tidy_note(text: str) -> str | None:
     return text or None
 
 
-def match_phrases(tokens: list[Token], catalogue: Catalogue) -> list[Item]:
+def match_phrases(tokens: list[Token], lexicon: Lexicon) -> list[Item]:
     """Longest-phrase matching: "định danh mức 2" is one service, not vneid + 2."""
-    lexicon = build_lexicon(catalogue)
     first_words = lexicon.root.following
     items: list[Item] = []
     i = 0
@@ -124,6 +118,8 @@ def _word_item(tok: Token) -> Item:
         return Item("filler", tok.start, tok.end)
     if lowered in PLACE_WORDS:
         return Item("at", tok.start, tok.end)
+    if lowered in PEOPLE_TITLES:  # "giúp 4 cụ": people, when a count comes before
+        return Item("people", tok.start, tok.end)
     return Item("word", tok.start, tok.end, unknown=True)
 
 
@@ -176,30 +172,3 @@ def _named(text: str, start: int, end: int) -> bool:
     while k >= 0 and text[k] in " \t":
         k -= 1
     return k >= 0 and text[k] not in _SENTENCE_ENDS
-
-
-def split_places(items: list[Item], text: str) -> tuple[list[Item], list[str]]:
-    """Take out `@ …` / `tại …` up to the next `,` `;` or newline."""
-    kept: list[Item] = []
-    places: list[str] = []
-    i = 0
-    while i < len(items):
-        item = items[i]
-        if item.kind != "at":
-            kept.append(item)
-            i += 1
-            continue
-        nxt = items[i + 1] if i + 1 < len(items) else None
-        if text[item.start : item.end] == "tai" and nxt and nxt.kind == "service":
-            kept.append(Item("filler", item.start, item.end))  # "tai vneid" is tải vneid
-            i += 1
-            continue
-        j = i + 1
-        while j < len(items) and not (items[j].kind == "sep" and text[items[j].start] in ",;\n"):
-            j += 1
-        end = items[j].start if j < len(items) else len(text)
-        place = _tidy(text[item.end : end])
-        if place:
-            places.append(place)
-        i = j
-    return kept, places

@@ -37,7 +37,7 @@ def test_parse_exits_zero_and_explains_problems_in_vietnamese(tmp_path: Path):
     )
     assert result.returncode == 0
     problems = json.loads(result.stdout)["problems"]
-    assert [(p["kind"], p["text"]) for p in problems] == [("unknown_word", "abc")]
+    assert [(p["kind"], p["text"]) for p in problems] == [("unknown_word", "3 abc")]
     assert "chưa hiểu" in problems[0]["message"]
 
 

@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from sqlmodel import select
@@ -196,7 +197,7 @@ def test_guided_entry_with_buttons(tg: FakeTelegram, tg_app: App, running):
     tg.send_text(lan, "/ghi")
     services = last(tg, 5002, n + 1)
     assert ("Sổ sức khỏe điện tử", "ghi:svc:sskdt") in buttons(services)
-    steps = ["ghi:svc:sskdt", "ghi:count:3", "ghi:done", "ghi:skip", "ghi:skip", "ghi:skip"]
+    steps = ["ghi:svc:sskdt", "ghi:count:3", "ghi:done", "ghi:day:1"] + ["ghi:skip"] * 3
     for value in steps:
         current = tg.sent(5002)[-1]
         tg.press(lan, current, value)  # each answer replaces the question it came from
@@ -204,9 +205,12 @@ def test_guided_entry_with_buttons(tg: FakeTelegram, tg_app: App, running):
     message = tg.sent(5002)[-1]
     assert message["message_id"] == services["message_id"]
     assert "Bạn kiểm tra lại" in message["text"] and "Sổ sức khỏe điện tử: 3" in message["text"]
+    assert "(hôm qua)" in message["text"]
     tg.press(lan, message, "ghi:save")
     tg.wait_for(lambda: "Đã ghi" in tg.sent(5002)[-1]["text"], BUTTON_WAIT)
     assert service_totals(tg_app) == {"sskdt": 3}
+    [log] = stored_logs(tg_app)
+    assert log.day == date(2026, 11, 22)  # the test clock's yesterday
 
 
 def test_a_group_is_linked_and_members_log_there_with_short_quoted_answers(

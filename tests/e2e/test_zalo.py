@@ -96,11 +96,15 @@ def test_guided_entry_with_numbered_options(zalo: FakeZalo, zalo_app: App, runni
     assert "  3. Sổ sức khỏe điện tử" in services and "(Trả lời số từ 1 đến 11)" in services
     assert "Sổ sức khỏe điện tử: bao nhiêu người?" in lan.say("3")
     assert "Bạn có hỗ trợ thêm dịch vụ khác không?" in lan.say("12")
-    assert "bao nhiêu hộ" in lan.say("2")
+    days = lan.say("2")
+    assert "  3. Ngày khác" in days and "(Trả lời 1, 2 hoặc 3)" in days
+    assert "Bạn gõ ngày" in lan.say("3")
+    assert "bao nhiêu hộ" in lan.say("20/11")
     assert "Ở đâu?" in lan.say("4")  # a typed number here is 4 households
     assert "ảnh" in lan.say("bỏ qua")
     confirm = lan.say("bỏ qua")
     assert "Sổ sức khỏe điện tử: 12" in confirm and "Số hộ đã đến: 4" in confirm
+    assert "Ngày 20/11/2026" in confirm
     assert "Đã ghi" in lan.say("1")
     assert service_totals(zalo_app) == {"sskdt": 12}
 

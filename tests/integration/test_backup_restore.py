@@ -52,8 +52,9 @@ def test_a_backup_taken_while_members_log_restores_whole(
             n += 1
             chat = chats[n % len(chats)]
             key = f"console:writer:{n}"
+            text = f"vneid 1 gc: lần {n}"  # each its own visit, never a report sent again
             app.engine.handle(
-                Incoming("console", chat.user_id, chat.user_id, text="vneid 1", message_key=key)
+                Incoming("console", chat.user_id, chat.user_id, text=text, message_key=key)
             )
             written.append(n)
 

@@ -36,12 +36,20 @@ def test_undo_by_number_drops_the_log_out_of_the_totals(app: App, member: Consol
 def test_a_message_with_an_unknown_word_saves_nothing_until_confirmed(
     app: App, member: ConsoleChat
 ):
-    answer = member.say("vneid 3 xyzabc")
-    assert "“xyzabc”" in answer and "Chưa ghi gì" in answer
+    answer = member.say("vneid 3, hộ")  # how many households? not said
+    assert "“hộ”" in answer and "Chưa ghi gì" in answer
     assert stored_logs(app) == []
     answer = member.say("1")
     assert "Đã ghi" in answer
     assert service_totals(app) == {"vneid": 3}
+
+
+def test_a_count_touching_an_unknown_word_is_never_saved_as_the_rest(app: App, member: ConsoleChat):
+    answer = member.say("vneid 3 xyzabc")
+    assert "“3 xyzabc”" in answer and texts.ENTRY_NUMBER_LEFT_OUT in answer
+    assert texts.BUTTON_SAVE_UNDERSTOOD not in answer
+    assert member.say("1") == texts.NUMBER_WITHOUT_CHOICE.format("1")
+    assert stored_logs(app) == []
 
 
 def test_a_corrected_message_replaces_the_unclear_one(app: App, member: ConsoleChat):

@@ -29,4 +29,4 @@ def test_vnied_then_sua_lai_saves_nothing_and_asks_again(app: App, member: Conso
 
 def test_a_word_that_is_no_near_miss_is_not_guessed(app: App, member: ConsoleChat):
     answer = member.say("vneid 2 xyz")
-    assert "Ý bạn là" not in answer and "Mình chưa hiểu “xyz”" in answer
+    assert "Ý bạn là" not in answer and "Mình chưa hiểu “2 xyz”" in answer

@@ -38,8 +38,8 @@ def test_help_lists_every_command_the_role_may_use(app: App, roster: Roster, rol
 
 def test_partly_understood_shows_all_that_would_be_saved(app: App, roster: Roster):
     member = roster.joined("Nguyễn Thị Lan")
-    answer = member.say("hôm qua vneid 3 xyz @ ngõ 5 gc: bà Tư")
-    assert "Mình chưa hiểu “xyz”" in answer
+    answer = member.say("hôm qua vneid 3, hộ @ ngõ 5 gc: bà Tư")
+    assert "Mình chưa hiểu “hộ”" in answer
     assert "Ngày 22/11/2026 (hôm qua)" in answer
     assert "• Cài đặt VNeID: 3" in answer and "• Địa điểm: ngõ 5" in answer
     assert "• Ghi chú: bà Tư" in answer

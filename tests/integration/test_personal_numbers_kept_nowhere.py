@@ -13,7 +13,7 @@ import logging
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from reports.scope import ward_scope
 from storage import queries
 from storage.models import Member
 from storage.personal import tidy
-from tests.conftest import Roster
+from tests.conftest import Clock, Roster
 from tests.roster_books import write_roster
 from tests.unit.test_personal_numbers import SLIPPED_PAST_BEFORE, personal_numbers
 
@@ -105,7 +105,7 @@ def type_everywhere(app: App, member: ConsoleChat, school: ConsoleChat, typed: s
     member.say(f"vneid 1 {typed} xyz")
     member.say("2")  # "Gõ lại": nothing saved, the echo not kept
     member.say(f"{typed}")
-    for answer in ("/ghi", "1", "2", "2", "3", f"nhà {typed}", "bỏ qua", "1"):
+    for answer in ("/ghi", "1", "2", "2", "1", "3", f"nhà {typed}", "bỏ qua", "1"):
         member.say(answer)
     app.engine.handle(
         Incoming(
@@ -195,9 +195,11 @@ def test_any_number_typed_anywhere_is_kept_nowhere(
     people: tuple[ConsoleChat, ConsoleChat],
     caplog: pytest.LogCaptureFixture,
     tmp_path: Path,
+    clock: Clock,
     number: tuple[str, str],
 ):
     caplog.set_level(logging.DEBUG)
+    clock.now += timedelta(minutes=11)  # each example a new visit, not a report sent again
     typed, digits = number
     member, school = people
     type_everywhere(app, member, school, typed)

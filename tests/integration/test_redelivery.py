@@ -103,6 +103,7 @@ def test_a_count_answered_in_guided_entry_delivered_five_times_counts_once(
     assert shown(answers[1]) == f"{texts.ALREADY_HANDLED}\n\n{shown(answers[0])}"
     assert "Cài đặt VNeID: 3" in shown(answers[0])
     member.say("2")  # "Không, tiếp tục"
+    member.say("1")  # "Hôm nay"
     for _ in range(3):
         member.say("0")  # skip households, place, photo
     assert texts.ENTRY_SAVED in member.say("1")  # Lưu

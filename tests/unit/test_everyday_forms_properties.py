@@ -65,10 +65,11 @@ PLAIN_ALIASES = sorted(
 
 # ------------------------------------------- number words never counts out of position
 
-# ordinary words: none is a service, filler, unit, day or number word
-ORDINARY = ["nhà", "bà", "ông", "cô", "chú", "tổ", "ngõ", "tuổi", "mẹ", "vấn", "khu", "chợ"]
-TITLES = ["bà", "ông", "cô", "chú", "anh", "chị", "bác", "cụ", "nhà bà", "nhà ông"]
-AFTER = ["nay", "vấn", "bác", "tuổi", "mẹ", "cháu", "bà cụ"]
+# ordinary words: none is a service, filler, unit, day or number word (cụ, bác, cô, chú
+# after a count are people: SPEC §3 "More everyday words")
+ORDINARY = ["nhà", "bà", "ông", "tổ", "ngõ", "tuổi", "mẹ", "vấn", "khu", "chợ"]
+TITLES = ["bà", "ông", "anh", "chị", "nhà bà", "nhà ông"]
+AFTER = ["nay", "vấn", "tuổi", "mẹ", "cháu", "bà cụ"]
 FILLER_WORDS = ["cho", "giúp", "đi", "rồi", "và", "đã"]
 SEPARATORS = [", ", "; ", "\n"]
 
@@ -108,7 +109,12 @@ def test_a_number_word_outside_a_count_position_is_never_a_count(
     service = alias if count is None else counted
     message = f"{clause}{sep}{service}" if first else f"{service}{sep}{clause}"
     result = parse_quick_entry(message, today=TODAY).as_dict()
-    assert result["items"] == {ALIAS_TO_CODE[alias]: count or 1}, (message, result)
+    touching = count is not None and sep == " " and before == first  # "vneid 2 một nay"
+    if touching:  # a count touching a word not understood is asked about, never taken
+        assert "unknown_word" in {p["kind"] for p in result["problems"]}, (message, result)
+        assert result["items"] == {ALIAS_TO_CODE[alias]: 1}, (message, result)
+    else:
+        assert result["items"] == {ALIAS_TO_CODE[alias]: count or 1}, (message, result)
     assert result["people"] is None, (message, result)
     assert result["households"] is None, (message, result)
 

@@ -27,20 +27,25 @@ KINDS = {
     "bad_count",
     "large_count",
     "scrubbed",
+    "ignored",
+    "ambiguous",
 }
 
 # SPEC §2, default catalogue: code -> (display name, typed aliases).
 CATALOGUE: dict[str, tuple[str, list[str]]] = {
-    "vneid": ("Cài đặt VNeID", ["vneid", "cài vneid", "định danh", "ddđt", "đdđt"]),
+    "vneid": ("Cài đặt VNeID", ["vneid", "cài vneid", "định danh", "ddđt", "đdđt", "tkđdđt"]),
     "muc2": (
         "Kích hoạt định danh điện tử mức 2",
-        ["mức 2", "muc2", "md2", "định danh mức 2", "kích hoạt mức 2", "lv2"],
+        ["mức 2", "mức độ 2", "muc2", "md2", "định danh mức 2", "kích hoạt mức 2", "lv2"],
     ),
     "sskdt": (
         "Sổ sức khỏe điện tử",
-        ["sskđt", "sskdt", "sổ sức khỏe", "sổ sức khoẻ", "ssk"],
+        ["sskđt", "sskdt", "sổ sức khỏe", "sổ sức khoẻ", "ssk", "skđt", "sổ sk"],
     ),
-    "smarthp": ("Smart Hải Phòng", ["smart hp", "smarthp", "smart hải phòng", "shp"]),
+    "smarthp": (
+        "Smart Hải Phòng",
+        ["smart hp", "smarthp", "smart hải phòng", "hải phòng smart", "shp"],
+    ),
     "bc114": ("Báo cháy 114", ["114", "báo cháy", "báo cháy 114", "bc114"]),
     "dvc": (
         "Dịch vụ công trực tuyến",
@@ -48,7 +53,16 @@ CATALOGUE: dict[str, tuple[str, list[str]]] = {
     ),
     "ttkdtm": (
         "Thanh toán không dùng tiền mặt",
-        ["ttkdtm", "thanh toán", "không tiền mặt", "chuyển khoản", "qr"],
+        [
+            "ttkdtm",
+            "thanh toán",
+            "thanh toán số",
+            "thanh toán trực tuyến",
+            "không tiền mặt",
+            "chuyển khoản",
+            "ví điện tử",
+            "qr",
+        ],
     ),
     "cks": ("Chữ ký số", ["cks", "chữ ký số", "ký số"]),
     "vssid": (
@@ -109,7 +123,12 @@ def assert_no_invented_service(message: str, items: dict[str, int]) -> None:
 
 
 def assert_well_formed(result: dict) -> None:
-    assert set(result) == {
+    # "alternatives" only where two readings are plausible, beside an `ambiguous` problem
+    kinds = {p["kind"] for p in result["problems"]}
+    assert ("alternatives" in result) == ("ambiguous" in kinds), result
+    for other in result.get("alternatives", []):
+        assert_well_formed(other)
+    assert set(result) - {"alternatives"} == {
         "items",
         "people",
         "households",

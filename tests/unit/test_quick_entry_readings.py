@@ -46,9 +46,9 @@ TODAY = date(2026, 11, 23)
         ),
         pytest.param(
             "vneid 3 sskd 2",
-            {"vneid": 3},
-            [("unknown_word", "sskd 2")],
-            id="a count after an unknown word is not given to the service before it",
+            {"vneid": 1},
+            [("unknown_word", "3 sskd 2")],
+            id="counts touching an unknown word are given to no service",
         ),
         pytest.param(
             "hôm qua 20/11 vneid",
