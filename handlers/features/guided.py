@@ -7,7 +7,8 @@ from typing import Any
 
 from handlers import texts
 from handlers.context import Context
-from handlers.features.entries import answer_entry, pending_entry, save_entry, summary
+from handlers.features.entries import answer_entry, save_entry
+from handlers.features.pending import pending_entry, summary
 from handlers.formatting import day_text, items_lines
 from handlers.messages import Choice, Reply
 from handlers.parsing.dates import date_problem

@@ -11,7 +11,8 @@ from typing import Any
 
 from handlers import texts
 from handlers.context import Context
-from handlers.features.entries import answer_entry, reading_pending, summary
+from handlers.features.entries import answer_entry
+from handlers.features.pending import reading_pending, summary
 from handlers.formatting import items_inline
 from handlers.messages import Choice, Reply
 from handlers.parsing.near_miss import corrected

@@ -77,7 +77,7 @@ def one(**fields: object) -> list[dict]:
         ),
         pytest.param("cài ứng dụng VNeID cho 13 công dân", one(vneid=13), id="ứng dụng"),
         pytest.param(
-            "sổ sức khỏe điện tử trên VNeID cho 5 người",
+            "tích hợp sổ sức khỏe điện tử trên VNeID cho 5 người",
             one(sskdt=5),
             id="the e-health book on VNeID is no VNeID install",
         ),

@@ -78,6 +78,17 @@ def test_chatter_is_left_out_and_a_misheard_service_is_suggested(app: App, membe
     assert service_totals(app) == {"vneid": 3}
 
 
+def test_a_voice_entry_with_two_readings_says_the_other_and_lưu_saves_the_one_shown(
+    app: App, member: ConsoleChat
+):
+    answer = member.speak(Heard(text="cài vneid và kích hoạt mức 2 cho ba người"))
+    assert "• Cài đặt VNeID: 3" in answer and "• Kích hoạt định danh điện tử mức 2: 3" in answer
+    other = "Cài đặt VNeID: 1; Kích hoạt định danh điện tử mức 2: 3"
+    assert texts.VOICE_OTHER_READING.format(other) in answer
+    assert member.say("1").startswith(texts.ENTRY_SAVED)
+    assert service_totals(app) == {"vneid": 3, "muc2": 3}
+
+
 def test_words_with_no_service_in_them_save_nothing_and_say_how_to_speak(
     app: App, member: ConsoleChat
 ):
