@@ -43,6 +43,8 @@ WEEKDAY_WORDS: dict[str, int] = {
 WEEKDAY_WORDS |= {f"hôm {word}": n for word, n in WEEKDAY_WORDS.items()}
 # a part of the day goes with any day phrase ("chiều thứ 2", "sáng hôm qua", "tối cn")
 PARTS_OF_DAY = ("sáng", "trưa", "chiều", "tối")
+# before a date ("sáng 20/11"), typed with their diacritics or with none
+PARTS_OF_DAY_TYPED = frozenset({*PARTS_OF_DAY, "sang", "trua", "chieu", "toi"})
 DAY_WORDS |= {
     f"{part} {word}": n
     for part in PARTS_OF_DAY

@@ -23,6 +23,7 @@ from handlers.parsing.counts import (
     pair_units,
 )
 from handlers.parsing.dates import (
+    PARTS_OF_DAY_TYPED,
     date_problem,
     day_from_offset,
     latest_weekday,
@@ -33,7 +34,7 @@ from handlers.parsing.mentions import merge_mentions
 from handlers.parsing.normalize import tokenize
 from handlers.parsing.places import split_places
 from handlers.parsing.segments import Item, match_phrases, settle_spoken, split_note
-from handlers.parsing.unknown import PARTS_OF_DAY, report_unknown
+from handlers.parsing.unknown import report_unknown
 from storage.personal import scrub, tidy
 
 __all__ = ["BLOCKING", "MAX_COUNT", "MIN_COUNT", "ParseResult", "Problem", "parse_quick_entry"]
@@ -227,6 +228,6 @@ def _parts_of_day(items: list[Item], text: str) -> None:
         if (
             item.kind == "word"
             and nxt.kind in ("date", "date_word")
-            and text[item.start : item.end].lower() in PARTS_OF_DAY
+            and text[item.start : item.end].lower() in PARTS_OF_DAY_TYPED
         ):
             item.kind, item.unknown = "filler", False

@@ -16,8 +16,6 @@ from handlers.parsing.segments import Item
 
 _ENDING_IN_NUMBER = frozenset({"num", "xcount"})
 _STARTING_WITH_NUMBER = frozenset({"num", "people_num", "households_num"})
-# the parts of the day, as typed with their diacritics or with none ("sáng 20/11")
-PARTS_OF_DAY = frozenset({"sáng", "trưa", "chiều", "tối", "sang", "trua", "chieu", "toi"})
 
 
 def report_unknown(items: list[Item], state: Reading, lexicon: Lexicon, *, chatter: bool) -> bool:
