@@ -99,6 +99,11 @@ class Engine:
             self._observe(incoming.platform, route, took)
         return replies
 
+    def knows(self, platform: str, user_id: str) -> bool:
+        """Whether someone has joined: a stranger's voice message is neither fetched nor heard."""
+        with self._uow() as uow:
+            return queries.member_by_identity(uow.session, platform, user_id) is not None
+
     def _keyed(self, incoming: Incoming) -> Incoming:
         """The message key as a keyed hash of the platform's key and the chat: no chat id
         is stored with it, and the same message id in another chat is another message."""

@@ -160,7 +160,7 @@ class TelegramChannel:
         incoming = self._incoming(update)
         if incoming is None or update.effective_chat is None:
             return
-        if incoming.media == "voice" and self._voice is not None and update.message:
+        if incoming.media == "voice" and update.message and await self._may_hear(incoming):
             incoming = replace(incoming, heard=await self._hear(update.message))
         asks = incoming.group_reach == "reply" and _asks_how_to_reach(incoming.text)
         if asks and await self._is_admin(update.effective_chat.id):  # an admin hears all
@@ -177,6 +177,13 @@ class TelegramChannel:
         for reply in replies:
             if reply.evidence and self._photo_dir is not None:
                 await self._keep_photo(reply.evidence, self._photo_dir)
+
+    async def _may_hear(self, incoming: Incoming) -> bool:
+        """Voice is on and the sender has joined: a stranger's voice is neither downloaded
+        nor heard (they are asked to join)."""
+        if self._voice is None:
+            return False
+        return await asyncio.to_thread(self._engine.knows, incoming.platform, incoming.user_id)
 
     async def _hear(self, message: Message) -> Heard:
         """What a voice note (or audio, or round video) says, heard on this machine."""

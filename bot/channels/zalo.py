@@ -160,7 +160,7 @@ class ZaloChannel:
             log.warning("zalo bot=%s update without a message id: ignored", self.config.name or "-")
             return
         incoming = self._incoming(str(update.get("event_name", "")), message, chat_id)
-        if incoming.media == "voice" and self._voice is not None:
+        if incoming.media == "voice" and await self._may_hear(incoming):
             incoming = replace(incoming, heard=await self._hear(message))
         replies = await asyncio.to_thread(self._engine.handle, incoming)
         sent = 0
@@ -201,6 +201,13 @@ class ZaloChannel:
             group_reach="mention" if is_group else None,
             bot_mention=f"@{self.config.label}",
         )
+
+    async def _may_hear(self, incoming: Incoming) -> bool:
+        """Voice is on and the sender has joined: a stranger's voice is neither fetched nor
+        heard (they are asked to join)."""
+        if self._voice is None:
+            return False
+        return await asyncio.to_thread(self._engine.knows, incoming.platform, incoming.user_id)
 
     async def _hear(self, message: dict[str, Any]) -> Heard:
         """What a voice message says: its .aac fetched from Zalo into memory, heard here."""

@@ -5,7 +5,10 @@ Usage:
     sound.seconds, sound.samples            # numpy int16 at RATE
 
 PyAV (FFmpeg inside the wheel) reads the bytes from memory: the sound never touches the
-disk. Decoding stops as soon as the message is longer than allowed.
+disk. Decoding stops as soon as the message is longer than allowed. Only the containers
+phones send are opened, told by their first bytes and named to FFmpeg: never one FFmpeg
+would guess, such as a session description that opens network ports or a playlist that
+reads files.
 """
 
 from __future__ import annotations
@@ -53,15 +56,39 @@ class Sound:
         return 20 * math.log10(max(rms, 1e-9) / 32768)
 
 
+def container_of(data: bytes) -> str | None:
+    """The FFmpeg format of a voice message by its first bytes: Ogg (Telegram's Opus), ADTS
+    AAC (Zalo), MP3, MP4/M4A (Telegram's round videos and audio), WAV; None for anything else."""
+    head = data[:12]
+    if head.startswith(b"OggS"):
+        return "ogg"
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return "wav"
+    if head[4:8] == b"ftyp":
+        return "mov"  # FFmpeg's demuxer for MP4, M4A and 3GP
+    if head.startswith(b"ID3"):
+        return "mp3"
+    if len(head) >= 2 and head[0] == 0xFF:
+        if head[1] & 0xF6 == 0xF0:  # sync word and layer 0: ADTS
+            return "aac"
+        if head[1] & 0xE0 == 0xE0 and head[1] & 0x06:  # sync word and a layer: MPEG audio
+            return "mp3"
+    return None
+
+
 def decode(data: bytes, *, max_seconds: float) -> Sound:
-    """Decode any audio PyAV reads into 16 kHz mono; refuse what is too long or silent."""
+    """Decode a voice message (an allowed container only) into 16 kHz mono; refuse what is
+    too long, silent, or not one of the containers phones send."""
     import av  # the voice extra: imported only when a voice message comes
 
+    fmt = container_of(data)
+    if fmt is None:
+        raise SoundProblem("unreadable", "not an audio container phones send")
     limit = int(max_seconds * RATE)
     chunks: list[np.ndarray[Any, Any]] = []
     have = 0
     try:
-        with av.open(io.BytesIO(data), mode="r") as container:
+        with av.open(io.BytesIO(data), mode="r", format=fmt) as container:
             if not container.streams.audio:
                 raise SoundProblem("unreadable", "no audio stream")
             resampler = av.AudioResampler(format="s16", layout="mono", rate=RATE)

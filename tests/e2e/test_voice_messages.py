@@ -145,6 +145,19 @@ def test_telegram_without_voice_a_voice_note_gets_the_type_it_answer(
     assert tg.calls_of("getFile") == []
 
 
+def test_telegram_a_strangers_voice_note_is_neither_downloaded_nor_heard(
+    config: Config, tg: FakeTelegram, clock: Clock, stub_engine: None
+):
+    app, running = telegram_bot(with_voice(config, FixedWordsStub.name), tg, clock)
+    with running:
+        stranger = tg.user(601, "Khách")
+        tg.send_voice(stranger, opus(CLIP.data), duration=3)
+        answer = last(tg, stranger["id"], 1)["text"]
+    app.db.dispose()
+    assert "/thamgia" in answer and texts.VOICE_HEARD.split("{")[0] not in answer
+    assert tg.calls_of("getFile") == []
+
+
 # --- Zalo -----------------------------------------------------------------------------
 
 
@@ -197,3 +210,16 @@ def test_zalo_a_voice_entry_is_saved_by_answering_1_and_counted_once(
             assert again.startswith(texts.ALREADY_HANDLED)
         app.db.dispose()
     assert service_totals(app) == {"vneid": 3, "sskdt": 2}
+
+
+def test_zalo_a_strangers_voice_message_is_neither_fetched_nor_heard(
+    config: Config, clock: Clock, stub_engine: None
+):
+    with FakeZalo() as zalo:
+        app, running = zalo_bot(with_voice(config, FixedWordsStub.name), zalo, clock)
+        with running:
+            stranger = zalo.user("u-khach", "Khách")
+            answer = answer_to_voice(zalo, stranger, aac(CLIP.data))
+        app.db.dispose()
+    assert "/thamgia" in answer and texts.VOICE_HEARD.split("{")[0] not in answer
+    assert zalo.voice_fetches == []

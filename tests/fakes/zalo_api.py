@@ -151,6 +151,7 @@ class FakeZalo:
         self._chats: dict[str, JSON] = {}
         self._records: list[JSON] = []
         self._voices: dict[str, bytes] = {}  # what the file host serves under /voice/
+        self.voice_fetches: list[str] = []  # the voice files the bot downloaded, by name
         self._webhook: JSON = {"url": "", "secret_token": None, "updated_at": obj.now_ms()}
         self._methods: dict[str, Callable[[JSON], Any]] = {
             "getMe": lambda body: self.bot,
@@ -387,6 +388,7 @@ class FakeZalo:
 
     async def _voice_file(self, request: Request) -> Response:
         with self._cond:
+            self.voice_fetches.append(request.path_params["name"])
             data = self._voices.get(request.path_params["name"])
         if data is None:
             return Response(status_code=404)

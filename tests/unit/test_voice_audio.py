@@ -66,3 +66,35 @@ def test_what_is_not_audio_is_unreadable_not_a_crash(data: bytes):
     with pytest.raises(SoundProblem) as refused:
         decode(data, max_seconds=60)
     assert refused.value.kind in ("unreadable", "too_quiet")
+
+
+SDP = (  # a session description: FFmpeg would open UDP ports 45700/45701 and wait on them
+    b"v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=voice\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+    b"m=audio 45700 RTP/AVP 0\r\n"
+)
+FFCONCAT = b"ffconcat version 1.0\nfile 'pyproject.toml'\n"  # would read a file from disk
+PLAYLIST = b"#EXTM3U\n#EXTINF:10,\nfile:///etc/passwd\n"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [SDP, FFCONCAT, PLAYLIST, b"fLaC" + os.urandom(100)],
+    ids=["sdp", "ffconcat", "m3u", "flac"],
+)
+def test_only_the_containers_phones_send_are_opened(data: bytes):
+    from bot.voice.audio import container_of
+
+    assert container_of(data) is None
+    with pytest.raises(SoundProblem) as refused:
+        decode(data, max_seconds=60)
+    assert refused.value.kind == "unreadable"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "container"),
+    [("ogg", "ogg"), ("adts", "aac"), ("mp3", "mp3"), ("wav", "wav")],
+)
+def test_each_format_phones_send_is_told_by_its_first_bytes(fmt: str, container: str):
+    from bot.voice.audio import container_of
+
+    assert container_of(encode(tone(0.5, rate=16_000), rate=16_000, fmt=fmt)) == container
