@@ -36,7 +36,7 @@ TELEGRAM_PATH = "/telegram/webhook"
 ZALO_PATH = "/zalo/webhook"
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ZALO_SECRET_HEADER = "X-Bot-Api-Secret-Token"
-Feed = Callable[[dict[str, Any]], Awaitable[None]]
+Feed = Callable[[dict[str, Any]], Awaitable[bool | None]]  # False: not an update after all
 MAX_BODY = 1024 * 1024  # a real update is a few kB; anything over 1 MB is refused (413)
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -95,7 +95,8 @@ def create_web_app(
             return data
         if "update_id" not in data or telegram is None:
             return Response(status_code=400)
-        await telegram(data)
+        if await telegram(data) is False:
+            return Response(status_code=400)
         return Response(status_code=200)
 
     async def zalo_webhook(request: Request) -> Response:

@@ -73,6 +73,8 @@ def as_update(body: Any) -> dict[str, Any] | None:
         body = body["result"]
     if not isinstance(body.get("event_name"), str) or not isinstance(body.get("message"), dict):
         return None
+    if not all(isinstance(body["message"].get(part, {}), dict) for part in ("chat", "from")):
+        return None  # `"chat": "x"`: the shape of an update with wrong insides
     update: dict[str, Any] = body
     return update
 

@@ -147,14 +147,16 @@ class TelegramChannel:
         assert self.app.updater is not None
         await self.app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=30)
 
-    async def feed(self, data: dict[str, Any]) -> None:
-        """Queue one update received by the webhook."""
+    async def feed(self, data: dict[str, Any]) -> bool:
+        """Queue one update received by the webhook; False when it is no update at all."""
         try:
             update = Update.de_json(data, self.app.bot)
-        except (TypeError, ValueError, KeyError) as exc:
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            # `"message": "x"`: the shape of an update with wrong insides, never a traceback
             log.warning("telegram webhook update unreadable reason=%s", type(exc).__name__)
-            return
+            return False
         await self.app.update_queue.put(update)
+        return True
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         incoming = self._incoming(update)

@@ -246,3 +246,27 @@ def test_deeply_nested_json_is_refused_with_400_not_a_server_error(hook: Hook):
         "json.loads raises RecursionError, which bot/web.py _checked_json does not catch"
     )
     assert_nothing_came_through(hook, before, answered)
+
+
+def test_an_update_with_wrong_insides_is_refused_with_400_and_no_traceback(
+    hook: Hook, caplog: pytest.LogCaptureFixture
+):
+    before, answered = stored(hook.app), len(hook.answers())
+    real = hook.body("vneid 3")
+    if hook.platform == "telegram":
+        bodies = [
+            {"update_id": 91, "message": "x"},
+            {"update_id": 92, "message": {"chat": "x"}},
+            {"update_id": 93, "callback_query": 5},
+        ]
+    else:
+        update = real["result"]
+        bodies = [
+            {**update, "message": {**update["message"], "chat": "x"}},
+            {**update, "message": {**update["message"], "from": 5}},
+        ]
+    with caplog.at_level("WARNING"):
+        statuses = [hook.post_json(body) for body in bodies]
+    assert statuses == [400] * len(bodies), list(zip(bodies, statuses, strict=True))
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+    assert_nothing_came_through(hook, before, answered)
