@@ -194,5 +194,6 @@ def test_the_admin_command_runs_gotungnha_as_the_service_user_with_its_environme
         assert "mới nhất" in done.stdout and done.stderr == ""
         database = folder / "data" / "gotungnha.db"
         assert database.stat().st_uid == pwd.getpwnam("nobody").pw_uid
+        assert database.stat().st_mode & 0o007 == 0, oct(database.stat().st_mode)  # umask 027
     finally:
         shutil.rmtree(folder, ignore_errors=True)
