@@ -36,10 +36,12 @@ from bot.zalo_api import TEXT_LIMIT, FileTooLarge, ZaloClient, ZaloError
 from handlers import texts
 from handlers.engine import Engine
 from handlers.messages import Heard, Incoming, Reply
+from storage.personal import one_line
 
 log = logging.getLogger(__name__)
 PLATFORM = "zalo"
 STOP_WAIT = 10.0  # seconds to finish the updates taken in before stopping
+_MOST_LOGGED = 60  # characters of a learnt mention in the log: a bot's name, not a message
 
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -240,10 +242,10 @@ class ZaloChannel:
         if text.startswith("@") and command > 1:
             learnt = text[:command].strip()
             self.mentions += (learnt,)
-            log.warning(
+            log.warning(  # what a member typed: a citizen's number in it is never logged
                 "zalo bot=%s is mentioned as %r in groups: set display_name in its config",
                 self.config.name or "-",
-                learnt,
+                one_line(learnt)[:_MOST_LOGGED],
             )
             return text[command:].strip()
         return text.strip()

@@ -192,6 +192,21 @@ def test_a_group_text_that_mentions_the_bot_by_its_zalo_name_is_logged(b: Bot):
     assert service_totals(b.app) == {"vneid": 2}
 
 
+def test_a_mention_learnt_from_a_group_is_logged_without_a_citizens_number(
+    b: Bot, caplog: pytest.LogCaptureFixture
+):
+    joined(b, "u-minh", "Phạm Văn Minh", role=Role.LEADER)
+    minh = b.zalo.user("u-minh", "Minh")
+    group = b.zalo.group(GROUP, "Tổ CNSCĐ TDP 1")
+    with caplog.at_level("WARNING"):
+        said = "@Bot Tổ 1 gọi 0912 345 678 /lienket"
+        b.deliver(b.zalo.send_text(minh, said, group, queue=False))
+        b.zalo.wait_sent(GROUP, 1)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "is mentioned as" in logged and "@Bot Tổ 1 gọi" in logged
+    assert "0912" not in logged and "345" not in logged
+
+
 def test_a_flat_body_without_the_secret_is_refused(hooked: Bot):
     b = hooked
     joined(b, LAN, "Nguyễn Thị Lan")
