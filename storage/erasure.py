@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 
 from sqlalchemy import delete, update
@@ -94,12 +95,15 @@ def _forget_name(session: Session, name: str, current_message: str | None) -> No
     as erased (its row stays, so it is never planned and sent again)."""
     if not name or name == ERASED_NAME:
         return
+    # the whole name, never a part of another: erasing "Lê Văn Tá" leaves "Lê Văn Tám"
+    whole = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
     for row in session.exec(select(ProcessedMessage)):
-        if row.message_key != current_message and name in json.dumps(
-            row.replies, ensure_ascii=False
+        if row.message_key != current_message and whole.search(
+            json.dumps(row.replies, ensure_ascii=False)
         ):
             session.delete(row)
     named = select(OutboxMessage).where(col(OutboxMessage.text).contains(name))
     for message in session.exec(named):
-        message.text = message.text.replace(name, ERASED_NAME)
-        session.add(message)
+        if whole.search(message.text):
+            message.text = whole.sub(ERASED_NAME, message.text)
+            session.add(message)

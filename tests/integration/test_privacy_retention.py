@@ -151,6 +151,21 @@ def test_erasing_leaves_only_counts_day_and_team(app: App, roster: Roster, tmp_p
     assert [p.sender for p in processed if "Đã xoá dữ liệu" in str(p.replies)] == [None]
 
 
+def test_erasing_a_name_inside_another_leaves_the_other_whole(app: App, roster: Roster):
+    ta = roster.joined("Lê Văn Tá", user="ta")
+    roster.joined("Lê Văn Tám", user="tam")
+    outbox_row(app, "group-1", "Tuần qua: Lê Văn Tám 3 lượt, Lê Văn Tá 1 lượt", status="sent")
+    outbox_row(app, "group-1", "Chưa ghi tuần này: Lê Văn Tám", status="waiting")
+    ta.say("/xoadulieucuatoi")
+    assert "Đã xoá dữ liệu" in ta.say("1")
+    with app.uow() as uow:
+        left = sorted(m.text for m in uow.session.exec(select(OutboxMessage)))
+    assert left == [
+        "Chưa ghi tuần này: Lê Văn Tám",
+        f"Tuần qua: Lê Văn Tám 3 lượt, {ERASED_NAME} 1 lượt",
+    ]
+
+
 def test_no_chat_id_is_stored_with_a_handled_message(app: App, roster: Roster):
     lan = roster.joined(LAN, user="zalo-user-8841")
     lan.say("vneid 3")
