@@ -99,16 +99,16 @@ def _sqlite_path(engine: Engine) -> Path:
 
 
 def _run(args: list[str], engine: Engine) -> None:
-    """pg_dump / pg_restore on this database; the password goes in the environment, never
-    on the command line (where `ps` shows it)."""
+    """pg_dump / pg_restore on this database, with every option of its URL (sslmode,
+    sslrootcert, a socket `host=`…); the password goes in the environment, never on the
+    command line (where `ps` shows it)."""
     url = engine.url
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = str(url.password)
-    where = [f"--host={url.host or 'localhost'}", f"--port={url.port or 5432}"]
-    if url.username:
-        where.append(f"--username={url.username}")
-    where.append(f"--dbname={url.database}")
+    # libpq reads the URL itself, query options included; without the driver's name
+    conninfo = url.set(drivername="postgresql", password=None)
+    where = [f"--dbname={conninfo.render_as_string(hide_password=False)}"]
     if shutil.which(args[0]) is None:
         raise BackupError(f"Máy này chưa có {args[0]} (gói postgresql-client).")
     done = subprocess.run(

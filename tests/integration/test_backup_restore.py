@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, make_url
 from sqlmodel import Session
 
 from bot.app import App
@@ -86,6 +87,20 @@ def test_a_backup_taken_while_members_log_restores_whole(
     again = restore(make_engine(second_db_url), after, force=True)
     assert again == row_counts(app.db)
     assert figures(second_db_url) == figures(app.config.database.url)
+
+
+def test_a_postgresql_backup_keeps_the_options_of_the_database_url(
+    postgres_url: str, tmp_path: Path
+):
+    url = make_url(postgres_url)
+    named = create_engine(url.update_query_dict({"application_name": "gotungnha-backup"}))
+    assert back_up(named, tmp_path / "ok", label="x", now=NOW).stat().st_size > 0
+    # a certificate pg_dump cannot check: with the URL's sslmode it must refuse, not go on
+    checked = url.update_query_dict(
+        {"sslmode": "verify-full", "sslrootcert": str(tmp_path / "no-such-root.crt")}
+    )
+    with pytest.raises(BackupError, match="pg_dump"):
+        back_up(create_engine(checked), tmp_path / "refused", label="x", now=NOW)
 
 
 def test_a_database_that_holds_data_is_not_overwritten_unasked(
