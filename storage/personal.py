@@ -19,18 +19,29 @@ from dataclasses import dataclass
 
 
 class _Digits(dict[int, str]):
-    """Code point -> itself, or the ASCII digit of another script's digit (٣, ３ -> 3)."""
+    """Code point -> itself, or the ASCII digit of another script's digit or of a digit
+    sign (٣, ３, ➒, ⁹ -> 3, 3, 9, 9)."""
 
     def __missing__(self, point: int) -> str:
         ch = chr(point)
-        digit = str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
+        value = unicodedata.digit(ch, None) if not ch.isascii() else None
+        digit = ch if value is None else str(value)
         if point < 0x10000:
             self[point] = digit
         return digit
 
 
 _DIGITS = _Digits()
-_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a decimal digit of another script
+# a digit that is not 0-9: of another script (Nd), or a sign with a digit's value (➒, ①, ²)
+_OTHER_DIGIT = re.compile(
+    "(?![0-9])\\d|["
+    + "".join(
+        re.escape(chr(p))
+        for p in range(0x80, 0x10000)
+        if unicodedata.digit(chr(p), None) is not None and not chr(p).isdecimal()
+    )
+    + "]"
+)
 
 
 def ascii_digits(text: str) -> str:
@@ -43,6 +54,10 @@ def ascii_digits(text: str) -> str:
 # --- tidy ------------------------------------------------------------------------------
 
 
+# letters nobody sees: the Hangul fillers (a space to the eye, a letter to Unicode)
+_BLANK_LETTERS = frozenset({0x115F, 0x1160, 0x3164, 0xFFA0})
+
+
 class _Tidied(dict[int, str | None]):
     """Code point -> what is kept of it: format and control characters go, every kind of
     space becomes a plain space, line ends stay."""
@@ -53,7 +68,7 @@ class _Tidied(dict[int, str | None]):
         kept: str | None = ch
         if ch == "\n":
             kept = ch
-        elif ch in "\t\r\v\f" or kind in ("Zs", "Zl", "Zp"):
+        elif ch in "\t\r\v\f" or kind in ("Zs", "Zl", "Zp") or point in _BLANK_LETTERS:
             kept = " " if ch not in "\r" else ""
         elif kind in ("Cc", "Cf"):  # NUL, zero-width space, joiners, direction marks
             kept = None
@@ -80,15 +95,14 @@ def tidy(text: str) -> str:
 # --- personal numbers ------------------------------------------------------------------
 
 _FEWEST_DIGITS, _MOST_DIGITS = 9, 12  # the shortest phone number, the CCCD
-# what people put between the digit groups of a number: up to three spaces; a dot, dash of
-# any kind, slash, underscore or bracket, or two, maybe with a space either side; commas
-# with no space ("0912,345,678": a comma and a space is a list, "1 114, 10 114")
-_SEPARATOR = r"(?:[ ]{1,3}|[ ]?[.\-/_()\u2010-\u2015\u2212]{1,2}[ ]?|,{1,2})"
+# what may stand between the digits of a number: anything that is not a letter, whatever
+# it is (spaces, line breaks, any punctuation or symbol, combining and invisible marks)
+_SEPARATOR = r"[\W_]+"
 _RUN = re.compile(rf"(?:\+(?=84))?(?<![0-9])[0-9]+(?:{_SEPARATOR}[0-9]+)*(?![0-9])")
 _GROUP = re.compile(r"\+?[0-9]+")
-# nine digits with little between them: where a personal number may be at all
-_MAYBE = re.compile(r"[0-9](?:[^0-9\n]{0,4}[0-9]){8}")
-_DATE_SEPARATORS = "/-."
+# nine digits with no letter between them: where a personal number may be at all
+_MAYBE = re.compile(r"[0-9](?:[\W_]*[0-9]){8}")
+_DATE_SEPARATORS = "/-"  # as the quick-entry parser reads a date: 20/11, 20-11
 
 
 @dataclass(frozen=True)
@@ -144,18 +158,29 @@ def _group(offset: int, match: re.Match[str]) -> _Group:
 
 def _without_dates(groups: list[_Group], text: str) -> list[list[_Group]]:
     """The run cut where a date stands on its own ("12/5 0912 345 678"): a date inside a run
-    of the same separators ("09/12/345/678") is part of a number, not a date."""
+    of the same separators ("09/12/345/678") is part of a number, not a date, and so is a
+    short one that makes a number with the few digits after it ("09/12/34 5678")."""
     parts: list[list[_Group]] = [[]]
     i = 0
     while i < len(groups):
         size = _date_at(groups, i, text)
-        if size:
+        if size and not _number_after(groups, i, size):
             parts.append([])
             i += size
             continue
         parts[-1].append(groups[i])
         i += 1
     return [p for p in parts if p]
+
+
+def _number_after(groups: list[_Group], i: int, size: int) -> bool:
+    """A date without a four-digit year and the digits after it make a number those digits
+    do not make alone: "09/12/34 5678" is 0912345678, "12/5 0912 345 678" a date and one."""
+    if size == 3 and groups[i + 2].size == 4 and 2000 <= int(groups[i + 2].digits) <= 2099:
+        return False  # 20/11/2026: always a day
+    date = sum(g.size for g in groups[i : i + size])
+    after = sum(g.size for g in groups[i + size :])
+    return after < _FEWEST_DIGITS <= date + after
 
 
 def _date_at(groups: list[_Group], i: int, text: str) -> int:

@@ -127,7 +127,8 @@ def _longest(tokens: list[Token], i: int, lexicon: Lexicon) -> tuple[Entry | Non
     """The longest phrase starting at token i, and how many tokens it takes."""
     best: tuple[Entry | None, int] = (None, 0)
     node = lexicon.root
-    for width, tok in enumerate(tokens[i : i + lexicon.longest], start=1):
+    for j in range(i, min(len(tokens), i + lexicon.longest)):  # no slice: called per word
+        tok = tokens[j]
         if tok.kind not in _PHRASE_KINDS:
             break
         step = node.following.get(tok.key)
@@ -135,7 +136,7 @@ def _longest(tokens: list[Token], i: int, lexicon: Lexicon) -> tuple[Entry | Non
             break  # no phrase goes on like this
         node = step
         if node.entry is not None:
-            best = (node.entry, width)
+            best = (node.entry, j - i + 1)
     return best
 
 

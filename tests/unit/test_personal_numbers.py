@@ -4,6 +4,7 @@ scrubber (storage.personal); counts and dates around them stay as typed."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -67,7 +68,7 @@ def test_a_run_longer_than_any_number_is_blanked_whole():
         "ngày 12/05/2026 3 người",
         "12/5 vneid 3",
         "12/05/2026-25/05/2026 vneid 3",
-        "1 114, 10 114",
+        "1 bc114, 10 bc114",
         "vneid 3 sskdt 2 12/5 4 hộ 10 người",
         "ngõ 5/12/3 vneid 2",
         "hỗ trợ 500.000 đồng",
@@ -218,3 +219,66 @@ def test_a_number_read_out_digit_by_digit_is_blanked_like_a_typed_one(
 )
 def test_counts_said_in_words_stay_words(said: str):
     assert scrub_spoken(said) == (said, [])
+
+
+# --- any separator that is not a letter (SPEC §3 "Personal numbers") ------------------
+
+NOT_LETTERS = st.characters(
+    exclude_categories=("Lu", "Ll", "Lt", "Lm", "Lo", "Mc", "Nd", "No", "Nl", "Cs", "Co", "Cn"),
+)
+
+
+def _stays_no_letter(text: str) -> bool:
+    """Still neither letter nor digit once read (NFKC turns 🈀 into letters, ① into 1)."""
+    return not any(c.isalnum() for c in unicodedata.normalize("NFKC", text))
+
+
+SEPARATOR = st.text(NOT_LETTERS, min_size=1, max_size=4).filter(_stays_no_letter)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    number=st.sampled_from([PHONE, CCCD, "0987654321", "+84912345678"]),
+    between=st.lists(SEPARATOR, min_size=11, max_size=11),
+    at=st.lists(st.booleans(), min_size=11, max_size=11),
+    before=st.sampled_from(["", "gc: gọi ", "nhà chị Hai\n", "vneid 2 @ "]),
+    after=st.sampled_from(["", " nhé", "\nquay lại sau", ", sskdt 1"]),
+)
+def test_a_number_split_by_anything_that_is_not_a_letter_is_blanked_out(
+    number: str, between: list[str], at: list[bool], before: str, after: str
+):
+    digits = number.lstrip("+")
+    typed = number[: len(number) - len(digits)] + digits[0]
+    for n, digit in enumerate(digits[1:]):
+        typed += (between[n] if at[n] else "") + digit
+    clean, found = scrub(tidy(before + typed + after))
+    assert digits not in digits_left(clean) and digits[-6:] not in digits_left(clean), (
+        typed,
+        clean,
+    )
+    assert found, typed
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "0912...345...678",
+        "09-12 345 678",
+        "0912\n345\n678",
+        "0987·654·321",
+        "0987 • 654 • 321",
+        "0912    345    678",
+        "0912, 345, 678",
+        "0912+345+678",
+        "0912|345|678",
+        "0912\u034f345\ufe0f678",
+        "0912\u3164345\u2800678",
+        "\u2792\u278a12 345 678",
+        "09.12 345.678",
+        "09/12/34 5678",
+        "1 114, 10 114",
+    ],
+)
+def test_the_separators_that_slipped_past_are_blanked_out_too(typed: str):
+    clean, found = scrub(tidy(f"gc: {typed} xong"))
+    assert digits_left(clean) == "" and found, clean
