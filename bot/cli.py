@@ -63,6 +63,7 @@ from storage.db import make_engine, sqlite_file
 from storage.locks import LeaderLock
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.models import NAME_MAX, Audience, Role
+from storage.personal import one_line
 from storage.targets import PERIODS, set_target
 
 REPEAT_WORDS = {"once": "một lần", "yearly": "hằng năm", "quarterly": "hằng quý"}
@@ -348,7 +349,8 @@ def deadline_add(
         _fail("--before cần dạng dd/mm/yyyy và --lead các số cách nhau bởi dấu phẩy.")
     if any(n < 0 for n in leads):
         _fail("--lead không nhận số âm.")
-    if not name.strip() or len(name.strip()) > NAME_MAX:
+    name = one_line(name)  # as it is stored: a citizen's number typed in it is left out
+    if not name or len(name) > NAME_MAX:
         _fail(f"--name cần từ 1 đến {NAME_MAX} ký tự.")
 
     def work() -> str:
@@ -358,7 +360,7 @@ def deadline_add(
             deadlines.add_deadline(
                 uow.session,
                 ward_id=ward_row.id,
-                name=name.strip(),
+                name=name,
                 repeat=repeat,
                 before=day,
                 lead_days=leads,
@@ -367,7 +369,7 @@ def deadline_add(
             )
             uow.commit()
         last = day - timedelta(days=1)
-        return f"Đã thêm hạn “{name.strip()}”: hạn cuối {last:%d/%m/%Y}, nhắc trước {lead} ngày."
+        return f"Đã thêm hạn “{name}”: hạn cuối {last:%d/%m/%Y}, nhắc trước {lead} ngày."
 
     out.print(escape(_guard(cfg, work)))
 

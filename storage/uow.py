@@ -8,6 +8,7 @@ from typing import Protocol
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from storage import guard  # noqa: F401  (registers the scrub of typed text at every flush)
 from storage.db import READ_ONLY
 
 
