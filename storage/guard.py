@@ -20,6 +20,7 @@ from storage.models import (
     GroupChat,
     Member,
     ModelRegistration,
+    ProcessedMessage,
     ResidentialGroup,
     SupportLog,
     Team,
@@ -44,6 +45,9 @@ LINES: dict[type[Any], tuple[str, ...]] = {  # may hold line breaks: kept
     SupportLog: ("place", "note"),
     ModelRegistration: ("name", "content", "method", "participants", "results", "budget"),
 }
+# answers kept for a redelivery, as `Reply.to_dict` wrote them: their texts and the labels
+# of their buttons may echo what someone typed
+REPLIES: dict[type[Any], tuple[str, ...]] = {ProcessedMessage: ("replies",)}
 _SPACES = re.compile(r"[ \t]+")
 
 
@@ -72,3 +76,31 @@ def _scrub_what_is_written(session: Session, _context: Any, _instances: Any) -> 
                     clean = scrubbed(value, lines=lines)
                     if clean is not None:
                         setattr(row, name, clean)
+        for name in REPLIES.get(type(row), ()):
+            replies = getattr(row, name, None)
+            if replies:
+                clean_replies = _scrubbed_replies(replies)
+                if clean_replies is not None:
+                    setattr(row, name, clean_replies)
+
+
+def _scrubbed_replies(replies: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """Kept answers with every personal number blanked out of their texts and button
+    labels (a new list, so the change is written), or None when they hold none."""
+    changed = False
+    kept: list[dict[str, Any]] = []
+    for reply in replies:
+        reply = dict(reply)
+        text = reply.get("text")
+        if isinstance(text, str) and (clean := scrubbed(text, lines=True)) is not None:
+            reply["text"], changed = clean, True
+        choices = []
+        for choice in reply.get("choices") or ():
+            label = choice.get("label") if isinstance(choice, dict) else None
+            if isinstance(label, str) and (clean := scrubbed(label, lines=False)) is not None:
+                choice, changed = {**choice, "label": clean}, True
+            choices.append(choice)
+        if choices:
+            reply["choices"] = choices
+        kept.append(reply)
+    return kept if changed else None

@@ -16,6 +16,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class _Digits(dict[int, str]):
@@ -130,24 +131,30 @@ class _Group:
 
 
 def scrub(text: str) -> tuple[str, list[Scrubbed]]:
-    """Blank out phone and ID numbers: 9 to 12 digits, whole or in groups split by spaces,
-    dots, dashes, slashes, underscores, commas or brackets; in a longer run of digits,
-    every number in it. Counts ("vneid 3 sskdt 2") and dates (12/5, 12/05/2026) stay."""
+    """Blank out phone and ID numbers: 9 to 12 digits with anything but letters between
+    them, or said in words ("không chín một hai…", "ba trăm bốn mươi lăm"); in a longer
+    run, every number in it. Counts ("vneid 3 sskdt 2") and dates (12/5, 12/05/2026) stay."""
     found: list[Scrubbed] = []
-    if not _MAYBE.search(text):
-        return text, found  # most messages: only short counts
-    for run in _RUN.finditer(text):
-        groups = [_group(run.start(), g) for g in _GROUP.finditer(run.group())]
-        if sum(g.size for g in groups) < _FEWEST_DIGITS:
-            continue  # "vneid 3", "12/05/2026": too few digits to be anyone's number
-        for part in _without_dates(groups, text):
-            found.extend(_numbers_in(part))
+    if _MAYBE.search(text):  # most messages hold only short counts: nothing to look at
+        for run in _RUN.finditer(text):
+            groups = [_group(run.start(), g) for g in _GROUP.finditer(run.group())]
+            if sum(g.size for g in groups) < _FEWEST_DIGITS:
+                continue  # "vneid 3", "12/05/2026": too few digits to be anyone's number
+            for part in _without_dates(groups, text):
+                found.extend(_numbers_in(part))
+    if _may_say_a_number(text):
+        said = [s for s in _said_numbers(text) if not any(_overlap(s, f) for f in found)]
+        found = sorted((*found, *said), key=lambda s: s.start)
     if not found:
         return text, found
     chars = list(text)
     for s in found:
         chars[s.start : s.end] = " " * (s.end - s.start)
     return "".join(chars), found
+
+
+def _overlap(a: Scrubbed, b: Scrubbed) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def _group(offset: int, match: re.Match[str]) -> _Group:
@@ -208,9 +215,9 @@ def _date_at(groups: list[_Group], i: int, text: str) -> int:
     return size
 
 
-def _numbers_in(groups: list[_Group]) -> list[Scrubbed]:
+def _numbers_in(groups: list[_Group], *, count_after: bool = True) -> list[Scrubbed]:
     """The personal numbers among the digit groups of one run with no date in it; a count
-    at either end stays a count."""
+    at either end stays a count (at the end only if `count_after` may be one)."""
     lo, hi = 0, len(groups)
     total = sum(g.size for g in groups)
     if total < _FEWEST_DIGITS:
@@ -228,7 +235,10 @@ def _numbers_in(groups: list[_Group]) -> list[Scrubbed]:
         lo += 1
     # "0912 345 678 12 người": a count of one or two digits after it stays
     while (
-        hi - lo > 1 and groups[hi - 1].size <= 2 and total - groups[hi - 1].size >= _FEWEST_DIGITS
+        count_after
+        and hi - lo > 1
+        and groups[hi - 1].size <= 2
+        and total - groups[hi - 1].size >= _FEWEST_DIGITS
     ):
         total -= groups[hi - 1].size
         hi -= 1
@@ -268,42 +278,182 @@ def _scrubbed(groups: list[_Group]) -> Scrubbed:
     return Scrubbed(start, groups[-1].end, mask(digits))
 
 
+# --- numbers said in words ------------------------------------------------------------
+
 # a digit as it is read out: "không chín một hai…" (with or without diacritics)
 _SPOKEN_DIGIT = {
-    **dict.fromkeys(("không", "khong", "linh", "lẻ"), "0"),
+    **dict.fromkeys(("không", "khong", "linh", "lẻ", "le"), "0"),
     **dict.fromkeys(("một", "mốt", "mot"), "1"),
     "hai": "2",
     "ba": "3",
-    **dict.fromkeys(("bốn", "bon", "tư"), "4"),
-    **dict.fromkeys(("năm", "nam", "lăm"), "5"),
+    **dict.fromkeys(("bốn", "bon", "tư", "tu"), "4"),
+    **dict.fromkeys(("năm", "nam", "lăm", "nhăm", "lam", "nham"), "5"),
     **dict.fromkeys(("sáu", "sau"), "6"),
     **dict.fromkeys(("bảy", "bay", "bẩy"), "7"),
     **dict.fromkeys(("tám", "tam"), "8"),
     **dict.fromkeys(("chín", "chin"), "9"),
 }
-_SPOKEN_RUN = re.compile(
-    r"(?<!\w)(?:(?:" + "|".join(_SPOKEN_DIGIT) + rf")(?!\w)[ ,.]*){{{_FEWEST_DIGITS},}}",
-    re.IGNORECASE,
-)
+_TEN = frozenset({"mười", "muoi"})  # 10 ("muoi" after a digit is mươi)
+_TENS = frozenset({"mươi", "muoi"})  # "hai mươi": 20
+_HUNDRED = frozenset({"trăm", "tram"})
+_ZERO_TENS = frozenset({"linh", "lẻ", "le"})  # "ba trăm linh năm": 305
+_NOT_UNITS = frozenset({"không", "khong", *_ZERO_TENS})  # never the 5 of "hai mươi lăm"
+# what people say between the groups of a number they read out
+_FILLERS = frozenset({"à", "ờ", "ừ", "ơ", "ạ", "ừm", "ờm", "hừm", "a", "o", "u", "um", "e"})
+_COUNTED = frozenset({"người", "nguoi", "ng", "hộ", "ho", "lượt", "luot"})  # "mười người"
+_NUMBER_WORDS = frozenset({*_SPOKEN_DIGIT, *_TEN, *_TENS, *_HUNDRED})
+_WORD = re.compile(r"[^\W\d_]+")
+# nine digits said take six words at least ("chín trăm…" three times), and eleven
+# characters with digits beside them ("ba 12345678"): short messages are not looked at
+_FEWEST_WORDS, _SHORTEST_SAID = 6, 11
 
 
-def spoken_digits(text: str) -> str:
-    """Digits for a number read out digit by digit, so `scrub` finds it: nine or more
-    digit words in a row are a phone or ID number ("gọi không chín một hai…"), never counts.
-    Fewer stay words ("ba người")."""
+class _Word(NamedTuple):
+    start: int
+    end: int
+    word: str  # in lower case
+    pause: bool  # something other than a space before it: a comma, a dash, "à"
 
-    def digits(match: re.Match[str]) -> str:
-        words = re.findall(r"\w+", match.group(0).lower())
-        ending = " " if match.group(0)[-1:] in " ,." else ""
-        return "".join(_SPOKEN_DIGIT[w] for w in words) + ending
 
-    return _SPOKEN_RUN.sub(digits, unicodedata.normalize("NFC", text))
+def _may_say_a_number(text: str) -> bool:
+    """Enough number words, with the digits beside them, for nine digits at least."""
+    if len(text) < _SHORTEST_SAID:
+        return False
+    words = sum(map(_NUMBER_WORDS.__contains__, _WORD.findall(text.lower())))
+    if words >= _FEWEST_WORDS:
+        return True
+    # a word says a digit or two ("chín trăm": 900): with the digits typed beside them
+    return words > 0 and len(_ANY_DIGIT.findall(text)) + words * 3 // 2 >= _FEWEST_DIGITS
+
+
+def _said_numbers(text: str) -> list[Scrubbed]:
+    """Phone and ID numbers said in words, read out digit by digit or in groups, fillers
+    between ("không chín một hai, ba trăm bốn mươi lăm, à, sáu bảy tám"): the rules for
+    digits, on the digits the words stand for. Counts said in words stay words."""
+    found: list[Scrubbed] = []
+    for run in _runs(text):
+        groups = _said_groups(run)
+        if sum(g.size for g in groups) >= _FEWEST_DIGITS:
+            # "…bảy không mười một" ends a CCCD; "…sáu bảy tám, mười hai người" a count
+            unit = _WORD.match(text, len(text) - len(text[run[-1].end :].lstrip()))
+            count_after = unit is not None and unit.group().lower() in _COUNTED
+            found.extend(_numbers_in(groups, count_after=count_after))
+    return found
+
+
+_DIGIT_GROUP = re.compile(r"[0-9]+")
+_ANY_DIGIT = re.compile(r"[0-9]")
+
+
+def _runs(text: str) -> list[list[_Word]]:
+    """The number words in runs: a filler or what is not a letter goes on a run (it makes
+    a pause), and so do digits said between words ("không chín 12 345…"), unless they
+    look like a date; any other word ends it. A run holds a number word at least (digits
+    alone are for `scrub`)."""
+    runs: list[list[_Word]] = [[]]
+    end, pause = 0, False
+    for match in (*_WORD.finditer(text), None):
+        start = match.start() if match else len(text)
+        word, gap, at = match.group().lower() if match else "", text[end:start], end
+        end = match.end() if match else end
+        if any(c.isdigit() for c in gap):
+            if any(c in _DATE_SEPARATORS for c in gap):
+                runs.append([])  # "hai mươi ba 12/11": a count, then a day
+            else:
+                runs[-1].extend(
+                    _Word(at + d.start(), at + d.end(), d.group(), True)
+                    for d in _DIGIT_GROUP.finditer(gap)
+                )
+        if word in _NUMBER_WORDS:
+            pause = pause or bool(gap.strip(" "))
+            runs[-1].append(_Word(start, end, word, pause and bool(runs[-1])))
+            pause = False
+        elif word in _FILLERS:
+            pause = True
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if any(w.word in _NUMBER_WORDS for w in run)]
+
+
+def _said_groups(run: list[_Word]) -> list[_Group]:
+    """The groups of digits a run of number words says: "ba trăm bốn mươi lăm" is 345,
+    "mười hai" 12; digits read one by one make one group up to a pause, except a count
+    said just before a number that starts with "không" ("ba không chín một…": 3, 091…)."""
+    groups: list[_Group] = []
+    one_by_one = False
+    i = 0
+    while i < len(run):
+        digits, size = _said_number(run, i)
+        start, end, pause = run[i].start, run[i + size - 1].end, run[i].pause
+        i += size
+        if not digits:
+            one_by_one = False
+            continue
+        last = groups[-1] if groups else None
+        if (
+            size == 1
+            and one_by_one
+            and not pause
+            and last is not None
+            and not (last.size == 1 and last.digits != "0" and digits == "0")
+        ):
+            groups[-1] = _Group(last.start, end, last.digits + digits, plus=False)
+        else:
+            groups.append(_Group(start, end, digits, plus=False))
+        one_by_one = size == 1
+    return groups
+
+
+def _said_number(run: list[_Word], i: int) -> tuple[str, int]:
+    """The digits the words from i say, and how many words say them."""
+
+    def word(k: int) -> str:
+        return run[k].word if k < len(run) else ""
+
+    first = word(i)
+    if first in _SPOKEN_DIGIT and word(i + 1) in _HUNDRED:
+        hundreds = _SPOKEN_DIGIT[first]
+        if word(i + 2) in _ZERO_TENS and _is_unit(run, i + 3):
+            return hundreds + "0" + _SPOKEN_DIGIT[word(i + 3)], 4
+        tens, size = _said_tens(run, i + 2)
+        return (hundreds + tens, 2 + size) if size else (hundreds + "00", 2)
+    tens, size = _said_tens(run, i)
+    if size:
+        return tens, size
+    if first.isdigit():
+        return first, 1
+    return _SPOKEN_DIGIT.get(first, ""), 1  # a lone "trăm" or "mươi" says no digit
+
+
+def _said_tens(run: list[_Word], i: int) -> tuple[str, int]:
+    """ "mười", "mười hai", "hai mươi", "hai mươi mốt" from i, or nothing."""
+    first = run[i].word if i < len(run) else ""
+    second = run[i + 1].word if i + 1 < len(run) and not run[i + 1].pause else ""
+    if first in _SPOKEN_DIGIT and second in _TENS and _SPOKEN_DIGIT[first] not in "01":
+        if _is_unit(run, i + 2):
+            return _SPOKEN_DIGIT[first] + _SPOKEN_DIGIT[run[i + 2].word], 3
+        return _SPOKEN_DIGIT[first] + "0", 2
+    if first in _TEN:
+        return ("1" + _SPOKEN_DIGIT[second], 2) if _is_unit(run, i + 1) else ("10", 1)
+    return "", 0
+
+
+def _is_unit(run: list[_Word], i: int) -> bool:
+    """The word at i ends the number before it ("hai mươi mốt"), rather than starting the
+    next ("hai mươi, ba trăm…")."""
+    if i >= len(run) or run[i].pause or run[i].word not in _SPOKEN_DIGIT:
+        return False
+    if run[i].word in _NOT_UNITS:
+        return False
+    after = run[i + 1].word if i + 1 < len(run) and not run[i + 1].pause else ""
+    starts_tens = after in _TENS and _SPOKEN_DIGIT[run[i].word] not in "01"  # not "một muoi"
+    return after not in _HUNDRED and not starts_tens
 
 
 def scrub_spoken(text: str) -> tuple[str, list[Scrubbed]]:
-    """What a voice message said, as it may be kept: digits read out one by one count as
-    a number too, then `scrub(tidy(...))` as for typed text; spaces squeezed."""
-    clean, found = scrub(tidy(spoken_digits(text)))
+    """What a voice message said, as it may be kept: `scrub(tidy(...))` as for typed text
+    (digits said in words are a number too), spaces squeezed."""
+    clean, found = scrub(tidy(text))
     return " ".join(clean.split()), found
 
 

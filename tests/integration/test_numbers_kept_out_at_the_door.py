@@ -17,13 +17,14 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from bot.app import App
-from storage.guard import LINES, ONE_LINE
+from storage.guard import LINES, ONE_LINE, REPLIES
 from storage.models import (
     ChatIdentity,
     Deadline,
     GroupChat,
     Member,
     ModelRegistration,
+    ProcessedMessage,
     ResidentialGroup,
     SupportLog,
     Team,
@@ -58,6 +59,7 @@ def test_every_typed_field_is_guarded():
         ("SupportLog", "note"),
         ("ModelRegistration", "participants"),
     } <= guarded
+    assert {ProcessedMessage: ("replies",)} == REPLIES
 
 
 TYPED = [  # the forms that slipped past the scrubber, and a few of its categories' worst
@@ -112,6 +114,12 @@ def test_a_number_written_into_any_typed_field_never_reaches_the_database(
                 member_id=member.id, team_id=team.id, day=date(2026, 11, 23), place=said, note=said
             )
         )
+        s.add(
+            ProcessedMessage(
+                message_key="k-x",
+                replies=[{"text": f"Đã lưu.\n{said}", "choices": [{"label": said, "value": "v"}]}],
+            )
+        )
         uow.commit()
     with app.db.connect() as conn:
         stored = {
@@ -126,6 +134,7 @@ def test_a_number_written_into_any_typed_field_never_reaches_the_database(
                 ("unit", "name"),
                 ("model_registration", "name, content, method, participants, results, budget"),
                 ("support_log", "place, note"),
+                ("processed_message", "replies"),
             )
         }
     for table, rows in stored.items():

@@ -3,8 +3,9 @@ neither the database, nor the logs, nor a stored reply, nor a workbook; on SQLit
 PostgreSQL, through the real engine.
 
 Every field a member or a unit representative types into is tried: a quick entry's note and
-place, a word the bot does not know, the /ghi place step, each /dangkymohinh answer, and the
-chat's display name; the roster import's name and note columns too.
+place, a word the bot does not know, the /ghi place step, each /dangkymohinh answer, the
+chat's display name, a group's title, a voice message's words; the roster import's name and
+note columns too. Numbers are drawn typed with any separator, or said in words.
 """
 
 from __future__ import annotations
@@ -25,17 +26,22 @@ from sqlmodel import SQLModel, select
 from bot.app import App
 from bot.channels.console import ConsoleChat
 from handlers.admin import add_unit
-from handlers.messages import Incoming
+from handlers.messages import Heard, Incoming
 from reports.export import export_workbook
 from reports.models import write_models
 from reports.roster import import_roster
 from reports.scope import ward_scope
 from storage import queries
-from storage.models import Member
+from storage.models import Member, Role
 from storage.personal import tidy
 from tests.conftest import Clock, Roster
 from tests.roster_books import write_roster
-from tests.unit.test_personal_numbers import SLIPPED_PAST_BEFORE, personal_numbers
+from tests.unit.test_personal_numbers import (
+    SLIPPED_PAST_BEFORE,
+    numbers_split_by_anything,
+    personal_numbers,
+    said_numbers,
+)
 
 WARD = "Phường Nhị Chiểu"
 # what may stand between the digits of a number once everything invisible is gone
@@ -46,11 +52,19 @@ def compact(text: str) -> str:
     return _BETWEEN.sub("", tidy(text))
 
 
-def assert_absent(digits: str, text: str, where: str) -> None:
-    """No seven digits in a row of the number, whatever separates them, are in the text."""
+def assert_absent(digits: str, text: str, where: str, *, said: str = "") -> None:
+    """No seven digits in a row of the number, whatever separates them, are in the text;
+    nor, for a number said in words, six of its words in a row."""
     flat = compact(text)
     for i in range(len(digits) - 6):
         assert digits[i : i + 7] not in flat, f"{digits} found in {where}: {text[:300]!r}"
+    words, kept = _words(said), " ".join(_words(text))
+    for i in range(len(words) - 5):
+        assert " ".join(words[i : i + 6]) not in kept, f"{said!r} found in {where}: {text!r}"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", text.lower())
 
 
 def stored_texts(app: App) -> Iterator[tuple[str, str]]:
@@ -98,8 +112,15 @@ def unit_representative(app: App) -> ConsoleChat:
     return chat
 
 
-def type_everywhere(app: App, member: ConsoleChat, school: ConsoleChat, typed: str) -> None:
-    """The number typed into every field a person can type into."""
+def type_everywhere(
+    app: App,
+    member: ConsoleChat,
+    school: ConsoleChat,
+    typed: str,
+    leader: ConsoleChat | None = None,
+) -> None:
+    """The number typed into every field a person can type into, and said in a voice
+    message."""
     member.say(f"vneid 2 ghi chú: gọi {typed} nhé")
     member.say(f"sskdt 1 @ ngõ 5, {typed}")
     member.say(f"vneid 1 {typed} xyz")
@@ -107,6 +128,8 @@ def type_everywhere(app: App, member: ConsoleChat, school: ConsoleChat, typed: s
     member.say(f"{typed}")
     for answer in ("/ghi", "1", "2", "2", "1", "3", f"nhà {typed}", "bỏ qua", "1"):
         member.say(answer)
+    member.speak(Heard(text=f"vneid hai ghi chú gọi {typed} nhé", seconds=6.0, limit=60))
+    member.say("Lưu")
     app.engine.handle(
         Incoming(
             "console",
@@ -117,6 +140,18 @@ def type_everywhere(app: App, member: ConsoleChat, school: ConsoleChat, typed: s
             message_key=f"console:{uuid.uuid4().hex}",
         )
     )
+    if leader is not None:
+        app.engine.handle(
+            Incoming(
+                "console",
+                f"-100{uuid.uuid4().int % 10**6}",
+                leader.user_id,
+                text="/lienket",
+                is_group=True,
+                chat_title=f"Tổ 1 {typed}",
+                message_key=f"console:{uuid.uuid4().hex}",
+            )
+        )
     school.say("/dangkymohinh")
     for answer in (f"Mô hình {typed}", f"Nội dung {typed}", "1", typed, f"Lớp {typed}", "Tốt"):
         school.say(answer)
@@ -143,19 +178,24 @@ def workbooks(app: App, folder: Path) -> list[Path]:
 
 
 def assert_kept_nowhere(
-    app: App, digits: str, caplog: pytest.LogCaptureFixture, folder: Path
+    app: App, digits: str, caplog: pytest.LogCaptureFixture, folder: Path, *, said: str = ""
 ) -> None:
     for where, text in stored_texts(app):
-        assert_absent(digits, text, where)
-    assert_absent(digits, caplog.text, "the log")
+        assert_absent(digits, text, where, said=said)
+    assert_absent(digits, caplog.text, "the log", said=said)
     for path in workbooks(app, folder):
         for text in workbook_texts(path):
-            assert_absent(digits, text, path.name)
+            assert_absent(digits, text, path.name, said=said)
 
 
 @pytest.fixture
 def people(app: App, roster: Roster) -> tuple[ConsoleChat, ConsoleChat]:
     return roster.joined("Nguyễn Thị Lan", ward=WARD), unit_representative(app)
+
+
+@pytest.fixture
+def leader(roster: Roster) -> ConsoleChat:
+    return roster.joined("Phạm Văn Minh", ward=WARD, role=Role.LEADER, user="minh")
 
 
 @pytest.mark.parametrize(("typed", "digits"), SLIPPED_PAST_BEFORE)
@@ -184,26 +224,35 @@ def test_the_member_is_told_which_number_was_left_out(
     assert "Đã bỏ số 00********67" in told and "Bước 2/6" in told
 
 
+def _said(number: tuple[str, str]) -> tuple[str, str, str]:
+    return (*number, number[0])
+
+
 @settings(
-    max_examples=25,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(number=personal_numbers())
-def test_any_number_typed_anywhere_is_kept_nowhere(
+@given(
+    number=personal_numbers().map(lambda n: (*n, ""))
+    | numbers_split_by_anything().map(lambda n: (*n, ""))
+    | said_numbers().map(_said)
+)
+def test_any_number_typed_or_said_anywhere_is_kept_nowhere(
     app: App,
     people: tuple[ConsoleChat, ConsoleChat],
+    leader: ConsoleChat,
     caplog: pytest.LogCaptureFixture,
     tmp_path: Path,
     clock: Clock,
-    number: tuple[str, str],
+    number: tuple[str, str, str],
 ):
     caplog.set_level(logging.DEBUG)
     clock.now += timedelta(minutes=11)  # each example a new visit, not a report sent again
-    typed, digits = number
+    typed, digits, said = number
     member, school = people
-    type_everywhere(app, member, school, typed)
-    assert_kept_nowhere(app, digits, caplog, tmp_path)
+    type_everywhere(app, member, school, typed, leader)
+    assert_kept_nowhere(app, digits, caplog, tmp_path, said=said)
 
 
 def test_roster_names_and_notes_lose_their_numbers(app: App, tmp_path: Path):

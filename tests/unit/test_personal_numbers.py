@@ -236,21 +236,28 @@ def _stays_no_letter(text: str) -> bool:
 SEPARATOR = st.text(NOT_LETTERS, min_size=1, max_size=4).filter(_stays_no_letter)
 
 
+@st.composite
+def numbers_split_by_anything(draw: st.DrawFn) -> tuple[str, str]:
+    """A phone or CCCD number with anything that is not a letter between some of its
+    digits, and its digits."""
+    number = draw(st.sampled_from([PHONE, CCCD, "0987654321", "+84912345678"]))
+    digits = number.lstrip("+")
+    typed = number[: len(number) - len(digits)] + digits[0]
+    for digit in digits[1:]:
+        typed += (draw(SEPARATOR) if draw(st.booleans()) else "") + digit
+    return typed, digits
+
+
 @settings(max_examples=400, deadline=None, derandomize=True)
 @given(
-    number=st.sampled_from([PHONE, CCCD, "0987654321", "+84912345678"]),
-    between=st.lists(SEPARATOR, min_size=11, max_size=11),
-    at=st.lists(st.booleans(), min_size=11, max_size=11),
+    number=numbers_split_by_anything(),
     before=st.sampled_from(["", "gc: gọi ", "nhà chị Hai\n", "vneid 2 @ "]),
     after=st.sampled_from(["", " nhé", "\nquay lại sau", ", sskdt 1"]),
 )
 def test_a_number_split_by_anything_that_is_not_a_letter_is_blanked_out(
-    number: str, between: list[str], at: list[bool], before: str, after: str
+    number: tuple[str, str], before: str, after: str
 ):
-    digits = number.lstrip("+")
-    typed = number[: len(number) - len(digits)] + digits[0]
-    for n, digit in enumerate(digits[1:]):
-        typed += (between[n] if at[n] else "") + digit
+    typed, digits = number
     clean, found = scrub(tidy(before + typed + after))
     assert digits not in digits_left(clean) and digits[-6:] not in digits_left(clean), (
         typed,
@@ -282,3 +289,154 @@ def test_a_number_split_by_anything_that_is_not_a_letter_is_blanked_out(
 def test_the_separators_that_slipped_past_are_blanked_out_too(typed: str):
     clean, found = scrub(tidy(f"gc: {typed} xong"))
     assert digits_left(clean) == "" and found, clean
+
+
+# --- numbers said in words, in groups, with fillers (SPEC §3 "Personal numbers") -------
+
+DIGIT_WORDS = {
+    "0": ["không"],
+    "1": ["một"],
+    "2": ["hai"],
+    "3": ["ba"],
+    "4": ["bốn"],
+    "5": ["năm"],
+    "6": ["sáu"],
+    "7": ["bảy", "bẩy"],
+    "8": ["tám"],
+    "9": ["chín"],
+}
+UNIT_WORDS = {**DIGIT_WORDS, "1": ["mốt", "một"], "4": ["tư", "bốn"], "5": ["lăm", "nhăm"]}
+PAUSES = [", ", " à ", ", ờ, ", " - ", "... ", " ừm "]
+
+
+@st.composite
+def said_group(draw: st.DrawFn, digits: str) -> tuple[str, bool]:
+    """A group of digits as it is read out (the reader's own rules, not the scrubber's),
+    and whether it ends on a word that a following digit would be read into ("hai mươi",
+    "ba trăm")."""
+    if len(digits) == 2 and digits[0] != "0" and draw(st.booleans()):
+        return _tens(draw, digits)
+    if len(digits) == 3 and draw(st.booleans()):
+        hundred = f"{draw(st.sampled_from(DIGIT_WORDS[digits[0]]))} trăm"
+        if digits[1:] == "00":
+            return hundred, True
+        if digits[1] == "0":
+            zero = draw(st.sampled_from(["linh", "lẻ"]))
+            return f"{hundred} {zero} {draw(st.sampled_from(DIGIT_WORDS[digits[2]]))}", False
+        tens, open_ended = _tens(draw, digits[1:])
+        return f"{hundred} {tens}", open_ended
+    words = [draw(st.sampled_from(DIGIT_WORDS[d])) for d in digits]
+    return " ".join(words), False
+
+
+def _tens(draw: st.DrawFn, digits: str) -> tuple[str, bool]:
+    tens, unit = digits
+    if tens == "1":
+        said = "mười"
+        if unit == "5":
+            return f"{said} {draw(st.sampled_from(['lăm', 'nhăm']))}", False
+        return (f"{said} {DIGIT_WORDS[unit][0]}", False) if unit != "0" else (said, True)
+    said = f"{draw(st.sampled_from(DIGIT_WORDS[tens]))} mươi"
+    if unit == "0":
+        return said, True
+    return f"{said} {draw(st.sampled_from(UNIT_WORDS[unit]))}", False
+
+
+def _unaccented(text: str) -> str:
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d"))
+    return "".join(c for c in plain if not unicodedata.combining(c))
+
+
+def _phone_or_id(rest: str) -> bool:
+    return len(rest) in (9, 11)  # a mobile or landline of ten digits, a CCCD of twelve
+
+
+@st.composite
+def said_numbers(draw: st.DrawFn) -> tuple[str, str]:
+    """A phone or CCCD number said in words, grouped as people read it, and its digits."""
+    digits = draw(
+        st.sampled_from(["0", "0"]).flatmap(
+            lambda z: st.text("0123456789", min_size=9, max_size=9).map(lambda r: z + r)
+        )
+        | st.text("0123456789", min_size=11, max_size=11).map(lambda r: "0" + r)
+    )
+    sizes = draw(st.sampled_from(GROUPINGS[len(digits)] + [(1,) * len(digits)]))
+    said, at, open_ended = "", 0, False
+    for size in sizes:
+        group, ends_open = draw(said_group(digits[at : at + size]))
+        if said:
+            # after "hai mươi" a pause, or the next digit is heard as its unit
+            glue = draw(st.sampled_from(PAUSES if open_ended else [" ", *PAUSES]))
+            said += glue
+        said, at, open_ended = said + group, at + size, ends_open
+    if draw(st.booleans()):
+        said = _unaccented(said)
+    if draw(st.booleans()):
+        said = said.capitalize()
+    return said, digits
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(
+    number=said_numbers(),
+    before=st.sampled_from(["", "gc: gọi ", "số của bà Tư là ", "vneid 2 ghi chú ", "số "]),
+    after=st.sampled_from(["", " nhé", ", hẹn mai", "\nquay lại sau"]),
+)
+def test_a_number_said_in_words_is_blanked_out_and_told_masked(
+    number: tuple[str, str], before: str, after: str
+):
+    said, digits = number
+    clean, found = scrub(tidy(before + said + after))
+    assert [f.masked for f in found] == [digits[:2] + "*" * (len(digits) - 4) + digits[-2:]], (
+        said,
+        clean,
+    )
+    assert clean.split() == (before + after).split(), (said, clean)
+
+
+COUNT_WORDS = {
+    n: w
+    for n, w in [
+        (1, "một"),
+        (2, "hai"),
+        (3, "ba"),
+        (4, "bốn"),
+        (5, "năm"),
+        (6, "sáu"),
+        (7, "bảy"),
+        (8, "tám"),
+        (9, "chín"),
+    ]
+}
+
+
+def _count_in_words(n: int) -> str:
+    tens, unit = divmod(n, 10)
+    if tens == 0:
+        return COUNT_WORDS[unit]
+    said = "mười" if tens == 1 else f"{COUNT_WORDS[tens]} mươi"
+    if unit == 0:
+        return said
+    return f"{said} {'lăm' if unit == 5 else COUNT_WORDS[unit]}"
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    entries=st.lists(
+        st.tuples(
+            st.sampled_from(["vneid", "sskdt", "mức 2", "smart hải phòng", "người", "hộ"]),
+            st.integers(1, 99),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    day=st.sampled_from(["", " ngày 12/11", " 20/11/2026", " hôm qua"]),
+    plain=st.booleans(),
+)
+def test_counts_said_in_words_are_never_taken_for_a_number(
+    entries: list[tuple[str, int]], day: str, plain: bool
+):
+    text = " ".join(f"{word} {_count_in_words(n)}" for word, n in entries) + day
+    if plain:
+        text = _unaccented(text)
+    assert scrub(tidy(text)) == (tidy(text), []), text
