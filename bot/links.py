@@ -1,7 +1,8 @@
 """Signed, expiring download links: how a workbook or a chart reaches Zalo, which takes URLs.
 
 A link names one stored file and its expiry, signed with HMAC-SHA256: it cannot be forged
-or extended, and after it expires the server answers 404.
+or extended, and after it expires the server answers 404. A workbook's copy is removed
+before then when a member erases their data: its link then answers 410, saying so.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from handlers import texts
+
+COPIES = Path("data/links")  # where published files are copied (relative to the service)
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,20 @@ class FileLinks:
         return Published(f"{self._public_url}/files/{token}", expires)
 
     def resolve(self, token: str, *, now: datetime) -> tuple[Path, str] | None:
-        """The file and its download name, or None if the link is forged, broken or expired."""
+        """The file and its download name, or None if the link is forged, broken or expired,
+        or its file was removed."""
+        found = self._valid(token, now=now)
+        if found is None or not found[0].is_file():
+            return None
+        return found
+
+    def removed(self, token: str, *, now: datetime) -> bool:
+        """True for a good link, not expired, whose file was removed before its time (a
+        workbook, when a member named in it erased their data)."""
+        found = self._valid(token, now=now)
+        return found is not None and not found[0].is_file()
+
+    def _valid(self, token: str, *, now: datetime) -> tuple[Path, str] | None:
         body, _, signature = token.partition(".")
         try:
             valid = hmac.compare_digest(_unb64(signature), self._sign(body))
@@ -59,7 +75,7 @@ class FileLinks:
         if not isinstance(payload, dict) or payload.get("e", 0) < now.timestamp():
             return None
         path = self._folder / str(payload.get("f", ""))
-        if path.parent != self._folder or not path.is_file():
+        if path.parent != self._folder or path.name in ("", ".", ".."):
             return None
         return path, str(payload.get("n") or path.name)
 

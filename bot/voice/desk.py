@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from bot.voice.audio import SoundProblem, decode
 from bot.voice.engines import Transcriber
+from handlers.failures import failure_trace
 from handlers.messages import Heard
 
 log = logging.getLogger(__name__)
@@ -99,8 +100,8 @@ class VoiceDesk:
             return self.problem(exc.kind)
         try:
             words = self._engine.transcribe(sound.samples)
-        except Exception:
-            log.exception("voice engine failed engine=%s", self._engine.name)
+        except Exception as exc:  # its message could hold what was heard
+            log.error("voice engine failed engine=%s\n%s", self._engine.name, failure_trace(exc))
             return self.problem("failed")
         took = time.perf_counter() - started
         # never the words themselves: they may name citizens
