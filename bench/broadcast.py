@@ -476,7 +476,10 @@ def analyse(
             "attempts": outbox["attempts"],
             "chats_match": outbox["chats"] == planned,
         },
-        "tick_summary": vars(run["summary"]),
+        "tick_summary": {  # each send's (platform, kind, outcome) as one key
+            name: {"/".join(k): n for k, n in value.items()} if name == "sends" else value
+            for name, value in vars(run["summary"]).items()
+        },
         "rate_limit_429": {
             "bot_side": bot_view,
             "server_side": server_side(calls, retry_after),

@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python -m bench.chat [--messages 2000] [--members 200] [--chats 20]
        [--one-chat-messages 500] [--quick] [--pg-url URL] [--profile DIR]
+       [--channels telegram,zalo] [--zalo-sends-per-second 10]
 
 A fresh PostgreSQL database (`gotungnha_bench_chat` on --pg-url, dropped at the end) gets
 one ward with `--members` members, each joined on Telegram and on Zalo (identity rows with
@@ -16,7 +17,8 @@ INFO); this process serves the fake platform (tests/fakes) and plays the members
 - Zalo, webhook mode: the real bot with its webhook set; this process POSTs each update to
   the webhook as Zalo would. Baselines a bare starlette/uvicorn webhook that answers at once
   and sends the text back through the fake server's sendMessage with httpx, and the same
-  echo with our Zalo client's send limit (`bot.zalo_api.RateLimit`, 20 in any second).
+  echo with our Zalo client's send pace (`bot.pace.SendPace` at `--zalo-sends-per-second`,
+  by default the [zalo] sends_per_second default; the bot runs with the same).
 
 Latency of a message: from the moment the update is available (queued for getUpdates, or
 the webhook POST starts) to the moment the fake server receives the sendMessage for that
@@ -29,7 +31,7 @@ the limited echo bot (`vs_limited_echo`) shows the cost of our own work apart fr
 platforms' limits. Also reported: mean, p90 and p99 latency, the engine's own time per
 message (from its log lines), each process's CPU share and CPU time per message, and the
 best ratio the bot's own send limit allows against the bare echo bot (30/s on Telegram,
-20/s on Zalo).
+the pace on Zalo).
 
 The fake servers (tests/fakes) set TCP_NODELAY on their sockets themselves, so API answers
 are not held back by delayed ACKs. `--profile DIR` records each bot process with py-spy
@@ -60,6 +62,7 @@ from statistics import quantiles
 from typing import Any
 
 from bench.common import report
+from bot.zalo_api import SENDS_PER_SECOND
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456789:BENCH-token-never-logged"
@@ -85,7 +88,7 @@ TEMPLATES = (
     "cks {a} bc114 {b} @ tổ {t}",
     "hôm qua vneid {a} sskdt {b} {h} hộ {p} người",
 )
-ENGINE_LINE = re.compile(r"message platform=\w+ route=(\S+) replies=\d+ ms=([\d.]+)")
+ENGINE_LINE = re.compile(r"message platform=\w+ route=(\S+) [^\n]*?ms=([\d.]+)")
 
 
 # ----- the members and what they type ------------------------------------------------------
@@ -287,6 +290,7 @@ def child(kind: str, spec: dict[str, Any]) -> None:
                 base_url=spec["base_url"],
                 webhook_url=f"http://127.0.0.1:{spec['port']}",
                 webhook_secret=ZALO_SECRET,
+                sends_per_second=spec["zalo_pace"],
             )
             config = replace(config, zalo=settings_z)
         configure_logging("INFO", secrets=(TOKEN, ZALO_TOKEN))  # as `gotungnha run` does
@@ -324,7 +328,8 @@ def telegram_echo(spec: dict[str, Any], *, limited: bool) -> None:
 
 async def zalo_echo(spec: dict[str, Any], *, limited: bool) -> None:
     """The baseline: a bare starlette webhook that answers at once and echoes with httpx;
-    `limited`: each send waits for our Zalo client's rate limit (20 in any second)."""
+    `limited`: each send waits for our Zalo client's send pace (`bot.pace.SendPace`, at
+    the bot's [zalo] sends_per_second)."""
     import asyncio
 
     import httpx
@@ -334,12 +339,12 @@ async def zalo_echo(spec: dict[str, Any], *, limited: bool) -> None:
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
-    from bot.zalo_api import RateLimit
+    from bot.pace import SendPace
 
     send_url = f"{spec['base_url']}{ZALO_TOKEN}/sendMessage"
     http = httpx.AsyncClient()
     pending: set[asyncio.Task[Any]] = set()
-    limit = RateLimit(send_limit("zalo") if limited else 0)
+    limit = SendPace(spec["zalo_pace"] if limited else 0)
 
     async def echo(body: dict[str, Any]) -> None:
         await limit.wait()
@@ -635,18 +640,14 @@ def measure(
         channel.close()
 
 
-def send_limit(channel: str) -> float:
+def send_limit(channel: str, zalo_pace: float) -> float:
     """The bot's own cap on sends per second: python-telegram-bot's AIORateLimiter default
-    (Telegram's flood limit) on Telegram, ZaloClient's sliding window on Zalo."""
-    import inspect
-
+    (Telegram's flood limit) on Telegram, the [zalo] sends_per_second on Zalo."""
     if channel == "telegram":
         from telegram.constants import FloodLimit
 
         return float(FloodLimit.MESSAGES_PER_SECOND)
-    from bot.zalo_api import ZaloClient
-
-    return float(inspect.signature(ZaloClient).parameters["sends_per_second"].default)
+    return zalo_pace
 
 
 def versus(bot: dict[str, Any], echo: dict[str, Any]) -> dict[str, Any]:
@@ -695,6 +696,12 @@ def main() -> None:
     parser.add_argument("--pg-url", default=PG_SERVER, help="a PostgreSQL server to use")
     parser.add_argument("--profile", type=Path, help="folder for py-spy profiles of the bots")
     parser.add_argument("--channels", default="telegram,zalo")
+    parser.add_argument(
+        "--zalo-sends-per-second",
+        type=float,
+        default=SENDS_PER_SECOND,
+        help="the Zalo bot's [zalo] sends_per_second, and the limited echo's pace",
+    )
     parser.add_argument("--child")
     parser.add_argument("--spec")
     args = parser.parse_args()
@@ -725,11 +732,12 @@ def main() -> None:
                             "port": port,
                             "base_url": ch.fake.base_url,
                             "file_url": getattr(ch.fake, "base_file_url", ""),
+                            "zalo_pace": args.zalo_sends_per_second,
                         }
                         runs[role] = measure(ch, kind, spec, plan, folder, args.profile)
                 results[name] = {
                     "mode": "long polling" if name == "telegram" else "webhook",
-                    **compare(runs, send_limit(name)),
+                    **compare(runs, send_limit(name, args.zalo_sends_per_second)),
                 }
     finally:
         drop_database(args.pg_url)

@@ -94,7 +94,7 @@ def zalo_usage(
     as_json: Annotated[bool, typer.Option("--json", help="In JSON.")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Mỗi bot Zalo trong tháng này: số tin đã gửi so với gói, số người dùng, tin đang chờ."""
+    """Mỗi bot Zalo trong tháng này: số tin so với gói, số người dùng, tin đang chờ."""
     cfg = _config(config)
     app = _app(cfg)
 
@@ -126,6 +126,10 @@ def usage_lines(month: Any, zone: ZoneInfo) -> list[str]:
     ]
     if kinds:
         lines.append("  " + ", ".join(kinds))
+    lines.append(texts.USAGE_PEOPLE.format(users=month.users, senders=month.senders))
+    lines.append(texts.USAGE_COUNTED_IN if month.count_incoming else texts.USAGE_COUNTED_OUT)
+    if month.max_users and month.senders > month.max_users:
+        lines.append(texts.USAGE_SENDERS_OVER.format(senders=month.senders, most=month.max_users))
     if month.paused_since is not None:
         since = month.paused_since.astimezone(zone)
         lines.append(f"  ⚠️ Đang tạm dừng vì hết hạn mức, từ {since:%H:%M %d/%m/%Y}")

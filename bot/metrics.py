@@ -140,6 +140,13 @@ class StoredFigures(Collector):
             "Age of the oldest of them since it was due.",
             labels=["platform", "bot"],
         )
+        uncertain = GaugeMetricFamily(
+            "gotungnha_outbox_uncertain",
+            "Messages the bot started itself that left with no answer back (a timeout, a "
+            "dropped connection): they may have arrived and are never sent again; check the "
+            "chat.",
+            labels=["platform", "bot"],
+        )
         used = GaugeMetricFamily(
             "gotungnha_zalo_messages_this_month",
             "Messages each Zalo bot sent this calendar month (counted against its plan).",
@@ -163,6 +170,7 @@ class StoredFigures(Collector):
         try:
             with Session(self._db) as session:
                 open_sends = outbox.open_summary(session, max_attempts=self._max_attempts)
+                unsure = outbox.uncertain_counts(session)
                 usage = bot_usage.month_usage(session, bot_usage.month_of(now, self._zone))
                 last = audit.last_of(session, ("backup",))
         except SQLAlchemyError:  # the process's own counters still answer
@@ -173,10 +181,12 @@ class StoredFigures(Collector):
         for (platform, bot), (count, due) in open_sends.items():
             waiting.add_metric([platform, bot or "-"], count)
             oldest.add_metric([platform, bot or "-"], max(0.0, (now - due).total_seconds()))
+        for (platform, bot), count in unsure.items():
+            uncertain.add_metric([platform, bot or "-"], count)
         for (platform, bot), limit in self._quotas.items():
             if platform == "zalo":
                 used.add_metric([bot or "-"], sum(usage.get((platform, bot), {}).values()))
                 quota.add_metric([bot or "-"], limit)
         backup_at.add_metric([], last.at.timestamp() if last else 0)
         backup_bytes.add_metric([], float((last.detail or {}).get("bytes", 0)) if last else 0)
-        yield from (up, waiting, oldest, used, quota, backup_at, backup_bytes)
+        yield from (up, waiting, oldest, uncertain, used, quota, backup_at, backup_bytes)

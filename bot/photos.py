@@ -8,11 +8,29 @@ import time
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+# the largest photo kept: what Telegram's Bot API lets a bot download (getFile), the same
+# for a Zalo photo (fetched from its link while the link still works)
+MAX_PHOTO_BYTES = 20 * 1024 * 1024
 
 
 def photo_path(folder: Path, file_id: str) -> Path:
-    """Where the photo with this platform file id is kept (the name reveals nothing)."""
+    """Where the photo with this platform file id (or link) is kept (the name reveals
+    nothing)."""
     return folder / (hashlib.sha256(file_id.encode()).hexdigest()[:32] + ".jpg")
+
+
+def keep_photo(folder: Path, file_id: str, data: bytes) -> Path:
+    """Write a downloaded photo where `photo_path` says, whole or not at all."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = photo_path(folder, file_id)
+    partial = path.with_suffix(".part")
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
+    return path
 
 
 def purge_unlinked_photos(folder: Path, kept_ids: set[str]) -> int:

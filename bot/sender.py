@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import sys
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 
-from bot.channels.text import split_text
+from bot.channels.text import split_text, utf16_units
 from bot.links import FileLinks, link_text
+from bot.sends import never_left
 from bot.zalo_api import TEXT_LIMIT as ZALO_LIMIT
 from bot.zalo_api import ZaloClient, ZaloError
 from handlers import texts
 from schedules.delivery import Delivery, Outcome
 
-TELEGRAM_LIMIT = 4096
+TELEGRAM_LIMIT = 4096  # UTF-16 code units, as Telegram counts a message's text
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class ChannelSender:
     """Sends to a Telegram or Zalo chat; console chats print it (for trying out).
+
+    A send that left and got no answer (a timeout, a dropped connection, a gateway's 5xx)
+    is UNCERTAIN: it may be in the chat, so the outbox never sends it again. One that
+    surely never left (no connection) is FAILED and tried again on a later tick.
 
     A picture goes as a photo on Telegram. On Zalo, where every message counts against the
     bot's monthly quota, the text, a link to the picture (Zalo takes pictures by URL) and a
@@ -73,27 +79,41 @@ class ChannelSender:
     async def _via_telegram(
         bot: Bot, chat_id: str, text: str, picture: Path | None, document: Path | None
     ) -> Delivery:
-        sent = 0
+        """Send the text's pieces, then the picture and the document. A group upgraded to a
+        supergroup refuses them with its new id: the rest goes there, once, and the delivery
+        says where (the schedule moves the group's link, schedules/sending.py)."""
+        parts: list[Callable[[int], Awaitable[object]]] = [
+            functools.partial(bot.send_message, text=piece)
+            for piece in split_text(text, TELEGRAM_LIMIT, measure=utf16_units)
+        ]
+        if picture is not None:
+            parts.append(functools.partial(_upload, bot.send_photo, picture))
+        if document is not None:
+            parts.append(functools.partial(_upload, bot.send_document, document))
+        target, moved_to, sent = int(chat_id), None, 0
         try:
-            for piece in split_text(text, TELEGRAM_LIMIT):
-                await bot.send_message(int(chat_id), piece)
-                sent += 1
-            if picture is not None:
-                with picture.open("rb") as photo:
-                    await bot.send_photo(int(chat_id), photo)
-                sent += 1
-            if document is not None:
-                with document.open("rb") as file:
-                    await bot.send_document(int(chat_id), file, filename=document.name)
+            while sent < len(parts):
+                try:
+                    await parts[sent](target)
+                except ChatMigrated as exc:
+                    if moved_to is not None:  # followed once already
+                        raise
+                    target, moved_to = exc.new_chat_id, str(exc.new_chat_id)
+                    continue
                 sent += 1
         except Forbidden as exc:
-            return Delivery(Outcome.BLOCKED, exc.message, sent)
+            return Delivery(Outcome.BLOCKED, exc.message, sent, moved_to)
         except BadRequest as exc:
             blocked = "chat not found" in exc.message.lower()
-            return Delivery(Outcome.BLOCKED if blocked else Outcome.FAILED, exc.message, sent)
+            outcome = Outcome.BLOCKED if blocked else Outcome.FAILED
+            return Delivery(outcome, exc.message, sent, moved_to)
+        except NetworkError as exc:  # TimedOut too; a 429 (RetryAfter) is no NetworkError
+            if never_left(exc):
+                return Delivery(Outcome.FAILED, exc.message, sent, moved_to)
+            return Delivery(Outcome.UNCERTAIN, exc.message, sent + 1, moved_to)
         except TelegramError as exc:
-            return Delivery(Outcome.FAILED, exc.message, sent)
-        return Delivery(Outcome.SENT, None, sent)
+            return Delivery(Outcome.FAILED, exc.message, sent, moved_to)
+        return Delivery(Outcome.SENT, None, sent, moved_to)
 
     async def _via_zalo(
         self,
@@ -112,10 +132,18 @@ class ChannelSender:
         sent = 0
         try:
             for piece in split_text("\n\n".join(lines), ZALO_LIMIT):
-                await zalo.send_message(chat_id, piece)
+                await zalo.send_message(chat_id, piece, scheduled=True)
                 sent += 1
         except ZaloError as exc:
+            if exc.uncertain:  # counted: Zalo most likely took it
+                return Delivery(Outcome.UNCERTAIN, exc.description, sent + 1)
             # 403 is Zalo's own server error, not a block: the send is tried again later
             outcome = Outcome.QUOTA if exc.quota_exceeded else Outcome.FAILED
             return Delivery(outcome, f"{exc.error_code} {exc.description}", sent)
         return Delivery(Outcome.SENT, None, sent)
+
+
+async def _upload(send: Callable[..., Awaitable[object]], path: Path, chat_id: int) -> None:
+    """Send a file from disk (a photo, a document) under its own name."""
+    with path.open("rb") as file:
+        await send(chat_id, file, filename=path.name)

@@ -14,33 +14,53 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections import deque
+import re
 from types import TracebackType
 from typing import Any
 
 import httpx
 
+from bot.pace import SendPace
+from bot.sends import NEVER_LEFT
+
 log = logging.getLogger(__name__)
 TEXT_LIMIT = 2000
-# Zalo documents 403 as its own "internal server error": tried again, like a 5xx. 429 is
-# "quota exceeded" (the plan's messages of the month), not a per-second limit: trying again
-# at once only spends more, so it is never retried here (the caller pauses the bot).
+# Zalo documents 403 as its own "internal server error" (retry later): an `ok: false` answer
+# is Zalo saying the call failed, so it is tried again, like its own 5xx. 429 is "quota
+# exceeded" (the plan's messages of the month), not a per-second limit: trying again at once
+# only spends more, so it is never retried here (the caller pauses the bot).
 RETRIED = {403, 500, 502, 503, 504}
 QUOTA_EXCEEDED = 429
+# what puts a message in a chat: tried again only when it surely never left (bot/sends.py)
+SENDS = frozenset({"sendMessage", "sendPhoto", "sendSticker", "sendVoice"})
+# No send rate limit is documented; one integrator's 10 sends in 416 ms all went through.
+# 10 a second, in bursts of 10 when quiet, stays within what was seen ([zalo]
+# sends_per_second; config.example.toml)
+SENDS_PER_SECOND = 10.0
+MESSAGE_EVENTS = "message."  # message.text.received, message.image.received…
+_EVENT_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")  # what of an event's name may be logged
 
 
 class ZaloError(Exception):
     """An `ok: false` answer (or an unusable one), with Zalo's error code and description."""
 
     def __init__(
-        self, error_code: int, description: str, method: str = "", *, gateway: bool = False
+        self,
+        error_code: int,
+        description: str,
+        method: str = "",
+        *,
+        gateway: bool = False,
+        uncertain: bool = False,
     ) -> None:
         super().__init__(f"{method}: {error_code} {description}".strip(": "))
         self.error_code = error_code
         self.description = description
         self.method = method
         self.gateway = gateway  # an HTML page from the proxy in front, not Zalo's own answer
+        # a send that left without a usable answer: it may have been delivered, so it is
+        # never sent again (a duplicate in the chat, twice the quota)
+        self.uncertain = uncertain
 
     @property
     def quota_exceeded(self) -> bool:
@@ -65,13 +85,16 @@ def as_update(body: Any) -> dict[str, Any] | None:
     """The update inside a webhook body or a getUpdates answer, or None when there is none.
 
     The live platform posts the update itself (`{"event_name": …, "message": {…}}`); the
-    docs show it wrapped as `{"ok": true, "result": {…}}`. Both are accepted.
+    docs show it wrapped as `{"ok": true, "result": {…}}`. Both are accepted. Only message
+    events are updates: anything else (unhandled_event) is not the bot's business.
     """
+    body = _unwrapped(body)
     if not isinstance(body, dict):
         return None
-    if "event_name" not in body and isinstance(body.get("result"), dict):
-        body = body["result"]
-    if not isinstance(body.get("event_name"), str) or not isinstance(body.get("message"), dict):
+    event = body.get("event_name")
+    if not isinstance(event, str) or not event.startswith(MESSAGE_EVENTS):
+        return None
+    if not isinstance(body.get("message"), dict):
         return None
     if not all(isinstance(body["message"].get(part, {}), dict) for part in ("chat", "from")):
         return None  # `"chat": "x"`: the shape of an update with wrong insides
@@ -79,46 +102,45 @@ def as_update(body: Any) -> dict[str, Any] | None:
     return update
 
 
-class RateLimit:
-    """At most `per_second` sends in any one second; a send while it is quiet goes at once.
-
-    A sliding window of the last sends' times: no fixed spacing, so one reply in a quiet
-    chat is not held back, and a burst is spread only as much as the limit needs.
+def unhandled_event(body: Any) -> str | None:
+    """The name of an event that brings the bot no message, for the log ("-" when it has
+    none): a body without `message` (an empty one too), or an event other than a message
+    (a follow, a kind Zalo adds later). None for a message update, and for a broken one
+    (a `message` that is not one): those are not the platform's events but bad requests.
     """
+    body = _unwrapped(body)
+    if not isinstance(body, dict):
+        return None
+    name = body.get("event_name")
+    named = isinstance(name, str)
+    if "message" in body and (not named or str(name).startswith(MESSAGE_EVENTS)):
+        return None
+    return str(name) if named and _EVENT_NAME.fullmatch(str(name)) else "-"
 
-    def __init__(self, per_second: float) -> None:
-        self._size = max(1, int(per_second)) if per_second > 0 else 0
-        self._sent: deque[float] = deque()
-        self._lock = asyncio.Lock()
 
-    async def wait(self) -> None:
-        if not self._size:
-            return
-        async with self._lock:
-            now = time.monotonic()
-            while self._sent and now - self._sent[0] >= 1:
-                self._sent.popleft()
-            if len(self._sent) >= self._size:
-                await asyncio.sleep(1 - (now - self._sent[0]))
-                self._sent.popleft()
-            self._sent.append(time.monotonic())
+def _unwrapped(body: Any) -> Any:
+    """The update itself, out of the docs' `{"ok": true, "result": {…}}` when wrapped."""
+    if isinstance(body, dict) and "event_name" not in body and isinstance(body.get("result"), dict):
+        return body["result"]
+    return body
 
 
 class ZaloClient:
-    """The Bot API methods the bot uses, with timeouts, retries and a send rate limit."""
+    """The Bot API methods the bot uses, with timeouts, retries and a send pace (replies
+    first: bot/pace.py)."""
 
     def __init__(
         self,
         token: str,
         *,
         base_url: str = "https://bot-api.zaloplatforms.com/bot",
-        sends_per_second: float = 20,
+        sends_per_second: float = SENDS_PER_SECOND,
         attempts: int = 4,
         timeout: float = 10,
     ) -> None:
         self._url = f"{base_url}{token}/"
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout))
-        self._limit = RateLimit(sends_per_second)
+        self._pace = SendPace(sends_per_second)
         self._attempts = attempts
 
     async def __aenter__(self) -> ZaloClient:
@@ -134,15 +156,28 @@ class ZaloClient:
         await self._http.aclose()
 
     async def call(self, method: str, *, read_timeout: float | None = None, **params: Any) -> Any:
-        """One API call with retries on 429/5xx/network errors; raises ZaloError otherwise."""
+        """One API call with retries on 429/5xx/network errors; raises ZaloError otherwise.
+
+        A send (SENDS) is tried again only when it surely did not arrive: no connection was
+        made, Zalo's own `ok: false` answer, or the proxy's 429 (too fast). After a read
+        timeout, a dropped connection or the proxy's 5xx page it may have been delivered:
+        it raises an uncertain ZaloError at once instead.
+        """
+        send = method in SENDS
         for attempt in range(1, self._attempts + 1):
             try:
                 return await self._call_once(method, params, read_timeout)
             except ZaloError as exc:
+                if send and exc.gateway and exc.error_code >= 500:
+                    reason = f"{exc.error_code} {exc.description}"
+                    raise ZaloError(0, reason, method, uncertain=True) from None
                 if not exc.retried or attempt == self._attempts:
                     raise
                 reason = f"{exc.error_code} {exc.description}"
             except httpx.TransportError as exc:
+                if send and not isinstance(exc, NEVER_LEFT):
+                    reason = f"no answer: {type(exc).__name__}"
+                    raise ZaloError(0, reason, method, uncertain=True) from None
                 if attempt == self._attempts:
                     raise ZaloError(0, f"network error: {type(exc).__name__}", method) from None
                 reason = type(exc).__name__
@@ -183,7 +218,11 @@ class ZaloClient:
             if exc.error_code == 408:
                 return None
             raise
-        return as_update(result)
+        update = as_update(result)
+        if update is None and result is not None:  # logged by its name only, never its body
+            event = unhandled_event(result) or "(a broken message)"
+            log.info("zalo getUpdates event=%s: not a message, ignored", event)
+        return update
 
     async def set_webhook(self, url: str, secret_token: str) -> Any:
         """Have Zalo POST updates to `url` with the secret header."""
@@ -203,14 +242,15 @@ class ZaloClient:
             raise
         return result if isinstance(result, dict) else {}
 
-    async def send_message(self, chat_id: str, text: str) -> Any:
-        """Send a text of at most 2,000 characters."""
-        await self._limit.wait()
+    async def send_message(self, chat_id: str, text: str, *, scheduled: bool = False) -> Any:
+        """Send a text of at most 2,000 characters; `scheduled` (a reminder, a tally) lets
+        every reply waiting for the pace go first."""
+        await self._pace.wait(scheduled=scheduled)
         return await self.call("sendMessage", chat_id=chat_id, text=text)
 
     async def send_photo(self, chat_id: str, photo_url: str, caption: str | None = None) -> Any:
         """Send a picture by its public URL."""
-        await self._limit.wait()
+        await self._pace.wait()
         params: dict[str, Any] = {"chat_id": chat_id, "photo": photo_url}
         if caption:
             params["caption"] = caption

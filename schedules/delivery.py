@@ -14,6 +14,9 @@ class Outcome(StrEnum):
     FAILED = "failed"
     BLOCKED = "blocked"  # the person blocked the bot, or it was removed from the group
     QUOTA = "quota"  # the platform refused it for the bot's quota: it waits
+    # it left, and no answer came back (a timeout, a dropped connection, a gateway's 5xx):
+    # it may be in the chat, so it is never sent again
+    UNCERTAIN = "uncertain"
 
 
 class Delivery(NamedTuple):
@@ -22,6 +25,9 @@ class Delivery(NamedTuple):
     outcome: Outcome
     error: str | None = None
     messages: int = 0
+    # the chat's new id, when it turned out to have one (a Telegram group upgraded to a
+    # supergroup): the rest went there, and the group's link follows
+    moved_to: str | None = None
 
 
 class Sender(Protocol):
@@ -48,3 +54,4 @@ class TickSummary:
     skipped: int = 0
     failed: int = 0
     waiting: int = 0  # kept for a bot out of quota
+    uncertain: int = 0  # may have arrived: not sent again

@@ -79,7 +79,7 @@ async def tick(
         start = max(min(today - timedelta(days=CATCH_UP_DAYS), oldest), today - WAIT_AT_MOST)
         paused = bot_usage.pauses(session)
         planned = plan(
-            ward_views(session, zone=zone),
+            ward_views(session, zone=zone, bots=bots),
             start=start,
             end=today,
             zone=zone,

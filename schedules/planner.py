@@ -2,7 +2,9 @@
 
 Reminders go at 08:00 local time on each lead day of a deadline's last day, privately to
 every joined leader of a team that has not marked the period submitted, and to that
-team's linked group chats. Weekly tallies go on Mondays at 08:00 to every linked group.
+team's linked group chats. Weekly tallies go on Mondays at 08:00 to every linked group;
+a team with no linked group (a bot the platform lets into no group, or none linked yet)
+gets its tally in each joined leader's private chat instead.
 """
 
 from __future__ import annotations
@@ -116,6 +118,7 @@ class PlannedSend:
     unit: str | None = None  # the unit a reminder to register a model is for
     # what a notice to the officers is about: a bot, or when a backup failed
     bot_label: str | None = None
+    private: bool = False  # a tally to a leader's own chat: the team has no linked group
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape of `gotungnha schedule preview --json`."""
@@ -303,7 +306,7 @@ def _tallies(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[Pla
     while monday <= end:
         week = f"{monday - timedelta(days=7)}"  # the tally is about the week before
         for team in ward.teams:
-            for chat in team.groups:
+            for chat in team.groups or team.leaders:
                 key = _key("tally", week, chat)
                 sends.append(
                     PlannedSend(
@@ -314,6 +317,7 @@ def _tallies(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[Pla
                         period=week,
                         team_id=team.team_id,
                         ward_id=ward.ward_id,
+                        private=not team.groups,
                     )
                 )
         for chat in ward.groups:

@@ -1,9 +1,10 @@
 """One tick's sends, each on its own: claim it in the outbox, write it, send it, mark it.
 
 A claim is committed before the send goes out, so a second worker or a second tick finds
-the key taken (storage/outbox.py names the one window for a double send). The messages a
-send took are counted for its bot, a bot refused for its quota pauses (its sends wait), and
-a bot that sent works again.
+the key taken (storage/outbox.py names the one window for a double send). A send that left
+without an answer is marked uncertain and, like a sent one, never tried again. The messages
+a send took are counted for its bot, a bot refused for its quota pauses (its sends wait),
+and a bot that sent works again.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from schedules.gate import Decision, Gate, still_useful
 from schedules.messages import Tally, reminder_text, tally
 from schedules.planner import PlannedSend
 from storage import bot_usage, outbox
+from storage.chat_moves import move_chat
 from storage.uow import UnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)
@@ -126,6 +128,14 @@ class SendRun:
         elif delivery.outcome is Outcome.QUOTA:
             self.summary.waiting += 1
             log.warning("schedule send waits key=%s reason=%s", send.key, delivery.error)
+        elif delivery.outcome is Outcome.UNCERTAIN:
+            self.summary.uncertain += 1
+            log.warning(
+                "schedule send uncertain key=%s reason=%s: it may have arrived, never sent "
+                "again (outbox status uncertain)",
+                send.key,
+                delivery.error,
+            )
         else:
             self.summary.failed += 1
             log.warning(
@@ -164,7 +174,7 @@ class SendRun:
 
     def _mark(self, row_id: int, send: PlannedSend, delivery: Delivery) -> None:
         """Mark the send; count the messages it took; a bot refused for its quota pauses, a
-        bot that sent works again."""
+        bot that sent works again; a chat that has a new id keeps its link under it."""
         bot = send.chat.bot_key
         quota = delivery.outcome is Outcome.QUOTA
         # a send cut off by the quota after its first piece went counts as sent: sending it
@@ -173,6 +183,10 @@ class SendRun:
         with self.uow() as unit:
             session = unit.session
             outbox.mark(session, row_id, status=status, now=self.clock(), error=delivery.error)
+            if delivery.moved_to is not None:  # a Telegram group upgraded to a supergroup
+                old, new = send.chat.chat_id, delivery.moved_to
+                linked = move_chat(session, platform=bot[0], bot=bot[1], old=old, new=new)
+                log.warning("schedule chat moved %s %s -> %s linked=%s", bot[0], old, new, linked)
             if delivery.messages:
                 month = bot_usage.month_of(self.now, self.zone)
                 bot_usage.add_sent(

@@ -1,8 +1,10 @@
 """What each bot sent this month, which bots the platform has paused, who joined through
-which bot. Never commits.
+which bot, how many people wrote to it this month. Never commits.
 
 Plans on some platforms (Zalo) cap the messages a bot sends in a calendar month and the
-users it serves; these rows are what the bot knows of both.
+users it serves; these rows are what the bot knows of both. Two figures stand for users:
+the members linked through a bot (what `max_users` is checked against when someone joins)
+and everyone who wrote to it this month, joined or not (what Zalo likely counts).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from sqlalchemy import delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from storage.models import BotPause, BotUsage, ChatIdentity, GroupChat, Member
+from storage.models import BotPause, BotSender, BotUsage, ChatIdentity, GroupChat, Member
 
 BotKey = tuple[str, str]  # (platform, bot name; "" is the platform's only bot)
 
@@ -60,6 +62,31 @@ def sent_this_month(session: Session, bot: BotKey, month: str) -> int:
         BotUsage.platform == bot[0], BotUsage.bot == bot[1], BotUsage.month == month
     )
     return int(session.exec(stmt).one())
+
+
+def add_sender(session: Session, bot: BotKey, *, month: str, sender: str) -> None:
+    """Someone (a keyed hash: storage.personal.monthly_sender_ref) wrote to a bot this
+    month; once per month however often they write (one statement, safe between workers)."""
+    table = BotSender.__table__  # type: ignore[attr-defined]
+    stmt = _insert(session)(table).values(platform=bot[0], bot=bot[1], month=month, sender=sender)
+    session.execute(stmt.on_conflict_do_nothing())
+
+
+def senders_per_bot(session: Session, platform: str, month: str) -> dict[str, int]:
+    """How many people wrote to each bot of a platform in a month, joined or not."""
+    stmt = (
+        select(BotSender.bot, func.count())
+        .where(BotSender.platform == platform, BotSender.month == month)
+        .group_by(col(BotSender.bot))
+    )
+    return {bot: int(n) for bot, n in session.exec(stmt)}
+
+
+def forget_senders_before(session: Session, month: str) -> int:
+    """Remove the senders of months before `month` (only this month's and the last are
+    shown); how many rows went."""
+    stmt = delete(BotSender).where(col(BotSender.month) < month)
+    return int(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
 
 
 def pause(session: Session, bot: BotKey, *, now: datetime, reason: str) -> bool:

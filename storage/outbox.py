@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from storage.models import OutboxMessage
 
 QUOTA_SKIP = "quota"  # the error of a send skipped to keep the bot within its monthly quota
+UNCERTAIN = "uncertain"  # the status of a send that left with no answer: never tried again
 
 
 def claim(
@@ -105,8 +106,9 @@ def blocked_chats(session: Session) -> set[tuple[str, str]]:
 def mark(
     session: Session, row_id: int, *, status: str, now: datetime, error: str | None = None
 ) -> None:
-    """Record how a claimed send ended: sent, failed, blocked, or waiting (the bot is out of
-    quota: not the chat's fault, so it costs no attempt)."""
+    """Record how a claimed send ended: sent, failed, blocked, uncertain (it left and no
+    answer came back: it may have arrived, so it is never tried again), or waiting (the bot
+    is out of quota: not the chat's fault, so it costs no attempt)."""
     row = session.get_one(OutboxMessage, row_id)
     row.status, row.error = status, error
     if status != "waiting":
@@ -159,8 +161,8 @@ def _open(max_attempts: int) -> Any:
 
 
 def finished(session: Session, keys: list[str], *, max_attempts: int) -> set[str]:
-    """Which of these sends need nothing more: sent, skipped, blocked, given up, or being
-    sent right now."""
+    """Which of these sends need nothing more: sent, skipped, blocked, uncertain, given up,
+    or being sent right now."""
     done: set[str] = set()
     for start in range(0, len(keys), 500):
         stmt = select(OutboxMessage.key, OutboxMessage.status, OutboxMessage.attempts).where(
@@ -181,6 +183,17 @@ def quota_skips(session: Session, since: datetime) -> dict[tuple[str, str], int]
             OutboxMessage.error == QUOTA_SKIP,
             col(OutboxMessage.due_at) >= since,
         )
+        .group_by(col(OutboxMessage.platform), col(OutboxMessage.bot))
+    )
+    return {(platform, bot): int(n) for platform, bot, n in session.exec(stmt)}
+
+
+def uncertain_counts(session: Session) -> dict[tuple[str, str], int]:
+    """Sends kept as uncertain per (platform, bot): they left and no answer came back, so
+    nobody knows whether the chat has them (they are not sent again)."""
+    stmt = (
+        select(OutboxMessage.platform, OutboxMessage.bot, func.count())
+        .where(OutboxMessage.status == UNCERTAIN)
         .group_by(col(OutboxMessage.platform), col(OutboxMessage.bot))
     )
     return {(platform, bot): int(n) for platform, bot, n in session.exec(stmt)}

@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 from storage import invites
 from storage.models import InviteAttempt, OutboxMessage, ProcessedMessage, WebSession
 
-_DONE = ("sent", "skipped", "blocked")  # outbox rows that will not be sent again
+_DONE = ("sent", "skipped", "blocked", "uncertain")  # outbox rows that will not be sent again
 # a sent message's row outlives its text this long: the schedule plans sends up to 35 days
 # back (a send waiting for its bot's quota), and the row is what stops it sending twice
 _PLANNED_BACK = timedelta(days=36)

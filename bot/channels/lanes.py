@@ -17,6 +17,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from handlers.failures import failure_trace
+
 log = logging.getLogger(__name__)
 LIMIT = 8  # chats handled at once; below the database pool's 5 + 10 connections
 Job = Callable[[], Awaitable[None]]
@@ -53,8 +55,8 @@ class ChatLanes:
     async def _guarded(self, chat: str, job: Job) -> None:
         try:
             await self.run(chat, job)
-        except Exception:  # one bad update must not stop the others
-            log.exception("update failed")
+        except Exception as exc:  # one bad update must not stop the others
+            log.error("update failed\n%s", failure_trace(exc))  # its message may quote it
 
     @property
     def pending(self) -> int:

@@ -10,11 +10,11 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
-from bot.channels.text import split_text
+from bot.channels.text import split_text, utf16_units
 from handlers import texts
 from handlers.messages import Reply
 
-TEXT_LIMIT = 4096
+TEXT_LIMIT = 4096  # UTF-16 code units, as Telegram counts a message's text
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
@@ -40,5 +40,5 @@ def message_parts(reply: Reply, *, private: bool) -> list[tuple[str, Markup]]:
         markup = ReplyKeyboardMarkup([[share]], resize_keyboard=True, one_time_keyboard=True)
     elif markup is None and private:
         markup = ReplyKeyboardRemove()  # the share-my-phone keyboard goes once it is not needed
-    pieces = split_text(text, TEXT_LIMIT)
+    pieces = split_text(text, TEXT_LIMIT, measure=utf16_units)
     return [(piece, markup if n == len(pieces) - 1 else None) for n, piece in enumerate(pieces)]

@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from bot.app import App, build_app
 from bot.config import Config, ServerConfig, TelegramConfig, ZaloConfig
@@ -73,7 +74,7 @@ def telegram_config(config: Config, tg: FakeTelegram, **telegram: str) -> Config
     )
 
 
-def zalo_config(config: Config, zalo: FakeZalo, **settings: str) -> Config:
+def zalo_config(config: Config, zalo: FakeZalo, **settings: str | float) -> Config:
     """The test config, talking to the fake Zalo Bot API server."""
     return replace(
         config,
@@ -83,10 +84,12 @@ def zalo_config(config: Config, zalo: FakeZalo, **settings: str) -> Config:
 
 
 class RunningBot:
-    """`gotungnha run`'s loop in a background thread, stopped like SIGTERM would."""
+    """`gotungnha run`'s loop in a background thread, stopped like SIGTERM would;
+    `options` go to `serve` (webhook_retry)."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, **options: Any) -> None:
         self.app = app
+        self._options = options
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._started = threading.Event()
@@ -112,7 +115,7 @@ class RunningBot:
             self._loop = asyncio.get_running_loop()
             self._stop = asyncio.Event()
             self._started.set()
-            await serve(self.app, stop=self._stop)
+            await serve(self.app, stop=self._stop, **self._options)
 
         try:
             asyncio.run(main())

@@ -298,12 +298,20 @@ def test_a_429_is_waited_out_and_the_reply_still_arrives(tg: FakeTelegram, tg_ap
     assert len(tg.calls_of("sendMessage")) - calls_before >= 2
 
 
-def test_network_errors_are_retried(tg: FakeTelegram, tg_app: App, running):
+def test_a_gateway_error_on_a_send_is_not_repeated_and_on_a_poll_is_waited_out(
+    tg: FakeTelegram, tg_app: App, running
+):
     lan = tg.user(5002, "Lan")
     n = joined(tg, Roster(tg_app), lan, "Nguyễn Thị Lan")
-    tg.fail_next("sendMessage", status=502, times=2)
+    calls = len(tg.calls_of("sendMessage"))
+    tg.fail_next("sendMessage", status=502)  # Telegram may have delivered it: never twice
     tg.send_text(lan, "vneid 1")
+    tg.wait_calls("sendMessage", calls + 1)
+    tg.fail_next("getUpdates", status=502, times=2)  # polling goes on after the proxy's page
+    tg.send_text(lan, "vneid 2")
     assert "Đã ghi" in last(tg, 5002, n + 1)["text"]
+    assert len(tg.calls_of("sendMessage")) == calls + 2
+    assert service_totals(tg_app) == {"vneid": 3}
 
 
 def test_webhook_mode_sets_the_webhook_and_refuses_a_wrong_secret(

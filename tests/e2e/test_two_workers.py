@@ -1,11 +1,17 @@
-"""Two real `gotungnha run` workers on one PostgreSQL: one scheduler, and a takeover; the
-daily backup made once, by the leader.
+"""Two real `gotungnha run` workers on one PostgreSQL: one scheduler, one poller, and a
+takeover; the daily backup made once, by the leader.
 
 The issue's promise: with two workers on one database exactly one runs the scheduler
 (storage/locks.py, a PostgreSQL advisory lock); when that one is killed (kill -9) the
 other takes over within a minute (its next tick finds the lock free, since PostgreSQL
 frees it when the dead process's connection closes), and every scheduled message is sent
 exactly once throughout (the outbox, schedules/jobs.py).
+
+Both run in polling mode, as production can: Telegram cuts a second getUpdates off with 409
+Conflict (so does the fake), so only the worker holding the poller lock polls
+(bot/channels/polling.py) and the other stands by. The first worker starts alone, so it is
+both the scheduler and the poller; once killed, the survivor takes over both, and a message
+sent after the kill is answered. No live worker is ever cut off by the other.
 
 Time of day. A deadline reminder goes at 08:00 local time on a lead day and is caught up
 later the same local day only (schedules/jobs.py `timely`). A one-off deadline whose last
@@ -94,6 +100,30 @@ def advisory_holders(db: Engine) -> list[int]:
     )
     with db.connect() as connection:
         return [int(pid) for pid in connection.execute(query, {"key": SCHEDULER_LOCK}).scalars()]
+
+
+def polls(worker: Worker) -> int:
+    """How many times the worker started polling Telegram (it was elected)."""
+    return sum(line.endswith("telegram polling") for line in worker.log().splitlines())
+
+
+def cut_off(tg: FakeTelegram) -> int:
+    """getUpdates calls the fake answered 409: cut off by another poller."""
+    return sum(code == 409 for _at, code in tg.statuses("getUpdates"))
+
+
+def answered(tg: FakeTelegram, chat: dict, text: str, detail: Callable[[], str]) -> int:
+    """Send the leader's `text`; how many messages the answer took. A chat's messages are
+    answered in turn, so a thanks sent after it is answered once all of it is out."""
+    before = len(tg.sent(LEADER_ID))
+    tg.send_text(chat, text)
+    tg.send_text(chat, "cảm ơn")
+
+    def thanked() -> bool:
+        return any("Không có gì đâu" in (m["text"] or "") for m in tg.sent(LEADER_ID)[before:])
+
+    wait_until(thanked, 20, f"the answer to {text}", detail)
+    return len(tg.sent(LEADER_ID)) - before - 1
 
 
 def reminders(tg: FakeTelegram, deadline: str) -> list[str]:
@@ -224,10 +254,12 @@ def backup_entries(db: Engine) -> list[str]:
         return [entry.action for entry in uow.session.exec(stmt.order_by(col(AuditEntry.at)))]
 
 
-def outbox_rows(db: Engine) -> list[tuple[str, str, int]]:
-    """(text, status, attempts) of every outbox row."""
+def outbox_rows(db: Engine, kind: str = "deadline_reminder") -> list[tuple[str, str, int]]:
+    """(text, status, attempts) of every outbox row of a kind (from Monday to Wednesday the
+    first tick also sends last week's tally, to the leader in private)."""
     with UnitOfWork(db) as uow:
-        rows = uow.session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        stmt = select(OutboxMessage).where(OutboxMessage.kind == kind)
+        rows = uow.session.exec(stmt.order_by(col(OutboxMessage.id))).all()
         return [(row.text, row.status, row.attempts) for row in rows]
 
 
@@ -244,7 +276,7 @@ def test_two_workers_one_scheduler_and_the_survivor_takes_over_after_kill_9(
     db = make_engine(postgres_url)
     workers: list[Worker] = []
     with FakeTelegram(token=TOKEN, bot_username="gotungnha_test_bot") as tg:
-        tg.user(LEADER_ID, "Minh")  # the leader's private chat
+        leader_chat = tg.user(LEADER_ID, "Minh")  # the leader's private chat
         one_off_deadline(db, ward_id, FIRST, today, now)
         backups = tmp_path / "backups"  # one folder for both, as on one server
         base_env = {
@@ -253,9 +285,17 @@ def test_two_workers_one_scheduler_and_the_survivor_takes_over_after_kill_9(
             "GOTUNGNHA_BACKUP_DIR": str(backups),
         }
         try:
+            # the first worker alone: it polls and leads the schedule
             for name in ("a", "b"):
                 env = {**base_env, "GOTUNGNHA_SERVER_PORT": str(free_port())}
                 workers.append(Worker(name, tmp_path / name, env))
+                first_line = "telegram polling" if name == "a" else "telegram standby"
+                wait_until(
+                    lambda line=first_line: line in workers[-1].log() or not workers[-1].alive(),
+                    START_WAIT,
+                    f"worker {name}'s {first_line!r} line",
+                    lambda: describe(workers),
+                )
 
             # one scheduler: the first reminder goes out once, from one worker
             wait_until(
@@ -279,8 +319,16 @@ def test_two_workers_one_scheduler_and_the_survivor_takes_over_after_kill_9(
             assert len(active) == 1, "not one sender of scheduled messages\n" + describe(workers)
             [leader] = active
             [survivor] = [w for w in workers if w is not leader]
+            assert leader.name == "a", describe(workers)
+            # one poller: a message is answered once, and nobody was cut off with 409
+            answer = answered(tg, leader_chat, "/trogiup", lambda: describe(workers))
+            assert [polls(w) for w in workers] == [1, 0], describe(workers)
+            assert cut_off(tg) == 0, "a live worker was cut off by the other"
             [tick_line] = leader.ticks()
-            assert tick_line.endswith("schedule tick sent=1 failed=0 skipped=0"), tick_line
+            tallies = len(outbox_rows(db, "weekly_tally"))
+            assert tick_line.endswith(f"schedule tick sent={1 + tallies} failed=0 skipped=0"), (
+                tick_line
+            )
             holders = advisory_holders(db)
             assert len(holders) == 1, f"scheduler lock holders: {holders}"
             assert all(w.alive() for w in workers), describe(workers)
@@ -302,11 +350,19 @@ def test_two_workers_one_scheduler_and_the_survivor_takes_over_after_kill_9(
             took = time.monotonic() - added
             assert survivor.alive(), "the surviving worker died\n" + survivor.describe()
             assert took <= TAKEOVER_WAIT
+            # the survivor polls now: a message sent after the kill is answered
+            assert polls(survivor) == 1, survivor.describe()
+            assert answered(tg, leader_chat, "/trogiup", survivor.describe) == answer
+            assert cut_off(tg) <= 1, "cut off more than the dead worker's abandoned poll"
+            assert "409 Conflict" not in survivor.log(), survivor.describe()
             time.sleep(3)
             second = reminders(tg, SECOND)
             assert len(second) == 1, f"the second reminder went {len(second)} times: {second}"
             assert len(reminders(tg, FIRST)) == 1, "the first reminder was sent again"
-            assert len(tg.sent(LEADER_ID)) == 2, [m["text"] for m in tg.sent(LEADER_ID)]
+            # two reminders, the tallies, and twice the help with its thanks
+            assert len(tg.sent(LEADER_ID)) == 2 + tallies + 2 * (answer + 1), [
+                m["text"] for m in tg.sent(LEADER_ID)
+            ]
             new_holders = advisory_holders(db)
             assert len(new_holders) == 1 and new_holders != holders, new_holders
             [survivor_tick] = survivor.ticks()  # the first reminder: not sent, not skipped

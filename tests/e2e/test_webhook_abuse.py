@@ -3,8 +3,9 @@
 The bot runs in webhook mode against the fake Telegram or Zalo server, over real HTTP, on
 SQLite and on PostgreSQL. Each abusive request carries an update that WOULD store a support
 log ("vneid 3" from a joined member) if it were accepted: a missing or wrong secret must get
-403, a body over 1 MB 413, a body that is not a JSON object 400, and in every case nothing
-is stored (no support_log, no processed_message) and nothing is answered in the chat.
+403, a body over 1 MB 413, a body that is not a JSON object 400 (on Zalo an empty body or
+one with no message in it is an event the bot ignores: 200), and in every case nothing is
+stored (no support_log, no processed_message) and nothing is answered in the chat.
 
 Afterwards a valid `/cuatoi` from the same member goes through the same webhook: the bot
 handles a chat's updates in order, so once its answer is there, anything accepted before
@@ -217,8 +218,10 @@ def test_a_body_over_one_megabyte_is_refused_with_413_and_nothing_is_stored(hook
 def test_a_body_that_is_not_a_json_object_is_refused_with_400_and_nothing_is_stored(hook: Hook):
     before, answered = stored(hook.app), len(hook.answers())
     real = json.dumps(hook.body("vneid 3")).encode()
+    # an empty body, or an object with no message in it, is a Zalo event: 200 (see below)
+    empty = [b"", b'{"ok": true}']
     bodies = [
-        b"",
+        *(empty if hook.platform == "telegram" else []),
         b"{not json",
         real[: len(real) // 2],  # cut off halfway
         real + b"}",
@@ -228,10 +231,12 @@ def test_a_body_that_is_not_a_json_object_is_refused_with_400_and_nothing_is_sto
         b"null",
         b"[]",
         b"[" + real + b"]",
-        b'{"ok": true}',  # an object, but no update in it
     ]
     statuses = [hook.post(body, {hook.header: hook.secret}) for body in bodies]
     assert statuses == [400] * len(bodies), list(zip(bodies, statuses, strict=True))
+    if hook.platform == "zalo":  # Zalo could give up on a webhook that answers errors
+        statuses = [hook.post(body, {hook.header: hook.secret}) for body in empty]
+        assert statuses == [200] * len(empty), list(zip(empty, statuses, strict=True))
     assert_nothing_came_through(hook, before, answered)
 
 

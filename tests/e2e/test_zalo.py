@@ -122,14 +122,17 @@ def test_a_group_is_linked_when_the_bot_is_mentioned(zalo: FakeZalo, zalo_app: A
     assert service_totals(zalo_app) == {"vneid": 2}
 
 
-def test_a_message_delivered_twice_is_logged_once(zalo: FakeZalo, zalo_app: App, running):
+def test_a_message_delivered_twice_is_logged_once_and_answered_once(
+    zalo: FakeZalo, zalo_app: App, running
+):
     lan = join(zalo, zalo_app, "u-lan", "Nguyễn Thị Lan")
     before = len(zalo.sent("u-lan"))
     update = zalo.send_text(lan.user, "vneid 4")
     zalo.wait_sent("u-lan", before + 1)
-    zalo.redeliver(update)
-    again = zalo.wait_sent("u-lan", before + 2)[-1]
-    assert again["text"].startswith(texts.ALREADY_HANDLED)  # told, not logged twice
+    zalo.redeliver(update)  # Zalo hands it back: no answer, no quota spent
+    assert "Cài đặt VNeID: 4" in lan.say("/cuatoi")  # answered after the copy
+    answers = [m["text"] for m in zalo.sent("u-lan")[before:]]
+    assert len(answers) == 2 and not answers[1].startswith(texts.ALREADY_HANDLED), answers
     assert len(stored_logs(zalo_app)) == 1
     assert service_totals(zalo_app) == {"vneid": 4}
 
@@ -141,11 +144,22 @@ def test_timeouts_rate_limits_and_errors_are_waited_out(zalo: FakeZalo, zalo_app
     assert "Đã ghi" in lan.say("vneid 1")
     zalo.rate_limit_next("sendMessage")  # the proxy's HTML 429: too fast, not the quota
     assert "Đã ghi" in lan.say("smarthp 1")
-    zalo.fail_next("sendMessage", status=502, times=2)
+    zalo.fail_next("sendMessage", status=500, times=2)  # Zalo's ok:false: nothing was sent
     assert "Đã ghi" in lan.say("sskdt 1")
+    zalo.lose_answers("sendMessage", "502")  # delivered, then the proxy's page: not repeated
+    assert lan.say("cks 1").count("Đã ghi") == 1
+    zalo.fail_next("getUpdates", status=502)  # the proxy's page on a poll: polled again
+    assert "Đã ghi" in lan.say("vssid 1")
     zalo.fail_next("getUpdates", status=500)
     assert "Đã ghi" in lan.say("bc114 1")
-    assert service_totals(zalo_app) == {"vneid": 1, "smarthp": 1, "sskdt": 1, "bc114": 1}
+    assert service_totals(zalo_app) == {
+        "vneid": 1,
+        "smarthp": 1,
+        "sskdt": 1,
+        "cks": 1,
+        "vssid": 1,
+        "bc114": 1,
+    }
 
 
 def test_a_long_answer_is_split_at_line_ends_under_2000_characters(
@@ -209,8 +223,11 @@ def test_webhook_mode_sets_the_webhook_and_refuses_a_wrong_secret(
             assert "Chào mừng" in zalo.wait_sent("u-lan", 2)[1]["text"]
             entry = zalo.send_text(lan, "vneid 3", queue=False)
             assert zalo.post_webhook(url, entry) == 200
-            assert zalo.post_webhook(url, entry) == 200  # delivered twice
-            zalo.wait_sent("u-lan", 4)
+            assert zalo.post_webhook(url, entry) == 200  # delivered twice: answered once
+            assert zalo.post_webhook(url, zalo.send_text(lan, "/cuatoi", queue=False)) == 200
+            answers = [m["text"] for m in zalo.wait_sent("u-lan", 4)]
+            assert "Đã ghi" in answers[2] and "Lượt hỗ trợ của" in answers[3], answers
+            assert not any(texts.ALREADY_HANDLED in answer for answer in answers)
         assert len(stored_logs(app)) == 1
     finally:
         app.db.dispose()

@@ -5,6 +5,7 @@ sent once the quota is back, and a full bot turning newcomers to another."""
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -135,10 +136,11 @@ def test_a_bot_out_of_quota_waits_while_the_other_sends_and_catches_up_once(
     replies = {bot: sum(kinds.values()) for bot, kinds in usage(two_bots).items()}
     one.set_quota(0)  # Bot Tổ 1 has used up its month
 
-    # 7 days before the quarter's last day (14/12): one reminder per leader
+    # 7 days before the quarter's last day (14/12): one reminder per leader; a Monday, so
+    # each leader also gets the team's tally (no team has a linked group)
     first = run_tick(two_bots, fakes, at(2026, 12, 7, 8, 0))
-    assert (first.sent, first.waiting) == (1, 1)
-    assert texts_to(two, "u-mai")[-1].startswith("⏰ Nhắc hạn")
+    assert (first.sent, first.waiting) == (2, 2)
+    assert [t[:2] for t in texts_to(two, "u-mai")[-2:]] == ["⏰ ", "📊 "]
     assert len(one.calls_of("sendMessage")) == replies[("zalo", "to1")] + 1  # tried once
     # the officer hears of it once, through the bot that still works
     run_tick(two_bots, fakes, at(2026, 12, 7, 8, 1))
@@ -150,24 +152,29 @@ def test_a_bot_out_of_quota_waits_while_the_other_sends_and_catches_up_once(
     assert run_tick(two_bots, fakes, at(2026, 12, 7, 8, 20)) == TickSummary()
     assert len(one.calls_of("sendMessage")) == calls
     with two_bots.uow() as uow:
-        [waiting] = uow.session.exec(
+        waiting = uow.session.exec(
             select(OutboxMessage).where(OutboxMessage.status == "waiting")
         ).all()
-    assert (waiting.chat_id, waiting.bot) == ("u-minh", "to1")
+    assert {(w.kind, w.chat_id, w.bot) for w in waiting} == {
+        ("deadline_reminder", "u-minh", "to1"),
+        ("weekly_tally", "u-minh", "to1"),
+    }
 
     one.set_quota(None)  # the plan was raised
     one.fail_next("sendMessage", status=403)  # but the first try meets Zalo's server error
     assert run_tick(two_bots, fakes, at(2026, 12, 7, 8, 31)).failed == 1
     assert run_tick(two_bots, fakes, at(2026, 12, 7, 8, 45)) == TickSummary()  # still paused
     resumed = run_tick(two_bots, fakes, at(2026, 12, 7, 9, 2))  # the next half-hourly try
-    assert resumed.sent == 1
-    for minute in (3, 4):
-        assert run_tick(two_bots, fakes, at(2026, 12, 7, 9, minute)) == TickSummary()
+    assert resumed.sent == 1  # one send tries the bot
+    assert run_tick(two_bots, fakes, at(2026, 12, 7, 9, 3)).sent == 1  # it works: the tally
+    assert run_tick(two_bots, fakes, at(2026, 12, 7, 9, 4)) == TickSummary()
     reminders = [t for t in texts_to(one, "u-minh") if t.startswith("⏰ Nhắc hạn")]
     assert reminders == [reminders[0]] and "còn 7 ngày" in reminders[0]
+    assert len([t for t in texts_to(one, "u-minh") if t.startswith("📊 ")]) == 1
     assert len([t for t in texts_to(two, "u-mai") if t.startswith("⏰")]) == 1
     counted = usage(two_bots)
     assert counted[("zalo", "to1")]["deadline_reminder"] == 1
+    assert counted[("zalo", "to1")]["weekly_tally"] == 1
     assert counted[("zalo", "to2")]["deadline_reminder"] == 1
     assert counted[("zalo", "to2")]["bot_paused"] == 1
     with two_bots.uow() as uow:
@@ -208,26 +215,43 @@ def test_zalo_usage_prints_each_bots_month(
         bot_usage.add_sent(
             uow.session, ("zalo", "to1"), month=this_month, kind="weekly_tally", count=4
         )
+        for n in range(3):  # people who wrote to Bot Tổ 1 this month, none of them joined
+            bot_usage.add_sender(uow.session, ("zalo", "to1"), month=this_month, sender=f"h{n}")
+        bot_usage.add_sender(uow.session, ("zalo", "to1"), month="2020-01", sender="old")
+        bot_usage.add_sent(uow.session, ("zalo", "to2"), month=this_month, kind="received")
         uow.commit()
     shown_month = f"{this_month[5:]}/{this_month[:4]}"
     config = tmp_path / "config.toml"
     config.write_text(
         f'[database]\nurl = "{two_bots.config.database.url}"\n'
         "[zalo]\nmonthly_messages = 3000\nmax_users = 50\n"
-        '[[zalo.bots]]\nname = "to1"\ntoken = "x"\ndisplay_name = "Bot Tổ 1"\n'
-        '[[zalo.bots]]\nname = "to2"\ntoken = "y"\n',
+        '[[zalo.bots]]\nname = "to1"\ntoken = "x"\ndisplay_name = "Bot Tổ 1"\nmax_users = 2\n'
+        '[[zalo.bots]]\nname = "to2"\ntoken = "y"\ncount_incoming = true\n',
         encoding="utf-8",
     )
-    shown = subprocess.run(
-        [sys.executable, "-m", "bot", "zalo", "usage", "--config", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+
+    def usage_command(*extra: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "bot", "zalo", "usage", "--config", str(config)]
+        return subprocess.run([*command, *extra], capture_output=True, text=True, timeout=60)
+
+    shown = usage_command()
     assert shown.returncode == 0, shown.stderr
-    assert f"Bot Tổ 1 [to1], tháng {shown_month}: 16/3000 (1%) tin" in shown.stdout
+    assert f"Bot Tổ 1 [to1], tháng {shown_month}: 16/3000 (1%) tin, 0/2 người dùng" in shown.stdout
     assert "trả lời 12, tổng kết tuần 4" in shown.stdout
-    assert f"to2 [to2], tháng {shown_month}: 0/3000 (0%) tin, 0/50 người dùng" in shown.stdout
+    one, two = shown.stdout.split("to2 [to2]")
+    assert (
+        "Người dùng: 0 thành viên đã liên kết (max_users so với số này), 3 người đã nhắn bot "
+        "tháng này (Zalo có thể tính theo số này)"
+    ) in one
+    assert "Tin tính vào hạn mức tháng: tin bot gửi đi (count_incoming = false)" in one
+    assert "⚠️ 3 người đã nhắn, nhiều hơn max_users (2)" in one
+    assert f", tháng {shown_month}: 1/3000 (0%) tin, 0/50 người dùng" in two
+    assert "tin nhận 1" in two and "0 người đã nhắn bot tháng này" in two
+    assert "tin bot gửi đi và tin bot nhận (count_incoming = true)" in two
+    assert "⚠️" not in two
+    as_json = {m["bot"]: m for m in json.loads(usage_command("--json").stdout)}
+    assert (as_json["to1"]["users"], as_json["to1"]["senders"]) == (0, 3)
+    assert as_json["to2"]["count_incoming"] is True and as_json["to2"]["sent"] == 1
 
 
 def two_bot_config(tmp_path: Path, url: str) -> Path:

@@ -13,8 +13,11 @@ Usage::
         [reply] = tg.wait_sent(alice["id"], 1)          # blocks until the bot answered
         assert reply["text"] == "Welcome"
         tg.press(alice, reply, "yes")                   # a callback_query on that message
-        tg.fail_next("sendMessage", status=429)         # the next sendMessage gets a 429
+        tg.fail_next("sendMessage", status=429)         # a 429: sendMessage refused for 1 s
         tg.hold_answers("sendMessage")                  # delivered at once, answered later
+        tg.drop_answers("sendMessage")                  # delivered, its answer cut off
+        tg.refuse_connections(0.5)                      # nobody listening for 0.5 s
+        supergroup = tg.migrate(group)                  # the group now has a new id
 
 Wire format: PTB posts form-urlencoded bodies whose values are JSON-encoded (strings are
 sent raw), and multipart/form-data when it uploads a file; JSON bodies and GET query strings
@@ -34,11 +37,24 @@ The bot may only message chats the test introduced (`user`, `group`, or a chat a
 came from); others answer 400 "chat not found". Methods live in `telegram_methods`, object
 builders and the wire format in `telegram_objects`.
 
+Telegram's limits hold, as the Bot API server (tdlib/telegram-bot-api) applies them:
+- one getUpdates at a time: a getUpdates that starts to wait cuts off the one already
+  waiting, which answers 409 "Conflict: terminated by other getUpdates request; make sure
+  that only one bot instance is running" (at most one such answer per 3 s: later ones wait
+  3 s first, as on Telegram). Two bots polling one token keep cutting each other off;
+- a message text over 4,096 UTF-16 code units (an emoji beyond U+FFFF counts two) is
+  refused with 400 "message is too long" (an edit: "MESSAGE_TOO_LONG"), a caption over
+  1,024 with "message caption is too long", a blank text with "message text is empty";
+- a 429 holds for its retry_after: every call of the method (`per_chat`: to that chat) in
+  the window is refused too, told the seconds left (`statuses` shows what was answered);
+- a group upgraded to a supergroup (`migrate`) answers sends with 400 "group chat was
+  upgraded to a supergroup chat" and parameters.migrate_to_chat_id.
+
 Not implemented: webhook push (updates wait for getUpdates; use `post_webhook`), parse_mode
-rendering (text is stored as sent), other members' rights (getChatMember knows only the
-bot), the 409
-for two concurrent pollers, inline mode and inline-message edits, payments, media groups,
-fetching file URLs, and any other method (404 "method not found").
+rendering (text is stored and counted as sent), other members' rights (getChatMember knows
+only the bot), flood limits of their own (a 429 comes from `fail_next` only), inline mode
+and inline-message edits, payments, media groups, fetching file URLs, and any other method
+(404 "method not found").
 """
 
 from __future__ import annotations
@@ -46,6 +62,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import math
 import socket
 import threading
 import time
@@ -60,10 +77,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes import telegram_objects as obj
+from tests.fakes.lost_answers import DroppedAnswer
 from tests.fakes.telegram_methods import BotApi
 from tests.fakes.telegram_objects import JSON, ApiError, Upload, read_params
 
 __all__ = ["FakeTelegram", "Upload"]
+CONFLICT = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
+    "is running"
+)
+CONFLICT_PACE = 3.0  # seconds: Telegram answers at most one such 409 this often
 _DEFAULT_ERRORS = {
     400: "Bad Request",
     403: "Forbidden: bot was blocked by the user",
@@ -88,8 +111,14 @@ class FakeTelegram(BotApi):
         self.port = 0
         self._cond = threading.Condition(threading.RLock())
         self._calls: list[tuple[str, JSON]] = []
-        self._faults: dict[str, list[ApiError]] = {}
+        self._answers: list[tuple[float, str, int]] = []  # (arrived, method, HTTP status)
+        self._faults: dict[str, list[tuple[ApiError, bool]]] = {}  # (error, per chat)
+        self._flooded: dict[tuple[str, str | None], float] = {}  # 429 windows: until when
+        self._polling: _LongPoll | None = None  # the getUpdates waiting now
+        self._next_conflict = 0.0
         self._holding: set[str] = set()  # methods whose answers wait for `release_answers`
+        self._dropping: dict[str, int] = {}  # method: answers to cut off after taking effect
+        self._back: threading.Timer | None = None  # ends an outage (refuse_connections)
         self._held: list[tuple[str, JSON]] = []  # calls done, their answers waiting
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
@@ -117,8 +146,10 @@ class FakeTelegram(BotApi):
         sock = socket.socket(
             socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
         )  # asyncio sets TCP_NODELAY
-        sock.bind(("127.0.0.1", 0))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # the same port again
+        sock.bind(("127.0.0.1", self.port))  # 0 at first: any free port
         self.port = sock.getsockname()[1]
+        self._closing = False
         app = Starlette(
             routes=[
                 Route("/bot{token}/{method}", self._api, methods=["GET", "POST"]),
@@ -146,6 +177,8 @@ class FakeTelegram(BotApi):
         await server.serve(sockets=[sock])
 
     def stop(self, timeout: float = 10) -> None:
+        if self._back is not None:
+            self._back.cancel()
         if self._server is None or self._thread is None:
             return
         self._closing = True  # pending long polls answer [] at once
@@ -168,16 +201,46 @@ class FakeTelegram(BotApi):
         asked = request.path_params["method"]
         name, handler = self._methods.get(asked.lower(), (asked, None))
         params = await read_params(request)
+        arrived = time.monotonic()
         with self._cond:
             self._calls.append((name, params))
-            faults = self._faults.get(name.lower())
-            fault = faults.pop(0) if faults else None
+            fault = self._flood(name, params, arrived) or self._fault(name, params, arrived)
             hold = name.lower() in self._holding
             self._cond.notify_all()
         response = await self._answer(name, handler, params, fault)
+        with self._cond:
+            self._answers.append((arrived, name, response.status_code))
+            drop = response.status_code == 200 and self._dropping.get(name.lower(), 0) > 0
+            if drop:
+                self._dropping[name.lower()] -= 1
+            self._cond.notify_all()
+        if drop:  # it took effect; the answer is cut off on the way
+            return DroppedAnswer()
         if hold:  # the call took effect; only its answer waits
             await self._held_back(name, params)
         return response
+
+    def _flood(self, name: str, params: JSON, now: float) -> ApiError | None:
+        """The 429 of a window that still holds for this call, with the seconds left."""
+        for key in ((name.lower(), None), (name.lower(), _chat_key(params))):
+            until = self._flooded.get(key, 0.0)
+            if now < until:
+                left = math.ceil(until - now)
+                return ApiError(
+                    429, f"Too Many Requests: retry after {left}", {"retry_after": left}
+                )
+        return None
+
+    def _fault(self, name: str, params: JSON, now: float) -> ApiError | None:
+        """The next fault set by `fail_next`; a 429 opens its window."""
+        faults = self._faults.get(name.lower())
+        if not faults:
+            return None
+        fault, per_chat = faults.pop(0)
+        if fault.status == 429 and fault.parameters:
+            key = (name.lower(), _chat_key(params) if per_chat else None)
+            self._flooded[key] = now + fault.parameters["retry_after"]
+        return fault
 
     async def _held_back(self, name: str, params: JSON) -> None:
         call = (name, params)
@@ -225,15 +288,41 @@ class FakeTelegram(BotApi):
     async def _long_poll(self, params: JSON) -> list[JSON]:
         assert self._wakeup is not None
         deadline = time.monotonic() + float(params.get("timeout") or 0)
-        while True:
-            self._wakeup.clear()
+        me = _LongPoll()
+        try:
+            while True:
+                if me.cut_off:
+                    await self._conflict()
+                self._wakeup.clear()
+                with self._cond:
+                    batch = self._get_updates(params)
+                    remaining = deadline - time.monotonic()
+                    if batch or self._closing or remaining <= 0:
+                        return batch
+                    if self._polling is not me:  # it waits now: the one waiting is cut off
+                        if self._polling is not None:
+                            self._polling.cut_off = True
+                            self._wakeup.set()
+                        self._polling = me
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), remaining)
+        finally:
             with self._cond:
-                batch = self._get_updates(params)
-            remaining = deadline - time.monotonic()
-            if batch or self._closing or remaining <= 0:
-                return batch
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), remaining)
+                if self._polling is me:
+                    self._polling = None
+
+    async def _conflict(self) -> None:
+        """Answer a getUpdates cut off by another: 409, at most one per `CONFLICT_PACE`
+        seconds (later ones wait that long first, so two pollers cannot spin)."""
+        with self._cond:
+            now = time.monotonic()
+            paced = now < self._next_conflict
+            if not paced:
+                self._next_conflict = now + CONFLICT_PACE
+        end = now + CONFLICT_PACE
+        while paced and not self._closing and time.monotonic() < end:
+            await asyncio.sleep(0.05)
+        raise ApiError(409, CONFLICT)
 
     # ----- the test's side: people, updates --------------------------------------------------
 
@@ -252,6 +341,33 @@ class FakeTelegram(BotApi):
         with self._cond:
             self._chats[chat_id] = chat
         return chat
+
+    def migrate(self, group: JSON, by: JSON | None = None) -> JSON:
+        """Upgrade a group to a supergroup (Telegram does so when an admin turns on what only
+        supergroups have, such as a public link or topics); returns the supergroup, whose id
+        is new (-100…). The bot's sends to the old id then answer 400 "group chat was upgraded
+        to a supergroup chat" with parameters.migrate_to_chat_id. With `by` (the user who
+        upgraded it) the two service messages Telegram sends are queued too, privacy mode or
+        not: migrate_to_chat_id in the old group, migrate_from_chat_id in the new one."""
+        with self._cond:
+            old = self._chat(group["id"])
+            if old["type"] != "group":
+                raise ValueError(f"only a basic group is upgraded, not a {old['type']}")
+            new_id = -(10**12) - abs(old["id"])
+            supergroup = obj.group_chat(new_id, old["title"], "supergroup")
+            self._chats[new_id] = supergroup
+            self._upgraded[old["id"]] = new_id
+            if old["id"] in self.admin_in:  # an administrator stays one
+                self.admin_in.add(new_id)
+            if by is not None:
+                for chat, fields in (
+                    (old, {"migrate_to_chat_id": new_id}),
+                    (supergroup, {"migrate_from_chat_id": old["id"]}),
+                ):
+                    msg = obj.message(self._new_message_id(chat["id"]), chat, by, **fields)
+                    self._messages[(chat["id"], msg["message_id"])] = msg
+                    self._new_update({"message": msg}, queue=True)
+            return copy.deepcopy(supergroup)
 
     def make_admin(self, group: JSON) -> None:
         """Make the bot an administrator of a group: it then gets every message there."""
@@ -445,6 +561,15 @@ class FakeTelegram(BotApi):
         with self._cond:
             return self._confirmed
 
+    def statuses(self, method: str) -> list[tuple[float, int]]:
+        """(arrival on `time.monotonic()`, HTTP status) of every answered call of `method`,
+        in the order they arrived (200 taken, 429 refused for a flood, 409 cut off...)."""
+        with self._cond:
+            found = [
+                (at, code) for at, name, code in self._answers if name.lower() == method.lower()
+            ]
+        return sorted(found)
+
     def wait_for(self, predicate: Callable[[], object], timeout: float = 10) -> None:
         """Block until `predicate()` is true (re-checked after every API call)."""
         with self._cond:
@@ -478,16 +603,41 @@ class FakeTelegram(BotApi):
         description: str | None = None,
         *,
         times: int = 1,
+        per_chat: bool = False,
     ) -> None:
         """Make the next `times` calls of `method` fail: 429 with retry_after (PTB raises
-        RetryAfter), 400 BadRequest, 403 Forbidden, 500 or 502 (HTML; PTB: NetworkError)."""
+        RetryAfter), 400 BadRequest, 403 Forbidden, 500 or 502 (HTML; PTB: NetworkError).
+
+        A 429 holds, as on Telegram: every call of `method` in the next `retry_after`
+        seconds is refused too, told the seconds left; `per_chat` limits that to calls to
+        the refused call's chat (a group's 20 messages a minute). `times` 429s open a window
+        each, one after the other."""
         if status == 429:
             text = description or f"Too Many Requests: retry after {retry_after}"
             error = ApiError(429, text, {"retry_after": retry_after})
         else:
             error = ApiError(status, description or _DEFAULT_ERRORS.get(status, "Error"))
         with self._cond:
-            self._faults.setdefault(method.lower(), []).extend([error] * times)
+            self._faults.setdefault(method.lower(), []).extend([(error, per_chat)] * times)
+
+    def drop_answers(self, method: str, *, times: int = 1) -> None:
+        """The next `times` calls of `method` that succeed take effect (a message is
+        delivered: `sent` shows it), then the connection closes halfway through the answer:
+        the bot never learns how they went."""
+        with self._cond:
+            self._dropping[method.lower()] = self._dropping.get(method.lower(), 0) + times
+
+    def refuse_connections(self, seconds: float) -> None:
+        """Stop listening for `seconds`: connections are refused, so a request never leaves
+        the bot (and nothing it sends meanwhile arrives); then listen on the same port."""
+        self.stop()
+
+        def back() -> None:
+            with contextlib.suppress(RuntimeError):  # the test ended first
+                self.start()
+
+        self._back = threading.Timer(seconds, back)
+        self._back.start()
 
     def hold_answers(self, method: str) -> None:
         """Hold the answers to later calls of `method` until `release_answers` (or `stop`).
@@ -516,6 +666,18 @@ class FakeTelegram(BotApi):
         secret = self.webhook.get("secret_token") if secret is None else secret
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
         return httpx.post(url, json=update, headers=headers, timeout=timeout).status_code
+
+
+class _LongPoll:
+    """A getUpdates waiting for updates; `cut_off` when a newer one started to wait."""
+
+    def __init__(self) -> None:
+        self.cut_off = False
+
+
+def _chat_key(params: JSON) -> str | None:
+    chat_id = params.get("chat_id")
+    return None if chat_id is None else str(chat_id)
 
 
 def _callback_data(markup: JSON | None) -> list[str]:

@@ -19,6 +19,11 @@ NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a content and reply markup of the current message"
 )
+# Telegram's limits, in UTF-16 code units of the text after entity parsing (the fake does
+# not render parse_mode: text is counted as sent, which is the same for plain text)
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
 
 
 class BotApi:
@@ -35,6 +40,7 @@ class BotApi:
         self._records: dict[tuple[int, int], JSON] = {}  # what the bot sent, by (chat, msg id)
         self._messages: dict[tuple[int, int], JSON] = {}  # every message, by (chat, msg id)
         self._chats: dict[int, JSON] = {}
+        self._upgraded: dict[int, int] = {}  # a group upgraded to a supergroup: its new id
         self._last_message_id: dict[int, int] = {}
         self._queue: list[JSON] = []
         self._forced: list[JSON] = []
@@ -137,6 +143,8 @@ class BotApi:
     def _chat(self, chat_id: Any) -> JSON:
         if chat_id in (None, ""):
             raise ApiError(400, "Bad Request: chat_id is empty")
+        if (moved := self._upgraded.get(_int(chat_id))) is not None:
+            raise ApiError(400, UPGRADED, {"migrate_to_chat_id": moved})
         if (chat := self._chats.get(_int(chat_id))) is not None:
             return chat
         raise ApiError(400, "Bad Request: chat not found")
@@ -146,13 +154,14 @@ class BotApi:
         return self._last_message_id[chat_id]
 
     def _send_message(self, params: JSON) -> JSON:
-        if not params.get("text"):
-            raise ApiError(400, "Bad Request: message text is empty")
+        _check_text(params.get("text"), "Bad Request: message is too long")
         return self._store_sent("sendMessage", params, {"text": params["text"]})
 
     def _send_file(self, kind: str, params: JSON) -> JSON:
         if kind not in params:
             raise ApiError(400, f"Bad Request: there is no {kind} in the request")
+        if obj.utf16_len((params.get("caption") or "").strip()) > CAPTION_LIMIT:
+            raise ApiError(400, "Bad Request: message caption is too long")
         stored = self._input_file(kind, params[kind])
         if kind == "photo":
             size = obj.photo_size(stored.file_id, stored.file_unique_id, 800, 600, len(stored.data))
@@ -204,8 +213,7 @@ class BotApi:
         record = self._record(params, "edit")
         if "text" not in record["message"]:
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
-        if not params.get("text"):
-            raise ApiError(400, "Bad Request: message text is empty")
+        _check_text(params.get("text"), "Bad Request: MESSAGE_TOO_LONG")
         content = {"text": params["text"]}
         return self._apply_edit(record, "editMessageText", content, params.get("reply_markup"))
 
@@ -292,6 +300,15 @@ class BotApi:
             raise ApiError(400, "Bad Request: invalid file_id")
         fields = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id}
         return {**fields, "file_size": len(stored.data), "file_path": stored.file_path}
+
+
+def _check_text(text: Any, too_long: str) -> None:
+    """Refuse a message text as Telegram does: empty once trimmed, or over 4,096 units."""
+    trimmed = str(text or "").strip()
+    if not trimmed:
+        raise ApiError(400, "Bad Request: message text is empty")
+    if obj.utf16_len(trimmed) > TEXT_LIMIT:
+        raise ApiError(400, too_long)
 
 
 def _int(value: Any) -> int:

@@ -28,7 +28,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+)
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -43,6 +50,7 @@ from tests.fakes.telegram_api import FakeTelegram, Upload
 
 TOKEN = "123456:TEST-token"
 ALICE = 1001
+BOB = 1002
 Context = ContextTypes.DEFAULT_TYPE
 
 
@@ -324,9 +332,9 @@ def test_send_document_is_recorded_and_downloadable(tg: FakeTelegram, bot: Runni
 def test_faults_raise_ptb_errors(tg: FakeTelegram, bot: RunningBot) -> None:
     tg.user(ALICE, "Alice")
     api = bot.application.bot
-    tg.fail_next("sendMessage", status=429, retry_after=1)
+    tg.fail_next("getMe", status=429, retry_after=1)  # (a 429's window: test_a_429_holds…)
     with pytest.raises(RetryAfter) as error:
-        bot.call(api.send_message(ALICE, "hi"))
+        bot.call(api.get_me())
     assert seconds(error.value) == 1
     for status, exception in [(500, NetworkError), (502, NetworkError), (403, Forbidden)]:
         tg.fail_next("sendMessage", status=status)
@@ -334,7 +342,7 @@ def test_faults_raise_ptb_errors(tg: FakeTelegram, bot: RunningBot) -> None:
             bot.call(api.send_message(ALICE, "hi"))
     assert bot.call(api.send_message(ALICE, "hi")).text == "hi"
     assert texts(tg, ALICE) == ["hi"]  # failed calls send nothing, but are recorded
-    assert len(tg.calls_of("sendMessage")) == 5
+    assert len(tg.calls_of("sendMessage")) == 4
     with pytest.raises(BadRequest, match="hat not found"):
         bot.call(api.send_message(4242, "nobody"))
 
@@ -544,3 +552,137 @@ def test_webhooks(tg: FakeTelegram) -> None:
         thread.join(5)
     assert [secret for secret, _ in received] == ["s3cret", None]
     assert Update.de_json(json.loads(received[0][1]), None).message.text == "hi"
+
+
+# ----- Telegram's limits ------------------------------------------------------------------
+
+
+def test_a_second_long_poll_cuts_off_the_waiting_one_with_409(tg: FakeTelegram) -> None:
+    """As on Telegram, a getUpdates that starts to wait ends the one already waiting with 409
+    Conflict: two bots polling one token keep cutting each other off. A poll with timeout 0
+    (PTB's last one, confirming what it fetched) cuts off nobody."""
+    alice = tg.user(ALICE, "Alice")
+
+    async def scenario() -> None:
+        async with raw_bot(tg) as first, raw_bot(tg) as second:
+            waiting = asyncio.create_task(first.get_updates(timeout=5))
+            await asyncio.sleep(0.3)
+            assert await second.get_updates(timeout=0) == ()  # answers at once, cuts nobody
+            assert not waiting.done()
+            started = time.monotonic()
+            newer = asyncio.create_task(second.get_updates(timeout=5))
+            with pytest.raises(Conflict, match="terminated by other getUpdates request"):
+                await waiting
+            assert time.monotonic() - started < 1
+            tg.send_text(alice, "for whoever polls now")
+            [update] = await newer  # the newer poll goes on and gets the update
+            assert update.message.text == "for whoever polls now"
+
+            # the first bot polls again and cuts the second off: a second 409 within 3 s of
+            # the last one waits 3 s first, so two pollers cannot spin
+            waiting = asyncio.create_task(second.get_updates(update.update_id + 1, timeout=5))
+            await asyncio.sleep(0.3)
+            started = time.monotonic()
+            newer = asyncio.create_task(first.get_updates(update.update_id + 1, timeout=1))
+            with pytest.raises(Conflict):
+                await waiting
+            assert time.monotonic() - started > 2.5
+            assert await newer == ()
+
+    asyncio.run(scenario())
+    assert [status for _at, status in tg.statuses("getUpdates")] == [409, 200, 200, 409, 200]
+
+
+def test_texts_and_captions_over_telegrams_limits_in_utf16_units_are_refused(
+    tg: FakeTelegram,
+) -> None:
+    tg.user(ALICE, "Alice")
+
+    async def scenario() -> None:
+        async with raw_bot(tg) as raw:
+            await raw.send_message(ALICE, "ệ" * 4096)  # a Vietnamese letter: one unit
+            await raw.send_message(ALICE, "😀" * 2048)  # an emoji beyond U+FFFF: two
+            await raw.send_message(ALICE, "\n" + "a" * 4096 + "\n\n")  # trimmed first
+            for refused in ("a" * 4097, "😀" * 2048 + "!", "ệ" * 4095 + "😀"):
+                with pytest.raises(BadRequest, match="Message is too long"):
+                    await raw.send_message(ALICE, refused)
+            with pytest.raises(BadRequest, match="Message text is empty"):
+                await raw.send_message(ALICE, " \n ")
+            picture = b"\x89PNG" * 10
+            photo = await raw.send_photo(ALICE, picture, caption="📊" * 512)
+            with pytest.raises(BadRequest, match="Message caption is too long"):
+                await raw.send_photo(ALICE, picture, caption="📊" * 512 + ".")
+            with pytest.raises(BadRequest, match="Message caption is too long"):
+                await raw.send_document(ALICE, picture, filename="a.png", caption="c" * 1025)
+            message = await raw.send_message(ALICE, "short")
+            with pytest.raises(BadRequest, match="Message_too_long"):
+                await raw.edit_message_text("e" * 4097, ALICE, message.message_id)
+            assert photo.caption == "📊" * 512
+
+    asyncio.run(scenario())
+    assert len(texts(tg, ALICE)) == 5  # three texts, the photo, "short": nothing refused
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+def test_a_429_holds_for_its_window_and_says_how_long_is_left(tg: FakeTelegram) -> None:
+    """Every call in the window is refused too, told the seconds left: a bot that ignored
+    retry_after and tried again at once would be refused again."""
+    tg.user(ALICE, "Alice")
+    tg.user(BOB, "Bob")
+
+    async def refused(raw: Bot, chat_id: int) -> float:
+        with pytest.raises(RetryAfter) as error:
+            await raw.send_message(chat_id, "refused")
+        return seconds(error.value)
+
+    async def scenario() -> None:
+        async with raw_bot(tg) as raw:
+            tg.fail_next("sendMessage", status=429, retry_after=2)
+            started = time.monotonic()
+            assert await refused(raw, ALICE) == 2
+            await asyncio.sleep(1.2)
+            assert await refused(raw, BOB) == 1  # every chat: 0.8 s left, said as 1 s
+            assert await raw.get_me()  # other methods answer
+            await asyncio.sleep(max(0.0, started + 2.05 - time.monotonic()))
+            await raw.send_message(ALICE, "after the window")
+
+            # per chat (a group's 20 messages a minute): the other chats go on
+            tg.fail_next("sendMessage", status=429, retry_after=1, per_chat=True)
+            assert await refused(raw, ALICE) == 1
+            await raw.send_message(BOB, "another chat")
+            assert await refused(raw, ALICE) == 1
+            await asyncio.sleep(1.05)
+            await raw.send_message(ALICE, "after the chat's window")
+
+    asyncio.run(scenario())
+    assert texts(tg, ALICE) == ["after the window", "after the chat's window"]
+    assert texts(tg, BOB) == ["another chat"]
+    answers = [status for _at, status in tg.statuses("sendMessage")]
+    assert answers == [429, 429, 200, 429, 200, 429, 200]
+
+
+def test_a_group_upgraded_to_a_supergroup_answers_with_its_new_id(tg: FakeTelegram) -> None:
+    alice = tg.user(ALICE, "Alice")
+    group = tg.group(-4242, "Tổ 3")
+    supergroup = tg.migrate(group, by=alice)
+    assert supergroup == {"id": -1_000_000_004_242, "type": "supergroup", "title": "Tổ 3"}
+    with pytest.raises(ValueError, match="supergroup"):
+        tg.migrate(supergroup)
+
+    async def scenario() -> None:
+        async with raw_bot(tg) as raw:
+            with pytest.raises(ChatMigrated) as moved:
+                await raw.send_message(-4242, "to the old id")
+            assert moved.value.new_chat_id == -1_000_000_004_242
+            await raw.send_message(moved.value.new_chat_id, "to the new id")
+            service = await raw.get_updates(timeout=0)
+            assert [(u.message.chat.id, u.message.from_user.id) for u in service] == [
+                (-4242, ALICE),
+                (-1_000_000_004_242, ALICE),
+            ]
+            assert service[0].message.migrate_to_chat_id == -1_000_000_004_242
+            assert service[1].message.migrate_from_chat_id == -4242
+
+    asyncio.run(scenario())
+    assert tg.sent(-4242) == []
+    assert texts(tg, -1_000_000_004_242) == ["to the new id"]

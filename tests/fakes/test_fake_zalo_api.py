@@ -5,6 +5,7 @@ No project code: the test thread plays the bot with httpx and the test's side of
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -352,3 +353,88 @@ def test_a_quota_lets_n_messages_through_then_answers_429_until_it_returns(zalo:
     zalo.set_quota(None)
     assert api(zalo, "sendMessage", body).json()["ok"] is True
     assert len(zalo.sent(AN)) == 3
+
+
+def test_get_me_says_whether_the_bot_may_join_groups() -> None:
+    with FakeZalo(token=TOKEN, can_join_groups=False) as kept_out:
+        assert api(kept_out, "getMe").json()["result"]["can_join_groups"] is False
+
+
+def test_a_hosted_photo_is_served_then_its_link_expires(zalo: FakeZalo) -> None:
+    lasting = zalo.host_photo(b"\xff\xd8 kept")
+    once = zalo.host_photo(b"\xff\xd8 once", fetches=1)
+    assert once.startswith(zalo.url + "/photo/") and once.endswith(".jpg")
+    first = httpx.get(once, timeout=5)
+    assert first.status_code == 200 and first.content == b"\xff\xd8 once"
+    assert first.headers["content-type"] == "image/jpeg"
+    assert httpx.get(once, timeout=5).status_code == 404  # the CDN link expired
+    assert [httpx.get(lasting, timeout=5).status_code for _ in range(3)] == [200] * 3
+    assert httpx.get(zalo.url + "/photo/none.jpg", timeout=5).status_code == 404
+    assert len(zalo.photo_fetches) == 6
+    image = zalo.send_image(zalo.user(AN, "An"), once, caption="vneid 2", queue=False)
+    assert image["message"]["photo_url"] == once
+
+
+# ----- what the live platform was measured doing ------------------------------------------
+
+
+def test_replay_mode_hands_each_update_back_on_the_next_polls_in_turn(zalo: FakeZalo) -> None:
+    zalo.replay(polls=2)
+    an = zalo.user(AN, "An")
+    a, b = zalo.send_text(an, "A"), zalo.send_text(an, "B")
+    texts = [get_updates(zalo).json()["result"]["message"]["text"] for _ in range(6)]
+    assert texts == ["A", "B", "A", "B", "A", "B"]
+    ids = {a["message"]["message_id"], b["message"]["message_id"]}
+    assert zalo.replaying == 0
+    started = time.monotonic()
+    assert error(get_updates(zalo, "1"))[0] == 408  # all handed back: the queue waits again
+    assert time.monotonic() - started >= 0.9
+    c = zalo.send_text(an, "C")
+    assert get_updates(zalo).json()["result"] == c  # a new update comes before any copy
+    assert get_updates(zalo).json()["result"] == c
+    assert c["message"]["message_id"] not in ids
+
+
+def test_empty_polls_answer_408_at_once_with_http_200_or_http_408(zalo: FakeZalo) -> None:
+    for http_status in (200, 408):
+        zalo.answer_empty_at_once(http_status)
+        started = time.monotonic()
+        answer = get_updates(zalo, "10")
+        assert time.monotonic() - started < 1
+        assert answer.status_code == http_status
+        assert answer.json() == {"ok": False, "description": "Request timeout", "error_code": 408}
+    update = zalo.send_text(zalo.user(AN, "An"), "có tin")
+    assert get_updates(zalo, "10").json()["result"] == update  # what is queued still comes
+    zalo.answer_empty_at_once(None)
+    started = time.monotonic()
+    assert error(get_updates(zalo, "1"))[0] == 408
+    assert time.monotonic() - started >= 0.9  # long polls again
+    zalo.timeout_next_get_updates(http_status=408)
+    assert get_updates(zalo, "10").status_code == 408
+
+
+def test_call_times_say_when_each_call_came(zalo: FakeZalo) -> None:
+    before = time.monotonic()
+    api(zalo, "getMe")
+    time.sleep(0.2)
+    api(zalo, "getMe")
+    first, second = zalo.call_times("getMe")
+    assert before <= first < second <= time.monotonic()
+    assert second - first >= 0.2
+    assert zalo.call_times("getUpdates") == []
+
+
+def test_set_webhook_records_whether_the_address_on_this_machine_was_listening(
+    zalo: FakeZalo,
+) -> None:
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        up = f"http://127.0.0.1:{port}/zalo/webhook"
+        assert api(zalo, "setWebhook", {"url": up, "secret_token": "bi-mat-123"}).status_code == 200
+    zalo.fail_next("setWebhook", 400)  # refused or not, the probe is recorded
+    error(api(zalo, "setWebhook", {"url": up, "secret_token": "bi-mat-123"}))
+    elsewhere = "https://bot.example.vn/zalo/webhook"
+    api(zalo, "setWebhook", {"url": elsewhere, "secret_token": "bi-mat-123"})
+    assert zalo.webhook_probes == [(up, True), (up, False), (elsewhere, None)]

@@ -25,6 +25,20 @@ Wire format: `POST /bot<token>/<method>` with a JSON object body. getUpdates lon
 the queue as it is returned; when nothing arrives in time it answers 408 "Request timeout".
 A long poll whose client hangs up consumes nothing. `redeliver(update)` queues the very same
 update again (a duplicate delivery). While a webhook is set getUpdates answers 400.
+`replay(polls=N)` plays the live platform one integrator measured: every update returned
+comes back on the next N polls that find nothing new, in turn with the others (A, B, A,
+B…), at once. `answer_empty_at_once()` makes a poll with nothing to hand out answer 408 at
+once instead of waiting (HTTP 200, or `http_status=408`: both were measured).
+`call_times(method)` says when each call came (time.monotonic()).
+
+setWebhook to an address on this machine first tries to connect to it: `webhook_probes`
+says, for each setWebhook call, whether something was listening there.
+
+Answers lost after the call took effect: `lose_answers("sendMessage", "timeout")` delivers
+the message and holds the answer past the bot's read timeout ("drop": the connection closes
+halfway through the answer; "502": the proxy's page comes instead). `refuse_connections(s)`
+stops listening for s seconds (connections refused: nothing leaves the bot), then listens
+on the same port again.
 
 Quota: `set_quota(n)` lets n more messages (sendMessage, sendPhoto, sendSticker) through,
 then every one answers 429 until `set_quota(None)` (the month turned, or the plan was
@@ -36,10 +50,13 @@ is only recorded: updates still wait for getUpdates; push them with `post_webhoo
 
 Not implemented: pushing updates to the webhook by itself, retries of failed webhook
 deliveries, HTTPS-only webhook URLs (http is accepted), group mention/reply filtering (the test
-decides what the bot receives), photo uploads (sendPhoto takes a URL only) and fetching
-photo URLs, caption length limits, chat actions other than "typing", GET requests to the API
+decides what the bot receives), photo uploads (sendPhoto takes a URL only), caption
+length limits, chat actions other than "typing", GET requests to the API
 (405), and any other method (404). Voice URLs are served: `send_voice(user, audio=…)` keeps
-the .aac bytes at `{url}/voice/<id>.aac`, as Zalo's file host keeps them.
+the .aac bytes at `{url}/voice/<id>.aac`, as Zalo's file host keeps them. Pictures too:
+`host_photo(data, fetches=1)` serves a JPEG at a `photo_url` for `send_image`, answering
+404 once fetched that many times (a CDN link that expired). `FakeZalo(can_join_groups=False)`
+is a bot Zalo lets into no group (getMe says so).
 """
 
 from __future__ import annotations
@@ -62,6 +79,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from tests.fakes import zalo_objects as obj
+from tests.fakes.lost_answers import HOW, DroppedAnswer, held
 from tests.fakes.zalo_objects import JSON, ApiError
 
 __all__ = ["FakeZalo", "ServerThread"]
@@ -93,6 +111,7 @@ class ServerThread:
         sock = socket.socket(
             socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
         )  # asyncio sets TCP_NODELAY
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # the same port again
         sock.bind(("127.0.0.1", self.port))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
@@ -138,20 +157,34 @@ class FakeZalo:
         *,
         bot_id: str = "bot-1",
         display_name: str = "Bot Tổ CNSCĐ",
+        can_join_groups: bool = True,
     ) -> None:
         self.token = token
         self.bot: JSON = obj.bot_info(bot_id)
+        # getMe's answer: False where Zalo lets no bot of this account into groups (beta)
+        self.bot["can_join_groups"] = can_join_groups
         self.display_name = display_name  # set in the Zalo app; getMe does not say it
         self._quota: int | None = None
         self.port = 0
         self._cond = threading.Condition(threading.RLock())
         self._calls: list[tuple[str, JSON]] = []
+        self._call_times: list[float] = []  # when each of `_calls` came: time.monotonic()
         self._faults: dict[str, list[ApiError]] = {}
+        self._losing: dict[str, list[str]] = {}  # method: how its next answers are lost
+        self._lost_hold = 30.0  # seconds a "timeout" answer is held
+        self._back: threading.Timer | None = None  # ends an outage (refuse_connections)
+        self._replay_polls = 0  # replay mode: how many later polls hand each update back
+        self._replays: list[tuple[JSON, int]] = []  # updates to hand back, times left
+        self._empty_at_once: int | None = None  # an instant 408's HTTP status; None: wait
+        self._probes: list[tuple[str, bool | None]] = []  # setWebhook: url, listening there
         self._queue: list[JSON] = []
         self._chats: dict[str, JSON] = {}
         self._records: list[JSON] = []
         self._voices: dict[str, bytes] = {}  # what the file host serves under /voice/
         self.voice_fetches: list[str] = []  # the voice files the bot downloaded, by name
+        # pictures the file host serves under /photo/: bytes, and fetches left (None: any)
+        self._photos: dict[str, tuple[bytes, int | None]] = {}
+        self.photo_fetches: list[str] = []  # every fetch of a picture, by name (404s too)
         self._webhook: JSON = {"url": "", "secret_token": None, "updated_at": obj.now_ms()}
         self._methods: dict[str, Callable[[JSON], Any]] = {
             "getMe": lambda body: self.bot,
@@ -186,13 +219,16 @@ class FakeZalo:
             routes=[
                 Route("/bot{token}/{method}", self._api, methods=["POST"]),
                 Route("/voice/{name}", self._voice_file, methods=["GET"]),
+                Route("/photo/{name}", self._photo_file, methods=["GET"]),
             ]
         )
-        self._server = ServerThread(app, "fake-zalo").start(timeout)
-        self.port = self._server.port
+        self._server = ServerThread(app, "fake-zalo", port=self.port).start(timeout)
+        self.port = self._server.port  # kept: a restart after an outage listens there again
         return self
 
     def stop(self, timeout: float = 10) -> None:
+        if self._back is not None:
+            self._back.cancel()
         if self._server is None:
             return
         self._closing = True  # pending long polls answer 408 at once
@@ -218,10 +254,18 @@ class FakeZalo:
             body = await obj.read_body(request)
         except ApiError as error:
             failure = error
+        probe = None
+        if name == "setWebhook":  # does the bot already listen where Zalo is to post?
+            probe = await asyncio.to_thread(_listening_at, body.get("url"))
         with self._cond:
             self._calls.append((name, copy.deepcopy(body)))
+            self._call_times.append(time.monotonic())
+            if name == "setWebhook":
+                self._probes.append((str(body.get("url")), probe))
             faults = self._faults.get(name)
             fault = faults.pop(0) if faults else None
+            losing = self._losing.get(name)
+            lost = losing.pop(0) if losing and fault is None and failure is None else None
             self._cond.notify_all()
         try:
             if name != "getUpdates" and name not in self._methods:
@@ -237,6 +281,12 @@ class FakeZalo:
                 self._cond.notify_all()
         except ApiError as error:
             return error.response()
+        if lost == "drop":  # it took effect; the answer is cut off on the way
+            return DroppedAnswer()
+        if lost is not None:
+            await held(self._lost_hold if lost == "timeout" else 0, lambda: self._closing)
+            if lost == "502":
+                return ApiError(502).response()
         return obj.ok(result)
 
     async def _long_poll(self, request: Request, body: JSON) -> Response:
@@ -250,15 +300,31 @@ class FakeZalo:
             if await request.is_disconnected():  # the client gave up: take nothing
                 return Response(status_code=499)
             with self._cond:
-                if self._queue and not self._closing:
-                    update = self._queue.pop(0)
+                update = self._next_update() if not self._closing else None
+                at_once = self._empty_at_once
+                if update is not None:
                     self._cond.notify_all()
                     return obj.ok(update)
             remaining = deadline - time.monotonic()
-            if self._closing or remaining <= 0:
-                raise ApiError(408, "Request timeout")
+            if self._closing or remaining <= 0 or at_once is not None:
+                raise ApiError(408, "Request timeout", http=at_once or 200)
             with contextlib.suppress(TimeoutError):  # re-check the client now and then
                 await asyncio.wait_for(self._wakeup.wait(), min(remaining, 0.25))
+
+    def _next_update(self) -> JSON | None:
+        """The next update to hand out (the lock held): a new one, else in replay mode one
+        handed out before, in turn."""
+        if self._queue:
+            update = self._queue.pop(0)
+            if self._replay_polls:
+                self._replays.append((update, self._replay_polls))
+            return update
+        if self._replays:
+            update, left = self._replays.pop(0)
+            if left > 1:
+                self._replays.append((update, left - 1))
+            return copy.deepcopy(update)
+        return None
 
     # ----- methods (called with the lock held) -----------------------------------------------
 
@@ -394,6 +460,26 @@ class FakeZalo:
             return Response(status_code=404)
         return Response(data, media_type="audio/aac")
 
+    def host_photo(self, data: bytes, *, fetches: int | None = None) -> str:
+        """Serve a picture as Zalo's CDN does; its URL, for `send_image`. The CDN link may
+        expire: with `fetches`, it answers 404 once fetched that many times."""
+        with self._cond:
+            name = f"{len(self._photos) + 1:04x}{obj.new_message_id()[:16]}.jpg"
+            self._photos[name] = (data, fetches)
+        return f"{self.url}/photo/{name}"
+
+    async def _photo_file(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        with self._cond:
+            self.photo_fetches.append(name)
+            data, left = self._photos.get(name, (b"", 0))
+            if left is not None:
+                if left <= 0:
+                    return Response(status_code=404)
+                self._photos[name] = (data, left - 1)
+            self._cond.notify_all()
+        return Response(data, media_type="image/jpeg")
+
     def send_sticker(
         self, user: JSON, sticker_id: str, group: JSON | None = None, *, queue: bool = True
     ) -> JSON:
@@ -458,6 +544,29 @@ class FakeZalo:
         with self._cond:
             return copy.deepcopy(self._queue)
 
+    def replay(self, polls: int) -> None:
+        """Replay mode: from now on every update getUpdates returns comes back on the next
+        `polls` polls that find nothing new, in turn with the others (A, B, A, B…), at once;
+        0: off (what is still to come back is forgotten)."""
+        with self._cond:
+            self._replay_polls = polls
+            if not polls:
+                self._replays.clear()
+
+    @property
+    def replaying(self) -> int:
+        """How many more times updates will be handed back in replay mode."""
+        with self._cond:
+            return sum(left for _, left in self._replays)
+
+    def answer_empty_at_once(self, http_status: int | None = 200) -> None:
+        """A getUpdates with nothing to hand out answers 408 at once instead of waiting:
+        `{"ok": false, "error_code": 408}` with HTTP 200, or with HTTP 408 (`http_status`),
+        as two integrators measured; None: long polls again."""
+        with self._cond:
+            self._empty_at_once = http_status
+        self._wake()
+
     # ----- the test's side: what the bot did -------------------------------------------------
 
     @property
@@ -469,6 +578,22 @@ class FakeZalo:
     def calls_of(self, method: str) -> list[JSON]:
         """The bodies of every call of one method."""
         return [body for name, body in self.calls if name == method]
+
+    def call_times(self, method: str) -> list[float]:
+        """When each call of one method came, in time.monotonic() seconds."""
+        with self._cond:
+            return [
+                t
+                for (name, _), t in zip(self._calls, self._call_times, strict=True)
+                if name == method
+            ]
+
+    @property
+    def webhook_probes(self) -> list[tuple[str, bool | None]]:
+        """For each setWebhook call: its url, and whether something accepted a connection
+        there at that moment (None: not on this machine, not tried)."""
+        with self._cond:
+            return list(self._probes)
 
     def sent(self, chat_id: str) -> list[JSON]:
         """What the bot sent to a chat, oldest first: dicts with method, chat_id, text, photo,
@@ -518,9 +643,37 @@ class FakeZalo:
         with self._cond:
             self._faults.setdefault(method, []).extend([ApiError(status, description)] * times)
 
-    def timeout_next_get_updates(self, times: int = 1) -> None:
-        """The next `times` getUpdates answer 408 at once, even with updates queued."""
-        self.fail_next("getUpdates", 408, "Request timeout", times=times)
+    def lose_answers(
+        self, method: str, how: str = "timeout", *, times: int = 1, hold: float = 30.0
+    ) -> None:
+        """The next `times` calls of `method` take effect (a message is delivered: `sent`
+        shows it) and their answer is lost: "timeout" holds it `hold` seconds (past the
+        bot's read timeout), "drop" closes the connection halfway through it, "502" answers
+        the proxy's HTML page instead."""
+        assert how in HOW, how
+        with self._cond:
+            self._lost_hold = hold
+            self._losing.setdefault(method, []).extend([how] * times)
+
+    def refuse_connections(self, seconds: float) -> None:
+        """Stop listening for `seconds`: connections are refused, so a request never leaves
+        the bot (and nothing it sends meanwhile arrives); then listen on the same port."""
+        assert self._server is not None
+        self.stop()
+
+        def back() -> None:
+            with contextlib.suppress(RuntimeError):  # the test ended first
+                self.start()
+
+        self._back = threading.Timer(seconds, back)
+        self._back.start()
+
+    def timeout_next_get_updates(self, times: int = 1, *, http_status: int = 200) -> None:
+        """The next `times` getUpdates answer 408 at once, even with updates queued (with
+        HTTP 200, or `http_status`)."""
+        with self._cond:
+            fault = ApiError(408, "Request timeout", http=http_status)
+            self._faults.setdefault("getUpdates", []).extend([fault] * times)
 
     def post_webhook(
         self,
@@ -532,10 +685,12 @@ class FakeZalo:
         timeout: float = 5,
     ) -> int:
         """POST an update to a webhook as the live platform does (the update itself, flat);
-        returns the HTTP status. `secret` defaults to the secret_token the bot set; "" sends
-        no secret header. wrapped=True posts `{"ok": true, "result": update}` as the docs
-        show it."""
-        secret = self.webhook["secret_token"] if secret is None else secret
+        returns the HTTP status. `secret` defaults to the secret_token the bot set (waiting,
+        up to `timeout`, for it to set one: Zalo posts nothing before); "" sends no secret
+        header. wrapped=True posts `{"ok": true, "result": update}` as the docs show it."""
+        if secret is None:
+            self.wait_for(lambda: self._webhook["secret_token"], timeout)
+            secret = self.webhook["secret_token"]
         headers = {SECRET_HEADER: secret} if secret else {}
         inner = update.get("result") if "event_name" not in update else update
         chat = ((inner or {}).get("message") or {}).get("chat") or {}
@@ -544,6 +699,20 @@ class FakeZalo:
                 self._chats.setdefault(str(chat["id"]), dict(chat))
         body = {"ok": True, "result": update} if wrapped else update
         return httpx.post(url, json=body, headers=headers, timeout=timeout).status_code
+
+
+def _listening_at(url: object) -> bool | None:
+    """Whether something accepts connections at a URL on this machine (None: elsewhere)."""
+    try:
+        address = httpx.URL(str(url))
+    except httpx.InvalidURL:
+        return None
+    if address.host not in ("127.0.0.1", "localhost") or address.scheme not in ("http", "https"):
+        return None
+    port = address.port or (443 if address.scheme == "https" else 80)
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _header_safe(value: str) -> bool:

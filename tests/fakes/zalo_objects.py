@@ -134,19 +134,23 @@ def _check_id(name: str, value: object) -> None:
 
 class ApiError(Exception):
     """An error answer: `{"ok": false, "error_code": status, "description": ...}` with HTTP
-    200, as the live platform sends it; or the proxy's HTML page (502 always)."""
+    200, as the live platform sends it (`http`: another HTTP status, as one integrator saw
+    getUpdates answer its 408); or the proxy's HTML page (502 always)."""
 
-    def __init__(self, status: int, description: str | None = None, *, html: bool = False):
+    def __init__(
+        self, status: int, description: str | None = None, *, html: bool = False, http: int = 200
+    ):
         description = description or DEFAULT_ERRORS.get(status, "Error")
         super().__init__(description)
         self.status, self.description = status, description
         self.html = html or status == 502
+        self.http = http
 
     def response(self) -> Response:
         if self.html:  # the proxy in front answers an HTML page, not JSON
             return Response(_HTML.get(self.status, _HTML[502]), self.status, media_type="text/html")
         body = {"ok": False, "description": self.description, "error_code": self.status}
-        return JSONResponse(body, 200)
+        return JSONResponse(body, self.http)
 
 
 def ok(result: Any) -> Response:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -122,4 +123,18 @@ def test_two_members_logging_at_once_on_two_workers_are_both_stored(
         )
         for answer in answers:
             assert not isinstance(answer, BaseException), repr(answer)
+    assert service_totals(app) == {"vneid": 2 * ROUNDS}
+
+
+def test_one_silent_message_delivered_to_two_workers_at_once_is_answered_by_one_only(
+    app: App, worker_two: App, member: ConsoleChat, clock: Clock
+):
+    """Zalo posting a message twice, to two workers: one answers, the other says nothing."""
+    for n in range(ROUNDS):
+        clock.now += timedelta(minutes=11)
+        incoming = replace(_message(member, "vneid 2", f"zalo:{n}"), silent_redelivery=True)
+        answers = _at_once([(app, incoming), (worker_two, incoming)])
+        assert not any(isinstance(a, BaseException) for a in answers), answers
+        silent, once = sorted(answers, key=len)
+        assert silent == [] and "Đã ghi" in once[0].text, answers  # type: ignore[index]
     assert service_totals(app) == {"vneid": 2 * ROUNDS}

@@ -2,11 +2,15 @@
 
 Telegram and Zalo retry a webhook delivery they think failed; polling can hand an update out
 again after a restart. Each delivery is answered (the member may never have seen the first
-answer), but the support log is stored once, a button acts once, a step advances once.
+answer), but the support log is stored once, a button acts once, a step advances once. A
+channel whose platform replays messages on its own (Zalo) asks for silence: copies then get
+no answer at all.
 On SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -125,3 +129,15 @@ def test_a_late_redelivery_after_newer_messages_changes_nothing_and_repeats_its_
     with app.uow() as uow:
         kept = uow.session.exec(select(SupportLog).where(SupportLog.deleted_at.is_(None))).all()  # type: ignore[union-attr]
     assert [log.message_key for log in kept] == [stored_key(app, old)]
+
+
+def test_a_redelivery_marked_silent_is_answered_with_nothing_and_changes_nothing(
+    app: App, member: ConsoleChat
+):
+    """Zalo hands messages back on its own and counts every answer: a copy gets none."""
+    incoming = replace(delivery(member, "zalo-7", text="vneid 2"), silent_redelivery=True)
+    first, *again = deliver(app, incoming)
+    assert first[0].text.startswith(texts.ENTRY_SAVED), first
+    assert again == [[]] * (TIMES - 1)
+    assert service_totals(app) == {"vneid": 2}
+    assert processed(app, stored_key(app, incoming)) == 1

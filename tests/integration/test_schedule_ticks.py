@@ -18,6 +18,7 @@ from bot.app import App, build_app
 from bot.channels.console import ConsoleChat
 from bot.config import Config, DatabaseConfig
 from bot.sender import ChannelSender
+from handlers import texts
 from schedules.jobs import TickSummary, tick
 from storage import outbox
 from storage.logs import add_log
@@ -235,6 +236,70 @@ def test_the_weekly_tally_gives_last_weeks_totals_to_the_team_group(app: App, ro
     assert "• Thành viên đã ghi: 1/2" in text and "mong gặp lại: Lê Văn Tám" in text
     picture = Path(text.split("[ảnh: ")[1].split("]")[0])
     assert picture.read_bytes().startswith(b"\x89PNG") and picture.parent == CHARTS
+
+
+def test_a_first_week_with_logs_says_the_week_before_had_none(app: App, roster: Roster):
+    roster.joined("Nguyễn Thị Lan", user="lan")
+    with app.uow() as uow:
+        team = uow.session.exec(select(Team).where(Team.name == "Tổ CNSCĐ TDP 1")).one()
+        member = uow.session.exec(select(Member).where(Member.name == "Nguyễn Thị Lan")).one()
+        uow.session.add(
+            GroupChat(platform="console", chat_id="nhom-1", ward_id=team.ward_id, team_id=team.id)
+        )
+        add_log(
+            uow.session,
+            SupportLog(
+                member_id=member.id,
+                team_id=team.id,
+                day=date(2026, 11, 18),
+                created_at=at(2026, 11, 18, 9, 0),
+            ),
+            {"vneid": 5},
+        )
+        uow.commit()
+    console = io.StringIO()
+    assert run_tick(app, at(2026, 11, 23, 8, 0), console).sent == 1
+    [logs] = [line for line in console.getvalue().splitlines() if "Số lượt hỗ trợ" in line]
+    assert logs == "• Số lượt hỗ trợ: 1 (tuần trước chưa có lượt nào)"
+
+
+def test_a_team_without_a_linked_group_gets_its_tally_in_its_leaders_private_chats(
+    app: App, roster: Roster, clock: Clock
+):
+    clock.set_local(2026, 11, 20, 10, 0)  # Friday of the week the tally is about
+    roster.joined("Phạm Văn Minh", role=Role.LEADER, user="minh")
+    roster.joined("Đỗ Văn Hùng", role=Role.LEADER, user="hung")  # a team may have two
+    roster.joined("Vũ Thị Mai", role=Role.LEADER, team="Tổ CNSCĐ TDP 2", user="mai")
+    lan = roster.joined("Nguyễn Thị Lan", user="lan")
+    with app.uow() as uow:  # only the second team linked its group
+        team = uow.session.exec(select(Team).where(Team.name == "Tổ CNSCĐ TDP 2")).one()
+        uow.session.add(
+            GroupChat(platform="console", chat_id="nhom-2", ward_id=team.ward_id, team_id=team.id)
+        )
+        uow.commit()
+    assert "Đã ghi" in lan.say("vneid 3")
+    console = io.StringIO()
+    assert run_tick(app, at(2026, 11, 23, 7, 59), console) == TickSummary()
+    assert run_tick(app, at(2026, 11, 23, 8, 0), console).sent == 3
+    assert run_tick(app, at(2026, 11, 23, 8, 1), console) == TickSummary()  # once
+    sent = {
+        part.split("]", 1)[0]: part.split("]", 1)[1] for part in console.getvalue().split("[→ ")[1:]
+    }
+    assert set(sent) == {"minh", "hung", "nhom-2"}  # Mai's team has its group; Lan is no leader
+    for leader in ("minh", "hung"):
+        assert sent[leader].startswith(" 📊 Tổ CNSCĐ TDP 1, tuần 16/11/2026–22/11/2026:")
+        assert "• Cài đặt VNeID: 3" in sent[leader] and texts.TALLY_PRIVATE in sent[leader]
+    assert (
+        sent["nhom-2"].startswith(" 📊 Tổ CNSCĐ TDP 2")
+        and texts.TALLY_PRIVATE not in sent["nhom-2"]
+    )
+    with app.uow() as uow:
+        rows = uow.session.exec(select(OutboxMessage).where(OutboxMessage.kind == "weekly_tally"))
+        assert sorted((r.chat_id, r.status) for r in rows) == [
+            ("hung", "sent"),
+            ("minh", "sent"),
+            ("nhom-2", "sent"),
+        ]
 
 
 def test_a_member_quiet_for_a_week_gets_one_kind_nudge(app: App, roster: Roster, clock: Clock):

@@ -162,3 +162,52 @@ def test_a_short_telegram_webhook_secret_is_refused(tmp_path: Path):
         load_config(short, env={})
     good = write(tmp_path, '[telegram]\nwebhook_secret = "s3cret-Of-the-ward"\n')
     assert load_config(good, env={}).telegram.webhook_secret == "s3cret-Of-the-ward"
+
+
+def test_the_zalo_poll_floor_is_a_second_unless_set_and_bots_inherit_it(tmp_path: Path):
+    assert load_config(None, env={}).zalo.poll_floor_seconds == 1.0
+    path = write(
+        tmp_path,
+        '[zalo]\npoll_floor_seconds = 2.5\n[[zalo.bots]]\nname = "to1"\ntoken = "x"\n'
+        '[[zalo.bots]]\nname = "to2"\ntoken = "y"\npoll_floor_seconds = 0.5\n',
+    )
+    one, two = load_config(path, env={}).zalo.all_bots
+    assert (one.poll_floor_seconds, two.poll_floor_seconds) == (2.5, 0.5)
+    from_env = load_config(None, env={"GOTUNGNHA_ZALO_POLL_FLOOR_SECONDS": "3"})
+    assert from_env.zalo.poll_floor_seconds == 3.0
+    for wrong, says in (("0", "từ 0.1 đến 60"), ("61", "từ 0.1 đến 60"), ("nhanh", "một số")):
+        with pytest.raises(ConfigError, match=says):
+            load_config(None, env={"GOTUNGNHA_ZALO_POLL_FLOOR_SECONDS": wrong})
+
+
+def test_received_messages_count_towards_the_month_only_when_count_incoming_is_set(
+    tmp_path: Path,
+):
+    assert load_config(None, env={}).zalo.count_incoming is False  # Zalo's rule is unknown
+    path = write(
+        tmp_path,
+        '[zalo]\ncount_incoming = true\n[[zalo.bots]]\nname = "to1"\ntoken = "x"\n'
+        '[[zalo.bots]]\nname = "to2"\ntoken = "y"\ncount_incoming = false\n',
+    )
+    one, two = load_config(path, env={}).zalo.all_bots
+    assert (one.count_incoming, two.count_incoming) == (True, False)
+    from_env = load_config(None, env={"GOTUNGNHA_ZALO_COUNT_INCOMING": "true"})
+    assert from_env.zalo.count_incoming is True
+    with pytest.raises(ConfigError, match="true hoặc false"):
+        load_config(None, env={"GOTUNGNHA_ZALO_COUNT_INCOMING": "có"})
+
+
+def test_the_zalo_send_pace_is_ten_a_second_unless_set_and_bots_inherit_it(tmp_path: Path):
+    assert load_config(None, env={}).zalo.sends_per_second == 10.0  # nothing documented
+    path = write(
+        tmp_path,
+        '[zalo]\nsends_per_second = 5\n[[zalo.bots]]\nname = "to1"\ntoken = "x"\n'
+        '[[zalo.bots]]\nname = "to2"\ntoken = "y"\nsends_per_second = 20\n',
+    )
+    one, two = load_config(path, env={}).zalo.all_bots
+    assert (one.sends_per_second, two.sends_per_second) == (5.0, 20.0)
+    from_env = load_config(None, env={"GOTUNGNHA_ZALO_SENDS_PER_SECOND": "2.5"})
+    assert from_env.zalo.sends_per_second == 2.5
+    for wrong, says in (("0", "từ 0.1 đến 100"), ("500", "từ 0.1 đến 100"), ("nhanh", "một số")):
+        with pytest.raises(ConfigError, match=says):
+            load_config(None, env={"GOTUNGNHA_ZALO_SENDS_PER_SECOND": wrong})
