@@ -22,7 +22,7 @@ import bot.cli_units  # unit add/list, export models
 import bot.cli_voice
 import bot.cli_web
 import bot.cli_zalo  # noqa: F401  (zalo set-webhook/info/usage)
-from bot.channels.console import ConsoleChat
+from bot.channels.console import ConsoleChat, is_leaving
 from bot.channels.telegram import sending_bot
 from bot.cli_base import (
     ConfigOption,
@@ -76,8 +76,15 @@ def db_upgrade(config: ConfigOption = None) -> None:
 
     def work() -> None:
         db = make_engine(cfg.database.url)
+        before = current_revision(db)
         upgrade(db)
-        out.print(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({current_revision(db)}).")
+        now = current_revision(db)
+        if before is None:
+            out.print(f"Đã tạo cơ sở dữ liệu mới (phiên bản {now}).")
+        elif before != now:
+            out.print(f"Đã nâng cấp cơ sở dữ liệu từ phiên bản {before} lên {now}.")
+        else:
+            out.print(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({now}).")
 
     _guard(cfg, work)
 
@@ -102,7 +109,9 @@ def db_status(config: ConfigOption = None) -> None:
 @cli.command()
 def parse(
     text: Annotated[str, typer.Argument(help='Tin nhắn ghi nhanh, ví dụ "vneid 3 sskdt 2".')],
-    today: Annotated[str | None, typer.Option(help="Ngày hôm nay, YYYY-MM-DD.")] = None,
+    today: Annotated[
+        str | None, typer.Option(help="Ngày hôm nay, dd/mm/yyyy hoặc YYYY-MM-DD.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In một đối tượng JSON.")] = False,
     config: ConfigOption = None,
 ) -> None:
@@ -142,7 +151,7 @@ def chat(
         except (EOFError, KeyboardInterrupt):
             out.print()
             return
-        if line.strip().lower() in ("thoát", "thoat", "exit", "quit"):
+        if is_leaving(line):
             return
         if line.strip():
             out.print(f"[bold green]Bot:[/] {escape(console_chat.say(line))}\n")
@@ -240,8 +249,8 @@ def run(config: ConfigOption = None) -> None:
 
 @schedule_cli.command("preview")
 def schedule_preview(
-    start: Annotated[str, typer.Option("--from", help="Từ ngày, YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option("--to", help="Đến ngày, YYYY-MM-DD.")],
+    start: Annotated[str, typer.Option("--from", help="Từ ngày, dd/mm/yyyy hoặc YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--to", help="Đến ngày, dd/mm/yyyy hoặc YYYY-MM-DD.")],
     as_json: Annotated[bool, typer.Option("--json", help="In danh sách JSON.")] = False,
     config: ConfigOption = None,
 ) -> None:
@@ -292,7 +301,9 @@ def schedule_tick(
                 bot = await stack.enter_async_context(sending_bot(cfg.telegram))
             zalo = {
                 each.name: await stack.enter_async_context(
-                    ZaloClient(each.token, base_url=each.base_url)
+                    ZaloClient(
+                        each.token, base_url=each.base_url, sends_per_second=each.sends_per_second
+                    )
                 )
                 for each in cfg.zalo.all_bots
             }
@@ -323,7 +334,9 @@ def schedule_tick(
 @deadline_cli.command("add")
 def deadline_add(
     name: Annotated[str, typer.Option(help='Tên, ví dụ "Đăng ký mô hình".')],
-    before: Annotated[str, typer.Option(help="“Trước ngày” dd/mm/yyyy, như trong văn bản.")],
+    before: Annotated[
+        str, typer.Option(help="“Trước ngày” như trong văn bản, dd/mm/yyyy (hoặc YYYY-MM-DD).")
+    ],
     lead: Annotated[str, typer.Option(help="Nhắc trước bao nhiêu ngày.")] = "7,3,1,0",
     repeat: Annotated[
         Repeat,
@@ -342,11 +355,11 @@ def deadline_add(
     """Thêm một hạn báo cáo: hạn cuối là ngày trước --before."""
     cfg = _config(config)
     app = _app(cfg)
+    day = _day(before, "--before")
     try:
-        day = datetime.strptime(before.strip(), "%d/%m/%Y").date()
         leads = sorted({int(n) for n in lead.split(",") if n.strip()}, reverse=True)
     except ValueError:
-        _fail("--before cần dạng dd/mm/yyyy và --lead các số cách nhau bởi dấu phẩy.")
+        _fail("--lead cần các số cách nhau bởi dấu phẩy, ví dụ 7,3,1,0.")
     if any(n < 0 for n in leads):
         _fail("--lead không nhận số âm.")
     name = one_line(name)  # as it is stored: a citizen's number typed in it is left out
@@ -369,7 +382,10 @@ def deadline_add(
             )
             uow.commit()
         last = day - timedelta(days=1)
-        return f"Đã thêm hạn “{name}”: hạn cuối {last:%d/%m/%Y}, nhắc trước {lead} ngày."
+        return (
+            f"Đã thêm hạn “{name}”: hạn cuối {last:%d/%m/%Y} (trước ngày {day:%d/%m/%Y}), "
+            f"nhắc trước {lead} ngày."
+        )
 
     out.print(escape(_guard(cfg, work)))
 

@@ -11,10 +11,17 @@ from rich.markup import escape
 from sqlmodel import Session, select
 
 from bot.app import system_clock
-from bot.cli_base import ConfigOption, _config, _fail, _guard, cli, out
+from bot.cli_base import ConfigOption, _config, _fail, _guard, cli, err, out
 from schedules.backups import backup_label
-from storage.backup import POSTGRES_SUFFIX, SQLITE_SUFFIX, BackupError, back_up, restore
-from storage.db import make_engine, sqlite_file
+from storage.backup import (
+    POSTGRES_SUFFIX,
+    SQLITE_SUFFIX,
+    BackupError,
+    Restored,
+    back_up,
+    restore,
+)
+from storage.db import BadDatabaseUrl, make_engine, sqlite_file
 from storage.migrate import current_revision, head_revision
 from storage.models import Ward
 
@@ -47,7 +54,7 @@ def backup_command(
         made = back_up(db, Path(cfg.backup.dir), label=backup_label(wards), now=now)
         if out_file is None:
             return made
-        # the kind stays in the name: restore reads a backup by it
+        # the kind stays in the name, for the operator (restore reads it from the content)
         suffix = SQLITE_SUFFIX if made.name.endswith(SQLITE_SUFFIX) else POSTGRES_SUFFIX
         target = out_file if out_file.name.endswith(suffix) else Path(f"{out_file}{suffix}")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -65,24 +72,66 @@ def backup_command(
 def restore_command(
     file: Annotated[Path, typer.Argument(help="Tệp do gotungnha backup tạo ra.")],
     force: Annotated[
-        bool, typer.Option("--force", help="Ghi đè cả khi cơ sở dữ liệu đích đã có dữ liệu.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Ghi đè cả khi cơ sở dữ liệu đích đã có dữ liệu (hoặc là tệp SQLite bị hỏng).",
+        ),
     ] = False,
+    erasures_from: Annotated[
+        str | None,
+        typer.Option(
+            "--erasures-from",
+            envvar="GOTUNGNHA_ERASURES_FROM",
+            help=(
+                "Địa chỉ cơ sở dữ liệu cũ (khi khôi phục vào một cơ sở dữ liệu mới): các lần "
+                "xoá dữ liệu ghi ở đó sau bản sao lưu được làm lại."
+            ),
+        ),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Khôi phục một bản sao lưu vào cơ sở dữ liệu đang cấu hình (phải trống, trừ khi --force)."""
+    """Khôi phục một bản sao lưu vào cơ sở dữ liệu đang cấu hình (phải trống, trừ khi --force);
+    các lần xoá dữ liệu sau bản sao lưu được làm lại."""
     cfg = _config(config)
+    try:
+        old = sqlite_file(erasures_from) if erasures_from else None
+    except BadDatabaseUrl:
+        _fail("--erasures-from không phải địa chỉ cơ sở dữ liệu SQLite hay PostgreSQL.")
+    if old is not None and not old.is_file():
+        _fail(f"Không thấy cơ sở dữ liệu cũ {old}.")
 
-    def work() -> dict[str, int]:
-        db = make_engine(cfg.database.url)
-        counts = restore(db, file, force=force)
+    def work() -> Restored:
+        # a SQLite file is made only once the backup is known good (restore removes it if
+        # the restore fails)
+        db = make_engine(cfg.database.url, create_folder=False)
+        sources = [make_engine(erasures_from, create_folder=False)] if erasures_from else []
+        try:
+            done = restore(db, file, secret=cfg.privacy_key, force=force, erasures_from=sources)
+        finally:
+            for source in sources:
+                source.dispose()
         now, head = current_revision(db), head_revision(db)
-        state = "mới nhất" if now == head else "cần nâng cấp: gotungnha db upgrade"
+        if now == head:
+            state = "mới nhất"
+        elif cfg.database.auto_upgrade:
+            state = "cũ hơn: bot tự nâng cấp khi chạy, hoặc chạy ngay gotungnha db upgrade"
+        else:
+            state = "cần nâng cấp: gotungnha db upgrade"
         out.print(f"Đã khôi phục {escape(str(file))}. Phiên bản: {now} / {head} ({state}).")
-        return counts
+        if done.upgraded:
+            out.print("Đã nâng cấp cơ sở dữ liệu lên phiên bản mới nhất để làm lại các lần xoá.")
+        out.print(f"Làm lại {done.erasures_redone} lần xoá dữ liệu (sau bản sao lưu).")
+        for url in done.unread_logs:
+            err.print(
+                f"[yellow]Cảnh báo:[/] không đọc được nhật ký xoá dữ liệu của {escape(url)}: "
+                "các lần xoá sau bản sao lưu ghi ở đó chưa được làm lại."
+            )
+        return done
 
     try:
-        counts = _guard(cfg, work)
+        done = _guard(cfg, work)
     except BackupError as exc:
         _fail(str(exc))
-    for table, n in counts.items():
+    for table, n in done.tables.items():
         out.print(f"  {table}: {n}")

@@ -25,6 +25,7 @@ from bot.config import DEFAULT_PATH, ENV_PREFIX, Config, ConfigError, load_confi
 from handlers.admin import RosterError, find_or_create_ward
 from handlers.catalogue import Catalogue
 from handlers.demo import NotEmpty
+from handlers.parsing.dates import parse_full_date
 from handlers.parsing.normalize import fold
 from handlers.parsing.quick_entry import ParseResult
 from storage import queries
@@ -53,6 +54,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="Tệp cấu hình (mặc định ./config.toml).")
 ]
+_typed_first: dict[str, Path | None] = {"config": None}  # `gotungnha --config F <command>`
 T = TypeVar("T")
 OS_ERRORS = {
     errno.ENOENT: "không có thư mục chứa nó",
@@ -64,6 +66,13 @@ OS_ERRORS = {
 }
 
 
+@cli.callback()
+def _before_any_command(config: ConfigOption = None) -> None:
+    """Gõ Từng Nhà: trợ lý ghi kết quả Tổ công nghệ số cộng đồng."""
+    # `--config` typed before the command name counts for it, unless the command has its own
+    _typed_first["config"] = config
+
+
 def _fail(message: str) -> None:
     err.print(f"[red]Lỗi:[/] {escape(message)}")
     raise typer.Exit(1)
@@ -72,6 +81,7 @@ def _fail(message: str) -> None:
 def _config(path: Path | None, *, serving: bool = False) -> Config:
     """The configuration, or one clear line; the log shows warnings only, unless the command
     is `serving` (its log is the record of its work) or `[log] level` asks for more."""
+    path = path if path is not None else _typed_first["config"]
     try:
         config = load_config(path)
     except ConfigError as exc:
@@ -115,11 +125,12 @@ def _app(config: Config) -> App:
 
 
 def _day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        _fail(f"{option} cần dạng YYYY-MM-DD, không phải “{text}”.")
-    raise AssertionError("unreachable")
+    """The day a date option names: dd/mm/yyyy, as in the ward's papers, or YYYY-MM-DD."""
+    day = parse_full_date(text)
+    if day is None:
+        _fail(f"{option} cần dạng dd/mm/yyyy hoặc YYYY-MM-DD, không phải “{text}”.")
+        raise AssertionError("unreachable")
+    return day
 
 
 def _today(cfg: Config, today: str | None) -> date:

@@ -48,9 +48,12 @@ cli.add_typer(export_cli, name="export")
 @export_cli.callback(invoke_without_command=True)
 def export(
     context: typer.Context,
-    start: Annotated[str | None, typer.Option("--from", help="Từ ngày, YYYY-MM-DD.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Từ ngày, dd/mm/yyyy hoặc YYYY-MM-DD.")
+    ] = None,
     end: Annotated[
-        str | None, typer.Option("--to", help="Đến ngày, YYYY-MM-DD (tính cả ngày này).")
+        str | None,
+        typer.Option("--to", help="Đến ngày, dd/mm/yyyy hoặc YYYY-MM-DD (tính cả ngày này)."),
     ] = None,
     out_file: Annotated[Path | None, typer.Option("--out", help="Tệp .xlsx sẽ ghi ra.")] = None,
     ward: Annotated[str | None, typer.Option(help="Tên phường (cần khi có nhiều phường).")] = None,

@@ -26,7 +26,9 @@ def voice_command(
         Path, typer.Argument(help="Tệp ghi âm: .ogg (Telegram), .aac (Zalo), .mp3, .wav…")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="In một đối tượng JSON.")] = False,
-    today: Annotated[str | None, typer.Option(help="Ngày hôm nay, YYYY-MM-DD.")] = None,
+    today: Annotated[
+        str | None, typer.Option(help="Ngày hôm nay, dd/mm/yyyy hoặc YYYY-MM-DD.")
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Nghe thử một tệp ghi âm như bot nghe tin thoại, và xem bot sẽ ghi gì (không lưu gì)."""

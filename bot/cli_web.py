@@ -44,5 +44,6 @@ def web(
         links=file_links(cfg),
         dashboard=web_dashboard(app),
         not_ready=functools.partial(not_ready, app.db),
+        metrics=app.metrics.exposition if cfg.server.metrics else None,  # as `run` serves it
     )
     asyncio.run(serve_web(cfg, web_app))

@@ -6,6 +6,7 @@ from datetime import date
 
 from handlers import texts
 from handlers.catalogue import Catalogue
+from storage.membership import Activity
 
 
 def day_text(day: date) -> str:
@@ -22,6 +23,17 @@ def day_label(day: date, today: date) -> str:
 def items_lines(items: dict[str, int], catalogue: Catalogue) -> list[str]:
     """One bullet per service: "• Cài đặt VNeID: 3"."""
     return [f"• {catalogue.name(code)}: {count}" for code, count in items.items()]
+
+
+def outside_line(activity: Activity) -> str | None:
+    """ "• Trong đó 15 lượt của người đã rời tổ hoặc đã xoá dữ liệu": the logs of people the
+    team does not count as members, or None when there are none."""
+    parts = [
+        text.format(n=n)
+        for text, n in ((texts.LOGS_LEFT, activity.left), (texts.LOGS_OFFICERS, activity.officers))
+        if n
+    ]
+    return texts.LOGS_OUTSIDE.format(parts=", ".join(parts)) if parts else None
 
 
 def items_inline(items: dict[str, int], catalogue: Catalogue) -> str:

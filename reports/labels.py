@@ -57,6 +57,10 @@ HEAD_ROLE = "Vai trò"
 HEAD_PLATFORMS = "Đã liên kết"
 HEAD_JOINED = "Đã tham gia"
 HEAD_ACTIVE_LOGS = "Số lượt trong kỳ"
+# below the members (storage.membership): the logs of people their team no longer lists,
+# so the column adds up to the period's logs
+LOGS_LEFT = "Lượt của người đã rời tổ hoặc đã xoá dữ liệu"
+LOGS_OFFICERS = "Lượt của cán bộ phường"
 YES = "Có"
 NO = "Chưa"
 

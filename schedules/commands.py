@@ -199,4 +199,5 @@ def add_deadline(ctx: Context, args: str) -> list[Reply]:
         lead_days=list(DEFAULT_LEAD_DAYS),
         now=ctx.now,
     )
-    return [Reply(texts.DEADLINE_ADDED.format(name=name, day=day_text(last_day)))]
+    added = texts.DEADLINE_ADDED.format(name=name, day=day_text(last_day), before=day_text(before))
+    return [Reply(added)]

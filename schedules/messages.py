@@ -9,9 +9,9 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.catalogue import Catalogue
-from handlers.formatting import day_text, items_lines
+from handlers.formatting import day_text, items_lines, outside_line
 from schedules.planner import PlannedSend
-from storage import logs, queries, targets
+from storage import logs, membership, queries, targets
 
 
 @dataclass(frozen=True)
@@ -54,14 +54,18 @@ def tally(session: Session, send: PlannedSend, catalogue: Catalogue, *, today: d
         end=start - timedelta(days=1),
         team_ids=[send.team_id],
     )
-    active, joined = logs.activity(session, team_ids=[send.team_id], start=start, end=end)[
-        send.team_id
-    ]
-    idle = logs.members_without_logs(session, team_id=send.team_id, start=start, end=end)
+    people = membership.activity(session, team_ids=[send.team_id], start=start, end=end)
+    active, joined = people[send.team_id].active, people[send.team_id].joined
+    idle = membership.idle_members(session, team_id=send.team_id, start=start, end=end)
     team, _ward = queries.team_and_ward(session, send.team_id)
     title = texts.TALLY_TITLE.format(team=team.name, start=day_text(start), end=day_text(end))
-    change = f"{week.logs - previous.logs:+d}" if previous.logs else texts.TALLY_CHANGE_NEW
-    lines = [title, texts.TALLY_LOGS.format(logs=week.logs, change=change)]
+    if previous.logs:
+        count = texts.TALLY_LOGS.format(logs=week.logs, change=f"{week.logs - previous.logs:+d}")
+    else:
+        count = texts.TALLY_LOGS_FIRST.format(logs=week.logs)
+    lines = [title, count]
+    outside = outside_line(people[send.team_id])
+    lines += [outside] if outside else []
     lines += items_lines(week.by_service, catalogue)
     if week.people:
         lines.append(texts.STATS_PEOPLE.format(week.people))
@@ -69,6 +73,8 @@ def tally(session: Session, send: PlannedSend, catalogue: Catalogue, *, today: d
     lines.append(texts.TEAM_ACTIVE.format(active=active, joined=joined))
     if idle:
         lines.append(texts.TALLY_IDLE.format(", ".join(m.name for m in idle)))
+    if send.private:
+        lines.append(texts.TALLY_PRIVATE)
     bars = {catalogue.name(code): count for code, count in week.by_service.items()}
     chart = texts.TALLY_CHART.format(name=team.name, start=day_text(start), end=day_text(end))
     return Tally("\n".join(lines), chart, bars)

@@ -14,13 +14,13 @@ from sqlalchemy import ColumnElement, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from storage import membership
 from storage.logs import people_helped
 from storage.models import (
     ChatIdentity,
     GroupChat,
     Member,
     ResidentialGroup,
-    Role,
     SupportLog,
     SupportLogItem,
     Team,
@@ -86,7 +86,8 @@ def roster_figures(session: Session, *, ward_id: int, team_ids: Sequence[int]) -
     """Residential groups, their teams and members (joined or not), coverage, linked chats.
 
     As in the ward's report, the teams counted are those of residential groups; a
-    ward-level team (the officers') and its members are counted apart.
+    ward-level team and its members are counted apart. Members are storage.membership's:
+    officers and units' representatives are nobody's.
     """
     teams = list(session.exec(select(Team).where(col(Team.id).in_(list(team_ids)))))
     ward_teams = session.exec(select(Team.id).where(Team.ward_id == ward_id)).all()
@@ -118,14 +119,8 @@ def roster_figures(session: Session, *, ward_id: int, team_ids: Sequence[int]) -
 
 
 def _count_members(session: Session, team_ids: Sequence[int | None]) -> int:
-    if not team_ids:
-        return 0
-    stmt = select(func.count(col(Member.id))).where(
-        col(Member.team_id).in_(list(team_ids)),
-        col(Member.erased_at).is_(None),
-        Member.role != Role.UNIT,  # a unit's representative is not a team member
-    )
-    return int(session.exec(stmt).one())
+    ids = [t for t in team_ids if t is not None]
+    return sum(membership.count_per_team(session, ids).values()) if ids else 0
 
 
 def sums_per_team(
@@ -150,7 +145,8 @@ class PeriodFigures:
     # households, people helped (at least: storage.logs.people_helped)
     people_per_team: dict[int, tuple[int, int]] = field(default_factory=dict)
     sums_per_day: dict[date, dict[int, int]] = field(default_factory=dict)  # service 0: logs
-    logs_per_member: dict[int, int] = field(default_factory=dict)
+    # (team id, member id) -> logs: storage.membership.activity_from reads who they are
+    logs_per_author: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 def period_figures(
@@ -198,12 +194,13 @@ def period_figures(
         out.people_per_team[team_id] = (h + int(households or 0), p + int(people or 0))
         per_day = out.sums_per_day.setdefault(day, {})
         per_day[0] = per_day.get(0, 0) + n
-        out.logs_per_member[member_id] = out.logs_per_member.get(member_id, 0) + n
+        author = (team_id, member_id)
+        out.logs_per_author[author] = out.logs_per_author.get(author, 0) + n
     return out
 
 
 def members(session: Session, *, team_ids: Sequence[int]) -> list[MemberRow]:
-    """The roster of some teams (erased members left out), with their linked platforms."""
+    """The members of some teams (storage.membership), with their linked platforms."""
     platforms: dict[int, set[str]] = {}
     linked = select(ChatIdentity.member_id, ChatIdentity.platform).join(
         Member, col(Member.id) == col(ChatIdentity.member_id)
@@ -212,11 +209,7 @@ def members(session: Session, *, team_ids: Sequence[int]) -> list[MemberRow]:
         platforms.setdefault(member_id, set()).add(platform)
     stmt = (
         select(Member)
-        .where(
-            col(Member.team_id).in_(list(team_ids)),
-            col(Member.erased_at).is_(None),
-            Member.role != Role.UNIT,  # units are listed with their models
-        )
+        .where(col(Member.team_id).in_(list(team_ids)), *membership.listed())
         .order_by(col(Member.team_id), col(Member.name), col(Member.id))
     )
     out = []

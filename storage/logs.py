@@ -10,19 +10,19 @@ from typing import Any
 from sqlalchemy import ColumnElement, Subquery, delete, func
 from sqlmodel import Session, col, select
 
-from storage.models import Member, Role, Service, SupportLog, SupportLogItem, Team
-from storage.queries import TEAM_ROLES, joined_per_team
+from storage.models import Service, SupportLog, SupportLogItem, Team
 
 
 @dataclass(frozen=True)
 class Totals:
-    """What a set of logs adds up to: logs, per-service sums, people, households, members."""
+    """What a set of logs adds up to: logs, per-service sums, people, households, and how
+    many people made them (whoever they are: who counts as a member is storage.membership's)."""
 
     logs: int
     by_service: dict[str, int]
     people: int
     households: int
-    members: int
+    authors: int
 
 
 def people_helped() -> tuple[Subquery, ColumnElement[int]]:
@@ -200,30 +200,8 @@ def totals(
         .join(sums, sums.c.service_id == col(Service.id))
         .order_by(col(Service.position), col(Service.id))
     )
-    logs, people, households, members = (int(v or 0) for v in head)
-    return Totals(logs, {c: int(n or 0) for c, n in rows}, people, households, members)
-
-
-def members_without_logs(session: Session, *, team_id: int, start: date, end: date) -> list[Member]:
-    """Joined, not erased members of a team with no log in the period."""
-    active = select(SupportLog.member_id).where(
-        col(SupportLog.deleted_at).is_(None),
-        col(SupportLog.day) >= start,
-        col(SupportLog.day) <= end,
-        SupportLog.team_id == team_id,
-    )
-    stmt = (
-        select(Member)
-        .where(
-            Member.team_id == team_id,
-            col(Member.consent_at).is_not(None),
-            col(Member.erased_at).is_(None),
-            col(Member.role).in_(TEAM_ROLES),
-            col(Member.id).not_in(active),
-        )
-        .order_by(col(Member.name))
-    )
-    return list(session.exec(stmt))
+    logs, people, households, authors = (int(v or 0) for v in head)
+    return Totals(logs, {c: int(n or 0) for c, n in rows}, people, households, authors)
 
 
 def soft_delete(log: SupportLog, now: datetime) -> None:
@@ -262,52 +240,3 @@ def logs_per_team_day(
         .group_by(col(SupportLog.team_id), col(SupportLog.day))
     )
     return {(team_id, day): int(n) for team_id, day, n in session.exec(stmt)}
-
-
-def last_log_days(session: Session, *, team_ids: Iterable[int]) -> list[tuple[Member, date | None]]:
-    """Joined, not erased members of some teams (units' representatives left out), each
-    with the day of their latest log (None: never logged), by name."""
-    last = (
-        select(SupportLog.member_id, func.max(SupportLog.day).label("last_day"))
-        .where(col(SupportLog.deleted_at).is_(None))
-        .group_by(col(SupportLog.member_id))
-        .subquery()
-    )
-    stmt = (
-        select(Member, last.c.last_day)
-        .outerjoin(last, last.c.member_id == col(Member.id))
-        .where(
-            col(Member.team_id).in_(list(team_ids)),
-            col(Member.consent_at).is_not(None),
-            col(Member.erased_at).is_(None),
-            Member.role != Role.UNIT,
-        )
-        .order_by(col(Member.name), col(Member.id))
-    )
-    return [(member, day) for member, day in session.exec(stmt)]
-
-
-def activity(
-    session: Session, *, team_ids: Iterable[int], start: date, end: date
-) -> dict[int, tuple[int, int]]:
-    """team id -> (members who logged in the period, members joined): the one count of
-    "đã ghi / đã vào bot" everywhere. Erased members, officers and units' representatives
-    are in neither; a member who logged and has since moved counts as active, never above
-    the joined count."""
-    ids = list(team_ids)
-    joined = joined_per_team(session, ids)
-    stmt = (
-        select(SupportLog.team_id, func.count(func.distinct(SupportLog.member_id)))
-        .join(Member, col(Member.id) == col(SupportLog.member_id))
-        .where(
-            col(SupportLog.team_id).in_(ids),
-            col(SupportLog.deleted_at).is_(None),
-            col(SupportLog.day) >= start,
-            col(SupportLog.day) <= end,
-            col(Member.erased_at).is_(None),
-            col(Member.role).in_(TEAM_ROLES),
-        )
-        .group_by(col(SupportLog.team_id))
-    )
-    logged = {team_id: int(n) for team_id, n in session.exec(stmt)}
-    return {t: (min(logged.get(t, 0), joined.get(t, 0)), joined.get(t, 0)) for t in ids}

@@ -11,11 +11,9 @@ from sqlmodel import Session, col, select
 from storage.models import (
     ChatIdentity,
     ConversationState,
-    GroupChat,
     InviteCode,
     Member,
     ProcessedMessage,
-    Role,
     Service,
     SupportLog,
     Team,
@@ -23,26 +21,10 @@ from storage.models import (
 )
 
 
-def member_by_identity(session: Session, platform: str, user_id: str) -> Member | None:
-    """The roster member behind a chat account, if linked."""
-    stmt = (
-        select(Member)
-        .join(ChatIdentity, col(ChatIdentity.member_id) == col(Member.id))
-        .where(ChatIdentity.platform == platform, ChatIdentity.user_id == user_id)
-    )
-    return session.exec(stmt).first()
-
-
 def identities_of(session: Session, member_id: int) -> list[ChatIdentity]:
     """Every chat account linked to a member."""
     stmt = select(ChatIdentity).where(ChatIdentity.member_id == member_id)
     return list(session.exec(stmt.order_by(col(ChatIdentity.linked_at))))
-
-
-def group_chat(session: Session, platform: str, chat_id: str) -> GroupChat | None:
-    """A linked group chat."""
-    stmt = select(GroupChat).where(GroupChat.platform == platform, GroupChat.chat_id == chat_id)
-    return session.exec(stmt).first()
 
 
 def members_with_phone(session: Session, phone: str) -> list[Member]:
@@ -57,7 +39,9 @@ def team_and_ward(session: Session, team_id: int) -> tuple[Team, Ward]:
     return team, session.get_one(Ward, team.ward_id)
 
 
-def lock_conversation(session: Session, platform: str, chat_id: str, user_id: str) -> None:
+def lock_conversation(
+    session: Session, platform: str, chat_id: str, user_id: str, *, bot: str = ""
+) -> None:
     """Handle one person's messages one at a time, across workers (until commit).
 
     PostgreSQL takes a transaction advisory lock; SQLite's write lock at BEGIN already
@@ -65,15 +49,15 @@ def lock_conversation(session: Session, platform: str, chat_id: str, user_id: st
     """
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
-        key = f"{platform}\x1f{chat_id}\x1f{user_id}"
+        key = f"{platform}\x1f{chat_id}\x1f{user_id}" + (f"\x1f{bot}" if bot else "")
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
 
 
 def load_conversation(
-    session: Session, platform: str, chat_id: str, user_id: str
+    session: Session, platform: str, chat_id: str, user_id: str, *, bot: str = ""
 ) -> ConversationState | None:
-    """The pending step of one person in one chat."""
-    return session.get(ConversationState, (platform, chat_id, user_id))
+    """The pending step of one person in one chat of one bot (ids are each bot's own)."""
+    return session.get(ConversationState, (platform, chat_id, user_id, bot))
 
 
 def save_conversation(
@@ -83,16 +67,19 @@ def save_conversation(
     step: str | None,
     data: dict[str, Any],
     now: datetime,
+    bot: str = "",
 ) -> None:
     """Store a pending step, or forget it when nothing is pending."""
-    row = session.get(ConversationState, key)
+    platform, chat_id, user_id = key
+    row = session.get(ConversationState, (platform, chat_id, user_id, bot))
     if step is None and not data:
         if row is not None:
             session.delete(row)
         return
     if row is None:
-        platform, chat_id, user_id = key
-        row = ConversationState(platform=platform, chat_id=chat_id, user_id=user_id, step="")
+        row = ConversationState(
+            platform=platform, chat_id=chat_id, user_id=user_id, bot=bot, step=""
+        )
     row.step, row.data, row.updated_at = step or "", dict(data), now
     session.add(row)
 
@@ -161,54 +148,12 @@ def residential_teams(session: Session, ward_id: int) -> list[Team]:
     return [t for t in teams_of_ward(session, ward_id) if t.residential_group_id is not None]
 
 
-# who counts as a team's member in "đã ghi / đã vào bot": not an officer sitting in a team,
-# not a unit's representative
-TEAM_ROLES = (Role.MEMBER, Role.LEADER)
-
-
-def joined_members(session: Session, team_id: int) -> list[Member]:
-    """Members of a team who have joined in chat and not erased their data."""
-    stmt = select(Member).where(
-        Member.team_id == team_id,
-        col(Member.consent_at).is_not(None),
-        col(Member.erased_at).is_(None),
-        col(Member.role).in_(TEAM_ROLES),
-    )
-    return list(session.exec(stmt.order_by(col(Member.name))))
-
-
-def waiting_members(session: Session, team_ids: list[int]) -> list[Member]:
-    """Members of some teams on the roster who have not joined in chat yet (units left out)."""
-    stmt = select(Member).where(
-        col(Member.team_id).in_(team_ids),
-        col(Member.consent_at).is_(None),
-        col(Member.erased_at).is_(None),
-        Member.role != Role.UNIT,
-    )
-    return list(session.exec(stmt.order_by(col(Member.name), col(Member.id))))
-
-
 def members_by_ids(session: Session, ids: list[int | None]) -> list[Member]:
     """The members with these ids (None and unknown ids are passed over)."""
     wanted = [i for i in ids if i is not None]
     if not wanted:
         return []
     return list(session.exec(select(Member).where(col(Member.id).in_(wanted))))
-
-
-def joined_per_team(session: Session, team_ids: list[int]) -> dict[int, int]:
-    """team id -> members who have joined in chat and not erased their data (units left out)."""
-    stmt = (
-        select(Member.team_id, func.count(col(Member.id)))
-        .where(
-            col(Member.team_id).in_(team_ids),
-            col(Member.consent_at).is_not(None),
-            col(Member.erased_at).is_(None),
-            col(Member.role).in_(TEAM_ROLES),
-        )
-        .group_by(col(Member.team_id))
-    )
-    return {team_id: int(n) for team_id, n in session.exec(stmt)}
 
 
 def log_count(session: Session, member_id: int) -> int:
@@ -220,14 +165,16 @@ def log_count(session: Session, member_id: int) -> int:
 
 
 def identities_with_role(
-    session: Session, platform: str, roles: list[str]
+    session: Session, platform: str, roles: list[str], *, bot: str = ""
 ) -> list[tuple[str, str]]:
-    """(user id, role) of the joined people of these roles on one platform."""
+    """(user id, role) of the joined people of these roles linked through one bot of a
+    platform (user ids are each bot's own)."""
     stmt = (
         select(ChatIdentity.user_id, Member.role)
         .join(Member, col(Member.id) == col(ChatIdentity.member_id))
         .where(
             ChatIdentity.platform == platform,
+            ChatIdentity.bot == bot,
             col(Member.role).in_(roles),
             col(Member.erased_at).is_(None),
         )

@@ -13,8 +13,15 @@ from collections.abc import Iterable
 from bot.channels.text import numbered_text
 from handlers.engine import Engine
 from handlers.messages import Heard, Incoming, Reply
+from handlers.parsing.normalize import fold
 
 PLATFORM = "console"
+LEAVE_WORDS = frozenset({"thoat", "exit", "quit"})  # typed alone (folded), the chat ends
+
+
+def is_leaving(line: str) -> bool:
+    """Whether a line typed in the terminal chat asks to leave it ("thoát", "Thoat", "exit")."""
+    return " ".join(fold(line).split()) in LEAVE_WORDS
 
 
 def render(reply: Reply) -> str:
@@ -61,8 +68,10 @@ class ConsoleChat:
         return "\n\n".join(render(r) for r in self.send(None, heard=heard))
 
     def script(self, lines: Iterable[str]) -> Iterable[str]:
-        """Each input line is one message; yields each answer."""
+        """Each input line is one message; yields each answer, until a line says to leave."""
         for line in lines:
             line = line.rstrip("\n")
+            if is_leaving(line):
+                return
             if line.strip():
                 yield self.say(line)

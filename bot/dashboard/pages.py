@@ -6,7 +6,7 @@ Who sees what follows the chat commands: an officer the whole ward and each of i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,8 +18,9 @@ from reports import labels as L
 from reports.handouts import InviteLine
 from reports.scope import Scope, team_scope, ward_scope
 from schedules.commands import next_due_of, upcoming_deadlines
-from storage import audit, deadlines, logs, queries, units
+from storage import audit, deadlines, logs, membership, queries, units
 from storage.logs import Totals
+from storage.membership import Activity
 from storage.models import Audience, Member, Role, Team, Ward
 from storage.uow import UnitOfWork
 
@@ -140,10 +141,18 @@ class Overview:
     quarter: Totals
     services: list[ServiceRow]
     weeks: list[tuple[date, int]]  # Monday of each week of the quarter -> logs
-    joined: int
-    active_week: int
+    week_people: Activity  # who logged this week, by storage.membership
+    quarter_people: Activity
     due: Due | None
     downloads: list[Download]
+
+    @property
+    def joined(self) -> int:
+        return self.week_people.joined
+
+    @property
+    def active_week(self) -> int:
+        return self.week_people.active
 
 
 @dataclass(frozen=True)
@@ -190,8 +199,10 @@ def overview(session: Session, scope: Scope, today: date, zone: ZoneInfo) -> Ove
         monday += timedelta(days=7)
     for (_team, day), n in per_day.items():
         weeks[day - timedelta(days=day.weekday())] += n
-    counts = logs.activity(session, team_ids=team_ids, start=week_start, end=today).values()
-    active_week, joined = sum(a for a, _ in counts), sum(j for _, j in counts)
+    people = [
+        membership.activity_of_all(session, team_ids=team_ids, start=s, end=today)
+        for s in (week_start, q_start)
+    ]
     return Overview(
         today,
         week_start,
@@ -200,8 +211,8 @@ def overview(session: Session, scope: Scope, today: date, zone: ZoneInfo) -> Ove
         quarter,
         services,
         sorted(weeks.items()),
-        joined,
-        active_week,
+        people[0],
+        people[1],
         _due(session, scope, today, zone),
         downloads(today),
     )
@@ -253,10 +264,26 @@ class TeamRow:
 
 def team_ranking(session: Session, scope: Scope, today: date) -> list[TeamRow]:
     """The ward's teams ranked by this week's logs (as /thongke does), with their trend."""
-    week_start = today - timedelta(days=today.weekday())
-    first = week_start - timedelta(weeks=TREND_WEEKS - 1)
     residential = {t.id for t in queries.residential_teams(session, scope.ward_id)}
     team_ids = [t for t in scope.team_ids if t in residential]  # not the ward's own team
+    rows = _team_rows(session, scope, team_ids, today)
+    order = sorted(rows, key=lambda r: (-r.week, team_ids.index(r.team_id)))
+    return [replace(row, rank=rank) for rank, row in enumerate(order, start=1)]
+
+
+def teams_apart(session: Session, scope: Scope, today: date) -> list[TeamRow]:
+    """The ward's own team, not ranked, when it has members or logs: with it the columns of
+    Các tổ add up to Tổng quan's figures."""
+    residential = {t.id for t in queries.residential_teams(session, scope.ward_id)}
+    team_ids = [t for t in scope.team_ids if t not in residential]
+    rows = _team_rows(session, scope, team_ids, today)
+    return [r for r in rows if r.joined or r.quarter or any(r.weeks)]
+
+
+def _team_rows(session: Session, scope: Scope, team_ids: list[int], today: date) -> list[TeamRow]:
+    """Some teams' figures, in the scope's order, not ranked yet (rank 0)."""
+    week_start = today - timedelta(days=today.weekday())
+    first = week_start - timedelta(weeks=TREND_WEEKS - 1)
     per_day = logs.logs_per_team_day(session, team_ids=team_ids, start=first, end=today)
     weekly: dict[int, list[int]] = {t: [0] * TREND_WEEKS for t in team_ids}
     for (team_id, day), n in per_day.items():
@@ -264,21 +291,20 @@ def team_ranking(session: Session, scope: Scope, today: date) -> list[TeamRow]:
     quarter = logs.logs_by_team(
         session, ward_id=scope.ward_id, start=quarter_start(today), end=today
     )
-    counts = logs.activity(session, team_ids=team_ids, start=week_start, end=today)
-    order = sorted(team_ids, key=lambda t: (-weekly[t][-1], team_ids.index(t)))
+    people = membership.activity(session, team_ids=team_ids, start=week_start, end=today)
     return [
         TeamRow(
-            rank,
+            0,
             team_id,
             scope.team_names[team_id],
             weekly[team_id][-1],
             weekly[team_id][-2],
             quarter.get(team_id, 0),
-            counts[team_id][1],
-            counts[team_id][0],
+            people[team_id].joined,
+            people[team_id].active,
             weekly[team_id],
         )
-        for rank, team_id in enumerate(order, start=1)
+        for team_id in team_ids
     ]
 
 
@@ -387,7 +413,7 @@ def people(session: Session, scope: Scope, today: date, zone: ZoneInfo) -> Peopl
     """Members quiet for a week or more, and those who have not joined yet."""
     team_ids = list(scope.team_ids)
     quiet = []
-    found = logs.last_log_days(session, team_ids=team_ids)
+    found = membership.last_log_days(session, team_ids=team_ids)
     for member, last_day in found:
         assert member.consent_at is not None
         joined_day = member.consent_at.astimezone(zone).date()
@@ -399,7 +425,7 @@ def people(session: Session, scope: Scope, today: date, zone: ZoneInfo) -> Peopl
     quiet.sort(key=lambda r: (-r.days, r.name))
     waiting = [
         (m.name, scope.team_names.get(m.team_id, ""))
-        for m in queries.waiting_members(session, team_ids)
+        for m in membership.members(session, team_ids, joined_only=False)
     ]
     return People(len(found), quiet, waiting)
 

@@ -12,8 +12,8 @@ from handlers.context import Context
 from handlers.features.pending import reading_pending, summary
 from handlers.formatting import items_inline
 from handlers.messages import Choice, Reply
+from handlers.parsing.chatter import chatter
 from handlers.parsing.near_miss import corrected
-from handlers.parsing.normalize import fold
 from handlers.parsing.quick_entry import ParseResult, parse_quick_entry
 from handlers.router import Router
 from storage import logs
@@ -32,13 +32,19 @@ def log_support(ctx: Context, text: str) -> list[Reply]:
     """Log the support session a message describes, or ask about what is unclear."""
     if _BARE_NUMBER.match(text):  # "1" after its choices have gone: not a count of nothing
         return [Reply(texts.NUMBER_WITHOUT_CHOICE.format(text.strip(" .)")))]
-    said = " ".join(fold(text).strip(" .!?").split())
+    return small_talk(ctx, text) or answer_entry(ctx, text, edit_id=None)
+
+
+def small_talk(ctx: Context, text: str) -> list[Reply] | None:
+    """Thanks or a greeting ("cảm ơn nhé", "chào bạn ạ") answered kindly, nothing saved;
+    None for anything else."""
+    said = chatter(text)
     name = ctx.member.name if ctx.member else ""
-    if said in texts.THANKS:
+    if said == "thanks":
         return [Reply(texts.THANKS_ANSWER.format(name=name))]
-    if said in texts.SMALL_TALK:
+    if said == "greeting":
         return [Reply(texts.SMALL_TALK_ANSWER.format(name=name))]
-    return answer_entry(ctx, text, edit_id=None)
+    return None
 
 
 def answer_entry(ctx: Context, text: str, *, edit_id: int | None) -> list[Reply]:
@@ -207,10 +213,11 @@ def save_entry(ctx: Context, pending: dict[str, Any]) -> list[Reply]:
 
 @router.step("confirm_entry", "edit", "pick_reading")
 def retype_entry(ctx: Context, text: str) -> list[Reply]:
-    """A new message instead of an answer is the corrected entry (or /sua's correction)."""
+    """A new message instead of an answer is the corrected entry (or /sua's correction);
+    thanks or a greeting ends the question, saving nothing, as any new message does."""
     edit_id = ctx.conversation.data.get("edit_id")
     ctx.conversation.clear()
-    return answer_entry(ctx, text, edit_id=edit_id)
+    return small_talk(ctx, text) or answer_entry(ctx, text, edit_id=edit_id)
 
 
 @router.choice("entry")

@@ -6,11 +6,12 @@ from datetime import date
 
 from handlers import texts
 from handlers.context import Context
-from handlers.formatting import day_text, items_inline, items_lines
+from handlers.formatting import day_text, items_inline, items_lines, outside_line
 from handlers.messages import Reply
 from handlers.router import Router
-from storage import logs, queries
+from storage import logs, membership, queries
 from storage.logs import Totals
+from storage.membership import Activity
 from storage.models import Role
 
 router = Router()
@@ -25,15 +26,22 @@ def _periods(ctx: Context) -> list[tuple[str, date]]:
     ]
 
 
-def _totals_block(ctx: Context, title: str, totals: Totals) -> list[str]:
+def _totals_block(
+    ctx: Context, title: str, totals: Totals, people: Activity | None = None
+) -> list[str]:
+    """A period's totals; with a team's (or ward's) people, who logged as well."""
     if not totals.logs:
         return [title, texts.STATS_NONE]
     lines = [title, texts.STATS_LOGS.format(totals.logs)]
+    outside = outside_line(people) if people is not None else None
+    lines += [outside] if outside else []
     lines += items_lines(totals.by_service, ctx.catalogue)
     if totals.households:
         lines.append(texts.ENTRY_HOUSEHOLDS.format(totals.households))
     if totals.people:
         lines.append(texts.STATS_PEOPLE.format(totals.people))
+    if people is not None:
+        lines.append(texts.TEAM_ACTIVE.format(active=people.active, joined=people.joined))
     return lines
 
 
@@ -75,13 +83,10 @@ def team_stats(ctx: Context, _args: str) -> list[Reply]:
     idle_by_period = []
     for title, start in _periods(ctx):
         totals = logs.totals(session, start=start, end=ctx.today, team_ids=[team.id])
-        lines += ["", *_totals_block(ctx, title, totals)]
-        idle = logs.members_without_logs(session, team_id=team.id, start=start, end=ctx.today)
+        people = membership.activity(session, team_ids=[team.id], start=start, end=ctx.today)
+        lines += ["", *_totals_block(ctx, title, totals, people[team.id])]
+        idle = membership.idle_members(session, team_id=team.id, start=start, end=ctx.today)
         idle_by_period.append(idle)
-        if totals.logs:  # members on the roster: an erased member's logs count, not the member
-            counts = logs.activity(session, team_ids=[team.id], start=start, end=ctx.today)
-            active, joined = counts[team.id]
-            lines.append(texts.TEAM_ACTIVE.format(active=active, joined=joined))
     idle_this_week = idle_by_period[0]
     if ctx.has_role(Role.LEADER) and idle_this_week:
         lines += ["", texts.TEAM_IDLE.format(", ".join(m.name for m in idle_this_week))]
@@ -95,7 +100,8 @@ def _ward_stats(ctx: Context, ward_id: int, ward_name: str) -> str:
     lines = [texts.WARD_TITLE.format(ward=ward_name)]
     for title, start in _periods(ctx):
         totals = logs.totals(session, start=start, end=ctx.today, team_ids=team_ids)
-        lines += ["", *_totals_block(ctx, title, totals)]
+        people = membership.activity_of_all(session, team_ids=team_ids, start=start, end=ctx.today)
+        lines += ["", *_totals_block(ctx, title, totals, people)]
     counts = logs.logs_by_team(session, ward_id=ward_id, start=ctx.week_start, end=ctx.today)
     residential = queries.residential_teams(session, ward_id)
     ranked = sorted(residential, key=lambda t: (-counts.get(t.id or 0, 0), t.name))

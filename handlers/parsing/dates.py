@@ -56,6 +56,19 @@ WEEKDAY_WORDS |= {
 }
 
 _DATE = re.compile(r"([0-9]{1,2})[/-]([0-9]{1,2})(?:[/-]([0-9]{2,4}))?")
+_FULL_DATE = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})")  # 31/12/2026
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")  # 2026-12-31
+
+
+def parse_full_date(raw: str) -> date | None:
+    """A whole date as an officer types it, `dd/mm/yyyy` (also with `-` or `.`) or
+    `yyyy-mm-dd`; None when it is neither or no such day exists."""
+    text = raw.strip()
+    if m := _FULL_DATE.fullmatch(text):
+        return _make(int(m.group(4)), int(m.group(3)), int(m.group(1)))
+    if m := _ISO_DATE.fullmatch(text):
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return None
 
 
 def parse_typed_date(raw: str, *, today: date) -> date | None:

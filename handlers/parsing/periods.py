@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from handlers.parsing.dates import parse_typed_date
+from handlers.parsing.dates import parse_full_date, parse_typed_date
 from handlers.parsing.normalize import fold
 
 UNITS = {
@@ -23,7 +23,8 @@ UNITS = {
     "nam": "year",
     "n": "year",
 }
-_RANGE = re.compile(r"(\S+)\s*(?:-|–|den|toi)\s*(\S+)")
+_ISO = r"\d{4}-\d{1,2}-\d{1,2}"  # 2026-10-01: its own dashes are not the range's
+_RANGE = re.compile(rf"({_ISO}|\S+)\s*(?:-|–|den|toi)\s*({_ISO}|\S+)")
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def parse_period(text: str, *, today: date, default: str = "quarter") -> Period 
 
 
 def _full_date(text: str, today: date) -> date | None:
-    return parse_typed_date(text.replace(".", "/"), today=today)
+    return parse_full_date(text) or parse_typed_date(text.replace(".", "/"), today=today)
 
 
 def _unit(unit: str, today: date, *, back: bool) -> Period:

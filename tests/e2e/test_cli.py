@@ -317,9 +317,18 @@ def test_deadline_add_and_schedule_preview_json(db_url: str):
 
 def test_deadline_add_refuses_a_date_it_cannot_read(db_url: str):
     result = gotungnha(
-        ["deadline", "add", "--name", "X", "--before", "2027-04-20", "--ward", "P"], db_url
+        ["deadline", "add", "--name", "X", "--before", "20/04", "--ward", "P"], db_url
     )
-    assert result.returncode == 1 and "dd/mm/yyyy" in result.stderr
+    assert result.returncode == 1
+    assert "--before cần dạng dd/mm/yyyy hoặc YYYY-MM-DD, không phải “20/04”." in result.stderr
+
+
+def test_deadline_add_reads_an_iso_date_and_says_the_day_before_it(db_url: str):
+    added = gotungnha(
+        ["deadline", "add", "--name", "Mô hình", "--before", "2027-04-20", "--ward", "P"], db_url
+    )
+    assert added.returncode == 0, added.stderr
+    assert "hạn cuối 19/04/2027 (trước ngày 20/04/2027)" in added.stdout
 
 
 def test_target_set_accepts_a_known_team_and_service_only(db_url: str):

@@ -440,12 +440,21 @@ def test_a_database_out_of_reach_gets_a_kind_page(site: Site):
 def test_the_officer_sees_each_zalo_bots_month_and_a_leader_does_not(config: Config, clock: Clock):
     bots = (
         ZaloBotConfig(name="to1", token="a", display_name="Bot Tổ 1", monthly_messages=3000),
-        ZaloBotConfig(name="to2", token="b", display_name="Bot Tổ 2", monthly_messages=3000),
+        ZaloBotConfig(
+            name="to2",
+            token="b",
+            display_name="Bot Tổ 2",
+            monthly_messages=3000,
+            max_users=50,
+            count_incoming=True,
+        ),
     )
     with site_with(config, clock, zalo=ZaloConfig(bots=bots)) as site:
         month = clock.now.astimezone(site.app.config.zone).strftime("%Y-%m")
         with site.app.uow() as uow:
             bot_usage.add_sent(uow.session, ("zalo", "to1"), month=month, kind="reply", count=2712)
+            for n in range(4):  # wrote to Bot Tổ 1 this month, joined or not
+                bot_usage.add_sender(uow.session, ("zalo", "to1"), month=month, sender=f"h{n}")
             bot_usage.pause(
                 uow.session, ("zalo", "to2"), now=clock.now, reason="429 Quota exceeded"
             )
@@ -454,8 +463,13 @@ def test_the_officer_sees_each_zalo_bots_month_and_a_leader_does_not(config: Con
         overview = page(client, f"/web/phuong/{site.ward_id()}")
         first, second = (text_of(li) for li in overview.cssselect(".bots li"))
         assert first.startswith("Bot Tổ 1 Gần hết")
-        assert "Đã gửi 2.712/3.000 tin (90%), 0 người dùng" in first
+        assert "Đã gửi 2.712/3.000 tin (90%), 0 người dùng đã liên kết" in first
+        assert "4 người đã nhắn bot tháng này" in first
         assert second.startswith("Bot Tổ 2 Hết hạn mức") and "Zalo tạm dừng bot từ" in second
+        assert "Đã gửi và nhận 0/3.000 tin (0%), 0/50 người dùng đã liên kết" in second
+        hint = text_of(overview.cssselect(".bots .hint")[0])
+        assert "max_users) được so với số người đã liên kết" in hint
+        assert "Zalo có thể tính mọi người đã nhắn bot" in hint and "cả tin bot nhận" in hint
         leader = site.roster.joined("Phạm Văn Minh", role=Role.LEADER)
         team_page = page(logged_in(site, leader), f"/web/to/{site.team_id(TEAM_1)}")
         assert not team_page.cssselect(".bots")

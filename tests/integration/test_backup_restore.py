@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url
+from sqlalchemy import create_engine, inspect, make_url, text
 from sqlmodel import Session
 
 from bot.app import App
@@ -22,6 +22,7 @@ from storage.migrate import current_revision, head_revision
 from tests.conftest import Roster
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+KEY = b"the deployment's privacy key"
 
 
 def figures(
@@ -72,7 +73,7 @@ def test_a_backup_taken_while_members_log_restores_whole(
         writer.join()
     assert during.name.startswith("gotungnha-phuong-nhi-chieu-20261123-030000")
 
-    counts = restore(make_engine(second_db_url), during)
+    counts = restore(make_engine(second_db_url), during, secret=KEY).tables
     source = row_counts(app.db)
     assert set(counts) == set(source)
     assert 3 + 5 <= counts["support_log"] <= source["support_log"]
@@ -84,8 +85,8 @@ def test_a_backup_taken_while_members_log_restores_whole(
 
     # with nobody writing, a second backup restores to exactly the source, figures and all
     after = back_up(app.db, tmp_path / "after", label="phuong-nhi-chieu", now=NOW)
-    again = restore(make_engine(second_db_url), after, force=True)
-    assert again == row_counts(app.db)
+    again = restore(make_engine(second_db_url), after, secret=KEY, force=True)
+    assert again.tables == row_counts(app.db)
     assert figures(second_db_url) == figures(app.config.database.url)
 
 
@@ -109,5 +110,23 @@ def test_a_database_that_holds_data_is_not_overwritten_unasked(
     roster.joined("Nguyễn Thị Lan").say("vneid 3")
     backup = back_up(app.db, tmp_path, label="x", now=NOW)
     with pytest.raises(BackupError, match="đã có dữ liệu"):
-        restore(app.db, backup)
+        restore(app.db, backup, secret=KEY)
     assert row_counts(app.db)["support_log"] == 1
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_postgresql_restore_that_fails_midway_leaves_the_database_as_it_was(
+    app: App, roster: Roster, second_db_url: str, tmp_path: Path
+):
+    roster.joined("Nguyễn Thị Lan").say("vneid 3")
+    backup = back_up(app.db, tmp_path, label="x", now=NOW)
+    target = make_engine(second_db_url)
+    with target.begin() as connection:  # in the way of the backup's table "ward"
+        connection.execute(text("CREATE VIEW ward AS SELECT 1 AS id"))
+
+    with pytest.raises(BackupError, match="vẫn như trước khi khôi phục") as refused:
+        restore(target, backup, secret=KEY)
+    assert "Traceback" not in str(refused.value)
+    assert inspect(target).get_table_names() == []  # no table of the backup's was left
+    assert inspect(target).get_view_names() == ["ward"]
+    target.dispose()
