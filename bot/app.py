@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine as DbEngine
 
 from bot.config import Config
+from bot.links import COPIES
 from bot.metrics import Metrics
 from bot.voice.engines import missing
 from handlers.admin import sync_catalogue
@@ -69,10 +70,16 @@ def build_app(config: Config, *, clock: Clock = system_clock) -> App:
         invite_days=config.bot.invite_days,
         undo_hours=config.bot.undo_hours,
         exports_dir=Path(config.bot.exports_dir),
+        link_copies=COPIES,
+        backup_days=config.backup.keep_days,
         web_url=config.dashboard_url,
-        bots={("zalo", b.name): BotSeat(b.label, b.max_users) for b in config.zalo.all_bots},
+        bots={
+            ("zalo", b.name): BotSeat(b.label, b.max_users, b.count_incoming)
+            for b in config.zalo.all_bots
+        },
         key=config.privacy_key,
         voice=config.voice.enabled and not missing(config.voice.engine),
+        keep_photos=config.privacy.keep_photos,
     )
     factory = uow_factory(db)
     quotas = {("zalo", b.name): b.monthly_messages for b in config.zalo.all_bots}
@@ -113,6 +120,8 @@ def configure_logging(level: str, *, secrets: tuple[str, ...] = ()) -> None:
     quiet = max(logging.WARNING, root.level)
     # Alembic announces its dialect on every start; httpx logs every request URL and
     # python-telegram-bot its API URL at DEBUG (the token is in both): only their
-    # warnings matter to an admin, and no record carrying a token is ever made
-    for name in ("alembic", "httpx", "httpcore", "apscheduler", "telegram"):
+    # warnings matter to an admin, and no record carrying a token is ever made. SQLAlchemy
+    # at INFO and DEBUG would log every statement and row read (notes, names): its own
+    # default (WARNING) is made explicit, so a DEBUG log still holds no one's text
+    for name in ("alembic", "httpx", "httpcore", "apscheduler", "telegram", "sqlalchemy"):
         logging.getLogger(name).setLevel(quiet)

@@ -1,4 +1,9 @@
-"""Each Zalo bot's month at a glance: messages sent against the plan, users, what waits.
+"""Each Zalo bot's month at a glance: messages against the plan, users, what waits.
+
+Users are two figures: the members linked through the bot (what `max_users` is checked
+against when someone joins) and everyone who wrote to it this month, joined or not (what
+Zalo likely counts towards its users). Messages are what the bot sent, and with
+`count_incoming` what it received too (whether Zalo counts those is unconfirmed).
 
 Shown by `gotungnha zalo usage` and on the officer's dashboard.
 """
@@ -26,11 +31,13 @@ class BotMonth:
     name: str  # "" for the [zalo] table's own bot
     label: str
     month: str  # YYYY-MM
-    sent: int
+    sent: int  # every message counted against the plan (received ones with count_incoming)
     limit: int  # 0: not set
     by_kind: dict[str, int] = field(default_factory=dict)
-    users: int = 0
+    users: int = 0  # members linked through it: what max_users is checked against
     max_users: int = 0  # 0: not set
+    senders: int = 0  # people who wrote to it this month, joined or not
+    count_incoming: bool = False  # received messages count against the limit too
     waiting: int = 0
     skipped_for_quota: int = 0
     paused_since: datetime | None = None
@@ -51,6 +58,8 @@ class BotMonth:
             "by_kind": self.by_kind,
             "users": self.users,
             "max_users": self.max_users or None,
+            "senders": self.senders,
+            "count_incoming": self.count_incoming,
             "waiting": self.waiting,
             "skipped_for_quota": self.skipped_for_quota,
             "paused_since": self.paused_since.isoformat() if self.paused_since else None,
@@ -67,6 +76,7 @@ def zalo_months(session: Session, config: Config, *, now: datetime) -> list[BotM
         if platform == "zalo"
     }
     users = bot_usage.users_per_bot(session, "zalo")
+    senders = bot_usage.senders_per_bot(session, "zalo", month)
     waiting = outbox.waiting_counts(session)
     first_day = now.astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     skipped = outbox.quota_skips(session, first_day)
@@ -88,6 +98,8 @@ def zalo_months(session: Session, config: Config, *, now: datetime) -> list[BotM
                 by_kind=kinds,
                 users=users.get(name, 0),
                 max_users=bot.max_users if bot else 0,
+                senders=senders.get(name, 0),
+                count_incoming=bot.count_incoming if bot else False,
                 waiting=waiting.get(key, 0),
                 skipped_for_quota=skipped.get(key, 0),
                 paused_since=paused[key].since.astimezone(zone) if key in paused else None,

@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.voice.engines import ENGINES
+from bot.zalo_api import SENDS_PER_SECOND
 from handlers.catalogue import DEFAULT_SERVICES, ServiceSpec, merge_services
 from storage.db import DEFAULT_URL, BadDatabaseUrl, database_url
 
@@ -108,6 +109,14 @@ class ZaloBotConfig:
     display_name: str = ""  # the bot's name in Zalo ("Bot …"): getMe does not say it
     monthly_messages: int = 0  # the plan's messages a month (Basic: 3000); 0: not watched
     max_users: int = 0  # the plan's users of this bot (Basic: 50); 0: no limit
+    # the pace of sends, replies first: no limit is documented (config.example.toml)
+    sends_per_second: float = SENDS_PER_SECOND
+    # count the messages people send the bot towards monthly_messages too: whether Zalo
+    # does is unconfirmed (false: only what the bot sends counts)
+    count_incoming: bool = False
+    # polling: the least time between two getUpdates that brought nothing new (an empty
+    # answer, or a message Zalo handed back again), so a replaying server is not hammered
+    poll_floor_seconds: float = 1.0
 
     @property
     def uses_webhook(self) -> bool:
@@ -324,10 +333,23 @@ def _check_zalo(zalo: ZaloConfig) -> None:
             raise ConfigError(f"{where}: webhook_secret cần từ 8 đến 256 ký tự.")
         if bot.monthly_messages < 0 or bot.max_users < 0:
             raise ConfigError(f"{where}: monthly_messages và max_users không được âm.")
+        if not 0.1 <= bot.poll_floor_seconds <= 60:
+            raise ConfigError(f"{where}: poll_floor_seconds cần từ 0.1 đến 60 giây.")
+        if not 0.1 <= bot.sends_per_second <= 100:
+            raise ConfigError(f"{where}: sends_per_second cần từ 0.1 đến 100 tin một giây.")
 
 
 BOT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,29}$")
-INHERITED = ("mode", "base_url", "webhook_url", "monthly_messages", "max_users")
+INHERITED = (
+    "mode",
+    "base_url",
+    "webhook_url",
+    "monthly_messages",
+    "max_users",
+    "sends_per_second",
+    "poll_floor_seconds",
+    "count_incoming",
+)
 
 
 def _zalo_bots(
@@ -423,6 +445,13 @@ def _convert(key: str, value: Any, kind: type[Any]) -> Any:
             return int(value)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"{key} cần là một số nguyên, không phải “{value}”.") from exc
+    if kind is float:
+        try:
+            return float(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(
+                f"{key} cần là một số, ví dụ 1 hoặc 0.5, không phải “{value}”."
+            ) from exc
     return str(value)
 
 

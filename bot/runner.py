@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import logging
 import signal
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -21,12 +22,14 @@ from telegram import Update
 
 from bot.app import App
 from bot.channels.lanes import LIMIT as LANES
+from bot.channels.polling import POLLER_LOCK, poll_while_elected
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo_updates import WEBHOOK_RETRY, register_webhook
 from bot.cleanup import clean_up_daily
 from bot.config import Config, ZaloBotConfig
 from bot.dashboard.routes import Dashboard
-from bot.links import FileLinks
+from bot.links import COPIES, FileLinks
 from bot.metrics import Metrics
 from bot.sender import ChannelSender
 from bot.usage import UsageMeter
@@ -38,6 +41,8 @@ from schedules.gate import BotPlan
 from schedules.jobs import SENDERS
 from schedules.runner import ScheduleRunner
 from storage import bot_usage
+from storage.identities import unnamed_bot
+from storage.locks import LeaderLock
 from storage.migrate import not_ready
 from storage.models import Role
 from storage.queries import identities_with_role
@@ -93,7 +98,7 @@ def file_links(config: Config) -> FileLinks | None:
     )
     return FileLinks(
         secret=secret.encode(),
-        folder=Path("data/links"),
+        folder=COPIES,
         public_url=public,
         ttl=timedelta(hours=config.server.link_hours),
     )
@@ -128,8 +133,17 @@ def voice_desk(config: Config, metrics: Metrics | None = None) -> VoiceDesk | No
     )
 
 
-async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
-    """Run every configured channel until stopped (SIGINT/SIGTERM, or `stop` being set)."""
+async def serve(
+    app: App,
+    *,
+    stop: asyncio.Event | None = None,
+    webhook_retry: tuple[float, float] = WEBHOOK_RETRY,
+) -> None:
+    """Run every configured channel until stopped (SIGINT/SIGTERM, or `stop` being set).
+
+    Zalo webhooks are registered once the web server listens, and tried again while Zalo
+    refuses (`webhook_retry`: the first and the longest wait, in seconds).
+    """
     config = app.config
     if not config.telegram.token and not config.zalo.all_bots:
         raise NoChannel("Chưa cấu hình kênh chat nào.")
@@ -142,6 +156,7 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
     links = file_links(config)
     background = [asyncio.create_task(clean_up_daily(app, links))]
     hooks: dict[str, Any] = {}  # the webhook routes to serve, with their secrets
+    registrations: list[Callable[[], Coroutine[Any, Any, None]]] = []  # once listening
     telegram: TelegramChannel | None = None
     zalo: dict[str, ZaloChannel] = {}
     meter = UsageMeter(app.uow, zone=config.zone, clock=app.clock)
@@ -176,8 +191,9 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                     hooks |= {"telegram": telegram.feed, "telegram_secret": secret}
                     log.info("telegram webhook url=%s", url)
                 else:
-                    await telegram.start_polling()
-                    log.info("telegram polling")
+                    # one worker polls (a second would be cut off with 409): the elected one
+                    poller = LeaderLock(app.db, POLLER_LOCK)
+                    background.append(asyncio.create_task(poll_while_elected(telegram, poller)))
             for bot in config.zalo.all_bots:
                 channel = await stack.enter_async_context(
                     ZaloChannel(
@@ -188,19 +204,28 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                         meter=meter,
                         voice=voice,
                         metrics=app.metrics,
+                        photo_dir=photo_dir if privacy.keep_photos else None,
                     )
                 )
                 zalo[bot.name] = channel
                 if bot.uses_webhook:
                     url = bot.webhook_url.rstrip("/") + bot.webhook_path
-                    await channel.client.set_webhook(url, zalo_secret(bot))
                     hooks.setdefault("zalo_bots", {})[bot.name] = (channel.feed, zalo_secret(bot))
-                    log.info("zalo webhook bot=%s url=%s", bot.name or "-", url)
+                    registrations.append(
+                        functools.partial(
+                            register_webhook,
+                            channel.client,
+                            url,
+                            zalo_secret(bot),
+                            bot=bot.name,
+                            retry=webhook_retry,
+                        )
+                    )
                 else:
                     background.append(asyncio.create_task(channel.poll(stop)))
                     log.info("zalo polling bot=%s", bot.name or "-")
             if zalo:
-                await asyncio.to_thread(_warn_of_unknown_bots, app, set(zalo))
+                await asyncio.to_thread(_warn_of_unknown_bots, app, list(zalo))
             sender = ChannelSender(
                 telegram=telegram.app.bot if telegram else None,
                 zalo={name: channel.client for name, channel in zalo.items()},
@@ -229,7 +254,11 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
                     metrics=metrics,
                     **hooks,
                 )
-                await serve_web(config, web, stop)
+
+                def register() -> None:
+                    background.extend(asyncio.create_task(r()) for r in registrations)
+
+                await serve_web(config, web, stop, listening=register)
             else:
                 await stop.wait()
             await _stop_all(scheduler, background)  # before the channels close their clients
@@ -237,10 +266,13 @@ async def serve(app: App, *, stop: asyncio.Event | None = None) -> None:
         await _stop_all(scheduler, background)
 
 
-def _warn_of_unknown_bots(app: App, configured: set[str]) -> None:
-    """People or groups that came through a Zalo bot no longer in the config get nothing."""
+def _warn_of_unknown_bots(app: App, configured: list[str]) -> None:
+    """People or groups that came through a Zalo bot no longer in the config get nothing
+    (those of the unnamed bot of before go through the first named bot, if it is gone)."""
     with app.uow(read_only=True) as unit:
-        unknown = bot_usage.bots_in_use(unit.session, "zalo") - configured
+        unknown = bot_usage.bots_in_use(unit.session, "zalo") - set(configured)
+    if unnamed_bot([("zalo", name) for name in configured], "zalo"):
+        unknown.discard("")
     for name in sorted(unknown):
         log.warning(
             "zalo chats came through bot=%s, which is not configured: their messages cannot "
@@ -258,8 +290,15 @@ async def _stop_all(scheduler: ScheduleRunner | None, tasks: list[asyncio.Task[N
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def serve_web(config: Config, web: Starlette, stop: asyncio.Event | None = None) -> None:
-    """Serve the web app until stopped (SIGINT/SIGTERM when no `stop` is given)."""
+async def serve_web(
+    config: Config,
+    web: Starlette,
+    stop: asyncio.Event | None = None,
+    *,
+    listening: Callable[[], None] | None = None,
+) -> None:
+    """Serve the web app until stopped (SIGINT/SIGTERM when no `stop` is given);
+    `listening` is called once it accepts connections."""
     stop = stop or _stop_on_signals()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -273,10 +312,22 @@ async def serve_web(config: Config, web: Starlette, stop: asyncio.Event | None =
     server_task = asyncio.create_task(server.serve())
     log.info("web server listening=%s:%d", config.server.host, config.server.port)
     stopped = asyncio.create_task(stop.wait())
+    if listening is not None and await _started(server, server_task):
+        listening()
     await asyncio.wait({server_task, stopped}, return_when=asyncio.FIRST_COMPLETED)
     server.should_exit = True
     await server_task
     stopped.cancel()
+
+
+async def _started(server: uvicorn.Server, task: asyncio.Task[None]) -> bool:
+    """Wait until the server accepts connections; False when it ended first (its port was
+    taken: uvicorn says so)."""
+    while not server.started:
+        if task.done():
+            return False
+        await asyncio.sleep(0.01)
+    return True
 
 
 def _stop_on_signals() -> asyncio.Event:

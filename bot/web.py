@@ -3,7 +3,8 @@ a health check.
 
 Routes: POST /telegram/webhook, POST /zalo/webhook and /zalo/webhook/<bot name> (each
 checks its secret header: 403 otherwise; a body over 1 MB: 413; empty, not JSON, or not an
-update: 400; and answers at once),
+update: 400, but Zalo's events that bring no message, an empty body among them: 200; and
+answers at once),
 GET /files/<signed link>, /web/… (bot/dashboard), GET /healthz (alive), GET /readyz (the
 database answers and its schema is the code's; 503 otherwise). Every answer, a 404 or a
 405 too, carries the security headers (SECURITY_HEADERS).
@@ -28,7 +29,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.links import FileLinks
-from bot.zalo_api import as_update
+from bot.zalo_api import as_update, unhandled_event
 from handlers import texts
 
 log = logging.getLogger(__name__)
@@ -101,10 +102,18 @@ def create_web_app(
 
     async def zalo_webhook(request: Request) -> Response:
         feed, secret = bots.get(request.path_params.get("name", ""), (None, ""))
-        data = await _checked_json(request, feed, ZALO_SECRET_HEADER, secret)
+        data = await _checked_json(request, feed, ZALO_SECRET_HEADER, secret, allow_empty=True)
         if isinstance(data, Response):
             return data
         update = as_update(data)  # live: the update itself; the docs: wrapped in "result"
+        event = unhandled_event(data) if update is None else None
+        if event is not None:
+            # a follow, an event Zalo adds later, an empty post: a 400 could make Zalo give
+            # up on the webhook. Logged by its name, never its body
+            log.info(
+                "zalo webhook event=%s path=%s: not a message, ignored", event, request.url.path
+            )
+            return JSONResponse({"ok": True})
         if update is None or feed is None:
             log.warning("zalo webhook refused path=%s: not an update", request.url.path)
             return Response(status_code=400)
@@ -113,8 +122,11 @@ def create_web_app(
 
     async def download(request: Request) -> Response:
         token = request.path_params["token"]
-        found = links.resolve(token, now=datetime.now(UTC)) if links is not None else None
+        now = datetime.now(UTC)
+        found = links.resolve(token, now=now) if links is not None else None
         if found is None:
+            if links is not None and links.removed(token, now=now):  # an erasure took it
+                return Response(texts.FILE_REMOVED, status_code=410, media_type="text/plain")
             return Response(texts.LINK_EXPIRED, status_code=404)
         path, filename = found
         # a workbook holds names: no cache in between (a proxy, the phone) keeps a copy
@@ -160,9 +172,15 @@ class SecurityHeaders:
 
 
 async def _checked_json(
-    request: Request, channel: Feed | None, header: str, secret: str
+    request: Request,
+    channel: Feed | None,
+    header: str,
+    secret: str,
+    *,
+    allow_empty: bool = False,
 ) -> dict[str, Any] | Response:
-    """The JSON body of a webhook request whose secret header is right, else the answer."""
+    """The JSON body of a webhook request whose secret header is right, else the answer;
+    an empty body is {} with `allow_empty` (else 400)."""
     if channel is None:
         return Response(status_code=404)
     given = request.headers.get(header, "")
@@ -177,6 +195,8 @@ async def _checked_json(
         body += chunk
         if len(body) > MAX_BODY:
             return Response(status_code=413)
+    if allow_empty and not body.strip():
+        return {}
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):  # bad JSON, bad UTF-8, or nested too deep

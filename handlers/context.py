@@ -23,6 +23,8 @@ class BotSeat:
 
     label: str
     max_users: int = 0  # 0: no limit
+    # what people send it counts towards its monthly messages too (the platform may count it)
+    count_incoming: bool = False
 
 
 @dataclass(frozen=True)
@@ -33,11 +35,14 @@ class Settings:
     invite_days: int = 30
     undo_hours: int = 24
     exports_dir: Path = Path("data/exports")  # workbooks made for /xuat and at deadlines
+    link_copies: Path | None = None  # copies behind download links; None: no links made
+    backup_days: int = 14  # [backup] keep_days: how long a backup keeps what was erased since
     web_url: str = ""  # the public address of the web dashboard; empty: /web is off
     bots: Mapping[tuple[str, str], BotSeat] = field(default_factory=dict)  # (platform, name)
     # the deployment's key for the hashes that stand for chat accounts and message keys
     key: bytes = b""
     voice: bool = False  # voice messages are heard (the extra installed and turned on)
+    keep_photos: bool = False  # [privacy] keep_photos: photo files kept, not only references
 
 
 @dataclass

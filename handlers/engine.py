@@ -21,15 +21,23 @@ from sqlalchemy.exc import IntegrityError
 
 from handlers import texts
 from handlers.catalogue import load_catalogue
-from handlers.context import Context, Conversation, Settings
+from handlers.context import BotSeat, Context, Conversation, Settings
+from handlers.failures import failure_trace
 from handlers.features import ROUTER
 from handlers.features.onboarding import stranger_greeting
 from handlers.messages import Incoming, Reply
 from handlers.parsing.normalize import fold
 from handlers.router import Route, Router
-from storage import queries
+from storage import bot_usage, identities, queries
 from storage.models import ProcessedMessage
-from storage.personal import message_ref, scrub, scrub_spoken, sender_ref, tidy
+from storage.personal import (
+    message_ref,
+    monthly_sender_ref,
+    scrub,
+    scrub_spoken,
+    sender_ref,
+    tidy,
+)
 from storage.uow import UnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)
@@ -69,29 +77,35 @@ class Engine:
         return dict(self._router.commands)
 
     def handle(self, incoming: Incoming) -> list[Reply]:
-        """Answer one message; a message seen before gets its first answer again, marked so."""
+        """Answer one message; a message seen before gets its first answer again, marked so
+        (nothing at all when it says `silent_redelivery`)."""
         started = time.perf_counter()
+        # the log says a message's route and size, never its text (nor a name or title)
+        size = len(incoming.heard.text if incoming.heard else incoming.text or "")
         incoming = self._keyed(_cleaned(incoming))
         key = incoming.message_key
         sender = sender_ref(self._settings.key, incoming.platform, incoming.user_id)
         try:
             replies, route = self._handle_once(incoming, sender)
-        except IntegrityError:
+        except IntegrityError as exc:
             # another worker is handling or has handled the same message: its answer stands
             earlier = self._earlier(key, sender) if key else None
             if earlier is None:
-                log.exception("message failed platform=%s", incoming.platform)
+                _log_failure(incoming.platform, size, exc)
                 earlier = [Reply(texts.SOMETHING_WENT_WRONG)]
+            elif incoming.silent_redelivery:
+                earlier = []
             replies, route = earlier, "duplicate"
-        except Exception:
+        except Exception as exc:
             # a bug or an outage: everything was rolled back, so the member may simply resend
-            log.exception("message failed platform=%s", incoming.platform)
+            _log_failure(incoming.platform, size, exc)
             replies, route = [Reply(texts.SOMETHING_WENT_WRONG)], "failed"
         took = time.perf_counter() - started
         log.info(
-            "message platform=%s route=%s replies=%d ms=%.1f",
+            "message platform=%s route=%s chars=%d replies=%d ms=%.1f",
             incoming.platform,
             route,
+            size,
             len(replies),
             took * 1000,
         )
@@ -99,10 +113,13 @@ class Engine:
             self._observe(incoming.platform, route, took)
         return replies
 
-    def knows(self, platform: str, user_id: str) -> bool:
-        """Whether someone has joined: a stranger's voice message is neither fetched nor heard."""
+    def knows(self, platform: str, user_id: str, bot: str = "") -> bool:
+        """Whether someone has joined (through this bot): a stranger's voice message is
+        neither fetched nor heard."""
+        unnamed = identities.unnamed_bot(self._settings.bots, platform)
         with self._uow() as uow:
-            return queries.member_by_identity(uow.session, platform, user_id) is not None
+            found = identities.identity_of(uow.session, platform, user_id, bot=bot, unnamed=unnamed)
+            return identities.member_of(uow.session, found) is not None
 
     def _keyed(self, incoming: Incoming) -> Incoming:
         """The message key as a keyed hash of the platform's key and the chat: no chat id
@@ -125,15 +142,19 @@ class Engine:
         now = self._clock()
         with self._uow() as uow:
             queries.lock_conversation(
-                uow.session, incoming.platform, incoming.chat_id, incoming.user_id
+                uow.session, incoming.platform, incoming.chat_id, incoming.user_id, bot=incoming.bot
             )
             claim = None
             if key:
                 earlier = queries.processed_message(uow.session, key)
                 if earlier is not None:
-                    return _again(earlier, sender), "duplicate"
+                    again = [] if incoming.silent_redelivery else _again(earlier, sender)
+                    return again, "duplicate"
                 # claim the message first: a second worker waits here, then finds it taken
                 claim = queries.claim_message(uow.session, key, sender=sender, now=now)
+            seat = self._settings.bots.get((incoming.platform, incoming.bot))
+            if seat is not None:  # a bot on a plan (a redelivery returned above: counted once)
+                self._count_incoming(uow, incoming, seat, now)
             ctx = self._context(incoming, uow, now)
             replies = _tell_scrubbed(self._route(ctx), incoming.scrubbed)
             if ctx.route not in _KEEPS_CHOICES:
@@ -145,11 +166,31 @@ class Engine:
             uow.commit()
         return replies, ctx.route
 
+    def _count_incoming(
+        self, uow: UnitOfWork, incoming: Incoming, seat: BotSeat, now: datetime
+    ) -> None:
+        """Count the sender among the bot's people this month (a keyed hash, once a month),
+        and the message among its monthly messages where the plan may count it."""
+        bot = (incoming.platform, incoming.bot)
+        month = bot_usage.month_of(now, self._settings.timezone)
+        ref = monthly_sender_ref(self._settings.key, bot, month, incoming.user_id)
+        bot_usage.add_sender(uow.session, bot, month=month, sender=ref)
+        if seat.count_incoming:
+            bot_usage.add_sent(uow.session, bot, month=month, kind="received")
+
     def _context(self, incoming: Incoming, uow: UnitOfWork, now: datetime) -> Context:
         session = uow.session
-        member = queries.member_by_identity(session, incoming.platform, incoming.user_id)
+        # a user id means something only in the bot that issued it: an account linked
+        # through another bot is someone else, and this sender a stranger here
+        unnamed = identities.unnamed_bot(self._settings.bots, incoming.platform)
+        identity = identities.identity_of(
+            session, incoming.platform, incoming.user_id, bot=incoming.bot, unnamed=unnamed
+        )
+        if identity is not None:
+            identities.bind(session, identity, incoming.bot)
+        member = identities.member_of(session, identity)
         row = queries.load_conversation(
-            session, incoming.platform, incoming.chat_id, incoming.user_id
+            session, incoming.platform, incoming.chat_id, incoming.user_id, bot=incoming.bot
         )
         conversation = Conversation()
         if row is not None:
@@ -177,6 +218,7 @@ class Engine:
             step=conv.step,
             data=data,
             now=ctx.now,
+            bot=incoming.bot,
         )
 
     def _route(self, ctx: Context) -> list[Reply]:
@@ -228,6 +270,12 @@ class Engine:
         if ctx.member is None:
             return [stranger_greeting(ctx, joined_needed=True)]
         return [Reply(texts.NOT_ALLOWED[str(route.role)])]
+
+
+def _log_failure(platform: str, size: int, exc: Exception) -> None:
+    """A message that could not be answered, logged without its text: an exception's own
+    message may quote it (handlers/failures.py)."""
+    log.error("message failed platform=%s chars=%d\n%s", platform, size, failure_trace(exc))
 
 
 def _cleaned(incoming: Incoming) -> Incoming:

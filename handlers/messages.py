@@ -39,9 +39,16 @@ class Incoming:
     # commands and replies to it reach it), "mention" (only messages that mention it)
     group_reach: str | None = None
     bot_mention: str | None = None  # what members type to mention the bot, e.g. "@tro_ly_bot"
+    # how the bot gets into a group: None, added like a person; "invite", through an invite
+    # its owner sends and the group's owner confirms; "unavailable", the platform lets this
+    # bot into no group now (tallies and reminders then go to leaders privately)
+    group_join: str | None = None
     # the personal numbers blanked out of `text`, as shown to the member ("09******78")
     scrubbed: tuple[str, ...] = ()
     heard: Heard | None = None  # a voice message, transcribed by the bot's own speech engine
+    # a redelivery (a message_key handled before) gets no answer at all, not its first answer
+    # again: for a platform that hands messages back on its own and counts every answer
+    silent_redelivery: bool = False
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,8 @@ CONSENT_NOTICE = (
     "• Tin thoại bạn gửi được nghe ngay trên máy chủ rồi bỏ đi, không lưu; chỉ phần chữ "
     "bạn chọn Lưu được giữ làm ghi chú.\n"
     "• Bạn xem dữ liệu của mình bằng /dulieucuatoi, xoá bằng /xoadulieucuatoi.\n"
+    "• Bản sao lưu giữ dữ liệu {days} ngày rồi tự xoá. Khi bạn xoá dữ liệu, các tệp Excel "
+    "đã xuất cũng bị xoá; nếu phải khôi phục từ bản sao lưu, mình xoá lại cho bạn.\n"
     "(Theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15.)\n"
     "Bạn có đồng ý không?"
 )
@@ -168,7 +170,13 @@ SMALL_TALK = {
     "tot",
     "tot qua",
 }
-THANKS = {"cam on", "cam on ban", "cam on nhieu", "cam on a", "cam on bot", "thanks", "thank you"}
+THANKS = {"cam on", "camon", "cam on ban", "cam on nhieu", "cam on a", "cam on bot", "thanks"}
+THANKS |= {"thank you", "thank", "tks", "thanks you"}
+# polite words around thanks or a greeting, as typed (folded): "dạ em cảm ơn bạn nhiều nhé ạ"
+POLITE_BEFORE = {"da", "vang", "em", "xin", "thua", "a", "ok", "oke"}
+POLITE_AFTER = {"nhe", "nha", "nhen", "a", "ah", "ha", "nhi", "nhieu", "lam", "qua", "roi"}
+POLITE_AFTER |= {"ban", "em", "bot", "anh", "chi", "co", "chu", "bac", "ca", "moi", "nguoi"}
+POLITE_AFTER |= {"oi", "luon", "vay", "nhaa", "nhee"}
 THANKS_ANSWER = "Không có gì đâu {name}! 🙏 Cảm ơn bạn đã đi hỗ trợ bà con."
 MINE_HOUSEHOLDS = ", {} hộ"
 SMALL_TALK_ANSWER = (
@@ -244,6 +252,11 @@ STATS_LOGS = "• Số lượt hỗ trợ: {}"
 STATS_PEOPLE = "• Số người dân được hỗ trợ (ít nhất): {}"
 TEAM_TITLE = "📊 {team}"
 TEAM_ACTIVE = "• Thành viên đã ghi: {active}/{joined}"
+# a team's logs by people it does not count as members (storage.membership), so that
+# "Số lượt hỗ trợ: 15" beside "Thành viên đã ghi: 0/3" reads true
+LOGS_OUTSIDE = "• Trong đó {parts}"
+LOGS_LEFT = "{n} lượt của người đã rời tổ hoặc đã xoá dữ liệu"
+LOGS_OFFICERS = "{n} lượt của cán bộ phường"
 TEAM_IDLE = "Chưa ghi tuần này: {}"
 WARD_TITLE = "📊 {ward}"
 WARD_RANKING = "Các tổ tuần này (số lượt):"
@@ -309,8 +322,8 @@ DEADLINE_NEEDS_YEAR = (
 )
 DEADLINE_NEEDS_NAME = "Hạn này tên là gì? Bạn gõ tên trước ngày, ví dụ: /hanchot {example}"
 DEADLINE_ADDED = (
-    "🗓️ Đã thêm hạn “{name}”: hạn cuối {day}. Tổ trưởng sẽ được nhắc trước 7, 3, 1 ngày "
-    "và đúng ngày cuối."
+    "🗓️ Đã thêm hạn “{name}”: hạn cuối {day} (trước ngày {before}). Tổ trưởng sẽ được "
+    "nhắc trước 7, 3, 1 ngày và đúng ngày cuối."
 )
 
 REMINDER = "⏰ Nhắc hạn {deadline}: hạn cuối {day}, {when}.\nNộp xong, tổ trưởng gõ /danop nhé."
@@ -326,10 +339,14 @@ TALLY_WARD_TITLE = "📊 {ward}, tuần {start}–{end}, các tổ theo số lư
 TALLY_LOGS = "• Số lượt hỗ trợ: {logs} ({change} so với tuần trước)"
 TALLY_TARGET = "• Chỉ tiêu {period}: {service} {done}/{target} ({percent}%)"
 PERIOD_NAMES = {"month": "tháng", "quarter": "quý", "year": "năm"}
-TALLY_CHANGE_NEW = "tuần trước chưa có"
+TALLY_LOGS_FIRST = "• Số lượt hỗ trợ: {logs} (tuần trước chưa có lượt nào)"
 TALLY_CHART = "{name}: lượt hỗ trợ, tuần {start}–{end}"
 CHART_LINK = "📈 Biểu đồ: {url}"
 TALLY_IDLE = "Tuần này mong gặp lại: {}. Cảm ơn cả tổ! 🙏"
+TALLY_PRIVATE = (  # a tally to a leader's own chat: the team has no linked group
+    "(Tổ chưa liên kết nhóm chat nên mình gửi riêng cho bạn. Gõ /lienket để xem cách "
+    "liên kết nhóm.)"
+)
 
 NUDGE = (
     "Chào {name}! Cả tuần nay mình chưa thấy lượt hỗ trợ nào của bạn. Lần tới đi hỗ trợ, "
@@ -390,10 +407,27 @@ UNSUPPORTED = (
 )
 FILE_LINK = "📎 {name}: {url}\n(Đường link dùng được đến {until}.)"
 LINK_EXPIRED = "Đường link không đúng hoặc đã hết hạn. Bạn xin gửi lại tệp trong chat nhé."
+FILE_REMOVED = (
+    "Tệp này đã được xoá vì một thành viên vừa xoá dữ liệu của mình. "
+    "Bạn gõ /xuat trong chat để nhận bản mới nhé."
+)
 FILE_NOT_AVAILABLE = "Tệp này chưa gửi qua Zalo được. Bạn nhờ cán bộ phường gửi giúp nhé."
 
 # --- group chats ---------------------------------------------------------------------
 LINK_ONLY_IN_GROUP = "Bạn thêm mình vào nhóm chat của tổ, rồi gõ /lienket ngay trong nhóm đó nhé."
+LINK_BY_INVITE = (  # Zalo: a bot joins a group by an invite the group's owner confirms
+    "Để mình vào nhóm Zalo của tổ:\n"
+    "1. Người quản lý bot mở Zalo Bot Creator, chọn “Mời Bot vào nhóm” và gửi lời mời tới "
+    "nhóm của tổ.\n"
+    "2. Trưởng nhóm xác nhận lời mời.\n"
+    "3. Trong nhóm, bạn gõ @, chọn tên mình rồi gõ /lienket, ví dụ: {mention} /lienket\n"
+    "Nếu chưa mời được (Zalo đang thử nghiệm nhóm, mỗi gói chỉ được vài nhóm), không sao: "
+    "tổng kết tuần và nhắc hạn sẽ gửi riêng cho tổ trưởng."
+)
+LINK_NO_GROUPS = (
+    "Hiện Zalo chưa cho bot này vào nhóm (tính năng nhóm đang thử nghiệm). Không sao: "
+    "tổng kết tuần và nhắc hạn sẽ gửi riêng cho tổ trưởng trong chat này."
+)
 LINK_DONE = "🔗 Đã liên kết nhóm này với {name}. Kết quả hằng tuần sẽ được gửi vào đây."
 LINK_ALREADY = "Nhóm này đã liên kết với {name} rồi."
 GROUP_REACH = {  # how members make the bot hear them in a group, by what the bot can read
@@ -402,8 +436,9 @@ GROUP_REACH = {  # how members make the bot hear them in a group, by what the bo
     "reply": "👉 Trong nhóm này mình chỉ nghe được lệnh và tin trả lời tin của mình. Mọi người "
     "gõ “/ghi vneid 3”, hoặc trả lời (reply) một tin của mình rồi gõ “vneid 3”. Tin chỉ nhắc "
     "{mention} có thể không đến được mình.",
-    "mention": "👉 Trong nhóm Zalo, mình chỉ nhận tin có nhắc tên mình: mọi người gõ @, chọn "
-    "tên mình trong danh sách rồi gõ nội dung, ví dụ: {mention} vneid 3",
+    "mention": "👉 Trong nhóm Zalo, mình chỉ nhận tin có nhắc tên mình hoặc trả lời tin của "
+    "mình: mọi người gõ @, chọn tên mình trong danh sách rồi gõ nội dung, ví dụ: "
+    "{mention} vneid 3",
 }
 LINK_TAKEN = "Nhóm này đã liên kết với tổ khác. Nhờ cán bộ phường đổi giúp nhé."
 GROUP_SAVED = "✅ {name}: {items}"
@@ -442,10 +477,23 @@ USAGE_KINDS = {  # what each kind of message counted against a bot's quota is ca
     "deadline_workbook": "tệp Excel",
     "weekly_tally": "tổng kết tuần",
     "nudge": "nhắc ghi",
+    "received": "tin nhận",  # [zalo] count_incoming: what members sent counts too
     "bot_paused": "báo cán bộ",
     "bot_full": "báo cán bộ",
     "backup_failed": "báo cán bộ",
 }
+USAGE_PEOPLE = (  # what max_users is checked against, and what Zalo likely counts
+    "  Người dùng: {users} thành viên đã liên kết (max_users so với số này), {senders} người "
+    "đã nhắn bot tháng này (Zalo có thể tính theo số này)"
+)
+USAGE_COUNTED_OUT = "  Tin tính vào hạn mức tháng: tin bot gửi đi (count_incoming = false)"
+USAGE_COUNTED_IN = (
+    "  Tin tính vào hạn mức tháng: tin bot gửi đi và tin bot nhận (count_incoming = true)"
+)
+USAGE_SENDERS_OVER = (
+    "  ⚠️ {senders} người đã nhắn, nhiều hơn max_users ({most}): Zalo có thể đã tính đủ người "
+    "dùng của gói."
+)
 BOT_PAUSED_NOTICE = (
     "⚠️ {bot} đã hết hạn mức tin nhắn của tháng, nền tảng không nhận thêm tin. Mình tạm dừng "
     "gửi tin theo lịch qua bot này; tin chưa gửi được giữ lại và tự gửi khi bot gửi được trở "
@@ -481,10 +529,19 @@ MYDATA_DETAIL_UNDONE = " (đã hoàn tác)"
 MYDATA_DETAIL_PLACE = "địa điểm “{}”"
 MYDATA_DETAIL_NOTE = "ghi chú “{}”"
 MYDATA_DETAIL_PHOTO = "có ảnh"
+MYDATA_PHOTO_LINKS = (
+    "• Ảnh gửi qua Zalo: mình chỉ lưu đường link Zalo đưa, không lưu ảnh. Link này có thể "
+    "hết hạn, khi đó ảnh không xem lại được nữa."
+)
 MYDATA_DETAILS_MORE = "  … và {} lượt nữa."
 MYDATA_NUDGES_ON = "• Nhắc nhở: đang bật"
 MYDATA_NUDGES_OFF = "• Nhắc nhở: đang tắt"
 MYDATA_NONE = "không có"
+MYDATA_COPIES = (
+    "• Bản sao lưu hằng ngày cũng có các thông tin này, giữ {days} ngày rồi tự xoá. Khi bạn "
+    "xoá dữ liệu, các tệp Excel đã xuất cũng bị xoá; nếu phải khôi phục từ bản sao lưu, "
+    "mình xoá lại cho bạn."
+)
 MYDATA_FOOTER = "Mình không lưu thông tin nào của người dân. Muốn xoá, gõ /xoadulieucuatoi."
 ERASE_ASK = (
     "Bạn muốn xoá tên, số điện thoại, tài khoản chat của mình, cùng ghi chú, địa điểm "
@@ -492,7 +549,10 @@ ERASE_ASK = (
     "Các lượt hỗ trợ đã ghi vẫn được tính vào tổng của tổ, nhưng không còn tên bạn. "
     "Sau khi xoá, bạn cần mã mời mới để tham gia lại."
 )
-ERASE_DONE = "Đã xoá dữ liệu của bạn. Cảm ơn bạn đã đồng hành cùng tổ! 🙏"
+ERASE_DONE = (
+    "Đã xoá dữ liệu của bạn, cả các tệp Excel đã xuất. Bản sao lưu cũ tự xoá sau {days} ngày; "
+    "nếu phải khôi phục từ đó, mình xoá lại cho bạn. Cảm ơn bạn đã đồng hành cùng tổ! 🙏"
+)
 ERASE_KEPT = "Đã giữ nguyên, không xoá gì."
 
 # --- help ----------------------------------------------------------------------------
@@ -543,7 +603,8 @@ HELP_OFFICER = (
     "/thongke – số liệu cả phường, xếp hạng các tổ\n"
     "/tiendo – tổ nào đã nộp báo cáo, đơn vị nào đã đăng ký mô hình\n"
     "/danop TDP 3 – ghi nhận nộp thay một tổ\n"
-    "/hanchot – thêm hạn báo cáo, ví dụ: /hanchot Báo cáo tháng 12 31/12/2026"
+    "/hanchot – thêm hạn báo cáo: tên và ngày “trước ngày” trong văn bản, ví dụ: "
+    "/hanchot Báo cáo tháng 12 31/12/2026 (hạn cuối 30/12/2026)"
 )
 
 WORKBOOK_AT_DEADLINE = (

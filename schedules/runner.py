@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
+from handlers.failures import failure_trace
 from schedules.backups import BackupPlan, daily_backup
 from schedules.delivery import TickSummary
 from schedules.gate import BotKey, BotPlan
@@ -84,8 +85,9 @@ class ScheduleRunner:
                 exports_dir=self._exports_dir,
                 bots=self._bots,
             )
-        except Exception:  # the next tick tries again; nothing was marked sent
-            log.exception("schedule tick failed")
+        except Exception as exc:  # the next tick tries again; nothing was marked sent
+            # never the error's message: it may quote a reminder's text or a member's name
+            log.error("schedule tick failed\n%s", failure_trace(exc))
             self._told("failed", started, None)
             return
         self._told("led", started, summary)

@@ -93,7 +93,8 @@ class ChatIdentity(SQLModel, table=True):
     """A member's account on one platform (Telegram, Zalo, the console)."""
 
     __tablename__ = "chat_identity"
-    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+    # Zalo issues user ids per bot: the same id in two bots is two people
+    __table_args__ = (UniqueConstraint("platform", "bot", "user_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", index=True)
@@ -108,7 +109,7 @@ class GroupChat(SQLModel, table=True):
     """A team's (or the ward's) group chat, linked with /lienket, for tallies and reminders."""
 
     __tablename__ = "group_chat"
-    __table_args__ = (UniqueConstraint("platform", "chat_id"),)
+    __table_args__ = (UniqueConstraint("platform", "bot", "chat_id"),)  # chat ids are per bot
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=20)
@@ -196,6 +197,7 @@ class ConversationState(SQLModel, table=True):
     platform: str = Field(primary_key=True, max_length=20)
     chat_id: str = Field(primary_key=True, max_length=64)
     user_id: str = Field(primary_key=True, max_length=64)
+    bot: str = Field(default="", primary_key=True, max_length=40)  # ids are each bot's own
     step: str = Field(max_length=40)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = _when()
@@ -225,6 +227,22 @@ class AuditEntry(SQLModel, table=True):
     member_id: int | None = Field(default=None, foreign_key="member.id")
     action: str = Field(max_length=40)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ErasureRecord(SQLModel, table=True):
+    """A member's erasure, kept so that a restore can do it again (storage/erasure.py): the
+    member's id and keyed hashes of their chat accounts, never a name or a phone."""
+
+    __tablename__ = "erasure_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # random, the same in every copy of the log: tells a backup's erasures from later ones
+    ref: str = Field(max_length=32, unique=True, index=True)
+    # no foreign key: the log outlives a restore whose data predates the member
+    member_id: int = Field(index=True)
+    # storage.erasure.identity_ref of each chat account ("platform:user id") they had
+    identities: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    erased_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class Deadline(SQLModel, table=True):
@@ -268,7 +286,8 @@ class OutboxMessage(SQLModel, table=True):
     bot: str = Field(default="", max_length=40)  # the bot it goes through
     text: str
     due_at: datetime = Field(sa_type=UTCDateTime)
-    # claimed / sent / failed / blocked / skipped, or waiting: its bot is out of quota
+    # claimed / sent / failed / blocked / skipped, waiting: its bot is out of quota, or
+    # uncertain: it left and no answer came back (never sent again)
     status: str = Field(max_length=10, index=True)
     attempts: int = 0
     claimed_at: datetime = _when()
@@ -350,6 +369,19 @@ class BotUsage(SQLModel, table=True):
     month: str = Field(primary_key=True, max_length=7)  # YYYY-MM
     kind: str = Field(primary_key=True, max_length=30)  # reply / deadline_reminder / …
     count: int = 0
+
+
+class BotSender(SQLModel, table=True):
+    """Someone who wrote to one bot in one calendar month (local time): the platform may
+    count everyone who chats with a bot towards its users. Only a keyed hash of the account,
+    the bot and the month (storage/personal.py), so no row says who wrote."""
+
+    __tablename__ = "bot_sender"
+
+    platform: str = Field(primary_key=True, max_length=20)
+    bot: str = Field(primary_key=True, max_length=40)
+    month: str = Field(primary_key=True, max_length=7)  # YYYY-MM
+    sender: str = Field(primary_key=True, max_length=64)
 
 
 class BotPause(SQLModel, table=True):

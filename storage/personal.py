@@ -480,3 +480,9 @@ def message_ref(secret: bytes, message_key: str, chat_id: str) -> str:
 def sender_ref(secret: bytes, platform: str, user_id: str) -> str:
     """How a processed message names its sender, so erasing a member finds their answers."""
     return keyed(secret, f"sender {platform}:{user_id}")
+
+
+def monthly_sender_ref(secret: bytes, bot: tuple[str, str], month: str, user_id: str) -> str:
+    """How a bot's senders of a month are counted: a keyed hash of the account with the bot
+    and the month, so a row matches no other month's, no other table's, and names no one."""
+    return keyed(secret, f"monthly sender {bot[0]}:{bot[1]}:{month}:{user_id}")

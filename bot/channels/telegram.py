@@ -26,7 +26,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatMemberStatus, ChatType
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -44,14 +51,17 @@ from bot.channels.telegram_render import message_parts
 from bot.config import TelegramConfig
 from bot.metrics import Metrics
 from bot.photos import photo_path
+from bot.sends import never_left
 from bot.voice.desk import TooBig, VoiceDesk
 from handlers import texts
 from handlers.engine import Engine
+from handlers.failures import failure_trace
 from handlers.messages import Heard, Incoming, Reply
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 SEND_ATTEMPTS = 4
+UNCERTAIN = object()  # a send that left and got no answer: it may be in the chat
 
 
 def sending_bot(config: TelegramConfig) -> ExtBot[int]:
@@ -98,6 +108,7 @@ class TelegramChannel:
         self.app.add_handler(
             MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, self._on_message)
         )
+        self.app.add_error_handler(self._on_error)
 
     async def __aenter__(self) -> TelegramChannel:
         await self.app.initialize()
@@ -143,9 +154,16 @@ class TelegramChannel:
         await self.app.shutdown()
 
     async def start_polling(self) -> None:
-        """Fetch updates with getUpdates (long polling)."""
+        """Fetch updates with getUpdates (long polling), in one worker only (polling.py)."""
         assert self.app.updater is not None
-        await self.app.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=30)
+        await self.app.updater.start_polling(
+            allowed_updates=Update.ALL_TYPES, timeout=30, error_callback=_polling_failed
+        )
+
+    async def stop_polling(self) -> None:
+        """Stop fetching updates (another worker polls now); sending goes on."""
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
 
     async def feed(self, data: dict[str, Any]) -> bool:
         """Queue one update received by the webhook; False when it is no update at all."""
@@ -225,6 +243,12 @@ class TelegramChannel:
             await photo.download_to_drive(photo_path(folder, file_id))
         except (TelegramError, OSError) as exc:
             log.warning("telegram photo not kept reason=%s", exc)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log an update that failed: by the frames and types of the error only (PTB's own
+        log line would print the error's message, which may quote what was typed)."""
+        if context.error is not None:
+            log.error("update failed\n%s", failure_trace(context.error))
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -345,7 +369,7 @@ class TelegramChannel:
                     )
         if self._metrics is not None:
             for result in results:
-                self._metrics.sent(PLATFORM, "reply", "failed" if result is None else "sent")
+                self._metrics.sent(PLATFORM, "reply", _result(result))
 
     async def _edit(self, message: Message, text: str, markup: Any) -> bool:
         try:
@@ -356,24 +380,28 @@ class TelegramChannel:
         return True
 
     async def _attempt(self, send: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
-        """Send with retries: Telegram's own retry-after, then backoff on network errors."""
+        """Send; tried again, with backoff, only when the request surely never left.
+
+        The rate limiter already waited out Telegram's 429s (`RETRIES` of them): one still
+        coming is given up, not waited out again. A timeout, a dropped connection or a 5xx
+        may come after Telegram delivered the message: UNCERTAIN, never sent twice.
+        """
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
                 return await send(*args, **kwargs)
-            except RetryAfter as exc:  # the rate limiter already waited; wait as told once more
-                wait = float(
-                    exc.retry_after
-                    if isinstance(exc.retry_after, int | float)
-                    else exc.retry_after.total_seconds()
-                )
-                reason: str = f"retry after {wait}s"
+            except RetryAfter as exc:
+                log.error("telegram send failed reason=%s (429s waited out)", exc.message)
+                return None
             except (
                 Forbidden,
                 BadRequest,
             ) as exc:  # blocked, removed, or a message Telegram refuses
                 log.warning("telegram send refused reason=%s", exc.message)
                 return None
-            except NetworkError as exc:
+            except NetworkError as exc:  # TimedOut among them
+                if not never_left(exc):
+                    log.warning("telegram send uncertain reason=%s: not sent again", exc.message)
+                    return UNCERTAIN
                 wait, reason = 0.5 * 2 ** (attempt - 1), str(exc.message)
             if attempt == SEND_ATTEMPTS:
                 log.error("telegram send failed reason=%s attempts=%d", reason, attempt)
@@ -381,6 +409,30 @@ class TelegramChannel:
             log.warning("telegram send retry reason=%s wait=%.1fs", reason, wait)
             await asyncio.sleep(wait)
         return None
+
+
+def _result(sent: Any) -> str:
+    """How a send went, for the metrics."""
+    return "failed" if sent is None else "uncertain" if sent is UNCERTAIN else "sent"
+
+
+def _polling_failed(exc: TelegramError) -> None:
+    """A getUpdates failed (python-telegram-bot tries again, waiting longer each time): one
+    line, and a plain one for the operator when someone else takes this bot's updates."""
+    if isinstance(exc, Conflict) and "getUpdates request" in exc.message:
+        log.error(
+            "telegram 409 Conflict: một nơi khác (máy khác, hoặc worker không dùng chung cơ sở "
+            "dữ liệu PostgreSQL này) cũng đang nhận tin của bot bằng getUpdates, nên mỗi nơi chỉ "
+            "nhận được một phần tin nhắn. Chỉ để một nơi chạy, hoặc dùng webhook "
+            "(docs/van-hanh.md, mục 7)."
+        )
+    elif isinstance(exc, Conflict):
+        log.error(
+            "telegram 409 Conflict: bot đang có webhook (do nơi khác đặt), nên không nhận tin "
+            'bằng getUpdates được. Xoá webhook đó, hoặc chuyển sang [telegram] mode = "webhook".'
+        )
+    else:
+        log.warning("telegram polling failed reason=%s", exc.message)
 
 
 def menu(role: str) -> list[BotCommand]:

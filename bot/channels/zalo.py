@@ -7,7 +7,8 @@ Usage:
 One channel per Zalo bot: a deployment may run several ([[zalo.bots]]), and a member is
 answered by the bot they wrote to. Updates come as the live platform sends them (text,
 image with `photo_url`, voice, sticker, unsupported); every message sent is counted for
-the bot's monthly quota.
+the bot's monthly quota, so a message Zalo delivers again gets no answer at all, and the
+poller never polls flat out (bot/channels/zalo_updates.py).
 
 Zalo has no buttons and no edits: choices are numbered lines answered by number (the
 engine keeps what the numbers mean), long texts are split at 2,000 characters, and a
@@ -27,21 +28,22 @@ from zoneinfo import ZoneInfo
 
 from bot.channels.lanes import ChatLanes
 from bot.channels.text import numbered_text, split_text
+from bot.channels.zalo_groups import group_join
+from bot.channels.zalo_updates import Seen, poll
 from bot.config import ZaloBotConfig
 from bot.links import FileLinks, link_text
 from bot.metrics import Metrics
+from bot.photos import MAX_PHOTO_BYTES, keep_photo
 from bot.usage import UsageMeter
 from bot.voice.desk import TooBig, VoiceDesk
 from bot.zalo_api import TEXT_LIMIT, FileTooLarge, ZaloClient, ZaloError
 from handlers import texts
 from handlers.engine import Engine
 from handlers.messages import Heard, Incoming, Reply
-from storage.personal import one_line
 
 log = logging.getLogger(__name__)
 PLATFORM = "zalo"
 STOP_WAIT = 10.0  # seconds to finish the updates taken in before stopping
-_MOST_LOGGED = 60  # characters of a learnt mention in the log: a bot's name, not a message
 
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -60,8 +62,12 @@ class ZaloChannel:
         meter: UsageMeter | None = None,
         voice: VoiceDesk | None = None,
         metrics: Metrics | None = None,
+        photo_dir: Path | None = None,
+        client: ZaloClient | None = None,
     ):
         self._metrics = metrics
+        self._photo_dir = photo_dir  # None: a photo is kept as Zalo's link only (may expire)
+        self.group_join = "invite"  # how it gets into a group; getMe may say it cannot
         self._voice = voice  # None: voice messages get the "type it, please" answer
         self._zone = zone
         self._engine = engine
@@ -69,8 +75,11 @@ class ZaloChannel:
         self._meter = meter
         self.config = config
         self.key = (PLATFORM, config.name)
-        self.client = ZaloClient(config.token, base_url=config.base_url)
+        self.client = client or ZaloClient(
+            config.token, base_url=config.base_url, sends_per_second=config.sends_per_second
+        )
         self._lanes = ChatLanes()
+        self._seen = Seen(bot=config.name)  # Zalo may deliver a message more than once
         self.mentions: tuple[str, ...] = ()
 
     async def __aenter__(self) -> ZaloChannel:
@@ -87,6 +96,7 @@ class ZaloChannel:
             str(me.get("account_name") or ""),
         )
         self.mentions = tuple(dict.fromkeys(f"@{n.strip()}" for n in names if n.strip()))
+        self.group_join = group_join(self.config.name, me)
         log.info(
             "zalo started bot=%s account=%s",
             self.config.name or "-",
@@ -108,35 +118,26 @@ class ZaloChannel:
 
     async def feed(self, update: dict[str, Any]) -> None:
         """Take one update in: the webhook answers at once, the chat's lane handles it."""
-        chat = ((update.get("message") or {}).get("chat") or {}).get("id", "")
-        self._lanes.submit(str(chat), lambda: self.handle(update))
+        self._take(update)
+
+    def _take(self, update: dict[str, Any]) -> bool:
+        """Hand an update to its chat's lane; True when it was a message not taken in before.
+
+        A copy of a message taken in before (getUpdates may hand it back, the webhook post
+        it twice) is dropped here without a word: every answer spends the month's quota.
+        """
+        message = update.get("message") or {}
+        chat = str((message.get("chat") or {}).get("id", ""))
+        if not self._seen.first(chat, message.get("message_id")):
+            return False
+        self._lanes.submit(chat, lambda: self.handle(update))
+        return bool(message.get("message_id"))
 
     async def poll(self, stop: asyncio.Event) -> None:
-        """Fetch updates with getUpdates until stopped; outages are waited out."""
+        """Fetch updates with getUpdates until stopped (bot/channels/zalo_updates.py)."""
         await self._drop_webhook()
-        failures, last, repeats = 0, None, 0
-        while not stop.is_set():
-            try:
-                update = await self.client.get_updates(timeout=30)
-                failures = 0
-            except ZaloError as exc:
-                failures += 1
-                wait = min(60.0, 2.0**failures)
-                log.warning("zalo getUpdates failed reason=%s wait=%.0fs", exc, wait)
-                await asyncio.sleep(wait)
-                continue
-            if update is None:
-                continue
-            # one integrator measured getUpdates handing the same update back on every poll:
-            # a second delivery is answered (the engine says it was already recorded), a
-            # third in a row is dropped and the poller slows down instead of spinning
-            key = (update.get("message") or {}).get("message_id")
-            repeats = repeats + 1 if key is not None and key == last else 0
-            last = key
-            if repeats >= 2:
-                await asyncio.sleep(1)
-                continue
-            await self.feed(update)
+        floor = self.config.poll_floor_seconds
+        await poll(self.client, self._take, stop, floor=floor, bot=self.config.name)
 
     async def _drop_webhook(self) -> None:
         """getUpdates gets nothing while a webhook is set: remove one left from before."""
@@ -170,6 +171,9 @@ class ZaloChannel:
             sent += await self.send(chat_id, reply)
         if sent and self._meter is not None:
             await asyncio.to_thread(self._meter.sent, self.key, "reply", sent)
+        for reply in replies:
+            if reply.evidence and self._photo_dir is not None:
+                await self._keep_photo(reply.evidence, self._photo_dir)
 
     def _incoming(self, event: str, message: dict[str, Any], chat_id: str) -> Incoming:
         is_group = (message.get("chat") or {}).get("chat_type") == "GROUP"
@@ -202,6 +206,8 @@ class ZaloChannel:
             bot=name,
             group_reach="mention" if is_group else None,
             bot_mention=f"@{self.config.label}",
+            group_join=self.group_join,
+            silent_redelivery=True,  # Zalo may hand a message back: each answer costs quota
         )
 
     async def _may_hear(self, incoming: Incoming) -> bool:
@@ -209,7 +215,9 @@ class ZaloChannel:
         heard (they are asked to join)."""
         if self._voice is None:
             return False
-        return await asyncio.to_thread(self._engine.knows, incoming.platform, incoming.user_id)
+        return await asyncio.to_thread(
+            self._engine.knows, incoming.platform, incoming.user_id, incoming.bot
+        )
 
     async def _hear(self, message: dict[str, Any]) -> Heard:
         """What a voice message says: its .aac fetched from Zalo into memory, heard here."""
@@ -225,6 +233,20 @@ class ZaloChannel:
                 raise TooBig from None
 
         return await self._voice.hear(fetch)
+
+    async def _keep_photo(self, url: str, folder: Path) -> None:
+        """Save a photo stored as evidence while its link works (Zalo's CDN links expire)."""
+        try:
+            data = await self.client.download(url, limit=MAX_PHOTO_BYTES)
+            await asyncio.to_thread(keep_photo, folder, url, data)
+            return
+        except FileTooLarge:
+            reason = f"over {MAX_PHOTO_BYTES} bytes"
+        except ZaloError as exc:  # never the link: it shows the photo to whoever has it
+            reason = f"{exc.error_code} {exc.description}"
+        except OSError as exc:
+            reason = type(exc).__name__
+        log.warning("zalo photo not kept bot=%s reason=%s", self.config.name or "-", reason)
 
     def _without_mention(self, text: str) -> str:
         """The text without the mention of the bot that brought it here.
@@ -242,10 +264,11 @@ class ZaloChannel:
         if text.startswith("@") and command > 1:
             learnt = text[:command].strip()
             self.mentions += (learnt,)
-            log.warning(  # what a member typed: a citizen's number in it is never logged
-                "zalo bot=%s is mentioned as %r in groups: set display_name in its config",
+            log.warning(  # what a member typed is never logged: its route and size only
+                "zalo bot=%s is mentioned in groups by a name not in its config route=lienket "
+                "chars=%d: set display_name to the bot's name in Zalo",
                 self.config.name or "-",
-                one_line(learnt)[:_MOST_LOGGED],
+                len(learnt),
             )
             return text[command:].strip()
         return text.strip()
@@ -282,11 +305,20 @@ class ZaloChannel:
         return sent
 
     async def _deliver(self, send: Any, *args: Any) -> int:
-        """Send; 1 when it went. The client already retried, so what still fails is logged,
-        never raised; a quota answer pauses the bot's scheduled sends."""
+        """Send; 1 when it went (or may have). The client already retried what surely did not
+        arrive, so what still fails is logged, never raised; a quota answer pauses the bot's
+        scheduled sends."""
         try:
             await send(*args)
         except ZaloError as exc:
+            if exc.uncertain:  # it may be in the chat already: never sent twice
+                log.warning(
+                    "zalo send uncertain bot=%s reason=%s: not sent again",
+                    self.config.name or "-",
+                    exc.description,
+                )
+                self._count("uncertain")
+                return 1  # counted for the quota: Zalo most likely took it
             log.error("zalo send failed bot=%s reason=%s", self.config.name or "-", exc)
             if exc.quota_exceeded and self._meter is not None:
                 await asyncio.to_thread(self._meter.out_of_quota, self.key, str(exc))

@@ -19,15 +19,25 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import URLPath
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import (
+    BaseRoute,
+    Match,
+    Mount,
+    NoMatchFound,
+    Route,
+    request_response,
+)
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from bot.app import App
 from bot.bot_report import zalo_months
 from bot.dashboard import charts, pages
 from bot.dashboard.pages import Viewer
+from handlers.failures import failure_trace
 from handlers.features.exports import fresh_folder
 from handlers.formatting import day_text
 from handlers.parsing.periods import Period
@@ -126,10 +136,12 @@ class Dashboard:
             (team + "/tai/{slug}", self.download, "GET"),
         ]
         routes: list[BaseRoute] = [
-            Route(path, self._safe(endpoint), methods=[method]) for path, endpoint, method in pages
+            Route(path, self._safe(endpoint, path), methods=[method])
+            for path, endpoint, method in pages
         ]
         static = StaticFiles(directory=HERE / "static")
-        return [*routes, Mount("/web/static", static, name="static")]
+        unknown = Unknown(self._safe(self.not_found, "/web/…"))
+        return [*routes, Mount("/web/static", static, name="static"), unknown]
 
     # --- logging in and out -----------------------------------------------------------
 
@@ -238,9 +250,10 @@ class Dashboard:
                 data["backup"] = pages.last_backup(session, self._zone)
         elif kind == "teams":
             data = {"rows": pages.team_ranking(session, scope, today)}
+            data["apart"] = pages.teams_apart(session, scope, today)
             data["sparks"] = {
                 r.team_id: charts.sparkline(r.weeks, label=f"{r.name}: 8 tuần gần đây")
-                for r in data["rows"]
+                for r in [*data["rows"], *data["apart"]]
             }
         elif kind == "deadlines":
             data = {"view": pages.checklist(session, scope, today, self._zone)}
@@ -316,6 +329,12 @@ class Dashboard:
             uow.commit()
         return FileResponse(path, filename=name, media_type=XLSX)
 
+    def not_found(self, request: Request) -> Response:
+        """Any other address under /web/: the kind page a team that does not exist gets."""
+        with self._uow(read_only=True) as uow:
+            viewer = self._viewer(request, uow)
+        return self._problem(404, viewer)
+
     # --- who is asking, about what ----------------------------------------------------------
 
     def _viewer(self, request: Request, uow: UnitOfWork) -> Viewer | None:
@@ -343,15 +362,18 @@ class Dashboard:
             return self._problem(403, viewer)
         return viewer, Where(ward, None)
 
-    def _safe(self, endpoint: Callable[[Request], Response]) -> Callable[[Request], Response]:
+    def _safe(
+        self, endpoint: Callable[[Request], Response], path: str
+    ) -> Callable[[Request], Response]:
         """The endpoint, answering a kind page instead of a bare 500 when something breaks
-        (the database out of reach, say); the details go to the log."""
+        (the database out of reach, say); the details go to the log, by the route's pattern
+        (a login link's token is in its path) and without the error's message (names)."""
 
         def guarded(request: Request) -> Response:
             try:
                 return endpoint(request)
-            except Exception:
-                log.exception("dashboard page failed path=%s", request.url.path)
+            except Exception as exc:
+                log.error("dashboard page failed route=%s\n%s", path, failure_trace(exc))
                 return self._problem(500, None)
 
         return guarded
@@ -365,6 +387,26 @@ class Dashboard:
         context["role_name"] = ROLE_NAMES.get(viewer.role, "") if viewer else ""
         html = self._jinja.get_template(template).render(**context)
         return HTMLResponse(html, status_code=status)
+
+
+class Unknown(BaseRoute):
+    """Every address under /web/ that no page has (`/web/to/1/khong`): a Vietnamese 404 page,
+    not starlette's English "Not Found". It matches only partly, so starlette takes it when
+    nothing else fits at all: an address with the wrong method still gets its 405."""
+
+    def __init__(self, endpoint: Callable[[Request], Response]) -> None:
+        self._app = request_response(endpoint)
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http" and str(scope["path"]).startswith("/web/"):
+            return Match.PARTIAL, {}
+        return Match.NONE, {}
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        raise NoMatchFound(name, path_params)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
 
 
 TITLES = {

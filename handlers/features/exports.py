@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ from storage import queries
 from storage.models import Role
 
 router = Router()
+log = logging.getLogger(__name__)
 KEEP_HOURS = 48  # a workbook stays on disk this long (a redelivered /xuat still finds it)
 
 
@@ -71,3 +73,28 @@ def fresh_folder(root: Path) -> Path:
     folder = root / secrets.token_hex(8)
     folder.mkdir()
     return folder
+
+
+def remove_workbooks(*folders: Path | None) -> int:
+    """Remove every workbook made for /xuat, the dashboard or a deadline (the `exports_dir`
+    layout: one folder each), and every copy behind a download link; how many went.
+
+    For an erasure: all of them, not only those naming the member. A ward's workbook names
+    every member, so most name them anyway; finding a name would mean opening each file (a
+    large ward's runs to a million rows) while the member waits, and could miss a name since
+    changed or cut short. A workbook is made again in seconds with /xuat; a link to a
+    removed one says so (bot/web.py).
+    """
+    removed = 0
+    for root in folders:
+        if root is None or not root.is_dir():
+            continue
+        for path in [*root.glob("*.xlsx"), *root.glob("*/*.xlsx")]:
+            try:
+                path.unlink(missing_ok=True)
+                removed += 1
+                if path.parent != root and not any(path.parent.iterdir()):
+                    path.parent.rmdir()
+            except OSError as exc:  # the erasure goes on; the two-day clean-up tries again
+                log.warning("workbook not removed file=%s error=%s", path.name, exc.strerror)
+    return removed

@@ -50,7 +50,7 @@ def join(ctx: Context, code: str) -> list[Reply]:
         return [full]
     invite, _member = found
     ctx.conversation.start("consent", code=invite.code)
-    return [_consent_question()]
+    return [_consent_question(ctx)]
 
 
 @router.step("shared_contact", role=None)
@@ -66,7 +66,7 @@ def join_by_phone(ctx: Context, phone: str) -> list[Reply]:
     if full := _bot_full(ctx):
         return [full]
     ctx.conversation.start("consent", member_id=member.id)
-    return [_consent_question()]
+    return [_consent_question(ctx)]
 
 
 def _roster_member_by_phone(ctx: Context, phone: str) -> Member | None:
@@ -83,9 +83,9 @@ def _roster_member_by_phone(ctx: Context, phone: str) -> Member | None:
     return None
 
 
-def _consent_question() -> Reply:
+def _consent_question(ctx: Context) -> Reply:
     return Reply(
-        texts.CONSENT_NOTICE,
+        texts.CONSENT_NOTICE.format(days=ctx.settings.backup_days),
         choices=(
             Choice(texts.BUTTON_AGREE, "consent:yes", texts.WORDS_YES),
             Choice(texts.BUTTON_DISAGREE, "consent:no", texts.WORDS_NO),
@@ -107,7 +107,7 @@ def _valid_invite(ctx: Context, code: str) -> tuple[InviteCode, Member] | None:
 @router.step("consent", role=None)
 def consent_reminder(ctx: Context, _text: str) -> list[Reply]:
     """Anything but an answer: ask again, plainly."""
-    return [Reply(texts.CONSENT_ANSWER_PLEASE), _consent_question()]
+    return [Reply(texts.CONSENT_ANSWER_PLEASE), _consent_question(ctx)]
 
 
 @router.choice("consent", role=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import texts
 from handlers.context import Context
+from handlers.features.exports import remove_workbooks
 from handlers.formatting import day_text
 from handlers.messages import Choice, Reply
 from handlers.router import Router
@@ -48,6 +49,7 @@ def show_my_data(ctx: Context, _args: str) -> list[Reply]:
         *([texts.MYDATA_NOTE.format(member.note)] if member.note else []),
         *_details(ctx),
         texts.MYDATA_NUDGES_ON if member.nudges else texts.MYDATA_NUDGES_OFF,
+        texts.MYDATA_COPIES.format(days=ctx.settings.backup_days),
         "",
         texts.MYDATA_FOOTER,
     ]
@@ -72,7 +74,14 @@ def _details(ctx: Context) -> list[str]:
         )
     if len(found) > DETAILS_SHOWN:
         lines.append(texts.MYDATA_DETAILS_MORE.format(len(found) - DETAILS_SHOWN))
+    if not ctx.settings.keep_photos and any(_is_link(log.photo_file_id) for log in found):
+        lines.append(texts.MYDATA_PHOTO_LINKS)  # a link may stop working: say so
     return lines
+
+
+def _is_link(photo: str | None) -> bool:
+    """A photo kept as the link the platform gave (Zalo's), not as a file id that lasts."""
+    return bool(photo) and str(photo).startswith(("https://", "http://"))
 
 
 def _where(ctx: Context, team: str, ward: str) -> str:
@@ -128,14 +137,16 @@ def erase_my_data(ctx: Context, answer: str) -> list[Reply]:
         secret=ctx.settings.key,
         current_message=ctx.incoming.message_key,
     )
+    # the workbooks on disk name them too (and the copies behind download links)
+    workbooks = remove_workbooks(ctx.settings.exports_dir, ctx.settings.link_copies)
     record(
         ctx.uow.session,
         action="erase_member",
         member_id=member_id,
         now=ctx.now,
-        detail={"member_id": member_id},
+        detail={"member_id": member_id, "workbooks_removed": workbooks},
     )
-    return [Reply(texts.ERASE_DONE, menu="")]
+    return [Reply(texts.ERASE_DONE.format(days=ctx.settings.backup_days), menu="")]
 
 
 @router.command("tatnhac")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 from storage.db import make_engine
@@ -74,3 +76,49 @@ def test_zalo_chats_once_marked_blocked_for_zalos_403_are_written_to_again(tmp_p
         bots = connection.execute(text("SELECT DISTINCT bot FROM outbox_message")).all()
     assert rows == {"nudge:zalo": "failed", "nudge:telegram": "blocked"}  # Telegram's 403 is
     assert bots == [("",)]  # a real block; old sends went through the only bot there was
+
+
+def test_ids_become_each_bots_own_and_what_was_linked_stays(second_db_url: str):
+    db = make_engine(second_db_url)
+    try:
+        command.upgrade(alembic_config(db), "0012")
+        when = {"at": "2026-11-30 02:00:00+00:00"}
+        with db.begin() as connection:
+            for sql in (
+                "INSERT INTO ward (id, name, created_at) VALUES (1, 'Phường cũ', :at)",
+                "INSERT INTO team (id, ward_id, name) VALUES (1, 1, 'Tổ 1')",
+                "INSERT INTO member (id, team_id, name, role, deputy, nudges, created_at) "
+                "VALUES (1, 1, 'Lan', 'leader', false, true, :at)",
+                "INSERT INTO chat_identity (member_id, platform, user_id, bot, linked_at) "
+                "VALUES (1, 'zalo', 'u-1', 'to1', :at)",
+                "INSERT INTO group_chat (platform, chat_id, bot, ward_id, linked_at) "
+                "VALUES ('zalo', 'g-1', 'to1', 1, :at)",
+                "INSERT INTO conversation_state (platform, chat_id, user_id, step, data, "
+                "updated_at) VALUES ('zalo', 'u-1', 'u-1', 'consent', '{}', :at)",
+            ):
+                connection.execute(text(sql), when)
+        upgrade(db)
+        with db.begin() as connection:  # the same ids through another bot: someone else
+            for sql in (
+                "INSERT INTO chat_identity (member_id, platform, user_id, bot, linked_at) "
+                "VALUES (1, 'zalo', 'u-1', 'to2', :at)",
+                "INSERT INTO group_chat (platform, chat_id, bot, ward_id, linked_at) "
+                "VALUES ('zalo', 'g-1', 'to2', 1, :at)",
+                "INSERT INTO conversation_state (platform, chat_id, user_id, bot, step, data, "
+                "updated_at) VALUES ('zalo', 'u-1', 'u-1', 'to2', 'consent', '{}', :at)",
+            ):
+                connection.execute(text(sql), when)
+        with db.connect() as connection:
+            identities = connection.execute(text("SELECT bot FROM chat_identity")).all()
+            groups = connection.execute(text("SELECT bot FROM group_chat")).all()
+            steps = connection.execute(text("SELECT bot, step FROM conversation_state")).all()
+        assert sorted(identities) == sorted(groups) == [("to1",), ("to2",)]
+        assert sorted(steps) == [("", "consent"), ("to2", "consent")]  # the old step is kept
+        again = "INSERT INTO chat_identity (member_id, platform, user_id, bot, linked_at) "
+        with pytest.raises(IntegrityError), db.begin() as connection:  # once per bot
+            connection.execute(text(again + "VALUES (1, 'zalo', 'u-1', 'to1', :at)"), when)
+        with db.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, SQLModel.metadata) == []
+    finally:
+        db.dispose()
