@@ -4,52 +4,98 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import labels as L
-from reports.layout import PAGES_TALL, PAGES_WIDE, PAPER_A4, fit
+from reports.layout import (
+    CELL_PADDING,
+    MARGIN_BOTTOM,
+    MARGIN_FOOTER,
+    MARGIN_SIDE,
+    MARGIN_TOP,
+    NAME_MOST,
+    PAGES_TALL,
+    PAGES_WIDE,
+    PAPER_A4,
+    columns,
+    one_page_wide,
+    row_height,
+)
 
-_BOLD = Font(bold=True)
+_BOLD = Font(name="Calibri", size=11, bold=True)  # a bare bold font prints as a serif
 _FILL = PatternFill("solid", fgColor="DDEBF7")
+_HEAD = Alignment(wrap_text=True, horizontal="center", vertical="center")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_FIGURE = Alignment(horizontal="center", vertical="top")  # a number or a day
 
 
-def table(ws: Worksheet, names: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    """Bold frozen header with filters, then the rows, with fitted widths, set to print.
+def table(
+    ws: Worksheet,
+    names: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    most: Sequence[int | None] = (),
+    key_columns: int = 1,
+) -> None:
+    """Bold frozen header with filters, then the rows, set to print: the header wraps, a
+    column is as wide as its values up to `most[i]` characters (longer text wraps).
 
     This is how every openpyxl sheet of ours is written: each text cell stays text, so
     what someone typed ("=HYPERLINK(…)", a name starting with "=") never becomes a formula
     in the officer's spreadsheet.
     """
+    widths = columns(names, rows, most=most)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width + CELL_PADDING
     append_text(ws, names)
     for cell in ws[1]:
-        cell.font, cell.fill = _BOLD, _FILL
+        cell.font, cell.fill, cell.alignment = _BOLD, _FILL, _HEAD
+    ws.row_dimensions[1].height = row_height(list(zip(names, widths, strict=False)), bold=True)
     for values in rows:
         append_text(ws, values)
-    for index, widest in enumerate(fit([names, *rows]), start=1):
-        ws.column_dimensions[get_column_letter(index)].width = min(60, widest + 4)
+        texts = [(v, w) for v, w in zip(values, widths, strict=False) if isinstance(v, str)]
+        ws.row_dimensions[ws.max_row].height = row_height(texts)
+        for cell, value in zip(ws[ws.max_row], values, strict=False):
+            figure = isinstance(value, int | float | date) and not isinstance(value, bool)
+            cell.alignment = _FIGURE if figure else _WRAP
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{max(1, len(rows) + 1)}"
-    print_setup(ws)
+    print_setup(ws, widths, key_columns=key_columns)
 
 
-def print_setup(ws: Worksheet) -> None:
-    """Print as every sheet of ours: A4 landscape, one page wide, the header row atop each
-    page, "Trang 3/7" below."""
+def print_setup(ws: Worksheet, widths: Sequence[float], *, key_columns: int = 1) -> None:
+    """Print as every sheet of ours (reports.layout): A4 landscape, one page wide when
+    legible so (else full size, the first `key_columns` on each page), the header row atop
+    each page, the sheet's name and "Trang 3/7" below."""
     ws.page_setup.paperSize = PAPER_A4
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = PAGES_WIDE, PAGES_TALL
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins = PageMargins(
+        left=MARGIN_SIDE,
+        right=MARGIN_SIDE,
+        top=MARGIN_TOP,
+        bottom=MARGIN_BOTTOM,
+        footer=MARGIN_FOOTER,
+    )
+    if one_page_wide(widths):
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = PAGES_WIDE, PAGES_TALL
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:
+        ws.page_setup.scale = 100
+        ws.page_setup.pageOrder = "overThenDown"
+        ws.print_title_cols = f"A:{get_column_letter(max(key_columns, 1))}"
     ws.print_title_rows = "1:1"
     footer = ws.oddFooter
     assert footer is not None  # every openpyxl sheet has one
+    footer.left.text = "&A"
     footer.center.text = L.PAGE_FOOTER
 
 
@@ -126,10 +172,9 @@ def write_invites(
         link = line.link(bot_username)
         day = line.expires_at.date()
         rows.append([n, line.name, line.team, line.role_name, line.code, link, line.how, day])
-    table(ws, names, rows)
+    table(ws, names, rows, most=[None, NAME_MOST, NAME_MOST, None, None, None, 30], key_columns=2)
     for row in ws.iter_rows(min_row=2, min_col=8, max_col=8):
         row[0].number_format = "DD/MM/YYYY"
-    ws.column_dimensions["H"].width = 14
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

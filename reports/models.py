@@ -11,15 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 from sqlmodel import Session
 
 from reports import labels as L
 from reports.handouts import table
+from reports.layout import MODEL_WIDTHS, NAME_MOST
 from storage import units
 from storage.models import Ward
-
-_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def write_models(session: Session, ward: Ward, path: Path) -> int:
@@ -34,11 +32,7 @@ def write_models(session: Session, ward: Ward, path: Path) -> int:
         [n, *(getattr(model, field) for field in units.FIELDS)]
         for n, (_unit, model) in enumerate(registered, start=1)
     ]
-    table(sheet, L.MODEL_HEADS, rows)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = _WRAP
-    sheet.column_dimensions["A"].width = 6
+    table(sheet, L.MODEL_HEADS, rows, most=MODEL_WIDTHS, key_columns=2)
     summary = wb.create_sheet(L.SHEET_UNITS)
     listed = units.units_of_ward(session, ward.id)
     table(
@@ -55,6 +49,8 @@ def write_models(session: Session, ward: Ward, path: Path) -> int:
             ]
             for n, row in enumerate(listed, start=1)
         ],
+        most=[None, NAME_MOST, None, NAME_MOST],
+        key_columns=2,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -7,6 +7,7 @@ written as text: a note starting with "=" or "http" stays a note, never a formul
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -16,15 +17,27 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from reports import labels as L
-from reports.layout import PAGES_TALL, PAGES_WIDE, PAPER_A4
+from reports.layout import (
+    FOOTER,
+    LINE_POINTS,
+    MARGIN_BOTTOM,
+    MARGIN_FOOTER,
+    MARGIN_SIDE,
+    MARGIN_TOP,
+    PAGES_TALL,
+    PAGES_WIDE,
+    PAPER_A4,
+    lines,
+    one_page_wide,
+    row_height,
+)
 
 DATE_FORMAT = "dd/mm/yyyy"
 PERCENT_FORMAT = "0.0%"
 COUNT_FORMAT = "#,##0"
-MAX_WIDTH = 60
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's (1900 system) serial dates
+KNOWN_TEXTS = 5000  # texts a column remembers the lines of (beyond, it starts again)
 
 
 class Book:
@@ -42,15 +55,23 @@ class Book:
             },
         )
         add = self.wb.add_format
+        # text wraps in its column; a row of several lines reads from its top line
         self.formats: dict[tuple[str, bool], Format] = {}
-        for kind, number in (("text", None), ("date", DATE_FORMAT), ("pct", PERCENT_FORMAT)):
+        numbers = (("text", None), ("date", DATE_FORMAT), ("pct", PERCENT_FORMAT))
+        for kind, number in (*numbers, ("count", COUNT_FORMAT)):
             for bold in (False, True):
-                spec: dict[str, Any] = {"bold": bold}
-                if number:
-                    spec["num_format"] = number
+                spec: dict[str, Any] = {"bold": bold, "valign": "top"}
+                if number:  # a figure or a day stands in the middle, clear of the text beside
+                    spec["num_format"], spec["align"] = number, "center"
+                else:
+                    spec["text_wrap"] = True
                 self.formats[(kind, bold)] = add(spec)
-        for bold in (False, True):
-            self.formats[("count", bold)] = add({"bold": bold, "num_format": COUNT_FORMAT})
+        # fast_row's cells have no format but for its text that wraps and its day (a format
+        # on each cell of a million rows costs a quarter of the writing time), so a row of
+        # several lines reads on its last line, as Excel puts a cell with none
+        self.wrap_format = add({"text_wrap": True})
+        self.day_format = add({"num_format": DATE_FORMAT, "align": "center"})
+        self.line_format = add({})  # a title line runs on to the right, unwrapped
         self.title_format = add({"bold": True, "font_size": 13})
         self.header_format = add(
             {
@@ -58,17 +79,19 @@ class Book:
                 "bg_color": "#DDEBF7",
                 "bottom": 1,
                 "text_wrap": True,
+                "align": "center",
                 "valign": "vcenter",
             }
         )
 
     def sheet(self, name: str) -> Sheet:
-        """A new sheet, after the ones already made, set to print as every sheet of ours."""
+        """A new sheet, after the ones already made, on A4 landscape with our footer (how
+        it scales is settled once its columns are: Sheet.set_widths)."""
         ws = self.wb.add_worksheet(name)
         ws.set_paper(PAPER_A4)
         ws.set_landscape()
-        ws.fit_to_pages(PAGES_WIDE, PAGES_TALL)
-        ws.set_footer(f"&C{L.PAGE_FOOTER}")
+        ws.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_BOTTOM)
+        ws.set_footer(FOOTER, {"margin": MARGIN_FOOTER})
         return Sheet(self, ws)
 
     def close(self) -> None:
@@ -80,15 +103,26 @@ class Sheet:
 
     def __init__(self, book: Book, ws: Worksheet) -> None:
         self.book, self.ws, self.next_row = book, ws, 0
+        self.widths: list[int] = []
+        self.tall: list[int] = []  # fast_row's rows of several lines not yet written out
+        self.lines_of: dict[int, dict[str, int]] = defaultdict(dict)  # column: text: lines
 
     @property
     def name(self) -> str:
         return str(self.ws.name)
 
-    def set_widths(self, widths: Sequence[int]) -> None:
-        """Column widths fitted to Vietnamese text."""
+    def set_widths(self, widths: Sequence[int], *, key_columns: int = 1) -> None:
+        """Column widths (reports.layout.columns), and how the sheet prints: one page wide
+        if legible so, else at full size with its first `key_columns` on every page."""
+        self.widths = list(widths)
         for index, width in enumerate(widths):
-            self.ws.set_column(index, index, min(MAX_WIDTH, max(6, width + 3)))
+            self.ws.set_column(index, index, width)
+        if one_page_wide(widths):
+            self.ws.fit_to_pages(PAGES_WIDE, PAGES_TALL)
+        else:
+            self.ws.set_print_scale(100)
+            self.ws.repeat_columns(0, max(key_columns, 1) - 1)
+            self.ws.print_across()  # a row's pages side by side, before the next rows
 
     def freeze_below(self, header_row: int) -> None:
         """Keep rows 1..header_row in view while scrolling and atop every printed page."""
@@ -106,16 +140,37 @@ class Sheet:
     def line(self, text: str | None = None) -> None:
         """A plain line of text (or an empty line)."""
         if text:
-            self.ws.write_string(self.next_row, 0, text)
+            self.ws.write_string(self.next_row, 0, text, self.book.line_format)
         self.next_row += 1
 
     def header(self, names: Sequence[str]) -> None:
+        """The header row, each name wrapped onto as many lines as its column needs."""
+        self._fit_height(list(zip(names, self.widths, strict=False)), bold=True)
         self.ws.write_row(self.next_row, 0, list(names), self.book.header_format)
         self.next_row += 1
+
+    def _write_text(self, row: int, col: int, text: str) -> int:
+        """Write a text cell, wrapped if it needs more than a line; how many it needs."""
+        known = self.lines_of[col]  # names and places come back row after row
+        found = known.get(text)
+        if found is None:
+            if len(known) > KNOWN_TEXTS:
+                known.clear()
+            found = known[text] = lines(text, self.widths[col])
+        self.ws.write_string(row, col, text, self.book.wrap_format if found > 1 else None)
+        return found
+
+    def _fit_height(self, cells: Sequence[tuple[str, float]], *, bold: bool = False) -> None:
+        """Make the next row tall enough for its wrapping text: (text, column width)."""
+        height = row_height(cells, bold=bold)
+        if height is not None:
+            self.ws.set_row(self.next_row, height)
 
     def row(self, values: Sequence[Any], *, bold: bool = False) -> None:
         """A data row: dates as dates, whole numbers with thousands, a float as a percent."""
         formats = self.book.formats
+        texts = [(v, w) for v, w in zip(values, self.widths, strict=False) if isinstance(v, str)]
+        self._fit_height(texts, bold=bold)
         for col, value in enumerate(values):
             if value is None:
                 continue
@@ -137,12 +192,12 @@ class Sheet:
         tail: Sequence[str | None],
     ) -> None:
         """A `Chi tiết` row without per-cell type checks: day, names, counts, place/note."""
-        ws, r = self.ws, self.next_row
-        # a date is a number with a date format: the serial is cheaper than write_datetime
-        ws.write_number(r, 0, (day - EXCEL_EPOCH).days, self.book.formats[("date", False)])
-        col = 1
+        ws, r, write_text = self.ws, self.next_row, self._write_text
+        most, col = 1, 1
         for text in texts:
-            ws.write_string(r, col, text)
+            found = write_text(r, col, text)
+            if found > most:
+                most = found
             col += 1
         for number in numbers:
             if number is not None:
@@ -150,6 +205,25 @@ class Sheet:
             col += 1
         for note in tail:
             if note:
-                ws.write_string(r, col, note)
+                found = write_text(r, col, note)
+                if found > most:
+                    most = found
             col += 1
+        # a date is a number with a date format: the serial is cheaper than write_datetime
+        ws.write_number(r, 0, (day - EXCEL_EPOCH).days, self.book.day_format)
+        if most > 1:
+            ws.set_row(r, most * LINE_POINTS)
+            self.tall.append(r)
+        if self.tall and self.tall[0] <= r - 2:  # written out by now
+            _forget_height(ws, self.tall.pop(0))
         self.next_row += 1
+
+
+def _forget_height(ws: Worksheet, row: int) -> None:
+    """constant_memory writes a row out once the next one begins, yet xlsxwriter keeps each
+    height it was given to the end (~200 bytes a row: a million rows of wrapped text would
+    hold 200 MB): forget one once its row is written. Only for a sheet without pictures,
+    which are placed by the rows' heights."""
+    for kept in (getattr(ws, "row_info", None), getattr(ws, "row_sizes", None)):
+        if isinstance(kept, dict):
+            kept.pop(row, None)

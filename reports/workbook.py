@@ -8,6 +8,7 @@ workbook, once its units have registered models, `Đăng ký mô hình` (the dir
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,13 +18,24 @@ from typing import Any
 from sqlmodel import Session
 
 from reports import labels as L
-from reports.layout import fit
+from reports.layout import (
+    MODEL_WIDTHS,
+    NAME_MOST,
+    columns,
+    one_page_wide,
+    picture_points,
+)
 from reports.scope import Scope, services_in_use
 from reports.sheets import DATE_FORMAT, EXCEL_MAX_ROWS, Book, Sheet
-from storage import exports, units
+from storage import exports, membership, units
+from storage.membership import Activity
 from storage.models import ModelRegistration, Unit
 
 PROGRESS_EVERY = 2000
+PLACE_WIDTH, NOTE_WIDTH = 14, 20  # Chi tiết's place and note wrap in these
+# pixels: the chart below `Theo tuần`, and a line of its legend; at most, with the header
+# row above it, a page
+CHART_HEIGHT, LEGEND_ROW, CHART_MOST = 260, 22, 480
 Progress = Callable[[int, int], None]  # (logs written, logs in all)
 
 
@@ -91,7 +103,7 @@ def write_workbook(
         _by_team(book.sheet(L.SHEET_TEAMS), scope, sums)
         _by_week(book, book.sheet(L.SHEET_WEEKS), scope, sums.services, figures.sums_per_day)
         detail = book.sheet(L.SHEET_DETAIL)  # made now to keep the sheet order
-        _members(book.sheet(L.SHEET_MEMBERS), session, scope, figures.logs_per_member)
+        _members(book.sheet(L.SHEET_MEMBERS), session, scope, figures.logs_per_author)
         registered = units.models_of_ward(session, scope.ward_id) if not scope.team_name else []
         if registered:  # the ward's workbook: the directive's model table as well
             _models(book.sheet(L.SHEET_MODELS), registered)
@@ -120,7 +132,7 @@ def _summary(ws: Sheet, session: Session, scope: Scope, sums: _Sums, made_at: da
         (L.PEOPLE, sum(p for _, p in sums.people.values())),
     ]
     lines += [(name, sums.service_total(sid)) for sid, name in sums.services]
-    ws.set_widths([max(len(label) for label, _ in lines), 14])
+    ws.set_widths(columns([L.HEAD_INDICATOR, L.HEAD_VALUE], lines))
     ws.freeze_below(5)
     ws.title(scope.title)
     ws.line(L.TITLE_PERIOD.format(start=_day(scope.start), end=_day(scope.end)))
@@ -142,7 +154,8 @@ def _by_team(ws: Sheet, scope: Scope, sums: _Sums) -> None:
         logs = sums.logs.get(team_id, 0)
         rows.append([n, team, logs, *counts, sum(counts), households, persons])
     totals = [sum(r[i] for r in rows) for i in range(2, len(names))]
-    ws.set_widths(fit([names, *rows, ["", L.ROW_TOTAL, *totals]]))
+    widths = columns(names, [*rows, ["", L.ROW_TOTAL, *totals]], most=[None, NAME_MOST])
+    ws.set_widths(widths, key_columns=2)
     ws.freeze_below(1)
     ws.header(names)
     for values in rows:
@@ -167,7 +180,7 @@ def _by_week(
         counts = [sum(f.get(sid, 0) for f in found) for sid, _ in services]
         weeks.append([monday, days[-1], sum(f.get(0, 0) for f in found), *counts])
         monday += timedelta(days=7)
-    ws.set_widths(fit([names, *weeks]))
+    ws.set_widths(columns(names, weeks))
     ws.freeze_below(1)
     ws.header(names)
     for values in weeks:
@@ -175,9 +188,12 @@ def _by_week(
     ws.add_filter(header_row=1, columns=len(names), last_row=1 + len(weeks))
     if weeks:
         chart = book.wb.add_chart({"type": "line"})
-        chart.set_title({"name": L.CHART_TITLE})
-        chart.set_y_axis({"name": L.CHART_Y})
-        chart.set_x_axis({"num_format": DATE_FORMAT})
+        # its words as large as the table's: the chart shrinks with the sheet when printed
+        chart.set_title({"name": L.CHART_TITLE, "name_font": {"size": 13}})
+        font = {"size": 11}
+        chart.set_y_axis({"name": L.CHART_Y, "name_font": font, "num_font": font})
+        chart.set_x_axis({"num_format": DATE_FORMAT, "num_font": font})
+        chart.set_legend({"position": "bottom", "font": font})
         last = len(weeks)
         logged = [2] + [3 + i for i in range(len(services)) if any(w[3 + i] for w in weeks)]
         for column in logged:  # the logs, and each service that was logged at all
@@ -188,7 +204,16 @@ def _by_week(
                     "values": [ws.name, 1, column, last, column],
                 }
             )
-        ws.ws.insert_chart(1, len(names) + 1, chart, {"x_scale": 1.5, "y_scale": 1.3})
+        # below the table, on a page of its own, as wide as the table's first page;
+        # a little lower than its row, or its frame's top edge prints below the table.
+        # Should the columns flow across pages, the weeks' column repeats on each: the
+        # chart starts right of it, or a sliver of it would print there again.
+        below, beside = last + 2, 0 if one_page_wide(ws.widths) else 1
+        wide = picture_points(ws.widths, after=beside) / 0.75
+        legend = LEGEND_ROW * math.ceil(len(logged) / 3)  # about three names a line
+        ws.ws.set_h_pagebreaks([below])
+        chart.set_size({"width": int(wide), "height": min(CHART_HEIGHT + legend, CHART_MOST)})
+        ws.ws.insert_chart(below, beside, chart, {"y_offset": 6})
 
 
 def _detail(
@@ -207,13 +232,15 @@ def _detail(
     # for a day, the longest names, and the largest figure a log of the period can hold
     named = (scope.team_names.values(), members.values())
     longest = [max(found, key=len, default="") for found in named]
-    widths = fit([names, [scope.end, *longest, *sums.largest()]])
-    widths[-2], widths[-1] = 30, 40
+    most = [None, NAME_MOST, NAME_MOST]
+    widths = columns(names, [[scope.end, *longest, *sums.largest()]], most=most)
+    widths[-2], widths[-1] = PLACE_WIDTH, NOTE_WIDTH
     service_ids = [sid for sid, _ in services]
     sheets, written, on_sheet = 1, 0, 0
 
     def start(sheet: Sheet) -> None:
-        sheet.set_widths(widths)
+        # the day, team and member of a row on each page, should its columns flow on
+        sheet.set_widths(widths, key_columns=3)
         sheet.freeze_below(1)
         sheet.header(names)
 
@@ -246,7 +273,7 @@ def _models(ws: Sheet, registered: list[tuple[Unit, ModelRegistration]]) -> None
         [n, *(getattr(model, field) for field in units.FIELDS)]
         for n, (_unit, model) in enumerate(registered, start=1)
     ]
-    ws.set_widths(fit([list(L.MODEL_HEADS), *rows]))
+    ws.set_widths(columns(L.MODEL_HEADS, rows, most=MODEL_WIDTHS), key_columns=2)
     ws.freeze_below(1)
     ws.header(L.MODEL_HEADS)
     for row in rows:
@@ -254,7 +281,11 @@ def _models(ws: Sheet, registered: list[tuple[Unit, ModelRegistration]]) -> None
     ws.add_filter(header_row=1, columns=len(L.MODEL_HEADS), last_row=1 + len(rows))
 
 
-def _members(ws: Sheet, session: Session, scope: Scope, activity: dict[int, int]) -> None:
+def _members(
+    ws: Sheet, session: Session, scope: Scope, per_author: dict[tuple[int, int], int]
+) -> None:
+    """The teams' members (storage.membership), each with their logs for their team; below,
+    the logs of people the teams no longer list, so the column adds up to the period's."""
     names = [L.HEAD_NO, L.HEAD_NAME, L.HEAD_PHONE, L.HEAD_TEAM, L.HEAD_ROLE]
     names += [L.HEAD_PLATFORMS, L.HEAD_ACTIVE_LOGS]
     rows: list[list[Any]] = []
@@ -262,12 +293,23 @@ def _members(ws: Sheet, session: Session, scope: Scope, activity: dict[int, int]
         role = L.ROLE_NAMES["deputy" if m.deputy else m.role]
         linked = ", ".join(L.PLATFORM_NAMES.get(p, p) for p in m.platforms) or L.NO
         team = scope.team_names.get(m.team_id, "")
-        rows.append([n, m.name, m.phone, team, role, linked, activity.get(m.id, 0)])
-    ws.set_widths(fit([names, *rows]))
+        logs = per_author.get((m.team_id, m.id), 0)
+        rows.append([n, m.name, m.phone, team, role, linked, logs])
+    found = membership.activity_from(session, per_author, team_ids=scope.team_ids)
+    outside = sum(found.values(), Activity())
+    others: list[list[Any]] = [
+        [None, label, None, None, None, None, n]
+        for label, n in ((L.LOGS_LEFT, outside.left), (L.LOGS_OFFICERS, outside.officers))
+        if n
+    ]
+    most = [None, NAME_MOST, None, NAME_MOST]
+    ws.set_widths(columns(names, [*rows, *others], most=most), key_columns=2)
     ws.freeze_below(1)
     ws.header(names)
     for values in rows:
         ws.row(values)
+    for values in others:
+        ws.row(values, bold=True)
     ws.add_filter(header_row=1, columns=len(names), last_row=1 + len(rows))
 
 

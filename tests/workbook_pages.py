@@ -1,8 +1,10 @@
 """What an officer sees of our workbooks on screen and on paper, read back with openpyxl.
 
 On screen: no column too narrow for its dates (shown dd/mm/yyyy), numbers (as their number
-format shows them) or header, so nothing reads `###`. On paper: A4 landscape, one page wide,
-the header rows again on each page, "Trang 3/7" at the foot.
+format shows them) or header (a wrapped header only for its longest word), so nothing reads
+`###`. On paper: A4 landscape, one page wide (or, too wide for that at a legible size, at
+full size with its first columns on every page), the header rows again on each page, the
+sheet's name and "Trang 3/7" at the foot. tests/printed_pages.py prints them for real.
 """
 
 from __future__ import annotations
@@ -54,7 +56,9 @@ def too_narrow(ws: Worksheet, *, header_row: int = 1) -> list[str]:
             assert isinstance(cell, Cell)
             width = sized.get(cell.column, DEFAULT_WIDTH)
             if cell.row == header_row and isinstance(cell.value, str):
-                needed = len(cell.value) + FILTER_BUTTON
+                wraps = bool(cell.alignment and cell.alignment.wrap_text)
+                words = cell.value.split() if wraps else [cell.value]
+                needed = max(len(word) for word in words) + FILTER_BUTTON
             else:
                 text = shown(cell)
                 if text is None:
@@ -70,28 +74,36 @@ def too_narrow(ws: Worksheet, *, header_row: int = 1) -> list[str]:
 
 
 def print_problems(ws: Worksheet, *, header_rows: str = "1:1") -> list[str]:
-    """How the sheet's page setup differs from A4 landscape, one page wide, header and
-    page number on every page."""
+    """How the sheet's page setup differs from A4 landscape, one page wide (or at full
+    size, its first columns on every page, a row's pages side by side), header, sheet name
+    and page number on every page."""
     setup, fit = ws.page_setup, ws.sheet_properties.pageSetUpPr
-    found = {
+    footer = ws.oddFooter
+    found: dict[str, object] = {
         "orientation": setup.orientation,
         "paper": str(setup.paperSize),
-        "fit to page": bool(fit and fit.fitToPage),
-        # an absent count is the file format's default, 1 (xlsxwriter leaves it out)
-        "pages wide": 1 if setup.fitToWidth is None else setup.fitToWidth,
-        "pages tall": 1 if setup.fitToHeight is None else setup.fitToHeight,  # 0: any
         "header rows": str(ws.print_title_rows).replace("$", ""),
-        "footer": ws.oddFooter.center.text if ws.oddFooter else None,
+        "footer": footer.center.text if footer else None,
+        "footer's left": footer.left.text if footer else None,
     }
-    wanted = {
+    wanted: dict[str, object] = {
         "orientation": "landscape",
         "paper": "9",  # A4
-        "fit to page": True,
-        "pages wide": 1,
-        "pages tall": 0,
         "header rows": header_rows,
         "footer": "Trang &P/&N",
+        "footer's left": "&A",  # the sheet's name
     }
+    if fit and fit.fitToPage:
+        # an absent count is the file format's default, 1 (xlsxwriter leaves it out)
+        found["pages wide"] = 1 if setup.fitToWidth is None else setup.fitToWidth
+        found["pages tall"] = 1 if setup.fitToHeight is None else setup.fitToHeight  # 0: any
+        wanted["pages wide"], wanted["pages tall"] = 1, 0
+    else:
+        found["scale"] = setup.scale or 100
+        found["columns on every page"] = bool(ws.print_title_cols)
+        found["page order"] = setup.pageOrder
+        wanted["scale"], wanted["columns on every page"] = 100, True
+        wanted["page order"] = "overThenDown"
     return [
         f"{ws.title}: {key} is {found[key]!r}, not {wanted[key]!r}"
         for key in wanted
