@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# what tests, lint and benchmarks need besides: the dev tools and the speech engine
+DEV_STAMP := $(VENV)/.installed-dev
 CHAT_USER ?= demo
 WEB_USER ?= canbo
 
@@ -14,10 +16,15 @@ $(STAMP): pyproject.toml
 		{ echo "Cần Python 3.11 trở lên (PYTHON=$(PYTHON))."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,voice]"
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,voice]"
+	@touch $(DEV_STAMP)
+
+## Everything: the bot, its speech engine (voice messages) and the developer's tools.
+install: $(DEV_STAMP)
 
 ## Try the bot in the terminal on SQLite with the demo ward (CHAT_USER=canbo for the officer).
 chat: $(STAMP)
@@ -32,21 +39,21 @@ web: $(STAMP)
 	@$(BIN)/gotungnha web --user $(WEB_USER)
 
 ## Lint, layer contract, types, and the whole suite on SQLite and PostgreSQL.
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy bot handlers storage schedules reports
 	$(BIN)/python -m pytest --junitxml=build/junit.xml
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy bot handlers storage schedules reports
 
 ## Benchmarks, each against its baseline in the same run; one JSON line each (bench/RESULTS.md).
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.parser
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.tallies
@@ -54,7 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.broadcast
 	$(BIN)/python -m bench.voice
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
