@@ -85,6 +85,12 @@ class ScheduleRunner:
                 exports_dir=self._exports_dir,
                 bots=self._bots,
             )
+        except asyncio.CancelledError:
+            # the bot is stopping mid-tick: what was claimed and not marked goes again with a
+            # later tick, once its claim is stale (schedules/jobs.py), as after a crash
+            log.info("schedule tick cut short: the bot is stopping")
+            self._told("failed", started, None)
+            return
         except Exception as exc:  # the next tick tries again; nothing was marked sent
             # never the error's message: it may quote a reminder's text or a member's name
             log.error("schedule tick failed\n%s", failure_trace(exc))

@@ -377,7 +377,7 @@ def test_the_admin_command_runs_gotungnha_as_the_service_user_with_its_environme
             },
         )
         assert done.returncode == 0, done.stderr
-        assert "mới nhất" in done.stdout and done.stderr == ""
+        assert "Đã tạo cơ sở dữ liệu mới" in done.stdout and done.stderr == ""
         database = folder / "data" / "gotungnha.db"
         assert database.stat().st_uid == pwd.getpwnam("nobody").pw_uid
         assert database.stat().st_mode & 0o007 == 0, oct(database.stat().st_mode)  # umask 027
