@@ -1,6 +1,7 @@
-"""What the README says of the command line, tried as a real process: `--config` typed before
-the command, dates typed dd/mm/yyyy or YYYY-MM-DD, what `db upgrade` says it did, "thoát"
-ending a piped chat, and `/metrics` and the Vietnamese 404 page under `gotungnha web`."""
+"""What docs/van-hanh.md says of the command line, tried as a real process: `--config` typed
+before the command, dates typed dd/mm/yyyy or YYYY-MM-DD, what `db upgrade` says it did,
+"thoát" ending a piped chat, and `/metrics` and the Vietnamese 404 page under
+`gotungnha web`."""
 
 from __future__ import annotations
 

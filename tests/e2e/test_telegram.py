@@ -555,7 +555,7 @@ def test_a_bot_made_group_admin_hears_mentions_and_lienket_says_so(
     joined(tg, roster, minh, "Phạm Văn Minh", role=Role.LEADER)
     joined(tg, roster, lan, "Nguyễn Thị Lan")
     group = tg.group(-1001, "Tổ CNSCĐ TDP 1")
-    tg.make_admin(group)  # the leader followed the README: privacy mode no longer applies
+    tg.make_admin(group)  # the leader followed docs/van-hanh.md: privacy mode no longer applies
     tg.send_text(minh, "/lienket", chat=group)
     assert "nhắc @gotungnha_test_bot ở đầu tin" in last(tg, -1001, 1)["text"]
     tg.send_text(lan, "@gotungnha_test_bot vneid 2", chat=group)
