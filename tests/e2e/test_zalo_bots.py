@@ -36,15 +36,6 @@ def at(*args: int) -> datetime:
 
 
 @pytest.fixture
-def fakes() -> Iterator[tuple[FakeZalo, FakeZalo]]:
-    with (
-        FakeZalo("zalo-token-to1", bot_id="bot-to1", display_name="Bot Tổ 1") as one,
-        FakeZalo("zalo-token-to2", bot_id="bot-to2", display_name="Bot Tổ 2") as two,
-    ):
-        yield one, two
-
-
-@pytest.fixture
 def two_bots(config: Config, clock: Clock, fakes: tuple[FakeZalo, FakeZalo]) -> Iterator[App]:
     bots = tuple(
         ZaloBotConfig(

@@ -30,15 +30,6 @@ LOGIN = "https://bot.example.vn/web/vao/"
 
 
 @pytest.fixture
-def fakes() -> Iterator[tuple[FakeZalo, FakeZalo]]:
-    with (
-        FakeZalo("zalo-token-to1", bot_id="bot-to1", display_name="Bot Tổ 1") as one,
-        FakeZalo("zalo-token-to2", bot_id="bot-to2", display_name="Bot Tổ 2") as two,
-    ):
-        yield one, two
-
-
-@pytest.fixture
 def hooked(config: Config, clock: Clock, fakes: tuple[FakeZalo, FakeZalo]) -> Iterator[App]:
     """Both bots on webhooks (each with its own secret), the dashboard on."""
     bots = tuple(
