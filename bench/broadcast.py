@@ -215,15 +215,15 @@ async def run_tick(
     url: str, base_url: str, base_file_url: str, folder: Path, *, bot: str
 ) -> dict[str, Any]:
     """One tick with the bot `gotungnha run` uses (bot="run": TelegramChannel's), the one
-    `gotungnha schedule tick` uses (bot="cli": `sending_bot`, as bot/cli.py builds it), or
+    `gotungnha schedule tick` uses (bot="cli": `sending_bot`, as bot/cli/main.py builds it), or
     a bare Bot without a rate limiter (bot="bare": what the tick's own work allows)."""
     from telegram import Bot
 
     from bench.fake_telegram import TOKEN
     from bot.app import build_app
+    from bot.channels.sender import ChannelSender
     from bot.channels.telegram import TelegramChannel, sending_bot
     from bot.config import Config, DatabaseConfig, TelegramConfig
-    from bot.sender import ChannelSender
     from schedules.jobs import tick
 
     telegram = replace(

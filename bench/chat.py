@@ -12,13 +12,14 @@ INFO); this process serves the fake platform (tests/fakes) and plays the members
 - Telegram, long polling: the real bot (`bot.runner.serve`) against FakeTelegram; baselines
   a bare python-telegram-bot Application (same token, same server, long polling) whose
   MessageHandler sends the text back, and the same echo bot with our bot's send limits:
-  the same rate limiter (`bot/channels/pacing.py`) and updates handled concurrently (as
+  the same rate limiter (`bot/channels/telegram_pacing.py`) and updates handled concurrently (as
   many at once as our chat lanes, `bot.channels.lanes.LIMIT`).
 - Zalo, webhook mode: the real bot with its webhook set; this process POSTs each update to
   the webhook as Zalo would. Baselines a bare starlette/uvicorn webhook that answers at once
   and sends the text back through the fake server's sendMessage with httpx, and the same
-  echo with our Zalo client's send pace (`bot.pace.SendPace` at `--zalo-sends-per-second`,
-  by default the [zalo] sends_per_second default; the bot runs with the same).
+  echo with our Zalo client's send pace (`bot.channels.zalo_pace.SendPace` at
+  `--zalo-sends-per-second`, by default the [zalo] sends_per_second default; the bot runs
+  with the same).
 
 Latency of a message: from the moment the update is available (queued for getUpdates, or
 the webhook POST starts) to the moment the fake server receives the sendMessage for that
@@ -62,7 +63,7 @@ from statistics import quantiles
 from typing import Any
 
 from bench.common import report
-from bot.zalo_api import SENDS_PER_SECOND
+from bot.channels.zalo_api import SENDS_PER_SECOND
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456789:BENCH-token-never-logged"
@@ -309,7 +310,7 @@ def telegram_echo(spec: dict[str, Any], *, limited: bool) -> None:
     )
 
     from bot.channels.lanes import LIMIT
-    from bot.channels.pacing import PausingRateLimiter
+    from bot.channels.telegram_pacing import PausingRateLimiter
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_chat is not None and update.effective_message is not None
@@ -328,8 +329,8 @@ def telegram_echo(spec: dict[str, Any], *, limited: bool) -> None:
 
 async def zalo_echo(spec: dict[str, Any], *, limited: bool) -> None:
     """The baseline: a bare starlette webhook that answers at once and echoes with httpx;
-    `limited`: each send waits for our Zalo client's send pace (`bot.pace.SendPace`, at
-    the bot's [zalo] sends_per_second)."""
+    `limited`: each send waits for our Zalo client's send pace
+    (`bot.channels.zalo_pace.SendPace`, at the bot's [zalo] sends_per_second)."""
     import asyncio
 
     import httpx
@@ -339,7 +340,7 @@ async def zalo_echo(spec: dict[str, Any], *, limited: bool) -> None:
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
-    from bot.pace import SendPace
+    from bot.channels.zalo_pace import SendPace
 
     send_url = f"{spec['base_url']}{ZALO_TOKEN}/sendMessage"
     http = httpx.AsyncClient()

@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import Engine as DbEngine
 
 from bot.config import Config
-from bot.links import COPIES
-from bot.metrics import Metrics
 from bot.voice.engines import missing
+from bot.web.links import COPIES
+from bot.web.metrics import Metrics
 from handlers.admin import sync_catalogue
 from handlers.context import BotSeat, Settings
 from handlers.engine import Engine

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from bot.app import App
-from bot.links import FileLinks
 from bot.photos import purge_old_photos, purge_unlinked_photos
+from bot.web.links import FileLinks
 from storage import bot_usage
 from storage.models import SupportLog
 from storage.retention import purge_expired

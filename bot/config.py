@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.channels.zalo_api import SENDS_PER_SECOND
 from bot.voice.engines import ENGINES
-from bot.zalo_api import SENDS_PER_SECOND
 from handlers.catalogue import DEFAULT_SERVICES, ServiceSpec, merge_services
 from storage.db import DEFAULT_URL, BadDatabaseUrl, database_url
 

@@ -23,19 +23,19 @@ from telegram import Update
 from bot.app import App
 from bot.channels.lanes import LIMIT as LANES
 from bot.channels.polling import POLLER_LOCK, poll_while_elected
+from bot.channels.sender import ChannelSender
 from bot.channels.telegram import TelegramChannel
+from bot.channels.usage import UsageMeter
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_updates import WEBHOOK_RETRY, register_webhook
 from bot.cleanup import clean_up_daily
 from bot.config import Config, ZaloBotConfig
-from bot.dashboard.routes import Dashboard
-from bot.links import COPIES, FileLinks
-from bot.metrics import Metrics
-from bot.sender import ChannelSender
-from bot.usage import UsageMeter
 from bot.voice.desk import VoiceDesk
 from bot.voice.engines import VoiceUnavailable, load_engine
-from bot.web import TELEGRAM_PATH, create_web_app
+from bot.web.dashboard.routes import Dashboard
+from bot.web.links import COPIES, FileLinks
+from bot.web.metrics import Metrics
+from bot.web.server import TELEGRAM_PATH, create_web_app
 from schedules.backups import BackupPlan
 from schedules.gate import BotPlan
 from schedules.jobs import SENDERS

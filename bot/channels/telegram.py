@@ -46,13 +46,13 @@ from telegram.ext import (
 )
 
 from bot.channels.lanes import ChatLanes
-from bot.channels.pacing import PausingRateLimiter
+from bot.channels.sends import never_left
+from bot.channels.telegram_pacing import PausingRateLimiter
 from bot.channels.telegram_render import message_parts
 from bot.config import TelegramConfig
-from bot.metrics import Metrics
 from bot.photos import photo_path
-from bot.sends import never_left
 from bot.voice.desk import TooBig, VoiceDesk
+from bot.web.metrics import Metrics
 from handlers import texts
 from handlers.engine import Engine
 from handlers.failures import failure_trace

@@ -28,15 +28,15 @@ from zoneinfo import ZoneInfo
 
 from bot.channels.lanes import ChatLanes
 from bot.channels.text import numbered_text, split_text
+from bot.channels.usage import UsageMeter
+from bot.channels.zalo_api import TEXT_LIMIT, FileTooLarge, ZaloClient, ZaloError
 from bot.channels.zalo_groups import group_join
 from bot.channels.zalo_updates import Seen, poll
 from bot.config import ZaloBotConfig
-from bot.links import FileLinks, link_text
-from bot.metrics import Metrics
 from bot.photos import MAX_PHOTO_BYTES, keep_photo
-from bot.usage import UsageMeter
 from bot.voice.desk import TooBig, VoiceDesk
-from bot.zalo_api import TEXT_LIMIT, FileTooLarge, ZaloClient, ZaloError
+from bot.web.links import FileLinks, link_text
+from bot.web.metrics import Metrics
 from handlers import texts
 from handlers.engine import Engine
 from handlers.messages import Heard, Incoming, Reply

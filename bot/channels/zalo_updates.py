@@ -24,7 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from bot.zalo_api import ZaloClient, ZaloError
+from bot.channels.zalo_api import ZaloClient, ZaloError
 
 log = logging.getLogger(__name__)
 RECENT = 2000  # messages remembered per bot: far more than arrive while Zalo replays some

@@ -83,7 +83,7 @@ def remove_workbooks(*folders: Path | None) -> int:
     every member, so most name them anyway; finding a name would mean opening each file (a
     large ward's runs to a million rows) while the member waits, and could miss a name since
     changed or cut short. A workbook is made again in seconds with /xuat; a link to a
-    removed one says so (bot/web.py).
+    removed one says so (bot/web/server.py).
     """
     removed = 0
     for root in folders:

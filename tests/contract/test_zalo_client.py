@@ -13,10 +13,10 @@ import httpx
 import pytest
 
 from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.config import ZaloBotConfig
-from bot.links import FileLinks
-from bot.web import create_web_app
-from bot.zalo_api import ZaloClient, ZaloError
+from bot.web.links import FileLinks
+from bot.web.server import create_web_app
 from handlers.messages import Choice, Document, Photo, Reply
 from tests.fakes.zalo_api import FakeZalo, ServerThread
 
@@ -185,7 +185,7 @@ def test_files_reach_zalo_as_signed_links_that_download(zalo: FakeZalo, tmp_path
 def test_a_weekly_tally_on_zalo_is_one_message_with_the_charts_link_inside(
     zalo: FakeZalo, tmp_path: Path
 ):
-    from bot.sender import ChannelSender
+    from bot.channels.sender import ChannelSender
     from schedules.delivery import Outcome
 
     links = FileLinks(
@@ -212,7 +212,7 @@ def test_a_weekly_tally_on_zalo_is_one_message_with_the_charts_link_inside(
 
 
 def test_zalos_403_is_tried_again_later_never_taken_for_a_block(zalo: FakeZalo):
-    from bot.sender import ChannelSender
+    from bot.channels.sender import ChannelSender
     from schedules.delivery import Outcome
 
     chat = zalo.user("u-1", "Lan")

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from bot.channels.sender import ChannelSender
 from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.config import ZaloBotConfig
-from bot.sender import ChannelSender
-from bot.zalo_api import ZaloClient, ZaloError
 from handlers.messages import Reply
 from schedules.delivery import Outcome
 from tests.fakes.zalo_api import FakeZalo

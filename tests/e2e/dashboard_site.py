@@ -14,7 +14,7 @@ from bot.app import App, build_app
 from bot.channels.console import ConsoleChat
 from bot.config import Config, ServerConfig
 from bot.runner import web_dashboard
-from bot.web import create_web_app
+from bot.web.server import create_web_app
 from storage import queries
 from storage.models import ResidentialGroup, Role, Team
 from tests.conftest import Clock, Roster

@@ -246,7 +246,7 @@ def test_the_invites_workbook_calls_a_deputy_to_pho(db_url: str, db: Engine, tmp
 
     roles = {row[1]: row[3] for row in _sheet_rows(out)[1:]}
     assert roles == {"Nguyễn Văn An": "Tổ trưởng", "Trần Thị Bình": "Tổ phó"}, (
-        "bot/cli_reports.py invites builds InviteLine from PendingInvite.role only "
+        "bot/cli/reports.py invites builds InviteLine from PendingInvite.role only "
         "(handlers/admin.py pending_invites drops Member.deputy), so a Tổ phó is printed "
         "as Tổ trưởng in the handout; the report workbook (reports/workbook.py) says Tổ phó"
     )

@@ -23,7 +23,7 @@ WITHOUT_EXTRA = [
     sys.executable,
     "-c",
     "import sys; sys.modules['vietasr'] = None; sys.modules['av'] = None; "
-    "from bot.cli import main; sys.argv[0] = 'gotungnha'; main()",
+    "from bot.cli.main import main; sys.argv[0] = 'gotungnha'; main()",
 ]
 
 

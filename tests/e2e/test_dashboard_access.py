@@ -25,9 +25,9 @@ from sqlmodel import select
 from bot.app import App, build_app
 from bot.channels.console import ConsoleChat
 from bot.config import Config, ServerConfig, TelegramConfig, ZaloBotConfig, ZaloConfig
-from bot.dashboard.routes import Dashboard
 from bot.runner import web_dashboard
-from bot.web import create_web_app
+from bot.web.dashboard.routes import Dashboard
+from bot.web.server import create_web_app
 from handlers import texts
 from handlers.admin import add_unit, assign_zalo_bot
 from handlers.messages import Incoming

@@ -26,7 +26,7 @@ import yaml
 
 from bot.app import build_app
 from bot.config import Config, load_config
-from bot.web import TELEGRAM_SECRET_HEADER, ZALO_SECRET_HEADER
+from bot.web.server import TELEGRAM_SECRET_HEADER, ZALO_SECRET_HEADER
 from tests.conftest import Clock
 from tests.e2e.running import RunningBot, free_port, wait_listening, zalo_config
 from tests.fakes.zalo_api import FakeZalo

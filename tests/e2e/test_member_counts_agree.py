@@ -33,7 +33,7 @@ from sqlalchemy import Date, Engine, bindparam, text
 
 from bot.app import App
 from bot.channels.console import ConsoleChat
-from bot.sender import ChannelSender
+from bot.channels.sender import ChannelSender
 from handlers.admin import add_unit
 from reports import labels as L
 from reports.roster import import_roster

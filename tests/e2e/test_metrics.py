@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.app import App, build_app
 from bot.config import Config, DatabaseConfig
-from bot.metrics import Metrics
+from bot.web.metrics import Metrics
 from storage.audit import record
 from storage.db import make_engine
 from storage.models import OutboxMessage

@@ -16,9 +16,9 @@ import pytest
 
 from bot.app import build_app
 from bot.config import Config, ServerConfig
-from bot.links import FileLinks
 from bot.runner import web_dashboard
-from bot.web import create_web_app
+from bot.web.links import FileLinks
+from bot.web.server import create_web_app
 from tests.conftest import Clock, Roster
 from tests.e2e.dashboard_site import Site, officer
 from tests.e2e.running import free_port

@@ -26,7 +26,7 @@ from sqlmodel import select
 
 from bot.app import App, build_app
 from bot.config import Config
-from bot.web import TELEGRAM_SECRET_HEADER, ZALO_SECRET_HEADER
+from bot.web.server import TELEGRAM_SECRET_HEADER, ZALO_SECRET_HEADER
 from handlers import texts
 from storage.models import ProcessedMessage, SupportLog
 from tests.conftest import Clock, Roster
@@ -209,7 +209,7 @@ def test_a_body_over_one_megabyte_is_refused_with_413_and_nothing_is_stored(hook
     assert len(body) > MEGABYTE
     status = hook.post(body, {hook.header: hook.secret})
     assert status == 413, (
-        f"a {len(body):,}-byte webhook body was answered {status}: bot/web.py reads any "
+        f"a {len(body):,}-byte webhook body was answered {status}: bot/web/server.py reads any "
         "body whole (no size limit), so the update inside it is handled and stored"
     )
     assert_nothing_came_through(hook, before, answered)
@@ -248,7 +248,7 @@ def test_deeply_nested_json_is_refused_with_400_not_a_server_error(hook: Hook):
     ]
     assert statuses == [400, 400], (
         f"deeply nested JSON (100 kB, well under 1 MB) was answered {statuses}: "
-        "json.loads raises RecursionError, which bot/web.py _checked_json does not catch"
+        "json.loads raises RecursionError, which bot/web/server.py _checked_json does not catch"
     )
     assert_nothing_came_through(hook, before, answered)
 

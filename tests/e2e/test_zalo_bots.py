@@ -17,10 +17,10 @@ import pytest
 from sqlmodel import select
 
 from bot.app import App, build_app
+from bot.channels.sender import ChannelSender
+from bot.channels.zalo_api import ZaloClient
 from bot.config import Config, ZaloBotConfig, ZaloConfig
 from bot.runner import bot_plans
-from bot.sender import ChannelSender
-from bot.zalo_api import ZaloClient
 from schedules.jobs import TickSummary, tick
 from storage import bot_usage
 from storage.models import AuditEntry, ChatIdentity, OutboxMessage, Role

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import App, build_app
+from bot.channels.sender import ChannelSender
+from bot.channels.zalo_api import ZaloClient
 from bot.config import Config, ServerConfig, ZaloBotConfig, ZaloConfig
 from bot.runner import bot_plans
-from bot.sender import ChannelSender
-from bot.zalo_api import ZaloClient
 from handlers import texts
 from schedules.jobs import tick
 from storage.models import Role

@@ -22,7 +22,7 @@ import pytest
 
 from bot.app import App, build_app
 from bot.config import Config
-from bot.web import ZALO_SECRET_HEADER
+from bot.web.server import ZALO_SECRET_HEADER
 from handlers import texts
 from tests.conftest import Clock, Roster
 from tests.e2e.running import RunningBot, wait_listening, zalo_config

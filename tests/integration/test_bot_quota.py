@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from bot.app import App
-from bot.sender import ChannelSender
+from bot.channels.sender import ChannelSender
 from schedules.gate import BotPlan
 from schedules.jobs import TickSummary, tick
 from storage import bot_usage

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from bot.app import App
-from bot.sender import ChannelSender
+from bot.channels.sender import ChannelSender
 from handlers import texts
 from schedules.backups import DONE, FAILED, BackupPlan, daily_backup
 from schedules.jobs import tick

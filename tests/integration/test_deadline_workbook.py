@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from bot.app import App
 from bot.channels.console import ConsoleChat
-from bot.sender import ChannelSender
+from bot.channels.sender import ChannelSender
 from schedules.jobs import TickSummary, tick
 from storage.models import AuditEntry, OutboxMessage, Role
 from tests.conftest import Clock, Roster

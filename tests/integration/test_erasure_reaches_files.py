@@ -26,8 +26,8 @@ from sqlmodel import Session, SQLModel, select
 from bot.app import App, build_app
 from bot.channels.console import ConsoleChat
 from bot.config import Config
-from bot.links import COPIES, FileLinks
-from bot.web import create_web_app
+from bot.web.links import COPIES, FileLinks
+from bot.web.server import create_web_app
 from handlers import texts
 from storage.backup import back_up, restore
 from storage.db import make_engine

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.app import App
-from bot.dashboard import pages
+from bot.web.dashboard import pages
 from handlers import texts
 from handlers.catalogue import load_catalogue
 from reports.scope import ward_scope

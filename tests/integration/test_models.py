@@ -281,7 +281,7 @@ def test_units_that_have_not_registered_are_reminded_and_the_others_are_not(
     import io
     from datetime import datetime
 
-    from bot.sender import ChannelSender
+    from bot.channels.sender import ChannelSender
     from schedules.jobs import tick
 
     code = new_unit(app, name="Trường Tiểu học Hoa Sen", rep="Phạm Văn Quang")

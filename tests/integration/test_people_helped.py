@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from bot.app import App
-from bot.dashboard import pages
+from bot.web.dashboard import pages
 from handlers import texts
 from handlers.catalogue import load_catalogue
 from reports import labels as L

@@ -25,8 +25,8 @@ from bot.app import App, build_app
 from bot.channels.console import ConsoleChat
 from bot.cleanup import clean_up
 from bot.config import Config, ServerConfig
-from bot.links import FileLinks
 from bot.photos import photo_path
+from bot.web.links import FileLinks
 from handlers import texts
 from handlers.messages import Incoming
 from storage.erasure import ERASED_NAME

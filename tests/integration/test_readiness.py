@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from bot.app import App
-from bot.web import create_web_app
+from bot.web.server import create_web_app
 from storage.db import make_engine
 from storage.migrate import alembic_config, not_ready
 

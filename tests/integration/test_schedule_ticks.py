@@ -16,8 +16,8 @@ from sqlmodel import select
 
 from bot.app import App, build_app
 from bot.channels.console import ConsoleChat
+from bot.channels.sender import ChannelSender
 from bot.config import Config, DatabaseConfig
-from bot.sender import ChannelSender
 from handlers import texts
 from schedules.jobs import TickSummary, tick
 from storage import outbox

@@ -28,10 +28,10 @@ from telegram import Bot
 from telegram.error import NetworkError
 
 from bot.app import build_app, configure_logging
+from bot.channels.sender import ChannelSender
+from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.config import Config, TelegramConfig, ZaloConfig, load_config
 from bot.runner import serve
-from bot.sender import ChannelSender
-from bot.zalo_api import ZaloClient, ZaloError
 from schedules.jobs import Outcome
 from tests.conftest import Clock, Roster
 from tests.e2e.running import RunningBot, free_port, wait_listening

@@ -16,11 +16,11 @@ import pytest
 from sqlmodel import select
 
 from bot.app import App
+from bot.channels.sender import ChannelSender
 from bot.channels.telegram import sending_bot
 from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo_api import ZaloClient
 from bot.config import TelegramConfig, ZaloBotConfig
-from bot.sender import ChannelSender
-from bot.zalo_api import ZaloClient
 from schedules.jobs import STALE_CLAIM, TickSummary, tick
 from storage.logs import add_log
 from storage.models import GroupChat, Member, OutboxMessage, SupportLog, Team

@@ -10,8 +10,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-import bot.cli  # noqa: F401  (registers every command)
-from bot.cli_base import cli
+import bot.cli.main  # noqa: F401  (registers every command)
+from bot.cli.base import cli
 
 
 def _paths(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import typer
 
-import bot.cli  # noqa: F401  (registers every command)
-from bot.cli_base import cli
+import bot.cli.main  # noqa: F401  (registers every command)
+from bot.cli.base import cli
 from handlers.catalogue import DEFAULT_CATALOGUE
 from handlers.context import RANK
 from handlers.features import ROUTER

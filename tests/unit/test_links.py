@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
-from bot.links import FileLinks
-from bot.web import create_web_app
+from bot.web.links import FileLinks
+from bot.web.server import create_web_app
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 

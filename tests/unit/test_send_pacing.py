@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram.error import RetryAfter
 
-from bot.channels.pacing import PausingRateLimiter
+from bot.channels.telegram_pacing import PausingRateLimiter
 
 
 def test_a_send_in_flight_at_a_429_does_not_reopen_the_pause_for_the_others():

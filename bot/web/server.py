@@ -5,7 +5,7 @@ Routes: POST /telegram/webhook, POST /zalo/webhook and /zalo/webhook/<bot name> 
 checks its secret header: 403 otherwise; a body over 1 MB: 413; empty, not JSON, or not an
 update: 400, but Zalo's events that bring no message, an empty body among them: 200; and
 answers at once),
-GET /files/<signed link>, /web/… (bot/dashboard), GET /healthz (alive), GET /readyz (the
+GET /files/<signed link>, /web/… (bot/web/dashboard), GET /healthz (alive), GET /readyz (the
 database answers and its schema is the code's; 503 otherwise). Every answer, a 404 or a
 405 too, carries the security headers (SECURITY_HEADERS).
 """
@@ -28,8 +28,8 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.links import FileLinks
-from bot.zalo_api import as_update, unhandled_event
+from bot.channels.zalo_api import as_update, unhandled_event
+from bot.web.links import FileLinks
 from handlers import texts
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from rich.markup import escape
 from sqlmodel import Session, select
 
 from bot.app import system_clock
-from bot.cli_base import ConfigOption, _config, _fail, _guard, cli, err, out
+from bot.cli.base import ConfigOption, _config, _fail, _guard, cli, err, out
 from schedules.backups import backup_label
 from storage.backup import (
     POSTGRES_SUFFIX,

@@ -16,15 +16,17 @@ import typer
 from rich.markup import escape
 from telegram.error import InvalidToken, NetworkError
 
-import bot.cli_backup
-import bot.cli_reports
-import bot.cli_units  # unit add/list, export models
-import bot.cli_voice
-import bot.cli_web
-import bot.cli_zalo  # noqa: F401  (zalo set-webhook/info/usage)
+import bot.cli.backup
+import bot.cli.reports
+import bot.cli.units  # unit add/list, export models
+import bot.cli.voice
+import bot.cli.web
+import bot.cli.zalo  # noqa: F401  (zalo set-webhook/info/usage)
 from bot.channels.console import ConsoleChat, is_leaving
+from bot.channels.sender import ChannelSender
 from bot.channels.telegram import sending_bot
-from bot.cli_base import (
+from bot.channels.zalo_api import ZaloClient, ZaloError
+from bot.cli.base import (
     ConfigOption,
     _app,
     _config,
@@ -43,8 +45,6 @@ from bot.cli_base import (
     target_cli,
 )
 from bot.runner import NoChannel, bot_plans, file_links, serve
-from bot.sender import ChannelSender
-from bot.zalo_api import ZaloClient, ZaloError
 from handlers import texts
 from handlers.admin import (
     ROSTER_ROLES,

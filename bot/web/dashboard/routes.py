@@ -35,8 +35,8 @@ from starlette.types import Receive, Scope, Send
 
 from bot.app import App
 from bot.bot_report import zalo_months
-from bot.dashboard import charts, pages
-from bot.dashboard.pages import Viewer
+from bot.web.dashboard import charts, pages
+from bot.web.dashboard.pages import Viewer
 from handlers.failures import failure_trace
 from handlers.features.exports import fresh_folder
 from handlers.formatting import day_text

@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 
+from bot.channels.sends import never_left
 from bot.channels.text import split_text, utf16_units
-from bot.links import FileLinks, link_text
-from bot.sends import never_left
-from bot.zalo_api import TEXT_LIMIT as ZALO_LIMIT
-from bot.zalo_api import ZaloClient, ZaloError
+from bot.channels.zalo_api import TEXT_LIMIT as ZALO_LIMIT
+from bot.channels.zalo_api import ZaloClient, ZaloError
+from bot.web.links import FileLinks, link_text
 from handlers import texts
 from schedules.delivery import Delivery, Outcome
 

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from bot.cli_base import ConfigOption, _config, _fail, _today, cli, out, show_reading
+from bot.cli.base import ConfigOption, _config, _fail, _today, cli, out, show_reading
 from bot.voice.desk import VoiceDesk
 from bot.voice.engines import VoiceUnavailable, load_engine
 from handlers import texts

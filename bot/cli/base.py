@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.app import App, DatabaseNotReady, build_app, configure_logging
-from bot.cli_vi import Cli
+from bot.cli.vi import Cli
 from bot.config import DEFAULT_PATH, ENV_PREFIX, Config, ConfigError, load_config
 from handlers.admin import RosterError, find_or_create_ward
 from handlers.catalogue import Catalogue

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bot.cli_base import (
+from bot.cli.base import (
     ConfigOption,
     _app,
     _config,
@@ -25,7 +25,7 @@ from bot.cli_base import (
     out,
     roster_cli,
 )
-from bot.cli_vi import Cli
+from bot.cli.vi import Cli
 from handlers.admin import assign_zalo_bot, invite_lines, pending_invites
 from reports.export import record_export
 from reports.handouts import InviteLine, write_invites, write_template

@@ -13,10 +13,10 @@ import typer
 from rich.markup import escape
 
 from bot.bot_report import zalo_months
-from bot.cli_base import ConfigOption, _app, _config, _fail, _guard, out, zalo_cli
+from bot.channels.zalo_api import ZaloClient, ZaloError
+from bot.cli.base import ConfigOption, _app, _config, _fail, _guard, out, zalo_cli
 from bot.config import Config, ZaloBotConfig
 from bot.runner import zalo_secret
-from bot.zalo_api import ZaloClient, ZaloError
 from handlers import texts
 
 BotOption = Annotated[

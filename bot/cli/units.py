@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from bot.cli_base import ConfigOption, _app, _config, _fail, _guard, _ward, cli, out
-from bot.cli_reports import export_cli
-from bot.cli_vi import Cli
+from bot.cli.base import ConfigOption, _app, _config, _fail, _guard, _ward, cli, out
+from bot.cli.reports import export_cli
+from bot.cli.vi import Cli
 from handlers.admin import add_unit
 from reports.models import write_models
 from storage import audit, units

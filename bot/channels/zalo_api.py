@@ -20,8 +20,8 @@ from typing import Any
 
 import httpx
 
-from bot.pace import SendPace
-from bot.sends import NEVER_LEFT
+from bot.channels.sends import NEVER_LEFT
+from bot.channels.zalo_pace import SendPace
 
 log = logging.getLogger(__name__)
 TEXT_LIMIT = 2000
@@ -31,7 +31,7 @@ TEXT_LIMIT = 2000
 # only spends more, so it is never retried here (the caller pauses the bot).
 RETRIED = {403, 500, 502, 503, 504}
 QUOTA_EXCEEDED = 429
-# what puts a message in a chat: tried again only when it surely never left (bot/sends.py)
+# what puts a message in a chat: tried again only when it surely never left (bot/channels/sends.py)
 SENDS = frozenset({"sendMessage", "sendPhoto", "sendSticker", "sendVoice"})
 # No send rate limit is documented; one integrator's 10 sends in 416 ms all went through.
 # 10 a second, in bursts of 10 when quiet, stays within what was seen ([zalo]
@@ -127,7 +127,7 @@ def _unwrapped(body: Any) -> Any:
 
 class ZaloClient:
     """The Bot API methods the bot uses, with timeouts, retries and a send pace (replies
-    first: bot/pace.py)."""
+    first: bot/channels/zalo_pace.py)."""
 
     def __init__(
         self,

@@ -12,9 +12,9 @@ import typer
 from rich.markup import escape
 
 from bot.channels.console import ConsoleChat
-from bot.cli_base import ConfigOption, _app, _config, cli, out
+from bot.cli.base import ConfigOption, _app, _config, cli, out
 from bot.runner import file_links, serve_web, web_dashboard
-from bot.web import create_web_app
+from bot.web.server import create_web_app
 from storage.migrate import not_ready
 
 

@@ -1,0 +1,1 @@
+"""The web side: the starlette server, the dashboard, metrics and signed download links."""
