@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import inspect
+from sqlalchemy import text as sql
 from sqlmodel import SQLModel, select
 
 from bot.app import App
@@ -59,11 +60,14 @@ def assert_answered_well(sent: Sent, what: str, limit: float = SECONDS) -> None:
 
 
 def items(app: App, log: SupportLog) -> dict[str, int]:
-    from storage.logs import items_of
-
-    assert log.id is not None
-    with app.uow() as uow:
-        return items_of(uow.session, [log.id])[log.id]
+    """A log's per-service counts, read straight from the tables (not through storage.logs,
+    which the bot's own answers use)."""
+    query = sql(
+        "SELECT s.code, i.count FROM support_log_item i JOIN service s ON s.id = i.service_id"
+        " WHERE i.log_id = :log"
+    )
+    with app.db.connect() as connection:
+        return {code: int(n) for code, n in connection.execute(query, {"log": log.id})}
 
 
 def tables_intact(app: App) -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,6 @@ from reports.roster import import_roster
 from reports.scope import ward_scope
 from storage import queries
 from storage.models import Member, Role
-from storage.personal import tidy
 from tests.conftest import Clock, Roster
 from tests.roster_books import write_roster
 from tests.unit.test_personal_numbers import (
@@ -44,12 +44,17 @@ from tests.unit.test_personal_numbers import (
 )
 
 WARD = "Phường Nhị Chiểu"
-# what may stand between the digits of a number once everything invisible is gone
-_BETWEEN = re.compile(r"[\s.\-/_,()\u2010-\u2015\u2212+]")
 
 
 def compact(text: str) -> str:
-    return _BETWEEN.sub("", tidy(text))
+    """The text with its digits as 0-9 (full-width ones too) and nothing but letters left
+    between them: a number typed with anything that is not a letter between its digits
+    (spaces, dots, dashes, invisible marks) reads as its bare digits."""
+    return "".join(
+        str(unicodedata.decimal(c)) if c.isdecimal() else c
+        for c in text
+        if c.isdecimal() or c.isalpha()
+    )
 
 
 def assert_absent(digits: str, text: str, where: str, *, said: str = "") -> None:
@@ -89,9 +94,10 @@ def _leaves(value: Any) -> Iterator[str]:
 
 
 def workbook_texts(path: Path) -> Iterator[str]:
+    # a date cell holds no typed text, and "2026-11-23 00:00:00" compacts to a run of digits
     for sheet in load_workbook(path).worksheets:
         for row in sheet.iter_rows(values_only=True):
-            yield from (str(v) for v in row if v is not None)
+            yield from (str(v) for v in row if v is not None and not isinstance(v, date | time))
 
 
 def unit_representative(app: App) -> ConsoleChat:
