@@ -28,6 +28,7 @@ from handlers.admin import add_member
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import ChatIdentity, Role
+from tests import hypothesis_profiles  # noqa: F401  (loads the "ci" profile when CI is set)
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 PG_SERVER = os.environ.get(

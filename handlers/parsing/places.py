@@ -44,7 +44,7 @@ ADDRESS_WORDS = frozenset(
 _ENDS = frozenset({"day", "weekday", "at"})  # a day phrase or another place
 _UNITS = frozenset({"households", "people"})
 _SPACES = re.compile(r"[ \t]{2,}")
-_PLACE_TRIM = " \t\r\n:.!?-"
+_PLACE_TRIM = " \t\r\n:.!?+-"
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -108,7 +108,7 @@ def _ends_place(items: list[Item], j: int, text: str, absorb: frozenset[int]) ->
     item = items[j]
     nxt = items[j + 1] if j + 1 < len(items) else None
     if item.kind == "sep":
-        return text[item.start] in ",;\n"
+        return text[item.start] in ",;+\n"
     if item.kind == "service":
         return item.start not in absorb and bool(_LETTER.search(text[item.start : item.end]))
     if item.kind in _ENDS:

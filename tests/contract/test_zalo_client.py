@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -11,9 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
 
 from bot.channels.zalo import ZaloChannel
-from bot.channels.zalo_api import ZaloClient, ZaloError
+from bot.channels.zalo_api import FileTooLarge, ZaloClient, ZaloError
 from bot.config import ZaloBotConfig
 from bot.web.links import FileLinks
 from bot.web.server import create_web_app
@@ -25,6 +30,28 @@ from tests.fakes.zalo_api import FakeZalo, ServerThread
 def zalo() -> Iterator[FakeZalo]:
     with FakeZalo() as fake:
         yield fake
+
+
+# Zalo's JSON errors come mostly with HTTP 200; some integrators met the same body with its
+# code as the HTTP status (an HTTP 408 getUpdates: ../shared/zalo-live.md). Both mean the same.
+ERROR_FORMS = {"http-200": False, "http-status-is-the-code": True}
+
+
+@pytest.fixture(params=sorted(ERROR_FORMS))
+def zalo_errors(request: pytest.FixtureRequest) -> Iterator[FakeZalo]:
+    """The fake Zalo answering its JSON errors in one of the two forms the live API uses."""
+    with FakeZalo(errors_in_http_status=ERROR_FORMS[request.param]) as fake:
+        yield fake
+
+
+async def _get_me_with_token(zalo: FakeZalo, token: str) -> Any:
+    async with ZaloClient(token, base_url=zalo.base_url) as client:
+        return await client.get_me()
+
+
+def _raw(zalo: FakeZalo, method: str, token: str | None = None, **params: Any) -> httpx.Response:
+    """What the fake answers on the wire (the test checks the form it is testing)."""
+    return httpx.post(f"{zalo.base_url}{token or zalo.token}/{method}", json=params)
 
 
 def run(coro: Any) -> Any:
@@ -83,9 +110,85 @@ def test_the_proxys_own_429_page_is_a_rate_limit_waited_out_not_the_quota(zalo: 
     assert [m["text"] for m in zalo.sent("u-1")] == ["vẫn đến nơi"]
 
 
-def test_a_missing_webhook_is_no_webhook_and_errors_come_with_http_200(zalo: FakeZalo):
+def test_a_missing_webhook_is_no_webhook_whether_its_404_comes_with_http_200_or_404(
+    zalo_errors: FakeZalo,
+):
+    zalo = zalo_errors
+    wire = _raw(zalo, "getWebhookInfo")
+    assert wire.status_code == (404 if zalo.errors_in_http_status else 200)
+    assert wire.json() == {"ok": False, "description": "Not Found", "error_code": 404}
     assert run(_with_client(zalo, lambda c: c.get_webhook_info())) == {}
-    assert zalo.calls_of("getWebhookInfo") == [{}]
+    assert zalo.calls_of("getWebhookInfo") == [{}, {}]
+
+
+def test_a_json_bad_request_is_a_zalo_error_not_retried_with_http_200_or_400(
+    zalo_errors: FakeZalo,
+):
+    zalo = zalo_errors
+    wire = _raw(zalo, "sendMessage", chat_id="u-nobody", text="x")
+    assert wire.status_code == (400 if zalo.errors_in_http_status else 200)
+    with pytest.raises(ZaloError) as caught:
+        run(_with_client(zalo, lambda c: c.send_message("u-nobody", "x")))
+    error = caught.value
+    assert (error.error_code, error.description) == (400, "Bad Request: chat not found")
+    assert not (error.gateway or error.uncertain or error.retried or error.quota_exceeded)
+    assert len(zalo.calls_of("sendMessage")) == 2  # the raw one and the client's: no retry
+
+
+def test_a_wrong_token_is_zalos_401_with_http_200_or_401_and_never_shows_the_token(
+    zalo_errors: FakeZalo,
+):
+    zalo = zalo_errors
+    wire = _raw(zalo, "getMe", token="wrong-token-456")
+    assert wire.status_code == (401 if zalo.errors_in_http_status else 200)
+    with pytest.raises(ZaloError) as caught:
+        run(_get_me_with_token(zalo, "wrong-token-456"))
+    error = caught.value
+    assert (error.error_code, error.description) == (401, "Unauthorized")
+    assert not (error.gateway or error.uncertain or error.retried)
+    assert "wrong-token-456" not in str(error)
+
+
+def test_zalos_json_403_and_500_are_retried_and_the_send_goes_with_http_200_or_their_code(
+    zalo_errors: FakeZalo,
+):
+    zalo = zalo_errors
+    chat = zalo.user("u-1", "Lan")
+    http = {False: lambda code: 200, True: lambda code: code}[zalo.errors_in_http_status]
+    zalo.fail_next("sendMessage", status=403, http_status=http(403))
+    zalo.fail_next("sendMessage", status=500, http_status=http(500))
+    run(_with_client(zalo, lambda c: c.send_message(chat["id"], "vẫn đến nơi")))
+    # Zalo's own ok:false said the message was not sent: tried again, never "uncertain"
+    assert [m["text"] for m in zalo.sent("u-1")] == ["vẫn đến nơi"]
+    assert len(zalo.calls_of("sendMessage")) == 3
+
+
+def test_the_quota_is_used_up_whether_its_429_comes_with_http_200_or_429(
+    zalo_errors: FakeZalo,
+):
+    zalo = zalo_errors
+    chat = zalo.user("u-1", "Lan")
+    zalo.set_quota(0)
+    wire = _raw(zalo, "sendMessage", chat_id="u-1", text="x")
+    assert wire.status_code == (429 if zalo.errors_in_http_status else 200)
+    assert wire.json() == {"ok": False, "description": "Quota exceeded", "error_code": 429}
+    with pytest.raises(ZaloError) as caught:
+        run(_with_client(zalo, lambda c: c.send_message(chat["id"], "x")))
+    assert caught.value.quota_exceeded and not caught.value.gateway
+    assert len(zalo.calls_of("sendMessage")) == 2  # the raw one and the client's: no retry
+    assert zalo.sent("u-1") == []
+
+
+def test_no_update_is_none_whether_getupdates_408_comes_with_http_200_or_408(
+    zalo_errors: FakeZalo,
+):
+    zalo = zalo_errors
+    zalo.answer_empty_at_once(http_status=200)  # 200, or 408 with errors_in_http_status
+    wire = _raw(zalo, "getUpdates", timeout="1")
+    assert wire.status_code == (408 if zalo.errors_in_http_status else 200)
+    assert run(_with_client(zalo, lambda c: c.get_updates(timeout=1))) is None
+    update = zalo.send_text(zalo.user("u-1", "Lan"), "vneid 3")
+    assert run(_with_client(zalo, lambda c: c.get_updates(timeout=1))) == update
 
 
 def test_server_errors_are_retried_with_backoff(zalo: FakeZalo):
@@ -97,6 +200,58 @@ def test_server_errors_are_retried_with_backoff(zalo: FakeZalo):
     zalo.fail_next("getMe", status=502)  # the proxy's page: asking again sends nothing twice
     assert run(_with_client(zalo, lambda c: c.get_me())) == zalo.bot
     assert len(zalo.calls_of("getMe")) == 2
+
+
+# ----- download(): a voice message's file, from Zalo's file host and nowhere else ----------
+
+
+@pytest.fixture
+def nobody_listening() -> Iterator[tuple[str, socket.socket]]:
+    """An address on this machine that is not the fake's (127.0.0.2), with a socket that
+    listens there and never answers: any request the client made would connect to it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.2", 0))
+        sock.listen()
+        sock.setblocking(False)
+        yield f"127.0.0.2:{sock.getsockname()[1]}", sock
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["http://{host}/voice/a.aac", "ftp://{host}/a.aac", "file:///etc/passwd", "//{host}/a.aac"],
+)
+def test_download_refuses_an_address_that_is_not_https_before_any_request(
+    zalo: FakeZalo, nobody_listening: tuple[str, socket.socket], address: str
+):
+    host, sock = nobody_listening
+    url = address.format(host=host)
+    with pytest.raises(ZaloError) as caught:
+        run(_with_client(zalo, lambda c: c.download(url, limit=1000), timeout=2))
+    assert (caught.value.error_code, caught.value.description) == (0, "file address refused")
+    with pytest.raises(BlockingIOError):  # nobody connected: refused before any request
+        sock.accept()
+
+
+def test_download_never_follows_a_redirect(zalo: FakeZalo):
+    voice_url = zalo.send_voice(zalo.user("u-1", "Lan"), audio=b"AAC voice")["message"]["voice_url"]
+
+    async def moved(request: Request) -> Response:
+        return RedirectResponse(voice_url, status_code=302)
+
+    elsewhere = ServerThread(Starlette(routes=[Route("/moved.aac", moved)]), "moved-host")
+    with elsewhere, pytest.raises(ZaloError) as caught:
+        run(_with_client(zalo, lambda c: c.download(f"{elsewhere.url}/moved.aac", limit=1000)))
+    assert (caught.value.error_code, caught.value.description) == (302, "file not fetched")
+    assert zalo.voice_fetches == []  # where it pointed was never asked for
+    assert run(_with_client(zalo, lambda c: c.download(voice_url, limit=1000))) == b"AAC voice"
+
+
+def test_download_stops_at_the_size_asked_for(zalo: FakeZalo):
+    audio = bytes(range(256)) * 400  # 102,400 bytes: more than one chunk on the wire
+    voice_url = zalo.send_voice(zalo.user("u-1", "Lan"), audio=audio)["message"]["voice_url"]
+    with pytest.raises(FileTooLarge):
+        run(_with_client(zalo, lambda c: c.download(voice_url, limit=len(audio) - 1)))
+    assert run(_with_client(zalo, lambda c: c.download(voice_url, limit=len(audio)))) == audio
 
 
 def test_an_unreachable_server_is_a_zalo_error_without_the_token():

@@ -42,7 +42,13 @@ def test_parse_exits_zero_and_explains_problems_in_vietnamese(tmp_path: Path):
 
 
 def test_parse_does_not_touch_the_database(tmp_path: Path):
-    gotungnha(["parse", "vneid", "--json"], f"sqlite:///{tmp_path}/never.db")
+    url = f"sqlite:///{tmp_path}/never.db"
+    as_json = gotungnha(["parse", "vneid", "--today", "2026-11-23", "--json"], url)
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout)["items"] == {"vneid": 1}
+    shown = gotungnha(["parse", "hom qua vneid 3", "--today", "2026-11-23"], url)
+    assert shown.returncode == 0, shown.stderr
+    assert "Ngày: 22/11/2026" in shown.stdout and "Cài đặt VNeID (vneid): 3" in shown.stdout
     assert not (tmp_path / "never.db").exists()
 
 

@@ -18,7 +18,10 @@ pictures come in `photo_url` (with `caption: ""` when none was typed); voice mes
 `voice_url`; getMe has no display name (`display_name` is only what people see and type
 after "@" in a group: `mention(text)`); errors are `ok: false` with HTTP 200, 403 meaning
 Zalo's internal server error and 429 the month's quota used up; getWebhookInfo without a
-webhook answers 404.
+webhook answers 404. `FakeZalo(errors_in_http_status=True)` answers every such JSON error
+with its code as the HTTP status too (`{"ok": false, "error_code": 429, …}` with HTTP 429),
+the other form integrators met (an HTTP 408 getUpdates: ../shared/zalo-live.md); the body
+is the same. `fail_next(..., http_status=N)` does it for one fault.
 
 Wire format: `POST /bot<token>/<method>` with a JSON object body. getUpdates long-polls
 (`{"timeout": "30"}`, seconds as a string) and returns ONE update per call, removed from
@@ -158,11 +161,14 @@ class FakeZalo:
         bot_id: str = "bot-1",
         display_name: str = "Bot Tổ CNSCĐ",
         can_join_groups: bool = True,
+        errors_in_http_status: bool = False,
     ) -> None:
         self.token = token
         self.bot: JSON = obj.bot_info(bot_id)
         # getMe's answer: False where Zalo lets no bot of this account into groups (beta)
         self.bot["can_join_groups"] = can_join_groups
+        # JSON errors with their code as the HTTP status too, not HTTP 200
+        self.errors_in_http_status = errors_in_http_status
         self.display_name = display_name  # set in the Zalo app; getMe does not say it
         self._quota: int | None = None
         self.port = 0
@@ -246,7 +252,7 @@ class FakeZalo:
 
     async def _api(self, request: Request) -> Response:
         if request.path_params["token"] != self.token:
-            return ApiError(401, "Unauthorized").response()
+            return self._error(ApiError(401, "Unauthorized"))
         name = request.path_params["method"]
         body: JSON = {}
         failure: ApiError | None = None
@@ -280,7 +286,7 @@ class FakeZalo:
                 result = copy.deepcopy(self._methods[name](body))
                 self._cond.notify_all()
         except ApiError as error:
-            return error.response()
+            return self._error(error)
         if lost == "drop":  # it took effect; the answer is cut off on the way
             return DroppedAnswer()
         if lost is not None:
@@ -288,6 +294,12 @@ class FakeZalo:
             if lost == "502":
                 return ApiError(502).response()
         return obj.ok(result)
+
+    def _error(self, error: ApiError) -> Response:
+        """An error answer: HTTP 200, or (errors_in_http_status) its code as the status too."""
+        if self.errors_in_http_status and not error.html and error.http == 200:
+            error = ApiError(error.status, error.description, http=error.status)
+        return error.response()
 
     async def _long_poll(self, request: Request, body: JSON) -> Response:
         seconds = obj.poll_timeout(body)
@@ -602,6 +614,12 @@ class FakeZalo:
             return copy.deepcopy([r for r in self._records if r["chat_id"] == chat_id])
 
     @property
+    def sent_count(self) -> int:
+        """How many messages the bot sent, to every chat (each one counts for the quota)."""
+        with self._cond:
+            return len(self._records)
+
+    @property
     def webhook(self) -> JSON:
         """The webhook the bot set: url ("" if none), secret_token (None if none), updated_at."""
         with self._cond:
@@ -635,13 +653,20 @@ class FakeZalo:
     # ----- faults and webhooks ---------------------------------------------------------------
 
     def fail_next(
-        self, method: str, status: int = 429, description: str | None = None, *, times: int = 1
+        self,
+        method: str,
+        status: int = 429,
+        description: str | None = None,
+        *,
+        times: int = 1,
+        http_status: int = 200,
     ) -> None:
         """Make the next `times` calls of `method` fail with `status`: 400, 403 (Zalo's
         internal server error), 429 ("Quota exceeded"), 500 (JSON ok:false) or 502 (the
-        proxy's HTML page)."""
+        proxy's HTML page); a JSON one with HTTP `http_status` (200 unless said)."""
+        fault = ApiError(status, description, http=http_status)
         with self._cond:
-            self._faults.setdefault(method, []).extend([ApiError(status, description)] * times)
+            self._faults.setdefault(method, []).extend([fault] * times)
 
     def lose_answers(
         self, method: str, how: str = "timeout", *, times: int = 1, hold: float = 30.0

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from bot.app import App
+from handlers import texts
 from schedules.planner import plan
 from schedules.snapshot import ward_views
-from storage.models import ResidentialGroup, Role, Team
+from storage.models import DeadlineSubmission, ResidentialGroup, Role, Team
 from tests.conftest import Clock, Roster
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -68,9 +69,12 @@ def test_danop_marks_the_coming_period_and_stops_that_teams_reminders(
     assert "Phạm Văn Minh (tổ trưởng, máy tính)" in next_quarter
 
 
-def test_only_leaders_mark_a_report_submitted(app: App, roster: Roster):
+def test_only_leaders_mark_a_report_submitted(app: App, roster: Roster, clock: Clock):
     member = roster.joined("Nguyễn Thị Lan", user="lan")
-    assert "tổ trưởng" in member.say("/danop")
+    clock.set_local(2026, 12, 8, 9, 0)  # a deadline is coming: a leader's /danop would store one
+    assert member.say("/danop") == texts.NOT_ALLOWED["leader"]
+    with app.uow() as uow:
+        assert uow.session.exec(select(DeadlineSubmission)).all() == []
 
 
 def test_tiendo_shows_the_officer_who_has_submitted(app: App, roster: Roster, clock: Clock):

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from handlers.parsing.quick_entry import parse_quick_entry
 from tests.unit.test_quick_entry_properties import (
     ALIAS_TO_CODE,
+    BETWEEN_CLAUSES,
     CATALOGUE,
     EXTRA_ALIASES,
     WORDS,
@@ -142,7 +143,9 @@ def test_a_number_word_in_a_count_position_counts_like_its_digits(
         clauses.append(data.draw(st.sampled_from(formats)).format(a=alias, w=words))
         code = ALIAS_TO_CODE[alias]
         expected[code] = expected.get(code, 0) + n
-    message = ", ".join(clauses)
+    message = clauses[0]
+    for clause in clauses[1:]:  # "ba vneid hai sskdt", "vneid ba, sskdt hai", "… và …"
+        message += data.draw(st.sampled_from(BETWEEN_CLAUSES)) + clause
     result = parse_quick_entry(message, today=TODAY).as_dict()
     assert result["items"] == expected, (message, result)
     assert result["people"] is None and result["households"] is None, (message, result)

@@ -10,8 +10,10 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -104,20 +106,37 @@ def _words_of(code: str) -> set[str]:
 
 WORDS = {code: _words_of(code) for code in CATALOGUE}
 
+# A word is a run of letters or a run of digits: "sskdt2" is two words, "qrcode" one
+_WORD = re.compile(r"[^\W\d_]+|[0-9]+")
 
-def _input_forms(message: str) -> list[str]:
-    """The normalised input, with punctuation read either as space or as nothing."""
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text))
+
+
+WORD_TUPLES = {code: {_words(w) for w in words} for code, words in WORDS.items()}
+
+
+def _input_forms(message: str) -> list[tuple[str, ...]]:
+    """The normalised input as words, with the punctuation SPEC §3 ignores (. ! ? ( ))
+    read either as a space or as nothing."""
     base = normalise(message)
-    spaced = " ".join(re.sub(r"[^0-9a-z]+", " ", base).split())
-    squeezed = " ".join(re.sub(r"[^0-9a-z\s]+", "", base).split())
-    return [spaced, squeezed]
+    return [_words(base), _words(re.sub(r"[.!?()]+", "", base))]
+
+
+def _names(form: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    """The phrase stands in the message as whole words, in order, side by side."""
+    size = len(phrase)
+    return any(form[i : i + size] == phrase for i in range(len(form) - size + 1))
 
 
 def assert_no_invented_service(message: str, items: dict[str, int]) -> None:
+    """Every service read is named in the message by one of its words, as whole words:
+    "qr" in "qrcode" or "ssk" in "sskx" names nothing."""
     forms = _input_forms(message)
     for code in items:
         assert code in WORDS, f"unknown service code {code!r} for {message!r}"
-        assert any(w in f for w in WORDS[code] for f in forms), (
+        assert any(_names(f, w) for w in WORD_TUPLES[code] for f in forms), (
             f"{code!r} invented from {message!r}"
         )
 
@@ -292,6 +311,31 @@ def test_word_salad_never_invents_a_service(message: str) -> None:
     assert_no_invented_service(message, result["items"])
 
 
+# a service's one-word name, folded, inside a longer word: "qrcode", "xvneid", "sskdtx"
+ONE_WORD_NAMES = sorted({w for words in WORDS.values() for w in words if w.isalpha()})
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@st.composite
+def longer_words(draw: st.DrawFn) -> str:
+    word = draw(st.sampled_from(ONE_WORD_NAMES))
+    before = draw(st.text(LETTERS, max_size=3))
+    after = draw(st.text(LETTERS, min_size=0 if before else 1, max_size=3))
+    count = draw(st.none() | st.integers(1, 50))
+    if count is None:
+        return before + word + after
+    return draw(
+        st.sampled_from([f"{before}{word}{after} {count}", f"{count} {before}{word}{after}"])
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(message=longer_words())
+def test_a_service_word_inside_a_longer_word_names_no_service(message: str) -> None:
+    result = parse_quick_entry(message, today=TODAY).as_dict()
+    assert_no_invented_service(message, result["items"])
+
+
 # ------------------------------------------------------------------ counts add up
 
 ALIAS_TO_CODE = {}
@@ -306,9 +350,72 @@ ALIAS_TO_CODE["kí số"] = "cks"
 COUNT_AFTER = ["{a} {n}", "{a}: {n}", "{a} x{n}", "{a} {n} người", "{a} cho {n} người"]
 COUNT_BEFORE = ["{n} {a}", "{n} người {a}", "{n} ng {a}", "{n} lượt {a}"]
 
+# SPEC §3, what stands between two clauses. A count never attaches across `,` `;` `+` or a
+# newline; spaces, the filler word `và` and the punctuation the parser ignores (`.`) do not
+# end a clause: there the message's one order says whose a count is ("vneid 3 sskdt 2").
+HARD = [", ", ",", " , ", "; ", ";", "\n", " + ", "+", ";\n", ", và "]
+SOFT = [" ", "  ", " và ", ". "]
+BETWEEN_CLAUSES = HARD + SOFT
+# SPEC §3 "Day" and "Days of the week": (as typed, days back from TODAY, a Monday)
+DAY_WORDS = [
+    ("hôm nay", 0),
+    ("hôm qua", 1),
+    ("hôm kia", 2),
+    ("hkia", 2),
+    ("chiều qua", 1),
+    ("sáng nay", 0),
+    ("thứ 7", 2),
+    ("t6", 3),
+    ("thứ hai", 0),
+    ("chủ nhật", 1),
+    ("cn", 1),
+]
+MAX_DAYS_BACK = 31  # "more than 31 days back is refused"
+# places with digits in them and no service, day, unit, filler or number word
+PLACES = [
+    "ngõ 5",
+    "ngõ 114",
+    "số 12 ngõ 45",
+    "tdp 3",
+    "tổ 7",
+    "ngõ 45 Trần Nguyên Hãn",
+    "nhà văn hóa tổ 5",
+    "UBND phường",
+    "ngách 3 ngõ 20",
+]
+NOTES = ["bà con rất vui", "mai quay lại ngõ 7", "còn 3 hộ chưa cài", "máy của cụ Tư yếu pin"]
+
 
 @st.composite
-def counted_messages(draw):
+def typed_days(draw: st.DrawFn) -> tuple[str, date]:
+    """A day as a volunteer types it, and the day it means (TODAY is a Monday)."""
+    if draw(st.booleans()):
+        words, back = draw(st.sampled_from(DAY_WORDS))
+        return words, TODAY - timedelta(days=back)
+    day = TODAY - timedelta(days=draw(st.integers(0, MAX_DAYS_BACK)))
+    form = draw(
+        st.sampled_from(["{d}/{m}", "{dd}/{mm}", "{dd}/{mm}/{y}", "{d}-{m}", "ngày {d}/{m}"])
+    )
+    typed = form.format(d=day.day, m=day.month, dd=f"{day:%d}", mm=f"{day:%m}", y=day.year)
+    return typed, day
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A message and what it says, as the generator composed it."""
+
+    text: str
+    items: dict[str, int]
+    day: date = TODAY
+    households: int | None = None
+    location: str | None = None
+    note: str | None = None
+
+
+@st.composite
+def counted_messages(draw: st.DrawFn, *, extras: bool = False) -> Counted:
+    """Services with counts in one order, joined by any separator SPEC §3 allows; with
+    `extras`, a day, households, a place and a note where the SPEC settles their reading."""
     pairs = draw(
         st.lists(
             # A bare 114 is always báo cháy, never a count (SPEC §3 fine points); beside
@@ -319,41 +426,99 @@ def counted_messages(draw):
                 st.integers(1, 200).filter(lambda n: n != 114),
             ),
             min_size=1,
-            max_size=8,
+            max_size=8 if not extras else 4,
         )
     )
-    formats = COUNT_AFTER if draw(st.booleans()) else COUNT_BEFORE
+    after = draw(st.booleans())
+    formats = COUNT_AFTER if after else COUNT_BEFORE
     case = draw(st.sampled_from(["as is", "upper", "lower", "strip"]))
-    clauses = []
-    for alias, n in pairs:
-        typed = {
-            "as is": alias,
-            "upper": alias.upper(),
-            "lower": alias.lower(),
-            "strip": normalise(alias),
-        }[case]
-        clauses.append(draw(st.sampled_from(formats)).format(a=typed, n=n))
+    styled = {"as is": str, "upper": str.upper, "lower": str.lower, "strip": normalise}[case]
+    clauses = [styled(draw(st.sampled_from(formats)).format(a=alias, n=n)) for alias, n in pairs]
     expected = Counter()
     for alias, n in pairs:
         expected[ALIAS_TO_CODE[alias]] += n
-    return ", ".join(clauses), dict(expected)
+    if not extras:
+        text = clauses[0]
+        for clause in clauses[1:]:
+            text += draw(st.sampled_from(BETWEEN_CLAUSES)) + clause
+        return Counted(text, dict(expected))
+    # a place ends its clause: after it a service word made of letters (so only in the
+    # count-after order, "vneid 2 @ ngõ 7 sskdt 3"), a separator, a day phrase or `ghi chú`
+    place = draw(st.none() | st.sampled_from(PLACES))
+    place_at = draw(st.integers(0, len(clauses) - 1))
+    if place is not None:
+        clauses[place_at] += " " + draw(st.sampled_from(["@ ", "@", "tại ", "tai "])) + place
+    text = clauses[0]
+    for n, clause in enumerate(clauses[1:]):
+        placed = place is not None and n == place_at
+        joints = BETWEEN_CLAUSES if not placed or after else HARD
+        text += draw(st.sampled_from(joints)) + clause
+    # SPEC's "hom qua 4 ho vneid 6 smart hp 2": a day first or last, households first
+    days = draw(st.none() | typed_days())
+    day_first = draw(st.booleans())
+    households = draw(st.none() | st.integers(1, 200).filter(lambda n: n != 114))  # báo cháy
+    if households is not None:
+        # two numbers never meet: before a count-before clause households end at a comma
+        joint = ", " if not after else draw(st.sampled_from([" ", ", "]))
+        text = f"{households} {draw(st.sampled_from(['hộ', 'ho', 'hộ gia đình']))}{joint}{text}"
+    if days is not None and day_first:
+        text = styled(days[0]) + draw(st.sampled_from([" ", ", "])) + text
+    elif days is not None:
+        text += draw(st.sampled_from([" ", ", "])) + styled(days[0])
+    note = draw(st.none() | st.sampled_from(NOTES))
+    if note is not None:
+        mark = draw(st.sampled_from(["ghi chú: ", "ghi chú ", "gc: ", "Ghi chú: "]))
+        text += draw(st.sampled_from([" ", ", ", "\n"])) + mark + note
+    return Counted(
+        text,
+        dict(expected),
+        day=TODAY if days is None else days[1],
+        households=households,
+        location=place,
+        note=note,
+    )
+
+
+def assert_read_as_counted(message: Counted) -> None:
+    result = parse_quick_entry(message.text, today=TODAY).as_dict()
+    said = (message.text, result)
+    assert result["items"] == message.items, said
+    assert result["date"] == message.day.isoformat(), said
+    assert result["households"] == message.households, said
+    assert result["location"] == message.location, said
+    assert result["note"] == message.note, said
+    assert result["people"] is None, said
+    kinds = {p["kind"] for p in result["problems"]}
+    if max(message.items.values()) > 200:  # "vneid 150, vneid 150": asked to confirm
+        kinds.discard("large_count")
+    assert not kinds, said
 
 
 @settings(max_examples=200, deadline=None)
-@given(data=counted_messages())
-def test_counts_add_up_per_service(data: tuple[str, dict[str, int]]) -> None:
-    message, expected = data
+@given(message=counted_messages())
+def test_counts_add_up_per_service_whatever_separates_them(message: Counted) -> None:
+    assert_read_as_counted(message)
+
+
+@settings(max_examples=100, deadline=None)
+@given(message=counted_messages(extras=True))
+def test_counts_add_up_beside_a_day_households_a_place_and_a_note(message: Counted) -> None:
+    assert_read_as_counted(message)
+
+
+@pytest.mark.parametrize(
+    ("message", "location", "asked"),
+    [
+        ("vneid 2 @ ngõ 5 + sskdt 3", "ngõ 5", False),  # once saved at "ngõ 5 +"
+        ("2 vneid tại UBND phường + 3 sskdt", "UBND phường", False),  # once "UBND phường +"
+        ("vneid 2 @ ngõ 5 + 3", "ngõ 5", True),  # once saved at "ngõ 5 + 3" with no question
+    ],
+)
+def test_a_place_ends_at_a_plus_as_at_a_comma(message: str, location: str, asked: bool) -> None:
     result = parse_quick_entry(message, today=TODAY).as_dict()
-    assert result["items"] == expected, message
-    assert result["people"] is None, message
-    assert result["households"] is None, message
-    kinds = [p["kind"] for p in result["problems"]]
-    assert not {"unknown_word", "no_service", "bad_count", "scrubbed"} & set(kinds), (
-        message,
-        result["problems"],
-    )
-    if max(expected.values()) <= 200:
-        assert "large_count" not in kinds, (message, result["problems"])
+    comma = parse_quick_entry(message.replace(" +", ","), today=TODAY).as_dict()
+    assert (result["location"], result["items"]) == (location, comma["items"]), result
+    assert ("unknown_word" in {p["kind"] for p in result["problems"]}) == asked, result
 
 
 # ------------------------------------------------------- personal numbers scrubbed
