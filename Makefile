@@ -60,6 +60,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.chat
 	$(BIN)/python -m bench.broadcast
 	$(BIN)/python -m bench.voice
+	$(BIN)/python -m bench.cli_startup
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .

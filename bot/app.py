@@ -7,21 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine as DbEngine
+if TYPE_CHECKING:  # imported by what builds them: a command line's quick commands build nothing
+    from sqlalchemy import Engine as DbEngine
 
-from bot.config import Config
-from bot.voice.engines import missing
-from bot.web.links import COPIES
-from bot.web.metrics import Metrics
-from handlers.admin import sync_catalogue
-from handlers.context import BotSeat, Settings
-from handlers.engine import Engine
-from schedules import commands as deadline_commands
-from schedules.sending import MAX_ATTEMPTS
-from storage.db import make_engine
-from storage.migrate import is_up_to_date, upgrade
-from storage.uow import UnitOfWork, UowFactory, uow_factory
+    from bot.config import Config
+    from bot.web.metrics import Metrics
+    from handlers.engine import Engine
+    from storage.uow import UowFactory
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -50,6 +44,9 @@ class App:
 
 def open_database(config: Config) -> DbEngine:
     """The database, upgraded to the code's schema (or a clear error when not allowed to)."""
+    from storage.db import make_engine
+    from storage.migrate import is_up_to_date, upgrade
+
     db = make_engine(config.database.url)
     if not is_up_to_date(db):
         if not config.database.auto_upgrade:
@@ -61,6 +58,16 @@ def open_database(config: Config) -> DbEngine:
 
 def build_app(config: Config, *, clock: Clock = system_clock) -> App:
     """Open the database, bring the catalogue in line with the config, build the engine."""
+    from bot.voice.engines import missing
+    from bot.web.links import COPIES
+    from bot.web.metrics import Metrics
+    from handlers.admin import sync_catalogue
+    from handlers.context import BotSeat, Settings
+    from handlers.engine import Engine
+    from schedules import commands as deadline_commands
+    from schedules.sending import MAX_ATTEMPTS
+    from storage.uow import UnitOfWork, uow_factory
+
     db = open_database(config)
     with UnitOfWork(db) as uow:
         sync_catalogue(uow.session, config.services)

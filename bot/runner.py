@@ -238,6 +238,7 @@ async def serve(
                 sender,
                 zone=config.zone,
                 clock=app.clock,
+                every_seconds=config.bot.tick_seconds,
                 exports_dir=Path(config.bot.exports_dir),
                 bots=bot_plans(config),
                 backup=backup_plan(config),

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from handlers import texts
 from handlers.catalogue import ServiceSpec
-from reports.handouts import InviteLine
+from handlers.errors import RosterError as RosterError
 from reports.labels import WARD_TEAM
 from storage import queries, roster, units
 from storage.audit import record
@@ -31,9 +32,8 @@ from storage.personal import one_line
 from storage.roster import create_ward, new_invite
 from storage.uow import UnitOfWork
 
-
-class RosterError(ValueError):
-    """A roster change that cannot be made; the message says why, in Vietnamese."""
+if TYPE_CHECKING:
+    from reports.handouts import InviteLine
 
 
 # the roles a team's roster holds; a unit's representative comes with its unit (add_unit)
@@ -151,6 +151,8 @@ def invite_lines(
     """Pending invites as the officer hands them out: local expiry, and the Zalo bot each is
     to write to (zalo_bots: name in the config -> how people know it; no bot chosen for
     them, or one no longer configured: the first)."""
+    from reports.handouts import InviteLine  # here: openpyxl is loaded by who hands them out
+
     first = next(iter(zalo_bots.values()), "")
     return [
         InviteLine(

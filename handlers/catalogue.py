@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session
-
-from storage import queries
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,8 @@ DEFAULT_CATALOGUE = Catalogue(DEFAULT_SERVICES)
 
 def load_catalogue(session: Session) -> Catalogue:
     """The catalogue as stored (the config's services, synced at start)."""
+    from storage import queries  # here: the parser and the command line need no database
+
     return Catalogue(
         tuple(
             ServiceSpec(s.code, s.name, tuple(s.aliases), s.active)

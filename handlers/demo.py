@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.admin import PendingInvite, add_member, pending_invites
+from handlers.errors import NotEmpty as NotEmpty
 from storage import logs, queries
 from storage.models import ChatIdentity, ResidentialGroup, Role, SupportLog, Team
 from storage.roster import create_ward
@@ -44,10 +45,6 @@ WEIGHTS = {
     "vssid": 1,
     "zalo": 2,
 }
-
-
-class NotEmpty(RuntimeError):
-    """The demo only goes into an empty database."""
 
 
 @dataclass(frozen=True)

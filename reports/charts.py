@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
 
 def bar_chart(title: str, values: dict[str, int], path: Path) -> Path:
     """A horizontal bar chart of `values` (label -> count), biggest on top, saved as PNG."""
+    import matplotlib  # loaded by the first chart, not by importing this: it takes ~1 s
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     path.parent.mkdir(parents=True, exist_ok=True)
     ordered = sorted(values.items(), key=lambda item: item[1])
     labels = [label for label, _ in ordered]

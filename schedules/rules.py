@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from storage.deadlines import DEFAULT_LEAD_DAYS
-from storage.models import Deadline
+from storage.kinds import DEFAULT_LEAD_DAYS
+
+if TYPE_CHECKING:
+    from storage.models import Deadline
 
 
 class Repeat(StrEnum):

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+if TYPE_CHECKING:  # SQLAlchemy is loaded when a database is opened: `gotungnha parse` opens none
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import URL
 
 DEFAULT_URL = "sqlite:///data/gotungnha.db"
 READ_ONLY = "gotungnha_read_only"  # execution option of a unit of work that only reads
+# a SQLite file's URL as SQLAlchemy reads it with nothing to check: no query, no other driver
+_SQLITE_FILE = re.compile(r"sqlite(\+pysqlite)?:///[^?]*")
 
 
 def normalise_url(url: str) -> str:
@@ -29,8 +32,18 @@ class BadDatabaseUrl(ValueError):
         self.kind, self.name = kind, name
 
 
+def check_url(url: str) -> None:
+    """BadDatabaseUrl unless `database_url` takes `url`; a plain SQLite file's URL is known
+    good without loading SQLAlchemy."""
+    if _SQLITE_FILE.fullmatch(url.strip()) is None:
+        database_url(url)
+
+
 def database_url(url: str) -> URL:
     """The URL to open: SQLite, or PostgreSQL through psycopg 3 (BadDatabaseUrl otherwise)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(normalise_url(url.strip()))
     except ArgumentError:
@@ -54,6 +67,8 @@ def sqlite_file(url: str | URL) -> Path | None:
 def make_engine(url: str = DEFAULT_URL, *, create_folder: bool = True, **kwargs: Any) -> Engine:
     """An engine for the configured database; a SQLite file's folder is created when
     `create_folder` (commands that only read leave a missing database missing)."""
+    from sqlalchemy import create_engine
+
     parsed = database_url(url)
     # a failing statement's error names the statement, never its values: they may be a
     # member's note, with what a citizen said in it
@@ -77,6 +92,8 @@ def make_engine(url: str = DEFAULT_URL, *, create_folder: bool = True, **kwargs:
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
+    from sqlalchemy import event
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # take the write lock at BEGIN: two workers never deadlock upgrading a read lock

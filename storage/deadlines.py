@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from storage.kinds import DEFAULT_LEAD_DAYS as DEFAULT_LEAD_DAYS
 from storage.models import Audience, Deadline, DeadlineSubmission
 
-DEFAULT_LEAD_DAYS = (7, 3, 1, 0)
 # the ward directive's reporting deadlines, given to every new ward: (name, repeat, before)
 DEFAULT_DEADLINES = (
     ("Báo cáo quý", "quarterly", date(2026, 3, 15)),  # before the 15th of a quarter's last month

@@ -6,12 +6,13 @@ Schema changes go through Alembic (storage/migrations); never `create_all` in pr
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.kinds import Audience as Audience  # where they are defined (light)
+from storage.kinds import Role as Role
 from storage.types import UTCDateTime, utcnow
 
 
@@ -26,20 +27,6 @@ def _when(*, nullable: bool = False, index: bool = False) -> Any:
 
 PLACE_MAX, NOTE_MAX, NAME_MAX = 500, 2000, 200  # column sizes a member's typing must fit
 MODEL_FIELD_MAX = 1000  # each field of a model registration
-
-
-class Role(StrEnum):
-    UNIT = "unit"  # a unit's representative (a school, an office): registers models only
-    MEMBER = "member"
-    LEADER = "leader"
-    OFFICER = "officer"
-
-
-class Audience(StrEnum):
-    """Who a deadline is for: the teams (/danop) or the units (a model registration)."""
-
-    TEAMS = "teams"
-    UNITS = "units"
 
 
 class Ward(SQLModel, table=True):

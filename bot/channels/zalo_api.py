@@ -22,6 +22,7 @@ import httpx
 
 from bot.channels.sends import NEVER_LEFT
 from bot.channels.zalo_pace import SendPace
+from bot.config import SENDS_PER_SECOND as SENDS_PER_SECOND  # the [zalo] default pace
 
 log = logging.getLogger(__name__)
 TEXT_LIMIT = 2000
@@ -33,10 +34,6 @@ RETRIED = {403, 500, 502, 503, 504}
 QUOTA_EXCEEDED = 429
 # what puts a message in a chat: tried again only when it surely never left (bot/channels/sends.py)
 SENDS = frozenset({"sendMessage", "sendPhoto", "sendSticker", "sendVoice"})
-# No send rate limit is documented; one integrator's 10 sends in 416 ms all went through.
-# 10 a second, in bursts of 10 when quiet, stays within what was seen ([zalo]
-# sends_per_second; config.example.toml)
-SENDS_PER_SECOND = 10.0
 MESSAGE_EVENTS = "message."  # message.text.received, message.image.received…
 _EVENT_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")  # what of an event's name may be logged
 

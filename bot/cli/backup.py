@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from sqlmodel import Session, select
 
-from bot.app import system_clock
 from bot.cli.base import ConfigOption, _config, _fail, _guard, cli, err, out
-from schedules.backups import backup_label
-from storage.backup import (
-    POSTGRES_SUFFIX,
-    SQLITE_SUFFIX,
-    BackupError,
-    Restored,
-    back_up,
-    restore,
-)
-from storage.db import BadDatabaseUrl, make_engine, sqlite_file
-from storage.migrate import current_revision, head_revision
-from storage.models import Ward
+
+if TYPE_CHECKING:
+    from storage.backup import Restored
 
 
 @cli.command("backup")
@@ -41,6 +30,14 @@ def backup_command(
     config: ConfigOption = None,
 ) -> None:
     """Sao lưu cơ sở dữ liệu (được cả khi bot đang chạy)."""
+    from sqlmodel import Session, select
+
+    from bot.app import system_clock
+    from schedules.backups import backup_label
+    from storage.backup import POSTGRES_SUFFIX, SQLITE_SUFFIX, BackupError, back_up
+    from storage.db import make_engine, sqlite_file
+    from storage.models import Ward
+
     cfg = _config(config)
     file = sqlite_file(cfg.database.url)
     if file is not None and not file.is_file():
@@ -93,6 +90,10 @@ def restore_command(
 ) -> None:
     """Khôi phục một bản sao lưu vào cơ sở dữ liệu đang cấu hình (phải trống, trừ khi --force);
     các lần xoá dữ liệu sau bản sao lưu được làm lại."""
+    from storage.backup import BackupError, restore
+    from storage.db import BadDatabaseUrl, make_engine, sqlite_file
+    from storage.migrate import current_revision, head_revision
+
     cfg = _config(config)
     try:
         old = sqlite_file(erasures_from) if erasures_from else None

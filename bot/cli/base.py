@@ -1,4 +1,11 @@
-"""What every `gotungnha` command shares: the command groups, consoles and error handling."""
+"""What every `gotungnha` command shares: the command groups, consoles and error handling.
+
+Importing the command line loads typer, rich and light modules of ours: each command
+imports what it uses when it runs (the database, Excel, the chat platforms, the speech
+engine), so `gotungnha --help` and `gotungnha parse` start fast (bench/cli_startup.py). A
+type named in a command's parameters is read when the command is registered: keep those
+light.
+"""
 
 from __future__ import annotations
 
@@ -10,26 +17,25 @@ import tomllib
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 
-from bot.app import App, DatabaseNotReady, build_app, configure_logging
+from bot.app import configure_logging
 from bot.cli.vi import Cli
 from bot.config import DEFAULT_PATH, ENV_PREFIX, Config, ConfigError, load_config
-from handlers.admin import RosterError, find_or_create_ward
-from handlers.catalogue import Catalogue
-from handlers.demo import NotEmpty
 from handlers.parsing.dates import parse_full_date
 from handlers.parsing.normalize import fold
-from handlers.parsing.quick_entry import ParseResult
-from storage import queries
-from storage.models import Team, Ward
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from bot.app import App
+    from handlers.catalogue import Catalogue
+    from handlers.parsing.quick_entry import ParseResult
+    from storage.models import Team, Ward
 
 cli = Cli(
     help="Gõ Từng Nhà: trợ lý ghi kết quả Tổ công nghệ số cộng đồng.",
@@ -107,6 +113,12 @@ def _log_level_set(path: Path | None) -> bool:
 
 def _guard(config: Config, work: Callable[[], T]) -> T:
     """Turn the errors an admin can cause into one clear line."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    from bot.app import DatabaseNotReady
+    from handlers.errors import NotEmpty, RosterError
+
     try:
         return work()
     except (DatabaseNotReady, RosterError, NotEmpty) as exc:
@@ -121,6 +133,8 @@ def _guard(config: Config, work: Callable[[], T]) -> T:
 
 
 def _app(config: Config) -> App:
+    from bot.app import build_app
+
     return _guard(config, lambda: build_app(config))
 
 
@@ -141,6 +155,8 @@ def _today(cfg: Config, today: str | None) -> date:
 def _team(session: Session, ward: Ward, name: str) -> Team:
     """The ward's team named by --team: typed loosely ("tdp 1" is "Tổ CNSCĐ TDP 1") as long
     as one team fits; otherwise fails, naming the teams to choose from."""
+    from storage import queries
+
     assert ward.id is not None
     teams = queries.teams_of_ward(session, ward.id)
     wanted = _words(name)
@@ -170,6 +186,9 @@ def _words(text: str) -> list[str]:
 
 def _ward(session: Session, name: str | None, *, now: datetime) -> Ward:
     """The ward named by --ward (an unknown name fails), or the only ward."""
+    from handlers.admin import find_or_create_ward
+    from storage import queries
+
     if name:
         found = queries.ward_by_name(session, name)
         if found is None:

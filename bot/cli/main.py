@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import json
@@ -10,11 +9,10 @@ import logging
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from telegram.error import InvalidToken, NetworkError
 
 import bot.cli.backup
 import bot.cli.reports
@@ -22,10 +20,6 @@ import bot.cli.units  # unit add/list, export models
 import bot.cli.voice
 import bot.cli.web
 import bot.cli.zalo  # noqa: F401  (zalo set-webhook/info/usage)
-from bot.channels.console import ConsoleChat, is_leaving
-from bot.channels.sender import ChannelSender
-from bot.channels.telegram import sending_bot
-from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.cli.base import (
     ConfigOption,
     _app,
@@ -44,27 +38,12 @@ from bot.cli.base import (
     show_reading,
     target_cli,
 )
-from bot.runner import NoChannel, bot_plans, file_links, serve
 from handlers import texts
-from handlers.admin import (
-    ROSTER_ROLES,
-    add_member,
-    find_or_create_ward,
-)
-from handlers.catalogue import Catalogue
-from handlers.demo import NotEmpty, load_demo
-from handlers.parsing.quick_entry import parse_quick_entry
-from schedules.jobs import TickSummary, tick
-from schedules.planner import plan
-from schedules.rules import Repeat, Rule
-from schedules.snapshot import ward_views
-from storage import deadlines
-from storage.db import make_engine, sqlite_file
-from storage.locks import LeaderLock
-from storage.migrate import current_revision, head_revision, upgrade
-from storage.models import NAME_MAX, Audience, Role
-from storage.personal import one_line
-from storage.targets import PERIODS, set_target
+from schedules.rules import Repeat, Rule  # Repeat and Audience are choices: both load no database
+from storage.kinds import Audience, Role
+
+if TYPE_CHECKING:
+    from schedules.jobs import TickSummary
 
 REPEAT_WORDS = {"once": "một lần", "yearly": "hằng năm", "quarterly": "hằng quý"}
 
@@ -72,6 +51,9 @@ REPEAT_WORDS = {"once": "một lần", "yearly": "hằng năm", "quarterly": "h�
 @db_cli.command("upgrade")
 def db_upgrade(config: ConfigOption = None) -> None:
     """Nâng cấp cơ sở dữ liệu lên phiên bản mới nhất (tạo tệp SQLite nếu chưa có)."""
+    from storage.db import make_engine
+    from storage.migrate import current_revision, upgrade
+
     cfg = _config(config)
 
     def work() -> None:
@@ -92,6 +74,9 @@ def db_upgrade(config: ConfigOption = None) -> None:
 @db_cli.command("status")
 def db_status(config: ConfigOption = None) -> None:
     """Xem phiên bản cơ sở dữ liệu và có cần nâng cấp không."""
+    from storage.db import make_engine, sqlite_file
+    from storage.migrate import current_revision, head_revision
+
     cfg = _config(config)
     file = sqlite_file(cfg.database.url)
     if file is not None and not file.is_file():  # only reading: create nothing
@@ -116,6 +101,9 @@ def parse(
     config: ConfigOption = None,
 ) -> None:
     """Xem bot hiểu một tin ghi nhanh thế nào (không lưu gì)."""
+    from handlers.catalogue import Catalogue
+    from handlers.parsing.quick_entry import parse_quick_entry
+
     cfg = _config(config)
     day = _today(cfg, today)
     result = parse_quick_entry(text, today=day, catalogue=Catalogue(cfg.services))
@@ -132,6 +120,8 @@ def chat(
     config: ConfigOption = None,
 ) -> None:
     """Trò chuyện với bot ngay trong cửa sổ dòng lệnh, trên cơ sở dữ liệu đã cấu hình."""
+    from bot.channels.console import ConsoleChat, is_leaving
+
     cfg = _config(config)
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     app = _app(cfg)
@@ -163,6 +153,8 @@ def demo(
     config: ConfigOption = None,
 ) -> None:
     """Nạp phường thử nghiệm vào cơ sở dữ liệu trống và in mã mời."""
+    from handlers.demo import NotEmpty, load_demo
+
     cfg = _config(config)
     app = _app(cfg)
 
@@ -201,6 +193,8 @@ def roster_add_member(
     config: ConfigOption = None,
 ) -> None:
     """Thêm một người vào danh sách của tổ và in mã mời của họ."""
+    from handlers.admin import ROSTER_ROLES, add_member
+
     if role == Role.UNIT:
         _fail(texts.UNIT_VIA_UNIT_ADD)
     if role not in ROSTER_ROLES:
@@ -229,6 +223,13 @@ def roster_add_member(
 @cli.command()
 def run(config: ConfigOption = None) -> None:
     """Chạy các kênh chat đã cấu hình (Telegram, Zalo: polling hoặc webhook)."""
+    import asyncio
+
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.channels.zalo_api import ZaloError
+    from bot.runner import NoChannel, serve
+
     cfg = _config(config, serving=True)
     app = _app(cfg)
     try:
@@ -255,6 +256,9 @@ def schedule_preview(
     config: ConfigOption = None,
 ) -> None:
     """Liệt kê lời nhắc, tổng kết tuần đã lên lịch từ --from đến --to (không gửi gì)."""
+    from schedules.planner import plan
+    from schedules.snapshot import ward_views
+
     cfg = _config(config)
     app = _app(cfg)
     first, last = _day(start, "--from"), _day(end, "--to")
@@ -281,6 +285,15 @@ def schedule_tick(
     config: ConfigOption = None,
 ) -> None:
     """Gửi mọi tin đến hạn lúc --now, đúng như bot đang chạy (mỗi tin một lần)."""
+    import asyncio
+
+    from bot.channels.sender import ChannelSender
+    from bot.channels.telegram import sending_bot
+    from bot.channels.zalo_api import ZaloClient
+    from bot.runner import bot_plans, file_links
+    from schedules.jobs import tick
+    from storage.locks import LeaderLock
+
     cfg = _config(config)
     app = _app(cfg)
     try:
@@ -353,6 +366,11 @@ def deadline_add(
     config: ConfigOption = None,
 ) -> None:
     """Thêm một hạn báo cáo: hạn cuối là ngày trước --before."""
+    from handlers.admin import find_or_create_ward
+    from storage import deadlines
+    from storage.models import NAME_MAX
+    from storage.personal import one_line
+
     cfg = _config(config)
     app = _app(cfg)
     day = _day(before, "--before")
@@ -393,6 +411,8 @@ def deadline_add(
 @deadline_cli.command("list")
 def deadline_list(config: ConfigOption = None) -> None:
     """Liệt kê các hạn báo cáo của mọi phường và hạn cuối sắp tới."""
+    from storage import deadlines
+
     cfg = _config(config)
     app = _app(cfg)
     today = app.clock().astimezone(cfg.zone).date()
@@ -419,6 +439,10 @@ def target_set(
     config: ConfigOption = None,
 ) -> None:
     """Đặt chỉ tiêu của một tổ cho một dịch vụ; tổng kết tuần cho thấy tiến độ."""
+    from handlers.admin import find_or_create_ward
+    from handlers.catalogue import Catalogue
+    from storage.targets import PERIODS, set_target
+
     cfg = _config(config)
     app = _app(cfg)
     if period not in PERIODS or count < 1:

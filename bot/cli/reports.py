@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bot.cli.base import (
     ConfigOption,
@@ -26,14 +25,12 @@ from bot.cli.base import (
     roster_cli,
 )
 from bot.cli.vi import Cli
-from handlers.admin import assign_zalo_bot, invite_lines, pending_invites
-from reports.export import record_export
-from reports.handouts import InviteLine, write_invites, write_template
-from reports.roster import import_roster
-from reports.roster_file import RosterFileError
-from reports.scope import Scope, team_scope, ward_scope
-from reports.workbook import write_workbook
-from storage import audit, queries
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from reports.handouts import InviteLine
+    from reports.scope import Scope
 
 OutOption = Annotated[Path, typer.Option("--out", help="Tệp .xlsx sẽ ghi ra.")]
 
@@ -65,6 +62,11 @@ def export(
     `gotungnha export models` ghi bảng đăng ký mô hình."""
     if context.invoked_subcommand is not None:
         return
+    from reports.export import record_export
+    from reports.scope import team_scope, ward_scope
+    from reports.workbook import write_workbook
+    from storage import queries
+
     if start is None or end is None or out_file is None:
         _fail("Cần --from, --to và --out (hoặc `gotungnha export models`).")
         raise AssertionError("unreachable")
@@ -110,6 +112,14 @@ def export(
 
 
 def _bar() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -141,6 +151,10 @@ def invites(
     """Liệt kê người chưa tham gia, với mã mời và bot Zalo mỗi người cần nhắn.
 
     --zalo-bot chia các tổ cho các bot Zalo của phường."""
+    from handlers.admin import assign_zalo_bot, invite_lines, pending_invites
+    from reports.handouts import write_invites
+    from storage import audit
+
     cfg = _config(config)
     app = _app(cfg)
     bots = {bot.name: bot for bot in cfg.zalo.all_bots}
@@ -224,6 +238,8 @@ def invites(
 @roster_cli.command("template")
 def roster_template(out_file: OutOption) -> None:
     """Ghi tệp mẫu danh sách để điền (trang Tổ dân phố và Thành viên)."""
+    from reports.handouts import write_template
+
     write_template(out_file)
     out.print(f"Đã ghi mẫu danh sách: {escape(str(out_file))}")
 
@@ -235,6 +251,9 @@ def roster_import(
     config: ConfigOption = None,
 ) -> None:
     """Nhập tổ dân phố, tổ CNSCĐ và thành viên từ tệp Excel danh sách của phường."""
+    from reports.roster import import_roster
+    from reports.roster_file import RosterFileError
+
     cfg = _config(config)
     app = _app(cfg)
 

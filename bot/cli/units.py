@@ -11,9 +11,6 @@ from rich.markup import escape
 from bot.cli.base import ConfigOption, _app, _config, _fail, _guard, _ward, cli, out
 from bot.cli.reports import export_cli
 from bot.cli.vi import Cli
-from handlers.admin import add_unit
-from reports.models import write_models
-from storage import audit, units
 
 unit_cli = Cli(help="Đơn vị đăng ký mô hình (trường học, cơ quan…).", no_args_is_help=True)
 cli.add_typer(unit_cli, name="unit")
@@ -35,6 +32,8 @@ def unit_add(
     config: ConfigOption = None,
 ) -> None:
     """Thêm một đơn vị và người đại diện; in mã mời của người đại diện."""
+    from handlers.admin import add_unit
+
     cfg = _config(config)
     app = _app(cfg)
 
@@ -62,6 +61,8 @@ def unit_add(
 @unit_cli.command("list")
 def unit_list(ward: WardOption = None, config: ConfigOption = None) -> None:
     """Các đơn vị của phường: người đại diện, đã tham gia chưa, số mô hình đã đăng ký."""
+    from storage import units
+
     cfg = _config(config)
     app = _app(cfg)
 
@@ -89,6 +90,9 @@ def export_models(
     config: ConfigOption = None,
 ) -> None:
     """Ghi bảng đăng ký mô hình theo biểu của phường (mỗi mô hình một dòng có số thứ tự)."""
+    from reports.models import write_models
+    from storage import audit
+
     if out_file.suffix.lower() != ".xlsx":
         _fail(f"Tệp ra cần đuôi .xlsx: {out_file}")
     cfg = _config(config)

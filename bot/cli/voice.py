@@ -12,12 +12,6 @@ import typer
 from rich.markup import escape
 
 from bot.cli.base import ConfigOption, _config, _fail, _today, cli, out, show_reading
-from bot.voice.desk import VoiceDesk
-from bot.voice.engines import VoiceUnavailable, load_engine
-from handlers import texts
-from handlers.catalogue import Catalogue
-from handlers.parsing.quick_entry import parse_quick_entry
-from storage.personal import scrub_spoken
 
 
 @cli.command("voice")
@@ -32,6 +26,13 @@ def voice_command(
     config: ConfigOption = None,
 ) -> None:
     """Nghe thử một tệp ghi âm như bot nghe tin thoại, và xem bot sẽ ghi gì (không lưu gì)."""
+    from bot.voice.desk import VoiceDesk
+    from bot.voice.engines import VoiceUnavailable, load_engine
+    from handlers import texts
+    from handlers.catalogue import Catalogue
+    from handlers.parsing.quick_entry import parse_quick_entry
+    from storage.personal import scrub_spoken
+
     cfg = _config(config)
     day = _today(cfg, today)
     try:

@@ -3,7 +3,6 @@ when the chat channels run elsewhere)."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import functools
 from typing import Annotated
@@ -11,11 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from bot.channels.console import ConsoleChat
 from bot.cli.base import ConfigOption, _app, _config, cli, out
-from bot.runner import file_links, serve_web, web_dashboard
-from bot.web.server import create_web_app
-from storage.migrate import not_ready
 
 
 @cli.command()
@@ -29,6 +24,13 @@ def web(
     config: ConfigOption = None,
 ) -> None:
     """Mở trang theo dõi trên web; với --user, in link đăng nhập một lần của người đó."""
+    import asyncio
+
+    from bot.channels.console import ConsoleChat
+    from bot.runner import file_links, serve_web, web_dashboard
+    from bot.web.server import create_web_app
+    from storage.migrate import not_ready
+
     cfg = _config(config)
     server = dataclasses.replace(
         cfg.server, host=host or cfg.server.host, port=port or cfg.server.port, dashboard=True

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.markup import escape
 
-from bot.bot_report import zalo_months
-from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.cli.base import ConfigOption, _app, _config, _fail, _guard, out, zalo_cli
 from bot.config import Config, ZaloBotConfig
-from bot.runner import zalo_secret
 from handlers import texts
+
+if TYPE_CHECKING:
+    from bot.channels.zalo_api import ZaloClient
 
 BotOption = Annotated[
     str | None,
@@ -42,6 +41,9 @@ def _bot(config: Config, name: str | None) -> ZaloBotConfig:
 
 def _call(bot: ZaloBotConfig, call: Callable[[ZaloClient], Awaitable[Any]]) -> Any:
     """One Zalo API call for an admin command, errors as one clear line."""
+    import asyncio
+
+    from bot.channels.zalo_api import ZaloClient, ZaloError
 
     async def work() -> Any:
         async with ZaloClient(bot.token, base_url=bot.base_url) as client:
@@ -60,6 +62,8 @@ def zalo_set_webhook(
     config: ConfigOption = None,
 ) -> None:
     """Đặt webhook: Zalo gửi tin của bot tới URL/zalo/webhook (bot có tên: …/webhook/TÊN)."""
+    from bot.runner import zalo_secret
+
     chosen = _bot(_config(config), bot)
     hook = url.rstrip("/") + chosen.webhook_path
     _call(chosen, lambda client: client.set_webhook(hook, zalo_secret(chosen)))
@@ -95,6 +99,8 @@ def zalo_usage(
     config: ConfigOption = None,
 ) -> None:
     """Mỗi bot Zalo trong tháng này: số tin so với gói, số người dùng, tin đang chờ."""
+    from bot.bot_report import zalo_months
+
     cfg = _config(config)
     app = _app(cfg)
 

@@ -1,0 +1,23 @@
+"""The kinds of stored rows and their defaults, in plain Python (no database library): the
+command line names them in its options before any command opens the database.
+`storage.models` and `storage.deadlines` give the same names."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+DEFAULT_LEAD_DAYS = (7, 3, 1, 0)  # days before a deadline's last day that it is reminded
+
+
+class Role(StrEnum):
+    UNIT = "unit"  # a unit's representative (a school, an office): registers models only
+    MEMBER = "member"
+    LEADER = "leader"
+    OFFICER = "officer"
+
+
+class Audience(StrEnum):
+    """Who a deadline is for: the teams (/danop) or the units (a model registration)."""
+
+    TEAMS = "teams"
+    UNITS = "units"
