@@ -4,12 +4,15 @@ the `gotungnha` command line as a process of its own."""
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
 import os
 import socket
 import subprocess
 import sys
 import threading
 import time
+import traceback
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -32,20 +35,74 @@ def gotungnha(
     stdin: str | None = None,
     inherit: bool = True,
     command: list[str] = GOTUNGNHA,
+    process: bool = False,
     **env: str,
 ) -> subprocess.CompletedProcess[str]:
     """The real command on `db_url`, its output as text; `env` adds variables, and
-    `inherit=False` leaves out this process's GOTUNGNHA_* ones (configured by `env` only)."""
-    kept = {k: v for k, v in os.environ.items() if inherit or not k.startswith("GOTUNGNHA_")}
-    return subprocess.run(
-        [*command, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env={**kept, "GOTUNGNHA_DATABASE_URL": db_url, "PYTHONIOENCODING": "utf-8", **env},
-        cwd=cwd,
-        timeout=120,
-    )
+    `inherit=False` leaves out this process's GOTUNGNHA_* ones (configured by `env` only).
+
+    It runs in this process through the typer app, as the console script does, unless
+    `process=True` or another `command` is given: starting Python for every command cost
+    about 2 s a test. A few smoke tests keep a real process (start-up, exit codes, signals)."""
+    variables = {"GOTUNGNHA_DATABASE_URL": db_url, "PYTHONIOENCODING": "utf-8", **env}
+    if process or command is not GOTUNGNHA:
+        kept = {k: v for k, v in os.environ.items() if inherit or not k.startswith("GOTUNGNHA_")}
+        return subprocess.run(
+            [*command, *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**kept, **variables},
+            cwd=cwd,
+            timeout=120,
+        )
+    return _in_process(args, variables, cwd, stdin=stdin, inherit=inherit)
+
+
+def _in_process(
+    args: list[str],
+    variables: dict[str, str],
+    cwd: Path | None,
+    *,
+    stdin: str | None,
+    inherit: bool,
+) -> subprocess.CompletedProcess[str]:
+    """`gotungnha ARGS` run by typer's CliRunner: its exit code, stdout and stderr as a process
+    would give them (an uncaught exception is a traceback on stderr and exit code 1). The
+    logging set-up and the working folder the command changes are put back afterwards, and
+    the databases it opened are closed, as a process's end would."""
+    from typer.testing import CliRunner
+
+    import bot.cli.main  # noqa: F401  (registers every command)
+    from bot.cli.base import cli
+
+    unset: dict[str, str | None] = {
+        k: None for k in os.environ if k.startswith("GOTUNGNHA_") and not inherit
+    }
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    levels = {name: logging.getLogger(name).level for name in logging.root.manager.loggerDict}
+    here = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner().invoke(
+            cli, args, input=stdin, env={**unset, **variables}, prog_name="gotungnha"
+        )
+    finally:
+        os.chdir(here)
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        for name, old in levels.items():
+            logging.getLogger(name).setLevel(old)
+        gc.collect()  # engines the command built and dropped close their connections
+    stderr = result.stderr
+    code = result.exit_code
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        trace = result.exc_info
+        stderr += "".join(traceback.format_exception(*trace)) if trace else repr(result.exception)
+        code = 1
+    return subprocess.CompletedProcess(["gotungnha", *args], code, result.stdout, stderr)
 
 
 def free_port() -> int:

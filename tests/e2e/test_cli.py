@@ -20,6 +20,7 @@ def test_parse_prints_the_json_contract(tmp_path: Path):
     result = gotungnha(
         ["parse", "hom qua vneid 3 sskdt 2 @ ngõ 5 xyz", "--today", "2026-11-23", "--json"],
         f"sqlite:///{tmp_path}/unused.db",
+        process=True,  # the contract other tools read: a real process's stdout
     )
     assert result.returncode == 0, result.stderr
     parsed = json.loads(result.stdout)
@@ -116,7 +117,7 @@ def test_the_demo_loads_only_into_an_empty_database(db_url: str):
 
 
 def test_run_without_a_channel_says_how_to_try_the_bot(db_url: str):
-    result = gotungnha(["run"], db_url)
+    result = gotungnha(["run"], db_url, process=True)
     assert result.returncode == 1
     assert "gotungnha chat" in result.stderr
 
