@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[2]
 UNIT = ROOT / "deploy" / "gotungnha@.service"
 CADDYFILE = ROOT / "deploy" / "Caddyfile"
 VENV = "/opt/gotungnha/venv"  # where docs/van-hanh.md installs the bot
+# the gotungnha script beside the interpreter running the tests, wherever its venv is
+GOTUNGNHA = Path(sys.executable).parent / "gotungnha"
 
 
 def unit_settings() -> dict[str, list[str]]:
@@ -49,7 +51,7 @@ def unit_settings() -> dict[str, list[str]]:
 def test_the_systemd_unit_verifies(tmp_path: Path):
     # verify checks that ExecStart's program exists: this checkout's venv stands in for
     # the installed one; everything else is the unit as shipped
-    here = Path(shutil.which("gotungnha") or ROOT / ".venv" / "bin" / "gotungnha").parent.parent
+    here = GOTUNGNHA.parent.parent
     unit = tmp_path / "gotungnha@1.service"
     unit.write_text(UNIT.read_text().replace(VENV, str(here)))
     done = subprocess.run(
@@ -75,7 +77,7 @@ def test_the_unit_runs_hardened_as_its_own_user_writing_only_its_data_folder():
 
 def test_gotungnha_run_takes_the_config_file_the_unit_gives():
     done = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "gotungnha"), "run", "--help"],
+        [str(GOTUNGNHA), "run", "--help"],
         capture_output=True,
         text=True,
         timeout=60,

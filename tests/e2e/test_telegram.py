@@ -66,6 +66,24 @@ def last(tg: FakeTelegram, chat_id: int, count: int) -> dict:
     return tg.wait_sent(chat_id, count)[-1]
 
 
+def ticks_ended(app: App) -> float:
+    """How many scheduler ticks the running bot has ended (led, followed or failed), as its
+    metrics count them: a tick has sent all it was to send when it ends."""
+    registry = app.metrics.registry
+    return sum(
+        registry.get_sample_value("gotungnha_scheduler_ticks_total", {"result": result}) or 0
+        for result in ("led", "followed", "failed")
+    )
+
+
+def wait_for_tick(app: App, ended: float, timeout: float = 10) -> None:
+    """Wait until the bot has ended another tick than the `ended` it had ended before."""
+    deadline = time.monotonic() + timeout
+    while ticks_ended(app) <= ended:
+        assert time.monotonic() < deadline, f"no scheduler tick ended in {timeout} s"
+        time.sleep(0.05)  # the counters cannot tell us
+
+
 def joined(tg: FakeTelegram, roster: Roster, user: dict, name: str, **kwargs: object) -> int:
     """Join `user` through the deep link; returns how many messages the bot sent them."""
     code = roster.add(name, **kwargs)  # type: ignore[arg-type]
@@ -473,9 +491,10 @@ def test_the_running_bot_reminds_a_telegram_leader_once_at_eight(
         n = joined(tg, Roster(tg_app), minh, "Phạm Văn Minh", role=Role.LEADER)
     clock.set_local(2026, 6, 7, 8, 0)
     for _restart in range(2):  # a restart at 08:00 must not remind again
+        ticks = ticks_ended(tg_app)
         with RunningBot(tg_app):
             reminder = last(tg, 6001, n + 1)
-            time.sleep(0.5)
+            wait_for_tick(tg_app, ticks)  # the tick at start has sent what it would
     assert reminder["text"].startswith("⏰ Nhắc hạn Báo cáo quý: hạn cuối 14/06/2026")
     assert len(tg.sent(6001)) == n + 1
 

@@ -24,6 +24,7 @@ from handlers import texts
 from storage.models import GroupChat, OutboxMessage, Role
 from tests.conftest import Clock, Roster
 from tests.e2e.running import TOKEN, RunningBot, telegram_config
+from tests.e2e.test_telegram import ticks_ended, wait_for_tick
 from tests.fakes.telegram_api import FakeTelegram
 
 LIMIT = 4096  # UTF-16 code units in one message
@@ -155,8 +156,9 @@ def test_a_tally_to_a_group_upgraded_to_a_supergroup_follows_it_to_its_new_id(
         assert linked.chat_id == str(new_id)
         keys = unit.session.exec(select(OutboxMessage.key).order_by(col(OutboxMessage.id))).all()
         assert keys == [f"tally:2026-11-23:telegram:{new_id}"]
+    ticks = ticks_ended(tg_app)
     with RunningBot(tg_app):  # planned again, now for the new id: found sent already
-        time.sleep(1)
+        wait_for_tick(tg_app, ticks)  # the tick at start has sent what it would
     assert len(tg.sent(new_id)) == 2, [m["method"] for m in tg.sent(new_id)]
 
 

@@ -41,7 +41,9 @@ from datetime import time as wall_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, text
 from sqlmodel import col, select
 
@@ -88,6 +90,7 @@ def worker_env(db_url: str, zone: ZoneInfo, tg: FakeTelegram) -> dict[str, str]:
         "GOTUNGNHA_TELEGRAM_BASE_URL": tg.base_url,
         "GOTUNGNHA_TELEGRAM_BASE_FILE_URL": tg.base_file_url,
         "GOTUNGNHA_TELEGRAM_MODE": "polling",
+        "GOTUNGNHA_SERVER_METRICS": "true",  # each worker's ticks, counted when they end
     }
 
 
@@ -150,6 +153,7 @@ class Worker:
 
     def __init__(self, name: str, folder: Path, env: dict[str, str]) -> None:
         self.name = name
+        self.port = int(env["GOTUNGNHA_SERVER_PORT"])
         self.folder = folder
         folder.mkdir()
         self.out = folder / "stdout.txt"
@@ -173,6 +177,20 @@ class Worker:
 
     def ticks(self) -> list[str]:
         return [line for line in self.log().splitlines() if TICK_LINE in line]
+
+    def tick_results(self) -> dict[str, float]:
+        """Its scheduler ticks that have ended, by result (led, followed, failed), from its
+        /metrics; {} before its web server listens."""
+        try:
+            answer = httpx.get(f"http://127.0.0.1:{self.port}/metrics", timeout=5)
+        except httpx.TransportError:
+            return {}
+        return {
+            sample.labels["result"]: sample.value
+            for family in text_string_to_metric_families(answer.text)
+            for sample in family.samples
+            if sample.name == "gotungnha_scheduler_ticks_total"
+        }
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -311,10 +329,18 @@ def test_two_workers_one_scheduler_and_the_survivor_takes_over_after_kill_9(
                 "the leader's tick line",
                 lambda: describe(workers),
             )
-            time.sleep(5)  # a second sender would have sent by now (both ticked at start)
+            # both tick at start: once both ticks have ended, a second sender has sent
+            wait_until(
+                lambda: all(w.tick_results() for w in workers),
+                START_WAIT,
+                "both workers' first tick",
+                lambda: describe(workers),
+            )
             first = reminders(tg, FIRST)
             assert len(first) == 1, f"the first reminder went {len(first)} times: {first}"
             assert f"hạn cuối {today:%d/%m/%Y}, hôm nay là ngày cuối" in first[0], first[0]
+            leading = [w.name for w in workers if w.tick_results().get("led")]
+            assert leading == ["a"], f"leading ticks: {leading}\n" + describe(workers)
             active = [w for w in workers if w.ticks()]
             assert len(active) == 1, "not one sender of scheduled messages\n" + describe(workers)
             [leader] = active
@@ -355,7 +381,9 @@ def test_two_workers_one_scheduler_and_the_survivor_takes_over_after_kill_9(
             assert answered(tg, leader_chat, "/trogiup", survivor.describe) == answer
             assert cut_off(tg) <= 1, "cut off more than the dead worker's abandoned poll"
             assert "409 Conflict" not in survivor.log(), survivor.describe()
-            time.sleep(3)
+            # the tick that sent it has ended (its line comes after its sends), and the killed
+            # worker sends nothing: what the leader got is all there will be
+            wait_until(survivor.ticks, 10, "the survivor's tick line", survivor.describe)
             second = reminders(tg, SECOND)
             assert len(second) == 1, f"the second reminder went {len(second)} times: {second}"
             assert len(reminders(tg, FIRST)) == 1, "the first reminder was sent again"

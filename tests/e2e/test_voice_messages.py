@@ -9,7 +9,6 @@ say, registered as engine "fixed-words-stub".
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -23,7 +22,7 @@ from handlers import texts
 from tests.conftest import Clock, Roster
 from tests.e2e.running import TOKEN, RunningBot, telegram_config, zalo_config
 from tests.e2e.test_telegram import buttons, joined, last
-from tests.e2e.test_zalo import join
+from tests.e2e.test_zalo import join, whole_answer
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.helpers import service_totals, stored_logs
@@ -166,13 +165,12 @@ def zalo_bot(config: Config, zalo: FakeZalo, clock: Clock) -> tuple[App, Running
     return app, RunningBot(app)
 
 
-def answer_to_voice(zalo: FakeZalo, user: dict[str, Any], audio: bytes) -> str:
-    """Send a voice message; the bot's answer."""
+def answer_to_voice(zalo: FakeZalo, app: App, user: dict[str, Any], audio: bytes) -> str:
+    """Send a voice message; the bot's answer (every piece, once all went)."""
     before = len(zalo.sent(user["id"]))
     zalo.send_voice(user, audio=audio)
-    zalo.wait_sent(user["id"], before + 1, timeout=30)
-    time.sleep(0.15)  # a long answer comes in pieces
-    return "\n".join(m["text"] or "" for m in zalo.sent(user["id"])[before:])
+    answer = whole_answer(zalo, app, user["id"], before, timeout=30)
+    return "\n".join(m["text"] or "" for m in answer)
 
 
 def test_zalo_a_real_voice_message_is_fetched_from_its_url_and_heard(config: Config, clock: Clock):
@@ -180,7 +178,7 @@ def test_zalo_a_real_voice_message_is_fetched_from_its_url_and_heard(config: Con
         app, running = zalo_bot(with_voice(config), zalo, clock)
         with running:
             lan = join(zalo, app, "u-lan", "Nguyễn Thị Lan")
-            answer = answer_to_voice(zalo, lan.user, aac(CLIP.data))
+            answer = answer_to_voice(zalo, app, lan.user, aac(CLIP.data))
         app.db.dispose()
     assert answer.startswith(texts.VOICE_HEARD.format(HEARD))
     assert texts.VOICE_NOTHING_PLACED in answer
@@ -196,8 +194,7 @@ def test_zalo_a_voice_entry_is_saved_by_answering_1_and_counted_once(
             lan = join(zalo, app, "u-lan", "Nguyễn Thị Lan")
             before = len(zalo.sent("u-lan"))
             update = zalo.send_voice(lan.user, audio=aac(CLIP.data))
-            zalo.wait_sent("u-lan", before + 1, timeout=30)
-            question = zalo.sent("u-lan")[-1]["text"]
+            question = whole_answer(zalo, app, "u-lan", before, timeout=30)[-1]["text"]
             assert "  1. Lưu\n  2. Sửa\n  3. Huỷ\n(Trả lời 1, 2 hoặc 3)" in question
             assert stored_logs(app) == []
             assert lan.say("1").startswith(texts.ENTRY_SAVED)
@@ -218,7 +215,7 @@ def test_zalo_a_strangers_voice_message_is_neither_fetched_nor_heard(
         app, running = zalo_bot(with_voice(config, FixedWordsStub.name), zalo, clock)
         with running:
             stranger = zalo.user("u-khach", "Khách")
-            answer = answer_to_voice(zalo, stranger, aac(CLIP.data))
+            answer = answer_to_voice(zalo, app, stranger, aac(CLIP.data))
         app.db.dispose()
     assert "/thamgia" in answer and texts.VOICE_HEARD.split("{")[0] not in answer
     assert zalo.voice_fetches == []

@@ -14,12 +14,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import func
+from sqlmodel import select
 
 from bot.app import App, build_app
 from bot.config import Config
 from handlers import texts
 from handlers.catalogue import DEFAULT_SERVICES, ServiceSpec
-from storage.models import Role
+from storage.models import BotUsage, Role
 from tests.conftest import Clock, Roster, identities
 from tests.e2e.running import RunningBot, wait_listening, zalo_config
 from tests.fakes.zalo_api import FakeZalo
@@ -45,11 +47,46 @@ def running(zalo_app: App) -> Iterator[RunningBot]:
         yield bot
 
 
-class Person:
-    """Someone writing to the bot on Zalo, reading what it sends back."""
+def counted_for_quota(app: App) -> int:
+    """Every message the Zalo bot has counted for its quota so far (all months, not the
+    messages it received)."""
+    stmt = select(func.coalesce(func.sum(BotUsage.count), 0)).where(
+        BotUsage.platform == "zalo", BotUsage.kind != "received"
+    )
+    with app.uow(read_only=True) as unit:
+        return int(unit.session.exec(stmt).one())
 
-    def __init__(self, zalo: FakeZalo, user_id: str, name: str) -> None:
-        self.zalo, self.id = zalo, user_id
+
+def whole_answer(
+    zalo: FakeZalo, app: App, chat: str, before: int, *, timeout: float = 10
+) -> list[dict]:
+    """What the Zalo bot sent to `chat` after its first `before` messages, once the answer is
+    complete (one bot, its database counting only what this fake received).
+
+    An answer may take several messages, and the bot counts them for the month's quota once
+    the last one has gone (bot/channels/zalo.py `handle`; a scheduled send when marked). So once
+    something new reached the chat and every message the fake received is counted, no answer
+    is still going out.
+    """
+    zalo.wait_sent(chat, before + 1, timeout)
+    deadline = time.monotonic() + timeout
+    while counted_for_quota(app) < zalo.sent_count:  # the database first: it lags the fake
+        if time.monotonic() > deadline:
+            counted = counted_for_quota(app)
+            raise AssertionError(f"{zalo.sent_count} messages sent, {counted} counted")
+        time.sleep(0.02)  # polls the database: it has no way to tell us
+    return zalo.sent(chat)[before:]
+
+
+class Person:
+    """Someone writing to the bot on Zalo, reading what it sends back.
+
+    Without `app` only an answer's first message is waited for: give it for answers that may
+    come in pieces.
+    """
+
+    def __init__(self, zalo: FakeZalo, user_id: str, name: str, app: App | None = None) -> None:
+        self.zalo, self.id, self.app = zalo, user_id, app
         self.user = zalo.user(user_id, name)
 
     def say(self, text: str, group: dict | None = None) -> str:
@@ -57,14 +94,16 @@ class Person:
         chat = group["id"] if group else self.id
         before = len(self.zalo.sent(chat))
         self.zalo.send_text(self.user, text, group)
-        self.zalo.wait_sent(chat, before + 1)
-        time.sleep(0.15)  # a long answer comes in several pieces
-        return "\n".join(m["text"] or "" for m in self.zalo.sent(chat)[before:])
+        if self.app is None:
+            answer = self.zalo.wait_sent(chat, before + 1)[before:]
+        else:
+            answer = whole_answer(self.zalo, self.app, chat, before)
+        return "\n".join(m["text"] or "" for m in answer)
 
 
 def join(zalo: FakeZalo, app: App, user_id: str, name: str, **kwargs: object) -> Person:
     code = Roster(app).add(name, **kwargs)  # type: ignore[arg-type]
-    person = Person(zalo, user_id, name)
+    person = Person(zalo, user_id, name, app)
     assert "Trả lời 1 hoặc 2" in person.say(f"thamgia {code}")
     assert "Chào mừng" in person.say("1")
     return person
@@ -72,7 +111,7 @@ def join(zalo: FakeZalo, app: App, user_id: str, name: str, **kwargs: object) ->
 
 def test_a_newcomer_joins_logs_undoes_and_sees_totals(zalo: FakeZalo, zalo_app: App, running):
     code = Roster(zalo_app).add("Nguyễn Thị Lan")
-    lan = Person(zalo, "u-lan", "Lan")
+    lan = Person(zalo, "u-lan", "Lan", zalo_app)
     assert "/thamgia" in lan.say("xin chào")
     question = lan.say(f"/thamgia {code}")
     assert "  1. Đồng ý\n  2. Không đồng ý\n(Trả lời 1 hoặc 2)" in question

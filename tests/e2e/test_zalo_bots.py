@@ -10,8 +10,9 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
@@ -196,10 +197,21 @@ def test_a_full_bot_turns_a_newcomer_to_another_and_tells_the_officer(
     assert len(told) == 1  # once a day, however many were turned away
 
 
+def noon_zone(now: datetime) -> ZoneInfo:
+    """A fixed-offset zone where it is about noon at `now`: its month ends hours later."""
+    offset = 12 - now.astimezone(UTC).hour  # -11..12: local hour 12 (minutes as in UTC)
+    return ZoneInfo(f"Etc/GMT{-offset:+d}")  # POSIX sign: Etc/GMT-5 is UTC+5
+
+
 def test_zalo_usage_prints_each_bots_month(
     two_bots: App, fakes: tuple[FakeZalo, FakeZalo], tmp_path: Path
 ):
-    this_month = datetime.now(ZONE).strftime("%Y-%m")  # the command reads the real clock
+    # `zalo usage` counts the month it is by the real clock, read when it runs; it runs in a
+    # zone where it is about noon now, so it finds the month found here (at midnight on the
+    # 1st, Vietnam time, the two would differ)
+    now = datetime.now(UTC)
+    zone = noon_zone(now)
+    this_month = now.astimezone(zone).strftime("%Y-%m")
     with two_bots.uow() as uow:
         for month, count in ((this_month, 12), ("2020-01", 999)):
             bot_usage.add_sent(uow.session, ("zalo", "to1"), month=month, kind="reply", count=count)
@@ -215,6 +227,7 @@ def test_zalo_usage_prints_each_bots_month(
     config = tmp_path / "config.toml"
     config.write_text(
         f'[database]\nurl = "{two_bots.config.database.url}"\n'
+        f'[bot]\ntimezone = "{zone.key}"\n'
         "[zalo]\nmonthly_messages = 3000\nmax_users = 50\n"
         '[[zalo.bots]]\nname = "to1"\ntoken = "x"\ndisplay_name = "Bot Tổ 1"\nmax_users = 2\n'
         '[[zalo.bots]]\nname = "to2"\ntoken = "y"\ncount_incoming = true\n',

@@ -2,10 +2,11 @@
 clips (CC0, tests/fixtures/voice/SOURCES.md), as published (MP3) and re-encoded the way
 Telegram (OGG/Opus) and Zalo (ADTS AAC) send voice.
 
-The word error rates asserted are the ones measured on 04/12/2026 with viet-asr
-0.1.0.dev11 and recorded in SOURCES.md: a change of engine or settings that hears worse
-fails here. The clips are read sentences from stories, so their parse must find no service:
-the parser never invents one from ordinary speech.
+The word errors asserted are the ones measured with viet-asr 0.1.0.dev11 (SOURCES.md, on
+04/12/2026), the worst of them over the PyAV releases pyproject.toml allows (MEASURED): a
+change of engine or settings that hears worse fails here. The clips are read sentences from
+stories, so their parse must find no service: the parser never invents one from ordinary
+speech.
 """
 
 from __future__ import annotations
@@ -23,8 +24,14 @@ from handlers.parsing.quick_entry import parse_quick_entry
 from tests.helpers import stored_logs
 from tests.speech import clips, encode, samples_of, word_errors
 
-# (format, sample rate to re-encode at, word errors measured in the 101 reference words)
-MEASURED = {"mp3": (None, 25), "ogg": (48_000, 24), "adts": (16_000, 24)}
+# (format, sample rate to re-encode at, most word errors measured in the 101 reference words)
+# PyAV floats (av>=14,<20) and each wheel brings its own FFmpeg, Opus and AAC encoders, so the
+# re-encoded clips, and what is heard in them, differ a little between releases. Measured on
+# 07/12/2026 with 14.0.0, 14.2.0, 15.0.0, 15.1.0, 16.0.1, 16.1.0, 17.0.1, 17.1.0, 18.0.0 and
+# 18.1.0: MP3 25 with each (decoded only), OGG/Opus 24 (25 with 14.0.0), ADTS AAC 23 or 24
+# (SOURCES.md has 25, 24, 24). The bound is the worst of each: an engine that hears worse
+# than with every allowed PyAV fails. Allowing a new PyAV major means measuring it again.
+MEASURED = {"mp3": (None, 25), "ogg": (48_000, 25), "adts": (16_000, 24)}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +60,8 @@ def test_the_engine_hears_real_speech_as_well_as_measured(desk: VoiceDesk, fmt: 
 
 
 def test_a_clip_heard_in_every_format_mostly_says_the_same(desk: VoiceDesk):
-    clip = clips()[2]  # "vẫn đang cảm thấy khó hiểu": heard exactly as MP3
+    clip = clips()[2]  # "vẫn đang cảm thấy khó hiểu": heard exactly, in every format, with
+    # every PyAV release MEASURED names
     for fmt in MEASURED:
         assert word_errors(clip.sentence, desk.hear_now(as_sent(clip.data, fmt)).text)[0] == 0
 
