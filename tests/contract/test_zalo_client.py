@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import socket
 from collections.abc import Iterator
 from datetime import timedelta
@@ -267,25 +266,22 @@ def test_an_unreachable_server_is_a_zalo_error_without_the_token():
 
 
 def test_sends_keep_to_the_pace_a_burst_when_quiet_then_evenly_spaced(zalo: FakeZalo):
+    """Through the wire, the pace holds: 25 sends at 10 a second take at least the 1.5 s the
+    15 after the burst need (how fast the burst goes is a bound the machine's load can break:
+    tests/unit/test_zalo_pace.py shows it without the clock)."""
     chat = zalo.user("u-1", "Lan")
 
-    async def burst(client: ZaloClient) -> tuple[float, float]:
+    async def burst(client: ZaloClient) -> float:
         clock = asyncio.get_running_loop().time
         started = clock()
-        await client.send_message(chat["id"], "quiet")  # nothing sent lately: goes at once
-        first = clock() - started
-        await asyncio.gather(*(client.send_message(chat["id"], str(n)) for n in range(24)))
-        return first, clock() - started
+        await asyncio.gather(*(client.send_message(chat["id"], str(n)) for n in range(25)))
+        return clock() - started
 
-    first, took = run(_with_client(zalo, burst, sends_per_second=10))
-    assert first < 0.5
+    took = run(_with_client(zalo, burst, sends_per_second=10))
     # 25 sends at 10 a second: 10 at once, then one every 0.1 s for the other 15
-    assert 1.4 <= took < 2.5
-    times = zalo.call_times("sendMessage")
-    assert times[9] - times[0] < 0.3
-    gaps = [later - earlier for earlier, later in itertools.pairwise(times[10:])]
-    assert min(gaps) > 0.07  # evenly spaced once the burst is spent: no second burst
-    assert len(zalo.wait_sent("u-1", 25)) == 25
+    assert took >= 1.4
+    sent = sorted((m["text"] for m in zalo.sent(chat["id"])), key=int)
+    assert sent == [str(n) for n in range(25)]  # each once
 
 
 def test_files_reach_zalo_as_signed_links_that_download(zalo: FakeZalo, tmp_path: Path):
