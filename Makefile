@@ -44,7 +44,7 @@ test: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy bot handlers storage schedules reports
-	$(BIN)/python -m pytest --junitxml=build/junit.xml
+	$(BIN)/python -m pytest -n auto --dist loadfile --junitxml=build/junit.xml
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
