@@ -90,7 +90,12 @@ def test_a_reply_goes_before_the_scheduled_sends_waiting_for_the_pace(zalo: Fake
                 asyncio.create_task(sender.send("zalo", chat, f"⏰ Nhắc hạn {n}"))
                 for n, chat in enumerate(leaders)
             ]
-            await asyncio.sleep(0.3)  # a scheduled send takes no burst: one every 0.2 s
+            # the first reminder has reached Zalo: the others wait for the pace (a scheduled
+            # send takes no burst: one every 0.2 s)
+            for _ in range(1000):
+                if zalo.calls_of("sendMessage"):
+                    break
+                await asyncio.sleep(0.01)
             gone = len(zalo.calls_of("sendMessage"))
             await channel.send(member, Reply("✅ Đã ghi lượt hỗ trợ"))
             await asyncio.gather(*reminders)
