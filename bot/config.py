@@ -51,6 +51,13 @@ class BotConfig:
 
 
 @dataclass(frozen=True)
+class CityConfig:
+    # one deployment for a city's wards (its digital-transformation centre runs it), e.g.
+    # "Thành phố Hải Phòng": the city's workbook names it; "": a ward-only deployment
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class LogConfig:
     level: str = "INFO"
 
@@ -179,6 +186,7 @@ class ServerConfig:
 class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     bot: BotConfig = field(default_factory=BotConfig)
+    city: CityConfig = field(default_factory=CityConfig)
     log: LogConfig = field(default_factory=LogConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     backup: BackupConfig = field(default_factory=BackupConfig)
@@ -218,6 +226,7 @@ class Config:
 SECTIONS: dict[str, type[Any]] = {
     "database": DatabaseConfig,
     "bot": BotConfig,
+    "city": CityConfig,
     "log": LogConfig,
     "privacy": PrivacyConfig,
     "backup": BackupConfig,
@@ -256,6 +265,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     sections["zalo"] = replace(
         sections["zalo"], bots=_zalo_bots(sections["zalo"], bot_entries, env)
     )
+    sections["city"] = _city(sections["city"])
     config = Config(**sections, services=_services(raw.get("services", [])))
     try:
         config.zone  # noqa: B018  (fail early on a wrong time zone)
@@ -271,6 +281,17 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     if not 1 <= config.bot.tick_seconds <= 3600:
         raise ConfigError("bot.tick_seconds cần từ 1 đến 3600 giây.")
     return config
+
+
+CITY_NAME_MAX = 200  # as a ward's name
+
+
+def _city(city: CityConfig) -> CityConfig:
+    """The city's name with its spaces squeezed; refused when too long for a title."""
+    name = " ".join(city.name.split())
+    if len(name) > CITY_NAME_MAX:
+        raise ConfigError(f"city.name dài quá {CITY_NAME_MAX} ký tự.")
+    return replace(city, name=name)
 
 
 def _check_voice(voice: VoiceConfig) -> None:

@@ -14,6 +14,7 @@ from handlers import texts
 from handlers.catalogue import ServiceSpec
 from handlers.errors import RosterError as RosterError
 from reports.labels import WARD_TEAM
+from reports.scope import same_name
 from storage import queries, roster, units
 from storage.audit import record
 from storage.models import (
@@ -88,6 +89,21 @@ def find_or_create_ward(session: Session, name: str | None, *, now: datetime) ->
     if not wards:
         raise RosterError(texts.ROSTER_NO_WARD)
     raise RosterError(texts.ROSTER_WHICH_WARD)
+
+
+def add_ward(uow: UnitOfWork, name: str, *, now: datetime) -> Ward:
+    """A new ward (phường, xã, đặc khu) of the city, with the directive's deadlines; refused
+    when one of the same name is there, typed in any case or without diacritics."""
+    session = uow.session
+    name = one_line(name)
+    if not name or len(name) > NAME_MAX:
+        raise RosterError(texts.WARD_NAME)
+    for ward in queries.wards(session):
+        if same_name(ward.name, name):
+            raise RosterError(texts.WARD_EXISTS.format(name=ward.name))
+    ward = create_ward(session, name, now=now)
+    record(session, action="ward_add", now=now, detail={"ward_id": ward.id})
+    return ward
 
 
 def add_member(

@@ -269,6 +269,7 @@ COMMAND_MENU = (
     ("sua", "Sửa lượt gần nhất"),
     ("cuatoi", "Lượt hỗ trợ của tôi"),
     ("thongke", "Kết quả của tổ"),
+    ("chiendich", "Chiến dịch đang diễn ra"),
     ("trogiup", "Hướng dẫn cách ghi"),
     ("thamgia", "Tham gia tổ bằng mã mời"),
     ("lienket", "Tổ trưởng: liên kết nhóm chat của tổ"),
@@ -283,7 +284,7 @@ COMMAND_MENU = (
     ("dulieucuatoi", "Dữ liệu của tôi"),
     ("xoadulieucuatoi", "Xoá dữ liệu của tôi"),
 )
-_MY_LOGS = ("ghi", "huy", "sua", "cuatoi", "thongke")
+_MY_LOGS = ("ghi", "huy", "sua", "cuatoi", "thongke", "chiendich")
 _MY_ACCOUNT = ("trogiup", "tatnhac", "batnhac", "dulieucuatoi", "xoadulieucuatoi")
 MENUS = {  # the commands each role's private chat shows, and a group's; by name
     "": (*_MY_LOGS, "thamgia", *_MY_ACCOUNT),
@@ -291,7 +292,7 @@ MENUS = {  # the commands each role's private chat shows, and a group's; by name
     "leader": (*_MY_LOGS, "lienket", "danop", "xuat", "web", *_MY_ACCOUNT),
     "officer": (*_MY_LOGS, "tiendo", "hanchot", "xuat", "web", "lienket", "danop", *_MY_ACCOUNT),
     "unit": ("dangkymohinh", "sua", "trogiup", "dulieucuatoi", "xoadulieucuatoi"),
-    "group": ("ghi", "thongke", "lienket", "danop", "trogiup"),
+    "group": ("ghi", "thongke", "chiendich", "lienket", "danop", "trogiup"),
 }
 BUTTON_NOT_YOURS = "Nút này dành cho người khác."
 
@@ -354,6 +355,39 @@ NUDGE = (
 )
 NUDGES_OFF = "Đã tắt lời nhắc khi lâu chưa ghi. Muốn bật lại, gõ /batnhac."
 NUDGES_ON = "Đã bật lời nhắc khi một tuần chưa ghi lượt nào."
+
+# --- campaigns (/chiendich, weekly tallies, the officers' launch and mid-way notices) ---
+CAMPAIGN = "Chiến dịch {name}"  # unless its name starts with these words already
+CAMPAIGN_TARGET = {"ward": "{n} lượt mỗi phường", "team": "{n} lượt mỗi tổ"}
+CAMPAIGN_EVERY_WARD = "mọi phường, xã"
+CAMPAIGN_TALLY = "📣 {title}: {done}/{target} ({whose})"
+CAMPAIGN_WHOSE = {"ward": "cả phường", "team": "của tổ"}
+CAMPAIGN_TALLY_SHARE = "📣 {title}: tổ góp {done} lượt"
+CAMPAIGN_TALLY_TEAMS = "📣 {title}: {reached}/{teams} tổ đạt {target} lượt"
+CAMPAIGN_HEAD = "📣 {title} ({first}–{last})"
+CAMPAIGN_ABOUT = "Dịch vụ: {services}. Chỉ tiêu: {target}."
+CAMPAIGN_WARD_LINE = "• {ward}: {done}/{target} ({percent}%)"
+CAMPAIGN_TEAM_SHARE = "• {team} góp: {done}"
+CAMPAIGN_TEAM_LINE = "• {team}: {done}/{target} ({percent}%)"
+CAMPAIGN_REACHED = "• Số tổ đạt chỉ tiêu: {reached}/{teams}"
+CAMPAIGN_TEAMS = "Các tổ:"
+CAMPAIGN_RANK = "{n}. {team}: {done}"
+CAMPAIGN_RANK_TARGET = "{n}. {team}: {done}/{target}"
+CAMPAIGN_DONE_MARK = " ✅"
+CAMPAIGN_DAYS_LEFT = "Còn {n} ngày."
+CAMPAIGN_LAST_DAY = "Hôm nay là ngày cuối."
+CAMPAIGN_NONE = "Hiện chưa có chiến dịch nào đang diễn ra."
+CAMPAIGN_SOON = "Sắp tới: {title}, từ {first} đến {last}."
+CAMPAIGN_LAUNCH = (
+    "📣 Phát động {title}\n"
+    "• Thời gian: {first}–{last}\n"
+    "• Dịch vụ: {services}\n"
+    "• Chỉ tiêu: {target}\n"
+    "• Áp dụng cho: {where}\n"
+    "Các tổ thấy tiến độ trong tổng kết tuần; gõ /chiendich để xem bất cứ lúc nào."
+)
+CAMPAIGN_MIDWAY = "📣 {title} ({first}–{last}) đã đi được nửa chặng. Kết quả đến hôm nay:"
+CAMPAIGN_MIDWAY_END = "Còn {n} ngày. Cảm ơn các tổ! 🙏"
 
 # --- voice, stickers, files ------------------------------------------------------------
 VOICE_NOT_YET = "🎙️ Mình chưa nghe được tin thoại. Bạn gõ giúp mình nhé, ví dụ: vneid 3 sskdt 2"
@@ -448,6 +482,8 @@ ROSTER_BAD_PHONE = "Số điện thoại “{}” không hợp lệ."
 ROSTER_NO_WARD = 'Chưa có phường nào: thêm --ward "Tên phường".'
 ROSTER_WHICH_WARD = "Có nhiều phường: chọn một bằng --ward."
 ROSTER_NAME_AND_TEAM = "Cần có họ tên và tên tổ."
+WARD_NAME = "Cần có tên phường, xã (tối đa 200 ký tự), ví dụ “Phường Lê Chân”."
+WARD_EXISTS = "Đã có “{name}”: không thêm lần nữa."
 
 # --- names of platforms and roles ------------------------------------------------------
 PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "máy tính"}
@@ -470,6 +506,8 @@ PREVIEW_KINDS = {  # what `gotungnha schedule preview` calls each kind of send
     "bot_paused": "báo bot hết hạn mức",
     "bot_full": "báo bot đủ người",
     "backup_failed": "báo sao lưu không được",
+    "campaign_launch": "báo phát động chiến dịch",
+    "campaign_midway": "báo giữa chiến dịch",
 }
 USAGE_KINDS = {  # what each kind of message counted against a bot's quota is called
     "reply": "trả lời",
@@ -481,6 +519,8 @@ USAGE_KINDS = {  # what each kind of message counted against a bot's quota is ca
     "bot_paused": "báo cán bộ",
     "bot_full": "báo cán bộ",
     "backup_failed": "báo cán bộ",
+    "campaign_launch": "báo cán bộ",
+    "campaign_midway": "báo cán bộ",
 }
 USAGE_PEOPLE = (  # what max_users is checked against, and what Zalo likely counts
     "  Người dùng: {users} thành viên đã liên kết (max_users so với số này), {senders} người "
@@ -586,6 +626,7 @@ HELP_COMMANDS = (
     "/sua – sửa lượt gần nhất\n"
     "/cuatoi – lượt của tôi\n"
     "/thongke – kết quả của tổ\n"
+    "/chiendich – chiến dịch đang diễn ra và tiến độ\n"
     "/tatnhac, /batnhac – tắt, bật lời nhắc khi lâu chưa ghi\n"
     "/dulieucuatoi – dữ liệu của tôi\n"
     "/xoadulieucuatoi – xoá dữ liệu của tôi"
@@ -601,6 +642,7 @@ HELP_LEADER = (
 HELP_OFFICER = (
     "Lệnh của cán bộ phường:\n"
     "/thongke – số liệu cả phường, xếp hạng các tổ\n"
+    "/chiendich – tiến độ chiến dịch của cả phường và từng tổ\n"
     "/tiendo – tổ nào đã nộp báo cáo, đơn vị nào đã đăng ký mô hình\n"
     "/danop TDP 3 – ghi nhận nộp thay một tổ\n"
     "/hanchot – thêm hạn báo cáo: tên và ngày “trước ngày” trong văn bản, ví dụ: "

@@ -1,4 +1,5 @@
-"""One export as the officer asks for it: the workbook written, and a line in the audit log."""
+"""One export as the officer asks for it: the workbook written, and a line in the audit log
+(the ward's workbook, or the city's)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from reports.city_workbook import City, CityWritten
 from reports.scope import Scope
 from reports.workbook import Progress, Written, write_workbook
 from storage import audit
@@ -50,6 +52,33 @@ def record_export(
             "team_ids": list(scope.team_ids) if scope.team_name else None,
             "start": scope.start.isoformat(),
             "end": scope.end.isoformat(),
+            "logs": written.logs,
+            "file": written.path.name,
+        },
+    )
+
+
+def record_city_export(
+    session: Session,
+    city: City,
+    written: CityWritten,
+    *,
+    now: datetime,
+    via: str,
+    member_id: int | None = None,
+) -> None:
+    """The audit line of the city's workbook: who took every ward's figures, for which days."""
+    audit.record(
+        session,
+        action="export_city",
+        now=now,
+        member_id=member_id,
+        detail={
+            "via": via,
+            "city": city.label,
+            "start": city.start.isoformat(),
+            "end": city.end.isoformat(),
+            "wards": written.wards,
             "logs": written.logs,
             "file": written.path.name,
         },

@@ -73,6 +73,29 @@ ROLE_NAMES = {
 }
 PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "Thử trên máy"}
 
+# the city's workbook (gotungnha export --city): counts per ward, no one's name
+SHEET_CITY_WARDS = "Các phường"
+SHEET_CITY_MONTHS = "Theo dịch vụ và tháng"
+SHEET_CITY_MISSING = "Chưa nộp"
+TITLE_CITY = "BÁO CÁO KẾT QUẢ HOẠT ĐỘNG TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG CÁC PHƯỜNG, XÃ — {city}"
+WHOLE_CITY = "Toàn thành phố"  # the title when [city] name is not set
+HEAD_WARD = "Phường, xã, đặc khu"
+HEAD_CITY_TEAMS = "Số Tổ CNSCĐ"
+HEAD_CITY_MEMBERS = "Số thành viên"
+HEAD_CITY_ACTIVE = "Thành viên đã ghi trong kỳ"
+HEAD_CITY_CHATS = "Số nhóm Zalo, Telegram đã liên kết"
+HEAD_CITY_MODELS = "Số mô hình đã đăng ký"
+HEAD_CITY_DUE = "Số báo cáo tổ phải nộp"
+HEAD_CITY_ON_TIME = "Số báo cáo tổ nộp đúng hạn"
+HEAD_SERVICE = "Dịch vụ"
+HEAD_DEADLINE = "Hạn báo cáo"
+HEAD_LAST_DAY = "Hạn cuối"
+HEAD_TEAMS_SENT = "Số tổ đã nộp"
+HEAD_TEAMS_OWING = "Số tổ phải nộp"
+MONTH = "{month:02d}/{year}"
+ALL_SENT = "Mọi phường đã nộp đủ."
+NO_DEADLINE_OVER = "Trong kỳ này chưa có hạn báo cáo nào đã qua."
+
 # the roster template and its import
 SHEET_GROUPS = "Tổ dân phố"
 SHEET_PEOPLE = "Thành viên"
@@ -135,3 +158,20 @@ MODEL_HEADS = (
 )
 UNIT_HEADS = ("Stt", "Đơn vị", "Loại", "Người đại diện", "Đã tham gia", "Số mô hình")
 UNIT_KINDS = {"school": "Trường học", "office": "Cơ quan", "team": "Tổ, nhóm", "other": "Khác"}
+
+# --- a ward's campaigns (storage/campaigns.py): the ward's result, then each team's --------
+SHEET_CAMPAIGNS = "Chiến dịch"
+CAMPAIGN_HEADS = (
+    "STT",
+    "Chiến dịch",
+    "Từ ngày",
+    "Đến ngày",
+    "Dịch vụ",
+    "Chỉ tiêu giao",
+    "Phường, tổ",
+    "Chỉ tiêu",
+    "Kết quả",
+    "Tỷ lệ đạt",
+    "Tính đến ngày",
+)
+CAMPAIGN_TARGETS = {"ward": "{n:,} mỗi phường", "team": "{n:,} mỗi tổ"}  # lượt

@@ -29,6 +29,7 @@ PAGES_WIDE, PAGES_TALL = 1, 0  # 0: as many pages tall as the rows need
 # the page, in inches: A4 landscape less its margins (the footer sits in the bottom one)
 PAGE_WIDTH = 297 / 25.4
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM, MARGIN_FOOTER = 0.4, 0.6, 0.7, 0.3
+MARGIN_TITLED = 1.0  # the top one of a sheet whose title prints atop every page
 PRINTABLE_POINTS = (PAGE_WIDTH - 2 * MARGIN_SIDE) * 72
 TEXT_SIZE = 11  # the workbooks' font (Calibri) in points
 LEGIBLE = 8.5  # points: printed smaller than this, the sheet flows onto more pages instead

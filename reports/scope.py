@@ -48,7 +48,7 @@ class Scope:
 def ward_scope(session: Session, ward: Ward, *, start: date, end: date) -> Scope:
     """The whole ward."""
     assert ward.id is not None
-    teams = sorted(queries.teams_of_ward(session, ward.id), key=lambda t: _natural(t.name))
+    teams = sorted(queries.teams_of_ward(session, ward.id), key=lambda t: natural_key(t.name))
     names = {t.id: t.name for t in teams if t.id is not None}
     return Scope(ward.id, ward.name, tuple(names), start, end, None, names)
 
@@ -79,12 +79,23 @@ def team_of_name(session: Session, ward_id: int, name: str) -> Team | None:
     return None
 
 
-def _natural(name: str) -> list[object]:
-    """Sort key that puts "TDP 2" before "TDP 10"."""
+def natural_key(name: str) -> list[object]:
+    """Sort key that puts "TDP 2" before "TDP 10" (and "Phường 2" before "Phường 10")."""
     return [
         (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
         for part in re.split(r"(\d+)", name)
     ]
+
+
+def name_key(name: str) -> tuple[list[object], str]:
+    """Sort key of a ward's name as a reader looks it up: without diacritics (Đ with D, Ân
+    with An), numbers in order ("Phường 2" before "Phường 10")."""
+    return natural_key(_slug(name)), name
+
+
+def same_name(one: str, other: str) -> bool:
+    """Whether two names are one, typed in any case, with or without diacritics or spaces."""
+    return _slug(one) == _slug(other)
 
 
 def _slug(text: str) -> str:

@@ -23,6 +23,7 @@ from reports.layout import (
     MARGIN_BOTTOM,
     MARGIN_FOOTER,
     MARGIN_SIDE,
+    MARGIN_TITLED,
     MARGIN_TOP,
     PAGES_TALL,
     PAGES_WIDE,
@@ -128,6 +129,20 @@ class Sheet:
         """Keep rows 1..header_row in view while scrolling and atop every printed page."""
         self.ws.freeze_panes(header_row, 0)
         self.ws.repeat_rows(0, header_row - 1)
+
+    def title_atop_pages(self, title: str, line: str, *, header_row: int, last_row: int) -> None:
+        """Print the title and a line under it (its period) atop every page, in the page's
+        header, and the rows above the header row (the same title, for the screen) on none:
+        a title in a cell would print cut short on every page but the first of a row whose
+        columns flow over several pages. Call once the rows are written (rows 1-based)."""
+        self.ws.print_area(header_row - 1, 0, last_row - 1, max(len(self.widths), 1) - 1)
+        self.ws.repeat_rows(header_row - 1)
+        title, line = title.replace("&", "&&"), line.replace("&", "&&")
+        header = f'&C&"-,Bold"&13{title}\n&"-,Regular"&11{line}'
+        self.ws.set_header(header, {"margin": MARGIN_FOOTER})
+        self.ws.set_margins(
+            left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TITLED, bottom=MARGIN_BOTTOM
+        )
 
     def add_filter(self, *, header_row: int, columns: int, last_row: int) -> None:
         """Filter buttons on the header (rows are 1-based, as Excel shows them)."""

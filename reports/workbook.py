@@ -2,8 +2,10 @@
 
 Written with xlsxwriter in constant_memory mode (reports/sheets.py): rows stream to disk
 as they are read, so a million logs never sit in memory. Sheets, in order: `Tổng hợp`,
-`Theo tổ`, `Theo tuần` (with a line chart), `Chi tiết`, `Thành viên`, and in a ward's
-workbook, once its units have registered models, `Đăng ký mô hình` (the directive's table).
+`Theo tổ`, `Theo tuần` (with a line chart), `Chi tiết`, `Thành viên`, `Chiến dịch` when
+the period has a day of one of the ward's campaigns (reports/campaign_sheet.py), and in a
+ward's workbook, once its units have registered models, `Đăng ký mô hình` (the directive's
+table).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from sqlmodel import Session
 
 from reports import labels as L
+from reports.campaign_sheet import write_campaigns
 from reports.layout import (
     MODEL_WIDTHS,
     NAME_MOST,
@@ -27,7 +30,7 @@ from reports.layout import (
 )
 from reports.scope import Scope, services_in_use
 from reports.sheets import DATE_FORMAT, EXCEL_MAX_ROWS, Book, Sheet
-from storage import exports, membership, units
+from storage import campaigns, exports, membership, units
 from storage.membership import Activity
 from storage.models import ModelRegistration, Unit
 
@@ -104,6 +107,11 @@ def write_workbook(
         _by_week(book, book.sheet(L.SHEET_WEEKS), scope, sums.services, figures.sums_per_day)
         detail = book.sheet(L.SHEET_DETAIL)  # made now to keep the sheet order
         _members(book.sheet(L.SHEET_MEMBERS), session, scope, figures.logs_per_author)
+        running = campaigns.progress_in_period(
+            session, start=scope.start, end=scope.end, ward_id=scope.ward_id
+        )
+        if running:
+            write_campaigns(book.sheet(L.SHEET_CAMPAIGNS), session, scope, running)
         registered = units.models_of_ward(session, scope.ward_id) if not scope.team_name else []
         if registered:  # the ward's workbook: the directive's model table as well
             _models(book.sheet(L.SHEET_MODELS), registered)

@@ -31,6 +31,8 @@ PRIORITY = {
     "backup_failed": 0,
     "deadline_reminder": 1,
     "deadline_workbook": 2,
+    "campaign_launch": 2,
+    "campaign_midway": 2,
     "weekly_tally": 3,
     "nudge": 4,
 }

@@ -1,4 +1,5 @@
-"""The texts of reminders and weekly tallies, with the figures read from the database."""
+"""The texts of reminders, weekly tallies and campaign notices, with the figures read from
+the database."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from handlers import texts
+from handlers.campaigns import launch_text, midway_text, tally_line
 from handlers.catalogue import Catalogue
 from handlers.formatting import day_text, items_lines, outside_line
 from schedules.planner import PlannedSend
-from storage import logs, membership, queries, targets
+from storage import campaigns, logs, membership, queries, targets
+from storage.models import Ward
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ def tally(session: Session, send: PlannedSend, catalogue: Catalogue, *, today: d
     if week.people:
         lines.append(texts.STATS_PEOPLE.format(week.people))
     lines += _progress(session, send.team_id, catalogue, end)
+    lines += _campaigns(session, team.ward_id, start, end, team_id=send.team_id)
     lines.append(texts.TEAM_ACTIVE.format(active=active, joined=joined))
     if idle:
         lines.append(texts.TALLY_IDLE.format(", ".join(m.name for m in idle)))
@@ -114,6 +118,33 @@ def _ward_tally(session: Session, ward_id: int, start: date, end: date) -> Tally
         texts.WARD_RANK_LINE.format(n=n, team=t.name, logs=counts.get(t.id or 0, 0))
         for n, t in enumerate(teams, start=1)
     ]
+    lines += _campaigns(session, ward_id, start, end, team_id=None)
     bars = {t.name: counts[t.id] for t in teams if t.id in counts}
     chart = texts.TALLY_CHART.format(name=ward.name, start=day_text(start), end=day_text(end))
     return Tally("\n".join(lines), chart, bars)
+
+
+def _campaigns(
+    session: Session, ward_id: int, start: date, end: date, *, team_id: int | None
+) -> list[str]:
+    """ "📣 Chiến dịch …: 120/200": each campaign of the ward with a day in the tallied
+    week, counted from its first day through the week's end."""
+    lines = []
+    for campaign in campaigns.of_ward(session, ward_id, start=start, end=end):
+        found = campaigns.progress(session, campaign, until=end, ward_ids=[ward_id])
+        lines.append(tally_line(campaign, found.wards[ward_id], team_id))
+    return lines
+
+
+def campaign_text(session: Session, send: PlannedSend, catalogue: Catalogue, *, today: date) -> str:
+    """A campaign's launch notice to an officer, or its mid-way summary of their ward."""
+    assert send.campaign_id is not None and send.ward_id is not None
+    campaign = campaigns.get(session, send.campaign_id)
+    ward = session.get(Ward, send.ward_id)
+    if campaign is None or ward is None or ward.id is None:
+        raise LookupError(f"campaign {send.campaign_id} of ward {send.ward_id} is gone")
+    if send.kind == "campaign_launch":
+        return launch_text(campaign, catalogue, ward=ward.name if campaign.ward_id else None)
+    found = campaigns.progress(session, campaign, until=today, ward_ids=[ward.id])
+    names = {t.id: t.name for t in queries.teams_of_ward(session, ward.id) if t.id is not None}
+    return midway_text(campaign, found.wards[ward.id], ward=ward.name, names=names, today=today)

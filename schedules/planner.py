@@ -4,7 +4,9 @@ Reminders go at 08:00 local time on each lead day of a deadline's last day, priv
 every joined leader of a team that has not marked the period submitted, and to that
 team's linked group chats. Weekly tallies go on Mondays at 08:00 to every linked group;
 a team with no linked group (a bot the platform lets into no group, or none linked yet)
-gets its tally in each joined leader's private chat instead.
+gets its tally in each joined leader's private chat instead. A campaign is told to the
+officers of each ward it covers twice, privately: its launch (at the first tick once it is
+made and has begun) and a mid-way summary (08:00 on its middle day).
 """
 
 from __future__ import annotations
@@ -74,6 +76,16 @@ class MemberView:
 
 
 @dataclass(frozen=True)
+class CampaignView:
+    """A campaign of the ward (the city's or its own): its days, and when it was made."""
+
+    campaign_id: int
+    first_day: date
+    last_day: date
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class WardView:
     """A ward as the planner needs it: its deadlines, teams, ward groups, submissions."""
 
@@ -86,6 +98,7 @@ class WardView:
     members: tuple[MemberView, ...] = ()
     officers: tuple[Chat, ...] = ()  # the ward officers' private chats
     units: tuple[UnitView, ...] = ()
+    campaigns: tuple[CampaignView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +132,7 @@ class PlannedSend:
     # what a notice to the officers is about: a bot, or when a backup failed
     bot_label: str | None = None
     private: bool = False  # a tally to a leader's own chat: the team has no linked group
+    campaign_id: int | None = None  # what a campaign's launch or mid-way notice is about
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape of `gotungnha schedule preview --json`."""
@@ -149,6 +163,7 @@ def plan(
         sends += _tallies(ward, start, end, zone)
         sends += _nudges(ward, start, end, zone)
         sends += _notices(ward, notices, start, end, zone)
+        sends += _campaigns(ward, start, end, zone)
     return sorted(sends, key=lambda s: (s.at, s.kind, s.key))
 
 
@@ -170,6 +185,33 @@ def _notices(
         for chat in ward.officers
         if notice.kind != "bot_paused" or chat.bot_key != (notice.platform, notice.bot)
     ]
+
+
+def _campaigns(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[PlannedSend]:
+    """Each campaign to each officer, once at its launch (the first tick once it is made and
+    has begun: 08:00 on its first day if made before) and once mid-way (08:00 on its middle
+    day, unless it was made after that or lasts under three days). The keys name neither
+    day: a campaign ended early is not told again."""
+    sends = []
+    for campaign in ward.campaigns:
+        made = campaign.created_at.astimezone(zone)
+        launch = max(made, _at(campaign.first_day, zone))
+        half = (campaign.last_day - campaign.first_day).days // 2
+        middle = campaign.first_day + timedelta(days=half)
+        occasions = []
+        if made.date() <= campaign.last_day and start <= launch.date() <= end:
+            occasions.append(("campaign_launch", launch))
+        if half and made < _at(middle, zone) and start <= middle <= end:
+            occasions.append(("campaign_midway", _at(middle, zone)))
+        for kind, at in occasions:
+            for chat in ward.officers:
+                key = _key(kind, campaign.campaign_id, chat)
+                sends.append(
+                    PlannedSend(
+                        at, kind, chat, key, ward_id=ward.ward_id, campaign_id=campaign.campaign_id
+                    )
+                )
+    return sends
 
 
 def _key(*parts: object) -> str:

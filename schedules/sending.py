@@ -27,7 +27,7 @@ from schedules.deadline_workbook import workbook_text
 from schedules.deadline_workbook import write as _write_workbook
 from schedules.delivery import Delivery, Outcome, Sender, TickSummary
 from schedules.gate import Decision, Gate, still_useful
-from schedules.messages import Tally, reminder_text, tally
+from schedules.messages import Tally, campaign_text, reminder_text, tally
 from schedules.planner import PlannedSend
 from storage import bot_usage, outbox
 from storage.chat_moves import move_chat
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 CATCH_UP_DAYS = 2  # a tally or a nudge missed while down still goes this many days later
 MAX_ATTEMPTS = 3
 STALE_CLAIM = timedelta(minutes=5)  # a claim this old, never marked: its process died
+CAMPAIGN_KINDS = ("campaign_launch", "campaign_midway")  # to the officers, once each
 NOTICES = {
     "bot_paused": texts.BOT_PAUSED_NOTICE,
     "bot_full": texts.BOT_FULL_NOTICE,
@@ -222,6 +223,8 @@ def _content(
         return workbook_text(unit.session, send), None
     if send.kind in NOTICES:
         return NOTICES[send.kind].format(bot=send.bot_label), None
+    if send.kind in CAMPAIGN_KINDS:
+        return campaign_text(unit.session, send, catalogue, today=today), None
     found = tally(unit.session, send, catalogue, today=today)
     return found.text, found
 

@@ -11,8 +11,16 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from handlers import texts
-from schedules.planner import Chat, DeadlineView, MemberView, TeamView, UnitView, WardView
-from storage import deadlines, membership, queries, units
+from schedules.planner import (
+    CampaignView,
+    Chat,
+    DeadlineView,
+    MemberView,
+    TeamView,
+    UnitView,
+    WardView,
+)
+from storage import campaigns, deadlines, membership, queries, units
 from storage.bot_usage import BotKey
 from storage.identities import unnamed_bot
 from storage.models import (
@@ -63,6 +71,7 @@ def ward_views(session: Session, *, zone: ZoneInfo, bots: Iterable[BotKey] = ())
     submitted: dict[tuple[int, str], set[int]] = defaultdict(set)
     for row in session.exec(select(DeadlineSubmission)):
         submitted[(row.deadline_id, row.period)].add(row.team_id)
+    every_campaign = campaigns.all_campaigns(session)
     views = []
     for ward in queries.wards(session):
         assert ward.id is not None
@@ -87,6 +96,11 @@ def ward_views(session: Session, *, zone: ZoneInfo, bots: Iterable[BotKey] = ())
                 quiet_candidates(session, ward.id, zone=zone, unnamed=unnamed),
                 tuple(officers[ward.id]),
                 unit_views(session, ward.id, unnamed=unnamed),
+                tuple(
+                    CampaignView(c.id, c.first_day, c.last_day, c.created_at)
+                    for c in every_campaign
+                    if c.id is not None and campaigns.covers(c, ward.id)
+                ),
             )
         )
     return views

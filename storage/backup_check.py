@@ -3,7 +3,7 @@ not its name), that it is whole, and its schema version against the code's. Each
 a BackupError saying, in Vietnamese, what is wrong and what to do.
 
 Usage:
-    with checked_backup(path, head="0014") as backup:   # BackupError when it will not do
+    with checked_backup(path, head="0015") as backup:   # BackupError when it will not do
         backup.kind, backup.revision, backup.source      # source: the SQLite copy, unpacked
 """
 

@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from storage.models import (
+    Campaign,
     ChatIdentity,
     Deadline,
     GroupChat,
@@ -39,6 +40,7 @@ ONE_LINE: dict[type[Any], tuple[str, ...]] = {
     GroupChat: ("title",),
     Deadline: ("name",),
     Unit: ("name",),
+    Campaign: ("name", "created_by"),
 }
 LINES: dict[type[Any], tuple[str, ...]] = {  # may hold line breaks: kept
     Member: ("note",),

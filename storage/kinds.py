@@ -16,6 +16,13 @@ class Role(StrEnum):
     OFFICER = "officer"
 
 
+class TargetPer(StrEnum):
+    """Whom a campaign's target is for: each ward, or each team (of a residential group)."""
+
+    WARD = "ward"
+    TEAM = "team"
+
+
 class Audience(StrEnum):
     """Who a deadline is for: the teams (/danop) or the units (a model registration)."""
 

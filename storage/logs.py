@@ -39,6 +39,18 @@ def people_helped() -> tuple[Subquery, ColumnElement[int]]:
     return most, func.coalesce(col(SupportLog.people), most.c.most, 0)
 
 
+def people_helped_each() -> ColumnElement[int]:
+    """The same figure as `people_helped`, read log by log (its items by the primary key),
+    for a query on `SupportLog` with no join: it reads only the selected logs' items, where
+    the subquery groups every log's (bench/city.py: a city's quarter)."""
+    most = (
+        select(func.max(SupportLogItem.count))
+        .where(col(SupportLogItem.log_id) == col(SupportLog.id))
+        .scalar_subquery()
+    )
+    return func.coalesce(col(SupportLog.people), most, 0)
+
+
 def service_ids(session: Session) -> dict[str, int]:
     """Service code -> id."""
     return {s.code: s.id for s in session.exec(select(Service)) if s.id is not None}

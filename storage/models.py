@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 
 from storage.kinds import Audience as Audience  # where they are defined (light)
 from storage.kinds import Role as Role
+from storage.kinds import TargetPer as TargetPer
 from storage.types import UTCDateTime, utcnow
 
 
@@ -292,6 +293,24 @@ class Target(SQLModel, table=True):
     service_id: int = Field(foreign_key="service.id")
     period: str = Field(max_length=10)  # month / quarter / year
     count: int
+
+
+class Campaign(SQLModel, table=True):
+    """A campaign (chiến dịch) the city or a ward launches: some services counted from its
+    first to its last day (both included) against a target for each ward or each team
+    (storage/campaigns.py). Names, codes and days only: nobody's data."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=NAME_MAX)
+    # service codes (Service.code): the sum of their counts is the campaign's figure
+    services: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    first_day: date
+    last_day: date
+    target: int
+    per: str = Field(default=TargetPer.WARD, max_length=10)  # ward / team
+    ward_id: int | None = Field(default=None, foreign_key="ward.id", index=True)  # None: all
+    created_at: datetime = _when()
+    created_by: str = Field(default="", max_length=100)  # how it was made ("cli"), no name
 
 
 class Unit(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""`gotungnha`: the command line (chat, demo, parse, roster, database, run)."""
+"""`gotungnha`: the command line (chat, demo, parse, roster, wards, database, run)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ import typer
 from rich.markup import escape
 
 import bot.cli.backup
+import bot.cli.campaigns  # campaign add/list/end/remove
 import bot.cli.reports
 import bot.cli.units  # unit add/list, export models
 import bot.cli.voice
+import bot.cli.wards  # ward add/list, export --city
 import bot.cli.web
 import bot.cli.zalo  # noqa: F401  (zalo set-webhook/info/usage)
 from bot.cli.base import (

@@ -55,11 +55,15 @@ def export(
     out_file: Annotated[Path | None, typer.Option("--out", help="Tệp .xlsx sẽ ghi ra.")] = None,
     ward: Annotated[str | None, typer.Option(help="Tên phường (cần khi có nhiều phường).")] = None,
     team: Annotated[str | None, typer.Option(help="Chỉ một tổ CNSCĐ.")] = None,
+    city: Annotated[
+        bool,
+        typer.Option("--city", help="Tệp của cả thành phố: mỗi phường một dòng, chỉ có số liệu."),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Ghi tệp Excel báo cáo: Tổng hợp, Theo tổ, Theo tuần, Chi tiết, Thành viên.
 
-    `gotungnha export models` ghi bảng đăng ký mô hình."""
+    `gotungnha export models` ghi bảng đăng ký mô hình; --city ghi tệp của cả thành phố."""
     if context.invoked_subcommand is not None:
         return
     from reports.export import record_export
@@ -73,7 +77,14 @@ def export(
     first, last = _day(start, "--from"), _day(end, "--to")
     if last < first:
         _fail("--to phải từ --from trở đi.")
+    if city and (ward is not None or team is not None):
+        _fail("--city là tệp của cả thành phố, không dùng cùng --ward hay --team.")
     cfg = _config(config)
+    if city:
+        from bot.cli.wards import export_city
+
+        export_city(cfg, first=first, last=last, out_file=out_file)
+        return
     app = _app(cfg)
     if out_file.suffix.lower() != ".xlsx":
         _fail(f"Tệp ra cần đuôi .xlsx: {out_file}")

@@ -1,6 +1,7 @@
 """Every feature's routes, merged into one router."""
 
 from handlers.features import (
+    campaigns,
     corrections,
     dashboard,
     entries,
@@ -26,6 +27,7 @@ for module in (
     corrections,
     guided,
     stats,
+    campaigns,
     privacy,
     groups,
     exports,

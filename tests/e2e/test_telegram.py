@@ -101,7 +101,7 @@ def test_the_vietnamese_command_menu_is_registered_at_start(tg: FakeTelegram, ru
     assert commands["thongke"] == "Kết quả của tổ"
     assert "lienket" not in commands and "tiendo" not in commands  # members' commands only
     in_groups = [c["command"] for c in tg.commands({"type": "all_group_chats"})]
-    assert in_groups == ["ghi", "thongke", "lienket", "danop", "trogiup"]
+    assert in_groups == ["ghi", "thongke", "chiendich", "lienket", "danop", "trogiup"]
 
 
 def test_leaders_and_officers_get_their_commands_in_their_private_chat_after_joining(

@@ -16,6 +16,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,8 @@ from handlers import texts
 from handlers.admin import add_unit
 from handlers.context import RANK
 from handlers.messages import Incoming, Reply
-from storage.models import Member, ResidentialGroup, Role, SupportLog, Team
+from storage import campaigns
+from storage.models import Member, ResidentialGroup, Role, SupportLog, TargetPer, Team
 from tests.conftest import Roster
 
 # --- the table every new command must be added to --------------------------------------------
@@ -46,6 +48,7 @@ NEEDS: dict[str, Role | None] = {
     "dangky": Role.UNIT,
     "cuatoi": Role.MEMBER,
     "thongke": Role.MEMBER,
+    "chiendich": Role.MEMBER,
     "dulieucuatoi": Role.UNIT,
     "xoadulieucuatoi": Role.UNIT,
     "tatnhac": Role.MEMBER,
@@ -197,6 +200,19 @@ class World:
             assert texts.ENTRY_SAVED in self.chats[key].say(entry)
         assert "Đã thêm hạn" in self.chats[OFFICER_A.key].say(f"/hanchot {DEADLINE_A} 10/12/2026")
         assert "Đã thêm hạn" in self.chats[OFFICER_B.key].say(f"/hanchot {DEADLINE_B} 08/12/2026")
+        with app.uow() as uow:  # every ward's: /chiendich shows each reader their own teams
+            campaigns.add_campaign(
+                uow.session,
+                name="Chiến dịch thử quyền",
+                services=["vneid", "sskdt"],
+                first_day=date(2026, 11, 1),
+                last_day=date(2026, 11, 30),
+                target=5,
+                per=TargetPer.TEAM,
+                ward_id=None,
+                now=app.clock(),
+            )
+            uow.commit()
 
     def _unit(self, person: Person) -> ConsoleChat:
         """A school of ward A, its representative joined (`team` is the unit's name)."""
@@ -390,6 +406,9 @@ def test_the_world_has_the_data_the_matrix_looks_for(app: App, world: World):
         assert secret in officer_b, secret
     assert IDLE_A2.name in leader_a2
     assert DEADLINE_B in shown(world.send(OFFICER_B.key, "/tiendo", group=False))
+    running = shown(world.send(OFFICER_A.key, "/chiendich", group=False))
+    assert TEAM_A1 in running and TEAM_A2 in running and WARD_A in running
+    assert TEAM_B1 in shown(world.send(OFFICER_B.key, "/chiendich", group=False))
     with app.uow() as uow:
         places = {log.place for log in uow.session.exec(select(SupportLog))}
     assert {"ngõ A1-của-Sen", "ngõ A2-bí-mật", "ngõ B-riêng-tư"} <= places

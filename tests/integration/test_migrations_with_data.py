@@ -42,10 +42,10 @@ from handlers.admin import add_unit
 from handlers.demo import load_demo
 from handlers.messages import Incoming
 from schedules.jobs import tick
-from storage import bot_usage, deadlines, targets, units, web_sessions
+from storage import bot_usage, campaigns, deadlines, targets, units, web_sessions
 from storage.db import make_engine
 from storage.migrate import alembic_config, current_revision, head_revision, upgrade
-from storage.models import Member, Team, Ward
+from storage.models import Member, TargetPer, Team, Ward
 from tests.conftest import BACKENDS, PG_SERVER, Clock
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -79,6 +79,7 @@ CREATED = {
     "0012": {"erasure_log"},
     "0013": set(),
     "0014": {"bot_sender"},
+    "0015": {"campaign"},
 }
 REVISIONS = list(CREATED)
 # the ward's lasting data, as plain SQL reads it: every column no migration adds or empties
@@ -248,6 +249,17 @@ def _load(app: App, clock: Clock, tmp_path: Path) -> None:
         bot_usage.add_sent(session, bot, month="2026-11", kind="weekly_tally", count=3)
         bot_usage.add_sender(session, bot, month="2026-11", sender="a" * 64)
         bot_usage.pause(session, bot, now=now, reason="quota")
+        campaigns.add_campaign(  # its launch goes to the officer with the tick below
+            session,
+            name="Tháng cao điểm Sổ sức khỏe điện tử",
+            services=["sskdt", "vneid"],
+            first_day=date(2026, 11, 1),
+            last_day=date(2026, 11, 30),
+            target=200,
+            per=TargetPer.WARD,
+            ward_id=ward.id,
+            now=now,
+        )
         uow.commit()
     sender = ChannelSender(console=io.StringIO())
     charts = tmp_path / "charts"

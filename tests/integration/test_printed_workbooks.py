@@ -5,8 +5,9 @@ One ward on SQLite (storage is tested elsewhere): 27 residential groups of 5 mem
 a quarter of logs with places and notes, two units' models. Its report workbook, the
 models workbook, the invite list and the roster template are printed once for the whole
 module (LibreOffice takes seconds), and so is a report of a ward whose catalogue has ten
-more services, too wide to print one page wide at a legible size. The first page of each
-sheet is kept as a picture in build/workbook-pages/ for a person to look at.
+more services, too wide to print one page wide at a legible size, and the city's workbook
+once the ward is one of Hải Phòng's 114 (45 phường, 67 xã, 2 đặc khu). The first page of
+each sheet is kept as a picture in build/workbook-pages/ for a person to look at.
 """
 
 from __future__ import annotations
@@ -25,19 +26,21 @@ from sqlmodel import select
 
 from bot.app import App, build_app
 from bot.config import BackupConfig, Config, DatabaseConfig, VoiceConfig
-from handlers.admin import add_unit
+from handlers.admin import add_unit, add_ward
 from reports import labels as L
+from reports.city_workbook import City, write_city_workbook
 from reports.handouts import InviteLine, write_invites, write_template
 from reports.models import write_models
 from reports.roster import import_roster
 from reports.scope import ward_scope
 from reports.workbook import write_workbook
-from storage import logs, queries, units
-from storage.models import Member, Service, SupportLog
-from tests.conftest import Clock
+from schedules.city import reports_due
+from storage import campaigns, logs, queries, units
+from storage.models import Member, ResidentialGroup, Service, SupportLog, TargetPer, Team
+from tests.conftest import ZONE, Clock
 from tests.printed_pages import Page, by_sheet, read_pages, save_pictures, to_pdf
 from tests.roster_books import write_roster
-from tests.workbook_pages import narrow_columns, unprintable_sheets
+from tests.workbook_pages import narrow_columns, print_problems, unprintable_sheets
 
 pytestmark = pytest.mark.slow  # LibreOffice runs
 
@@ -51,13 +54,23 @@ WEEK = re.compile(r"\d\d/\d\d/2026 \d\d/\d\d/202\d \d+ ")  # of Theo tuần (not
 HEADER_BAND = 150  # points from the top of a page: the top margin and the header rows
 PICTURES = Path(__file__).resolve().parents[2] / "build" / "workbook-pages"
 REPORT, WIDE, MODELS, INVITES, TEMPLATE = "bao-cao", "nhieu-dich-vu", "mo-hinh", "ma-moi", "mau"
-REPORT_SHEETS = ["Tổng hợp", "Theo tổ", "Theo tuần", "Chi tiết", "Thành viên", "Đăng ký mô hình"]
+CITY = "thanh-pho"
+REPORT_SHEETS = [
+    "Tổng hợp",
+    "Theo tổ",
+    "Theo tuần",
+    "Chi tiết",
+    "Thành viên",
+    "Chiến dịch",
+    "Đăng ký mô hình",
+]
 SHEETS = {
     REPORT: REPORT_SHEETS,
     WIDE: REPORT_SHEETS,
     MODELS: [L.SHEET_MODELS, L.SHEET_UNITS],
     INVITES: [L.SHEET_INVITES],
     TEMPLATE: [L.SHEET_GROUPS, L.SHEET_PEOPLE],
+    CITY: [L.SHEET_CITY_WARDS, L.SHEET_CITY_MONTHS, L.SHEET_CITY_MISSING],
 }
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Thị Thu", "Đức", "Minh", "Thị Ngọc", "Quang"]
@@ -142,12 +155,14 @@ def _write_books(folder: Path, template: Path) -> Iterator[tuple[str, Path]]:
         _ward(app, folder)
         _quarter_of_logs(app, random.Random(28))
         _models(app)
+        _campaigns(app)
         yield REPORT, _report(app, folder / f"{REPORT}.xlsx")
         with app.uow() as uow:
             ward = queries.ward_by_name(uow.session, WARD)
             assert ward is not None
             write_models(uow.session, ward, folder / f"{MODELS}.xlsx")
         yield MODELS, folder / f"{MODELS}.xlsx"
+        yield CITY, _city(app, folder / f"{CITY}.xlsx", random.Random(30))
         _more_services(app, random.Random(29))
         yield WIDE, _report(app, folder / f"{WIDE}.xlsx")
     finally:
@@ -232,12 +247,104 @@ def _models(app: App) -> None:
         uow.commit()
 
 
+def _campaigns(app: App) -> None:
+    """The city's month of three services with a target per ward (a long name that wraps),
+    and the ward's own fortnight with a target per team: 27 teams' rows each."""
+    with app.uow() as uow:
+        ward = queries.ward_by_name(uow.session, WARD)
+        assert ward is not None
+        for name, services, days, target, per, ward_id in (
+            (
+                "Tháng cao điểm Sổ sức khỏe điện tử và định danh điện tử mức 2",
+                ["sskdt", "muc2", "vneid"],
+                (date(2026, 12, 1), date(2026, 12, 31)),
+                1200,
+                TargetPer.WARD,
+                None,
+            ),
+            (
+                "Hai tuần thanh toán không dùng tiền mặt",
+                ["ttkdtm"],
+                (date(2026, 11, 2), date(2026, 11, 15)),
+                15,
+                TargetPer.TEAM,
+                ward.id,
+            ),
+        ):
+            campaigns.add_campaign(
+                uow.session,
+                name=name,
+                services=services,
+                first_day=days[0],
+                last_day=days[1],
+                target=target,
+                per=per,
+                ward_id=ward_id,
+                now=app.clock(),
+            )
+        uow.commit()
+
+
 def _report(app: App, path: Path) -> Path:
     with app.uow() as uow:
         ward = queries.ward_by_name(uow.session, WARD)
         assert ward is not None
         scope = ward_scope(uow.session, ward, start=QUARTER[0], end=QUARTER[1])
         write_workbook(uow.session, scope, path, made_at=datetime(2026, 12, 31, 17, 0))
+    return path
+
+
+# Hải Phòng's places, for the city's 113 other wards (a number after those given twice)
+PLACES_OF_CITY = [
+    "Hồng Bàng",
+    "Lê Chân",
+    "Ngô Quyền",
+    "Hải An",
+    "Kiến An",
+    "Đồ Sơn",
+    "Dương Kinh",
+    "An Dương",
+    "Thủy Nguyên",
+    "Tiên Lãng",
+    "Vĩnh Bảo",
+    "Kiến Thụy",
+    "An Lão",
+    "Gia Viên",
+    "Đông Hải",
+    "Nam Triệu",
+    "Bạch Đằng",
+    "Lưu Kiếm",
+    "Hòa Bình",
+    "Nguyễn Bỉnh Khiêm Hải Thành",
+]
+
+
+def _city(app: App, path: Path, rng: random.Random) -> Path:
+    """The ward among 113 others, each with one to four residential groups' teams (no
+    logs, no /danop), then the city's workbook of the quarter once its deadlines are over."""
+    kinds = ["Phường"] * 44 + ["Xã"] * 67 + ["Đặc khu"] * 2  # with Nhị Chiểu, 45 phường
+    with app.uow() as uow:
+        for n, kind in enumerate(kinds):
+            place = PLACES_OF_CITY[n % len(PLACES_OF_CITY)]
+            again = n // len(PLACES_OF_CITY)
+            name = f"{kind} {place}" + (f" {again + 1}" if again else "")
+            ward = add_ward(uow, name, now=app.clock())
+            assert ward.id is not None
+            for g in range(1, rng.randint(1, 4) + 1):
+                group = ResidentialGroup(ward_id=ward.id, name=f"Thôn {g}")
+                uow.session.add(group)
+                uow.session.flush()
+                team = Team(
+                    ward_id=ward.id, name=f"Tổ CNSCĐ Thôn {g}", residential_group_id=group.id
+                )
+                uow.session.add(team)
+        uow.commit()
+    with app.uow(read_only=True) as uow:
+        due = reports_due(
+            uow.session, start=QUARTER[0], end=QUARTER[1], today=date(2027, 1, 5), zone=ZONE
+        )
+        city = City("Thành phố Hải Phòng", *QUARTER)
+        write_city_workbook(uow.session, city, path, made_at=datetime(2027, 1, 5, 9, 0), due=due)
     return path
 
 
@@ -306,6 +413,25 @@ def test_every_sheet_sets_up_its_pages_and_columns_for_what_it_holds(printed: Pr
     assert narrow_columns(path, {"Tổng hợp": 5}) == []
 
 
+def test_the_city_workbook_sets_up_its_pages_and_columns(printed: Printed):
+    path = printed.books[CITY]
+    book = load_workbook(path)
+    # the wards' title and period print in each page's header, the table's header below
+    assert print_problems(book[L.SHEET_CITY_WARDS], header_rows="5:5") == []
+    assert [print_problems(ws) for ws in book.worksheets[1:]] == [[], []]
+    assert narrow_columns(path, {L.SHEET_CITY_WARDS: 5}) == []
+
+
+def test_the_city_workbooks_wards_flow_over_pages_each_headed_by_its_title(printed: Printed):
+    pages = printed.sheets(CITY)[L.SHEET_CITY_WARDS]
+    assert len(pages) >= 3, pages  # 114 wards and a totals row
+    for page in pages:
+        top = page.text_above(HEADER_BAND)
+        assert "Thành phố Hải Phòng" in top and "đến ngày 31/12/2026" in top, page
+    missing = printed.sheets(CITY)[L.SHEET_CITY_MISSING]
+    assert len(missing) >= 2 and min(p.smallest for p in missing) >= 10.5, missing
+
+
 @pytest.mark.parametrize("book", [MODELS, INVITES, TEMPLATE])
 def test_every_handed_out_sheet_sets_up_its_pages_and_columns(printed: Printed, book: str):
     assert unprintable_sheets(printed.books[book]) == []
@@ -318,7 +444,7 @@ def test_the_reports_tables_print_at_full_size_and_the_detail_at_a_legible_one(
     sheets = printed.sheets(REPORT)
     sizes = {name: min(p.smallest for p in pages) for name, pages in sheets.items()}
     assert min(sizes.values()) >= SMALLEST, sizes
-    full = ["Tổng hợp", "Theo tổ", "Theo tuần", "Thành viên", "Đăng ký mô hình"]
+    full = ["Tổng hợp", "Theo tổ", "Theo tuần", "Thành viên", "Chiến dịch", "Đăng ký mô hình"]
     assert all(sizes[name] >= 10.5 for name in full), sizes
     assert len(sheets["Tổng hợp"]) == 1
 

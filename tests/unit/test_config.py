@@ -211,3 +211,18 @@ def test_the_zalo_send_pace_is_ten_a_second_unless_set_and_bots_inherit_it(tmp_p
     for wrong, says in (("0", "từ 0.1 đến 100"), ("500", "từ 0.1 đến 100"), ("nhanh", "một số")):
         with pytest.raises(ConfigError, match=says):
             load_config(None, env={"GOTUNGNHA_ZALO_SENDS_PER_SECOND": wrong})
+
+
+def test_the_city_is_unnamed_unless_set_and_the_environment_names_it(tmp_path: Path):
+    assert load_config(None, env={}).city.name == ""  # a ward-only deployment
+    path = write(tmp_path, '[city]\nname = "  Thành phố   Hải Phòng "\n')
+    assert load_config(path, env={}).city.name == "Thành phố Hải Phòng"
+    named = load_config(path, env={"GOTUNGNHA_CITY_NAME": "Thành phố Hà Nội"})
+    assert named.city.name == "Thành phố Hà Nội"
+
+
+def test_a_city_name_too_long_for_a_title_is_refused(tmp_path: Path):
+    with pytest.raises(ConfigError, match=r"city\.name dài quá 200 ký tự"):
+        load_config(None, env={"GOTUNGNHA_CITY_NAME": "x" * 201})
+    with pytest.raises(ConfigError, match=r"Khoá không có trong \[city\]: ten"):
+        load_config(write(tmp_path, '[city]\nten = "Hải Phòng"\n'), env={})

@@ -1,0 +1,101 @@
+"""`gotungnha ward add|list` and `gotungnha export --city`: one deployment for a city's wards.
+
+The city's workbook holds counts per ward and the wards' names only (reports.city_workbook).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from bot.cli.base import ConfigOption, _app, _config, _fail, _guard, cli, out
+from bot.cli.vi import Cli
+from bot.config import Config
+
+ward_cli = Cli(help="Các phường, xã của thành phố.", no_args_is_help=True)
+cli.add_typer(ward_cli, name="ward")
+
+
+@ward_cli.command("add")
+def ward_add(
+    name: Annotated[str, typer.Argument(help='Tên phường, xã, ví dụ "Phường Lê Chân".')],
+    config: ConfigOption = None,
+) -> None:
+    """Thêm một phường, xã (kèm hai hạn báo cáo theo văn bản); không thêm tên đã có."""
+    from handlers.admin import add_ward
+
+    cfg = _config(config)
+    app = _app(cfg)
+
+    def work() -> str:
+        with app.uow() as uow:
+            ward = add_ward(uow, name, now=app.clock())
+            uow.commit()
+            return ward.name
+
+    added = _guard(cfg, work)
+    named = escape(added)
+    out.print(f'Đã thêm {named}. Nhập danh sách: gotungnha roster import TỆP.xlsx --ward "{named}"')
+
+
+@ward_cli.command("list")
+def ward_list(config: ConfigOption = None) -> None:
+    """Các phường, xã: số Tổ CNSCĐ và số thành viên của mỗi nơi."""
+    from reports.scope import name_key
+    from storage.city import ward_rosters
+
+    cfg = _config(config)
+    app = _app(cfg)
+
+    def work() -> list[tuple[str, int, int]]:
+        with app.uow(read_only=True) as uow:
+            found = sorted(ward_rosters(uow.session), key=lambda w: name_key(w.name))
+            return [(w.name, w.teams, w.members) for w in found]
+
+    rows = _guard(cfg, work)
+    if not rows:
+        out.print('Chưa có phường nào. Thêm bằng: gotungnha ward add "Tên phường"')
+        return
+    for ward, teams, members in rows:
+        out.print(f"{escape(ward)}: {teams} tổ CNSCĐ, {members} thành viên")
+    teams, members = sum(r[1] for r in rows), sum(r[2] for r in rows)
+    city = f"{escape(cfg.city.name)}: " if cfg.city.name else ""
+    out.print(f"{city}{len(rows)} phường, xã; {teams} tổ CNSCĐ; {members} thành viên.")
+
+
+def export_city(cfg: Config, *, first: date, last: date, out_file: Path) -> None:
+    """`gotungnha export --city`: write the city's workbook, record it, say what it holds."""
+    from reports.city_workbook import City, CityWritten, write_city_workbook
+    from reports.export import record_city_export
+    from schedules.city import reports_due
+    from storage import queries
+
+    if out_file.suffix.lower() != ".xlsx":
+        _fail(f"Tệp ra cần đuôi .xlsx: {out_file}")
+    app = _app(cfg)
+    city = City(cfg.city.name, first, last)
+
+    def work() -> CityWritten:
+        now = app.clock()
+        made_at = now.astimezone(cfg.zone)
+        with app.uow(read_only=True) as uow:  # members keep logging while it is written
+            session = uow.session
+            if not queries.wards(session):
+                _fail("Chưa có phường nào trong cơ sở dữ liệu.")
+            due = reports_due(session, start=first, end=last, today=made_at.date(), zone=cfg.zone)
+            written = write_city_workbook(session, city, out_file, made_at=made_at, due=due)
+        with app.uow() as uow:
+            record_city_export(uow.session, city, written, now=now, via="cli")
+            uow.commit()
+        return written
+
+    written = _guard(cfg, work)
+    period = f"{first:%d/%m/%Y}–{last:%d/%m/%Y}"
+    out.print(
+        f"Đã ghi {escape(str(out_file))}: {escape(city.label)}, {period}, "
+        f"{written.wards} phường, {written.logs:,} lượt hỗ trợ."
+    )
