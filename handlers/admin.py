@@ -14,7 +14,6 @@ from handlers import texts
 from handlers.catalogue import ServiceSpec
 from handlers.errors import RosterError as RosterError
 from reports.labels import WARD_TEAM
-from reports.scope import same_name
 from storage import queries, roster, units
 from storage.audit import record
 from storage.models import (
@@ -80,7 +79,8 @@ def normalise_phone(phone: str | None) -> str | None:
 
 
 def find_or_create_ward(session: Session, name: str | None, *, now: datetime) -> Ward:
-    """The named ward (created if new), or the only ward when no name is given."""
+    """The named ward (typed in any case, with or without diacritics: queries.ward_by_name;
+    created if new), or the only ward when no name is given."""
     if name:
         return queries.ward_by_name(session, name) or create_ward(session, name, now=now)
     wards = queries.wards(session)
@@ -98,9 +98,9 @@ def add_ward(uow: UnitOfWork, name: str, *, now: datetime) -> Ward:
     name = one_line(name)
     if not name or len(name) > NAME_MAX:
         raise RosterError(texts.WARD_NAME)
-    for ward in queries.wards(session):
-        if same_name(ward.name, name):
-            raise RosterError(texts.WARD_EXISTS.format(name=ward.name))
+    same = queries.ward_by_name(session, name)
+    if same is not None:
+        raise RosterError(texts.WARD_EXISTS.format(name=same.name))
     ward = create_ward(session, name, now=now)
     record(session, action="ward_add", now=now, detail={"ward_id": ward.id})
     return ward

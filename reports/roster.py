@@ -26,7 +26,7 @@ from reports.roster_rows import (
     read_groups,
     read_people,
 )
-from storage import audit
+from storage import audit, queries
 from storage.models import Member, ResidentialGroup, Role, Team, Ward
 from storage.roster import create_ward, new_invite, ward_team
 
@@ -62,7 +62,7 @@ def import_roster(
     `zalo_bots` are the names of the deployment's Zalo bots: a `Bot Zalo` cell must name one.
     """
     sheets = open_roster(path, {L.SHEET_GROUPS: GROUP_COLUMNS, L.SHEET_PEOPLE: PEOPLE_COLUMNS})
-    ward = session.exec(select(Ward).where(Ward.name == ward_name.strip())).first()
+    ward = queries.ward_by_name(session, ward_name)  # any case, diacritics or spacing
     known = groups_of(session, ward)
     problems: list[str] = []
     groups = read_groups(sheets[L.SHEET_GROUPS], problems)

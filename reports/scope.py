@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,6 +12,8 @@ from sqlmodel import Session, col, select
 from reports import labels as L
 from storage import queries
 from storage.models import Service, Team, Ward
+from storage.names import folded_name
+from storage.names import same_name as same_name  # kept here for who imports it from reports
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,5 @@ def name_key(name: str) -> tuple[list[object], str]:
     return natural_key(_slug(name)), name
 
 
-def same_name(one: str, other: str) -> bool:
-    """Whether two names are one, typed in any case, with or without diacritics or spaces."""
-    return _slug(one) == _slug(other)
-
-
 def _slug(text: str) -> str:
-    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in plain if unicodedata.category(ch) != "Mn").lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "bao-cao"
+    return folded_name(text) or "bao-cao"

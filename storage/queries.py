@@ -19,6 +19,7 @@ from storage.models import (
     Team,
     Ward,
 )
+from storage.names import same_name
 
 
 def identities_of(session: Session, member_id: int) -> list[ChatIdentity]:
@@ -125,8 +126,11 @@ def wards(session: Session) -> list[Ward]:
 
 
 def ward_by_name(session: Session, name: str) -> Ward | None:
-    """A ward by its exact name."""
-    return session.exec(select(Ward).where(Ward.name == name)).first()
+    """A ward by its name as typed: any case, with or without diacritics, any spacing
+    (storage.names.same_name). Of two such wards (kept from before `ward add` refused
+    them) the one named exactly, else the oldest."""
+    found = [w for w in wards(session) if same_name(w.name, name)]
+    return next((w for w in found if w.name == name.strip()), found[0] if found else None)
 
 
 def teams_named(session: Session, name: str, ward_id: int | None = None) -> list[Team]:
