@@ -4,7 +4,11 @@ It holds counts per ward and the wards' names, nothing else (storage.city reads 
 those): no member's name, note, place or chat account leaves a ward through it. Sheets, in
 order: `Các phường` (one row per ward, with totals), `Theo dịch vụ và tháng` (each
 service's sum by month), `Chưa nộp` (the wards whose teams did not all send a report by
-its last day). It prints as the ward's workbook does (reports.sheets, reports.layout).
+its last day), and `Chiến dịch` when a campaign has a day in the period (as the ward's
+workbook, none otherwise): each campaign's row, then each ward it covers with its result,
+target and how far it got (per team: how many of its teams reached theirs), then the
+wards that reached it. It prints as the ward's workbook does (reports.sheets,
+reports.layout).
 """
 
 from __future__ import annotations
@@ -21,10 +25,14 @@ from reports import labels as L
 from reports.layout import NAME_MOST, columns
 from reports.scope import name_key, services_in_use
 from reports.sheets import Book, Sheet
+from storage import campaigns, queries
+from storage.campaigns import Progress, WardProgress
 from storage.city import DueReport, WardFigures, city_figures, on_time
+from storage.models import TargetPer
 
 SERVICE_MOST = 30  # a service's name wraps beyond this many characters
 DEADLINE_MOST = 24  # and a deadline's
+CAMPAIGN_SERVICES_MOST, CAMPAIGN_TARGET_MOST = 16, 12  # so `Chiến dịch` prints at full size
 
 
 @dataclass(frozen=True)
@@ -68,12 +76,15 @@ def write_city_workbook(
     wards = sorted(figures.wards, key=lambda w: name_key(w.name))
     services = services_in_use(session, {sid for w in wards for sid in w.services})
     sent = on_time(session, due)
+    running = campaigns.progress_in_period(session, start=city.start, end=city.end)
     book = Book(path)
     try:
         owed = _owed(due, sent, wards)
         _wards(book.sheet(L.SHEET_CITY_WARDS), city, wards, services, owed, made_at)
         _months(book.sheet(L.SHEET_CITY_MONTHS), city, services, figures.per_month)
         _missing(book.sheet(L.SHEET_CITY_MISSING), wards, due, sent)
+        if running:
+            _campaigns(book.sheet(L.SHEET_CAMPAIGNS), campaign_rows(session, running, wards))
     finally:
         book.close()
     return CityWritten(path, len(wards), sum(w.logs for w in wards))
@@ -193,6 +204,65 @@ def _missing(
         ws.row(values)
     if not rows:
         ws.line(L.ALL_SENT if due else L.NO_DEADLINE_OVER)
+    ws.add_filter(header_row=1, columns=len(names), last_row=1 + len(rows))
+
+
+def campaign_rows(
+    session: Session, running: list[Progress], wards: list[WardFigures]
+) -> list[list[Any]]:
+    """The `Chiến dịch` sheet's rows: for each campaign its own (bold), one for each ward it
+    covers in the wards' order, then its totals (bold). Names of wards only, no team's."""
+    services = {s.code: s.name for s in queries.services(session)}
+    rows: list[list[Any]] = []
+    for each in running:
+        campaign = each.campaign
+        days = L.CITY_CAMPAIGN_DAYS.format(
+            first=_day(campaign.first_day), last=_day(campaign.last_day)
+        )
+        target = L.CITY_CAMPAIGN_TARGETS[campaign.per].format(n=campaign.target)
+        names = ", ".join(services.get(code, code) for code in campaign.services)
+        rows.append([None, campaign.name, days, names, target, each.until, None, None, None])
+        covered = [w for w in wards if w.ward_id in each.wards]
+        per_team = campaign.per == TargetPer.TEAM
+        reached = 0
+        for n, ward in enumerate(covered, start=1):
+            found = each.wards[ward.ward_id]
+            reached += _reached(found, per_team=per_team)
+            rate = _rate(found, per_team=per_team)
+            rows.append([n, ward.name, None, None, None, None, found.count, found.target, rate])
+        targeted = [w for w in covered if each.wards[w.ward_id].target]
+        tally = L.CITY_CAMPAIGN_WARDS.format(reached=reached, wards=len(targeted))
+        results = sum(each.wards[w.ward_id].count for w in covered)
+        goals = sum(each.wards[w.ward_id].target for w in covered)
+        rows.append([None, L.ROW_TOTAL, None, None, None, None, results, goals, tally])
+    return rows
+
+
+def _reached(ward: WardProgress, *, per_team: bool) -> bool:
+    """Whether a ward reached the campaign's target: per team, every team it is for."""
+    if per_team:
+        return bool(ward.targeted) and ward.teams_reached == len(ward.targeted)
+    return ward.count >= ward.target
+
+
+def _rate(ward: WardProgress, *, per_team: bool) -> float | str | None:
+    """How far a ward got: its share of the target, or (per team) the teams that reached
+    theirs of those it is for; None when it has no target (no residential group's team)."""
+    if not ward.target:
+        return None
+    if per_team:
+        return L.CITY_CAMPAIGN_TEAMS.format(reached=ward.teams_reached, teams=len(ward.targeted))
+    return ward.count / ward.target
+
+
+def _campaigns(ws: Sheet, rows: list[list[Any]]) -> None:
+    names = L.CITY_CAMPAIGN_HEADS
+    most = [None, NAME_MOST, None, CAMPAIGN_SERVICES_MOST, CAMPAIGN_TARGET_MOST]
+    ws.set_widths(columns(names, rows, most=most), key_columns=2)
+    ws.freeze_below(1)
+    ws.header(names)
+    for values in rows:
+        ws.row(values, bold=values[0] is None)
     ws.add_filter(header_row=1, columns=len(names), last_row=1 + len(rows))
 
 

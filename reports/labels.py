@@ -95,6 +95,22 @@ HEAD_TEAMS_OWING = "Số tổ phải nộp"
 MONTH = "{month:02d}/{year}"
 ALL_SENT = "Mọi phường đã nộp đủ."
 NO_DEADLINE_OVER = "Trong kỳ này chưa có hạn báo cáo nào đã qua."
+# its `Chiến dịch` sheet: a campaign's row, then a row for each ward it covers, a totals row
+CITY_CAMPAIGN_HEADS = (
+    "STT",
+    "Chiến dịch / Phường, xã, đặc khu",
+    "Thời gian",
+    "Dịch vụ",
+    "Chỉ tiêu giao",
+    "Tính đến ngày",
+    "Kết quả",
+    "Chỉ tiêu",
+    "Tỷ lệ đạt",
+)
+CITY_CAMPAIGN_DAYS = "{first}–{last}"
+CITY_CAMPAIGN_TARGETS = {"ward": "{n:,} lượt mỗi phường", "team": "{n:,} lượt mỗi tổ"}
+CITY_CAMPAIGN_TEAMS = "{reached}/{teams} tổ"  # a per-team target: teams that reached it
+CITY_CAMPAIGN_WARDS = "{reached}/{wards} phường đạt"  # the totals row
 
 # the roster template and its import
 SHEET_GROUPS = "Tổ dân phố"

@@ -7,6 +7,10 @@ workbook. The expected figures (EXPECTED) are worked out by hand from what is pu
 The quarter is 01/10–31/12/2026 and "today" is 23/11/2026: the yearly report (last day
 24/10) and a one-off report of Phường Lê Chân (last day 31/10) are over; the quarterly one
 (last day 14/12) is not yet, so no ward owes it.
+
+Three campaigns (add_campaigns, apart: a city without one has no `Chiến dịch` sheet): the
+city's, per ward; Ngô Quyền's, per team, running on into January; Lê Chân's of January,
+outside the quarter. Their results (CAMPAIGNS) are worked out by hand from the logs below.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from sqlmodel import Session
 
 from bot.app import App
 from handlers.admin import add_ward
-from storage import deadlines, logs
+from storage import campaigns, deadlines, logs, queries
 from storage.models import (
     Audience,
     ChatIdentity,
@@ -29,6 +33,7 @@ from storage.models import (
     ResidentialGroup,
     Role,
     SupportLog,
+    TargetPer,
     Team,
     Unit,
     Ward,
@@ -313,3 +318,101 @@ def expected_service_totals() -> dict[str, int]:
         for code, n in figures.services:
             found[code] = found.get(code, 0) + n
     return found
+
+
+@dataclass(frozen=True)
+class Launched:
+    """A campaign as added: its row of `Chiến dịch` (texts as shown) and each ward's."""
+
+    name: str
+    services: tuple[str, ...]
+    days: tuple[date, date]
+    target: int
+    per: TargetPer
+    ward: str | None  # None: every ward
+    shown: tuple[str, str, str]  # its days, services and target as the sheet shows them
+    until: date  # counted through
+    wards: dict[str, tuple[int, int, float | str | None]]  # (result, target, rate), in order
+    total: tuple[int, int, str]  # results, targets, wards that reached it
+
+
+CITY_CAMPAIGN = Launched(
+    "Cao điểm định danh điện tử",
+    ("vneid", "muc2", "bc114"),
+    (date(2026, 10, 4), date(2026, 11, 30)),
+    3,
+    TargetPer.WARD,
+    None,
+    (
+        "04/10/2026–30/11/2026",
+        "Cài đặt VNeID, Kích hoạt định danh điện tử mức 2, Báo cháy 114",
+        "3 lượt mỗi phường",
+    ),
+    date(2026, 11, 30),
+    {
+        CAT_HAI: (0, 3, 0.0),
+        # Phụng's VNeID of 04/10 (her member erased, her log kept); Én's of 03/10 is the day
+        # before the campaign
+        LE_CHAN: (1, 3, 1 / 3),
+        # An's VNeID of 05/10 and 12/11; not his of 30/09 (before), Bảo's undone "muc2 4" of
+        # 20/11, nor Dung's "bc114 2" of 15/12 (after its last day)
+        NGO_QUYEN: (4, 3, 4 / 3),
+        AN_LAO: (0, 3, 0.0),
+    },
+    (5, 12, "1/4 phường đạt"),
+)
+WARD_CAMPAIGN = Launched(
+    "Sổ sức khỏe, chữ ký số và báo cháy",
+    ("sskdt", "cks", "bc114", "dvc"),
+    (date(2026, 10, 5), date(2027, 1, 15)),
+    3,
+    TargetPer.TEAM,
+    NGO_QUYEN,
+    (
+        "05/10/2026–15/01/2027",
+        "Sổ sức khỏe điện tử, Chữ ký số, Báo cháy 114, Dịch vụ công trực tuyến",
+        "3 lượt mỗi tổ",
+    ),
+    date(2026, 12, 31),  # the quarter's last day
+    # TDP 1: An's "sskdt 2" of 05/10 and Hà's "cks 1" of 06/10 (logged for TDP 1): 3, reached;
+    # TDP 2: Dung's "bc114 2": 2, not; the ward's own team: the officer's "dvc 1", no target.
+    # 6 of 6, yet not every team reached its target: the ward did not
+    {NGO_QUYEN: (6, 6, "1/2 tổ")},
+    (6, 6, "0/1 phường đạt"),
+)
+JANUARY_CAMPAIGN = Launched(  # after the quarter: in no workbook of it
+    "Tháng Giêng không tiền mặt",
+    ("ttkdtm",),
+    (date(2027, 1, 5), date(2027, 1, 31)),
+    10,
+    TargetPer.WARD,
+    LE_CHAN,
+    ("05/01/2027–31/01/2027", "Thanh toán không dùng tiền mặt", "10 lượt mỗi phường"),
+    date(2027, 1, 31),
+    {LE_CHAN: (0, 10, 0.0)},
+    (0, 10, "0/1 phường đạt"),
+)
+CAMPAIGNS = [CITY_CAMPAIGN, WARD_CAMPAIGN]  # the quarter's, soonest first
+
+
+def add_campaigns(app: App) -> None:
+    """The three campaigns, as the command line adds them."""
+    with app.uow() as uow:
+        for each in (JANUARY_CAMPAIGN, WARD_CAMPAIGN, CITY_CAMPAIGN):
+            ward_id = None
+            if each.ward is not None:
+                ward = queries.ward_by_name(uow.session, each.ward)
+                assert ward is not None
+                ward_id = ward.id
+            campaigns.add_campaign(
+                uow.session,
+                name=each.name,
+                services=each.services,
+                first_day=each.days[0],
+                last_day=each.days[1],
+                target=each.target,
+                per=each.per,
+                ward_id=ward_id,
+                now=app.clock(),
+            )
+        uow.commit()

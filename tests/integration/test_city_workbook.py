@@ -2,7 +2,8 @@
 
 Four wards are put into the database (tests/city_wards.py) with figures worked out by hand:
 people, logs (one undone, one of the quarter before), group chats, models, reports sent on
-time, late or not at all. Each test runs on SQLite and on PostgreSQL.
+time, late or not at all, campaigns (the city's, a ward's, one after the quarter). Each test
+runs on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -22,28 +23,35 @@ from handlers.catalogue import DEFAULT_SERVICES
 from reports import labels as L
 from reports.city_workbook import City, write_city_workbook
 from reports.export import record_city_export
+from reports.layout import PRINTABLE_POINTS, printed_points
 from schedules.city import reports_due
 from storage.deadlines import deadlines_of_ward
 from storage.models import AuditEntry, DeadlineSubmission, Team
 from tests.city_wards import (
     AN_LAO,
     BY_MONTH,
+    CAMPAIGNS,
+    CAT_HAI,
+    CITY_CAMPAIGN,
     EXPECTED,
     LE_CHAN,
     MISSING,
     NGO_QUYEN,
     QUARTER,
     TODAY,
+    WARD_CAMPAIGN,
     WARDS_IN_ORDER,
     YEARLY,
+    Launched,
+    add_campaigns,
     build_city,
 )
 from tests.conftest import ZONE
 from tests.helpers import service_totals
-from tests.workbook_pages import narrow_columns, print_problems
+from tests.workbook_pages import narrow_columns, print_problems, widths
 
 CITY = "Thành phố Hải Phòng"
-SHEETS = ["Các phường", "Theo dịch vụ và tháng", "Chưa nộp"]
+SHEETS = ["Các phường", "Theo dịch vụ và tháng", "Chưa nộp", "Chiến dịch"]
 NAMES = {s.code: s.name for s in DEFAULT_SERVICES}
 HEADER_ROW = 5  # of `Các phường`: its title, period and "made at" lines come first
 FIXED = {  # the columns of `Các phường` besides the services: header -> Figures field
@@ -89,6 +97,7 @@ def ward_rows(path: Path) -> dict[str, dict[str, Any]]:
 @pytest.fixture
 def city(app: App) -> App:
     build_city(app)
+    add_campaigns(app)
     return app
 
 
@@ -97,7 +106,7 @@ def book(city: App, tmp_path: Path) -> Path:
     return write(city, tmp_path / "thanh-pho.xlsx")
 
 
-def test_the_workbook_has_its_three_sheets_in_order(book: Path):
+def test_the_workbook_has_its_four_sheets_in_order(book: Path):
     assert load_workbook(book).sheetnames == SHEETS
 
 
@@ -240,7 +249,7 @@ def test_every_sheet_prints_a4_landscape_and_no_column_is_too_narrow(book: Path)
     assert print_problems(wards, header_rows=f"{HEADER_ROW}:{HEADER_ROW}") == []
     assert wards.print_area == "'Các phường'!$A$5:$W$10"
     assert "Thành phố Hải Phòng" in wards.oddHeader.center.text
-    assert [print_problems(ws) for ws in others] == [[], []]
+    assert [print_problems(ws) for ws in others] == [[], [], []]
     assert narrow_columns(book, {"Các phường": HEADER_ROW}) == []
 
 
@@ -287,3 +296,94 @@ def test_the_figures_take_as_many_queries_for_fourteen_wards_as_for_four(city: A
     assert statements(tmp_path / "muoi-bon.xlsx") == four
     found = ward_rows(tmp_path / "muoi-bon.xlsx")
     assert len(found) == 15 and found["Xã Thêm 2"]["Số lượt hỗ trợ"] == 0
+
+
+# --- Chiến dịch -------------------------------------------------------------------------------
+
+CAMPAIGN_HEADER = (
+    "STT",
+    "Chiến dịch / Phường, xã, đặc khu",
+    "Thời gian",
+    "Dịch vụ",
+    "Chỉ tiêu giao",
+    "Tính đến ngày",
+    "Kết quả",
+    "Chỉ tiêu",
+    "Tỷ lệ đạt",
+)
+
+
+def campaign_rows(campaign: Launched) -> list[tuple[Any, ...]]:
+    """The rows `Chiến dịch` must hold for a campaign, from the figures worked out by hand."""
+    days, services, target = campaign.shown
+    found: list[tuple[Any, ...]] = [
+        (None, campaign.name, days, services, target, campaign.until, None, None, None)
+    ]
+    for n, (ward, (result, goal, rate)) in enumerate(campaign.wards.items(), start=1):
+        found.append((n, ward, None, None, None, None, result, goal, rate))
+    found.append((None, "Tổng cộng", None, None, None, None, *campaign.total))
+    return found
+
+
+def read_campaigns(path: Path) -> list[tuple[Any, ...]]:
+    """`Chiến dịch` below its header, days as days and rates rounded to read."""
+    header, *body = rows(path, "Chiến dịch")
+    assert header == CAMPAIGN_HEADER
+    return [
+        tuple(
+            v.date() if isinstance(v, datetime) else round(v, 4) if isinstance(v, float) else v
+            for v in row
+        )
+        for row in body
+    ]
+
+
+def rounded(found: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return [tuple(round(v, 4) if isinstance(v, float) else v for v in row) for row in found]
+
+
+def test_the_campaign_sheet_has_each_campaign_of_the_period_then_its_wards_and_totals(
+    book: Path,
+):
+    # the city's (every ward, per ward) then Ngô Quyền's (per team); not January's
+    expected = [row for campaign in CAMPAIGNS for row in campaign_rows(campaign)]
+    assert read_campaigns(book) == rounded(expected)
+
+
+def test_a_campaign_counts_no_undone_log_and_no_day_outside_its_own(book: Path):
+    by_ward = {row[1]: row for row in read_campaigns(book)[:6]}
+    # Ngô Quyền: An's VNeID of 05/10 and 12/11 only (not Bảo's undone "muc2 4", not Dung's
+    # 114 of 15/12); Lê Chân: Phụng's of 04/10, not Én's of 03/10, the day before
+    assert (by_ward[NGO_QUYEN][6], by_ward[LE_CHAN][6]) == (4, 1)
+
+
+def test_a_period_ending_mid_campaign_counts_through_its_last_day(city: App, tmp_path: Path):
+    path = write(city, tmp_path / "thang10.xlsx", start=date(2026, 10, 1), end=date(2026, 10, 31))
+    found = read_campaigns(path)
+    until = date(2026, 10, 31)
+    # the city's: An's VNeID of 05/10 (3) and Phụng's of 04/10 (1); Ngô Quyền's: TDP 1's 3
+    # (An's Sổ sức khỏe, Hà's Chữ ký số), TDP 2's and the officer's come later
+    assert [(r[1], r[5], r[6], r[7], r[8]) for r in found] == rounded(
+        [
+            (CITY_CAMPAIGN.name, until, None, None, None),
+            (CAT_HAI, None, 0, 3, 0.0),
+            (LE_CHAN, None, 1, 3, 1 / 3),
+            (NGO_QUYEN, None, 3, 3, 1.0),
+            (AN_LAO, None, 0, 3, 0.0),
+            ("Tổng cộng", None, 4, 12, "1/4 phường đạt"),
+            (WARD_CAMPAIGN.name, until, None, None, None),
+            (NGO_QUYEN, None, 3, 6, "1/2 tổ"),
+            ("Tổng cộng", None, 3, 6, "0/1 phường đạt"),
+        ]
+    )
+
+
+def test_a_period_without_a_campaign_has_no_campaign_sheet(city: App, tmp_path: Path):
+    path = write(city, tmp_path / "thang9.xlsx", start=date(2026, 9, 1), end=date(2026, 9, 30))
+    assert load_workbook(path).sheetnames == SHEETS[:3]
+
+
+def test_the_campaign_sheet_prints_one_page_wide_at_full_size(book: Path):
+    ws = load_workbook(book)["Chiến dịch"]
+    assert print_problems(ws) == []  # one page wide, its header row atop every page
+    assert printed_points(list(widths(ws).values())) <= PRINTABLE_POINTS  # not shrunk

@@ -70,7 +70,7 @@ SHEETS = {
     MODELS: [L.SHEET_MODELS, L.SHEET_UNITS],
     INVITES: [L.SHEET_INVITES],
     TEMPLATE: [L.SHEET_GROUPS, L.SHEET_PEOPLE],
-    CITY: [L.SHEET_CITY_WARDS, L.SHEET_CITY_MONTHS, L.SHEET_CITY_MISSING],
+    CITY: [L.SHEET_CITY_WARDS, L.SHEET_CITY_MONTHS, L.SHEET_CITY_MISSING, L.SHEET_CAMPAIGNS],
 }
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Thị Thu", "Đức", "Minh", "Thị Ngọc", "Quang"]
@@ -321,7 +321,8 @@ PLACES_OF_CITY = [
 
 def _city(app: App, path: Path, rng: random.Random) -> Path:
     """The ward among 113 others, each with one to four residential groups' teams (no
-    logs, no /danop), then the city's workbook of the quarter once its deadlines are over."""
+    logs, no /danop), a campaign of the city's, then the city's workbook of the quarter
+    once its deadlines are over."""
     kinds = ["Phường"] * 44 + ["Xã"] * 67 + ["Đặc khu"] * 2  # with Nhị Chiểu, 45 phường
     with app.uow() as uow:
         for n, kind in enumerate(kinds):
@@ -338,6 +339,19 @@ def _city(app: App, path: Path, rng: random.Random) -> Path:
                     ward_id=ward.id, name=f"Tổ CNSCĐ Thôn {g}", residential_group_id=group.id
                 )
                 uow.session.add(team)
+        # the city's quarter with a target per team: each ward's row tells its teams that
+        # reached it (the month per ward and Nhị Chiểu's fortnight are there already)
+        campaigns.add_campaign(
+            uow.session,
+            name="Quý IV: mỗi tổ dân phố một điểm thanh toán không dùng tiền mặt",
+            services=["ttkdtm", "dvc"],
+            first_day=QUARTER[0],
+            last_day=QUARTER[1],
+            target=40,
+            per=TargetPer.TEAM,
+            ward_id=None,
+            now=app.clock(),
+        )
         uow.commit()
     with app.uow(read_only=True) as uow:
         due = reports_due(
@@ -418,7 +432,7 @@ def test_the_city_workbook_sets_up_its_pages_and_columns(printed: Printed):
     book = load_workbook(path)
     # the wards' title and period print in each page's header, the table's header below
     assert print_problems(book[L.SHEET_CITY_WARDS], header_rows="5:5") == []
-    assert [print_problems(ws) for ws in book.worksheets[1:]] == [[], []]
+    assert [print_problems(ws) for ws in book.worksheets[1:]] == [[], [], []]
     assert narrow_columns(path, {L.SHEET_CITY_WARDS: 5}) == []
 
 
@@ -430,6 +444,16 @@ def test_the_city_workbooks_wards_flow_over_pages_each_headed_by_its_title(print
         assert "Thành phố Hải Phòng" in top and "đến ngày 31/12/2026" in top, page
     missing = printed.sheets(CITY)[L.SHEET_CITY_MISSING]
     assert len(missing) >= 2 and min(p.smallest for p in missing) >= 10.5, missing
+
+
+def test_the_city_workbooks_campaigns_print_at_full_size_every_ward_once(printed: Printed):
+    # the city's month and quarter (every ward: 114 rows and their totals each) and Nhị
+    # Chiểu's fortnight
+    pages = printed.sheets(CITY)[L.SHEET_CAMPAIGNS]
+    assert len(pages) >= 5 and min(p.smallest for p in pages) >= 10.5, pages
+    text = " ".join(page.text for page in pages)
+    assert text.count("Phường Nhị Chiểu") == 3 and text.count("Tổng cộng") == 3
+    assert "1.200 lượt mỗi" in text or "1,200 lượt mỗi" in text
 
 
 @pytest.mark.parametrize("book", [MODELS, INVITES, TEMPLATE])
