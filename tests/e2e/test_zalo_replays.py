@@ -93,7 +93,7 @@ def test_an_instant_no_update_is_not_polled_in_a_tight_loop(
         zalo.wait_calls("getUpdates", started + 8, timeout=10)
         polls = zalo.call_times("getUpdates")[started - 1 : started + 8]
         code = Roster(polling).add("Nguyễn Thị Lan")
-        lan = Person(zalo, "u-lan", "Lan")
+        lan = Person(zalo, "u-lan", "Lan", polling)
         assert "Trả lời 1 hoặc 2" in lan.say(f"thamgia {code}")  # messages still come in
     assert_polled_no_faster_than_the_floor(polls, new_messages=0)
     assert "getUpdates failed" not in caplog.text  # "nothing new", not an outage
