@@ -6,7 +6,6 @@ renamed .xlsx), or would unpack to far more than it weighs (a zip bomb).
 
 from __future__ import annotations
 
-import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
 from reports import labels as L
+from storage.names import plain_lower
 
 MAX_FILE_MB = 10
 MAX_UNPACKED_MB = 200
@@ -38,9 +38,7 @@ class RosterFileError(ValueError):
 
 def fold(text: str) -> str:
     """Lower case, no diacritics, single spaces: how typed names are compared."""
-    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in plain if unicodedata.category(ch) != "Mn")
-    return " ".join(plain.lower().split())
+    return " ".join(plain_lower(text).split())
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,17 @@ import re
 import unicodedata
 
 
+def plain_lower(text: str) -> str:
+    """Lower case without diacritics, Đ as D ("Phường Lê Chân" -> "phuong le chan"): the
+    step every comparison of typed names starts with (also the roster file's headers)."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in plain if unicodedata.category(ch) != "Mn").lower()
+
+
 def folded_name(text: str) -> str:
     """A name folded as it is compared: lower case, no diacritics (Đ as D), each run of
     spaces or punctuation as one "-" ("Phường  Lê Chân" -> "phuong-le-chan")."""
-    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in plain if unicodedata.category(ch) != "Mn").lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", plain_lower(text)).strip("-")
 
 
 def same_name(one: str, other: str) -> bool:
