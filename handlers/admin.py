@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from handlers import texts
 from handlers.catalogue import ServiceSpec
 from handlers.errors import RosterError as RosterError
-from reports.labels import WARD_TEAM
+from reports.labels import CITY_TEAM, WARD_TEAM
 from storage import queries, roster, units
 from storage.audit import record
 from storage.models import (
@@ -27,7 +27,9 @@ from storage.models import (
     Team,
     Unit,
     Ward,
+    WardKind,
 )
+from storage.names import same_name
 from storage.personal import one_line
 from storage.roster import create_ward, new_invite
 from storage.uow import UnitOfWork
@@ -82,6 +84,7 @@ def find_or_create_ward(session: Session, name: str | None, *, now: datetime) ->
     """The named ward (typed in any case, with or without diacritics: queries.ward_by_name;
     created if new), or the only ward when no name is given."""
     if name:
+        _not_the_office(session, name)
         return queries.ward_by_name(session, name) or create_ward(session, name, now=now)
     wards = queries.wards(session)
     if len(wards) == 1:
@@ -101,9 +104,60 @@ def add_ward(uow: UnitOfWork, name: str, *, now: datetime) -> Ward:
     same = queries.ward_by_name(session, name)
     if same is not None:
         raise RosterError(texts.WARD_EXISTS.format(name=same.name))
+    _not_the_office(session, name)
     ward = create_ward(session, name, now=now)
     record(session, action="ward_add", now=now, detail={"ward_id": ward.id})
     return ward
+
+
+def _not_the_office(session: Session, name: str) -> None:
+    """Refuse the city's office's name where a ward's is wanted."""
+    office = queries.city_office(session)
+    if office is not None and same_name(office.name, name):
+        raise RosterError(texts.WARD_IS_CITY_OFFICE.format(name=office.name))
+
+
+def add_city_officer(
+    uow: UnitOfWork,
+    *,
+    city: str,
+    name: str,
+    phone: str | None = None,
+    now: datetime,
+    invite_days: int,
+) -> tuple[Member, InviteCode]:
+    """Put one of the city's officers (role city) on the city's office's roster, with an
+    invite code; the office is made with the first of them, named as the city."""
+    session = uow.session
+    name, city = one_line(name), one_line(city)
+    if not city:
+        raise RosterError(texts.CITY_NAME_NEEDED)
+    if not name:
+        raise RosterError(texts.ROSTER_NAME_AND_TEAM)
+    office = queries.city_office(session)
+    if office is None:
+        clash = queries.ward_by_name(session, city)
+        if clash is not None:
+            raise RosterError(texts.CITY_NAME_IS_WARD.format(name=clash.name))
+        office = Ward(name=city, kind=WardKind.CITY, created_at=now)
+        session.add(office)
+        session.flush()
+    assert office.id is not None
+    team, _new = roster.ward_team(session, office.id, name=CITY_TEAM)
+    assert team.id is not None
+    member = Member(
+        team_id=team.id, name=name, phone=normalise_phone(phone), role=Role.CITY, created_at=now
+    )
+    session.add(member)
+    session.flush()
+    assert member.id is not None
+    record(
+        session,
+        action="roster_add",
+        now=now,
+        detail={"member_id": member.id, "team_id": team.id, "role": str(Role.CITY)},
+    )
+    return member, new_invite(session, member.id, now=now, days=invite_days)
 
 
 def add_member(

@@ -14,7 +14,7 @@ from handlers.messages import Incoming
 from storage.models import Member, Role
 from storage.uow import UnitOfWork
 
-RANK = {None: 0, Role.UNIT: 1, Role.MEMBER: 2, Role.LEADER: 3, Role.OFFICER: 4}
+RANK = {None: 0, Role.UNIT: 1, Role.MEMBER: 2, Role.LEADER: 3, Role.OFFICER: 4, Role.CITY: 5}
 
 
 @dataclass(frozen=True)

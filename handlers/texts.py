@@ -484,6 +484,11 @@ ROSTER_WHICH_WARD = "Có nhiều phường: chọn một bằng --ward."
 ROSTER_NAME_AND_TEAM = "Cần có họ tên và tên tổ."
 WARD_NAME = "Cần có tên phường, xã (tối đa 200 ký tự), ví dụ “Phường Lê Chân”."
 WARD_EXISTS = "Đã có “{name}”: không thêm lần nữa."
+WARD_IS_CITY_OFFICE = "“{name}” là văn phòng của thành phố, không phải một phường."
+CITY_NAME_NEEDED = (
+    "Chưa đặt tên thành phố: thêm [city] name = \"Thành phố Hải Phòng\" vào config.toml."
+)
+CITY_NAME_IS_WARD = "Đã có phường tên “{name}”: đặt [city] name khác tên phường."
 
 # --- names of platforms and roles ------------------------------------------------------
 PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "máy tính"}
@@ -494,6 +499,7 @@ ROLE_NAMES = {
     "member": "thành viên",
     "leader": "tổ trưởng",
     "officer": "cán bộ phường",
+    "city": "cán bộ thành phố",
 }
 PREVIEW_GROUP = "nhóm “{title}” ({platform})"
 PREVIEW_LEADER = "{name} (tổ trưởng, {platform})"

@@ -70,6 +70,7 @@ ROLE_NAMES = {
     "deputy": "Tổ phó",
     "officer": "Cán bộ phường",
     "unit": "Đại diện đơn vị",
+    "city": "Cán bộ thành phố",
 }
 PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "Thử trên máy"}
 
@@ -152,6 +153,7 @@ ROSTER_TOO_LONG = "ô “{column}” dài quá {limit} ký tự"
 ROSTER_PHONE_OTHER_WARD = "số điện thoại {phone} đã thuộc một thành viên của {ward}"
 ROSTER_EMPTY = "Trang “Thành viên” chưa có ai."
 WARD_TEAM = "Tổ CNSCĐ phường"  # where ward officers sit
+CITY_TEAM = "Cán bộ thành phố"  # where the city's officers sit (its office)
 
 # the invite list
 SHEET_INVITES = "Mã tham gia"

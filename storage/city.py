@@ -31,6 +31,7 @@ from storage.models import (
     Team,
     Unit,
     Ward,
+    WardKind,
 )
 
 
@@ -87,7 +88,9 @@ def ward_rosters(session: Session) -> list[WardFigures]:
     """Every ward with its residential groups' teams and their members (no period figures)."""
     found = {
         ward_id: WardFigures(ward_id, name)
-        for ward_id, name in session.exec(select(Ward.id, Ward.name))
+        for ward_id, name in session.exec(
+            select(Ward.id, Ward.name).where(Ward.kind == WardKind.WARD)
+        )
         if ward_id is not None
     }
     teams = (
@@ -96,7 +99,8 @@ def ward_rosters(session: Session) -> list[WardFigures]:
         .group_by(col(Team.ward_id))
     )
     for ward_id, n in session.exec(teams):
-        found[ward_id].teams = int(n)
+        if ward_id in found:
+            found[ward_id].teams = int(n)
     members = (
         select(Team.ward_id, func.count(col(Member.id)))
         .join(Team, col(Team.id) == col(Member.team_id))
@@ -104,7 +108,8 @@ def ward_rosters(session: Session) -> list[WardFigures]:
         .group_by(col(Team.ward_id))
     )
     for ward_id, n in session.exec(members):
-        found[ward_id].members = int(n)
+        if ward_id in found:
+            found[ward_id].members = int(n)
     return list(found.values())
 
 
@@ -115,7 +120,8 @@ def city_figures(session: Session, *, start: date, end: date) -> CityFigures:
         col(GroupChat.ward_id)
     )
     for ward_id, n in session.exec(chats):
-        wards[ward_id].group_chats = int(n)
+        if ward_id in wards:  # the city's office is no ward
+            wards[ward_id].group_chats = int(n)
     models = (
         select(Unit.ward_id, func.count(col(ModelRegistration.id)))
         .join(Unit, col(Unit.id) == col(ModelRegistration.unit_id))
@@ -123,7 +129,8 @@ def city_figures(session: Session, *, start: date, end: date) -> CityFigures:
         .group_by(col(Unit.ward_id))
     )
     for ward_id, n in session.exec(models):
-        wards[ward_id].models = int(n)
+        if ward_id in wards:
+            wards[ward_id].models = int(n)
     # one pass over the period's items gives the wards' sums and the months' sums
     year, month = extract("year", col(SupportLog.day)), extract("month", col(SupportLog.day))
     items = (
@@ -141,6 +148,8 @@ def city_figures(session: Session, *, start: date, end: date) -> CityFigures:
     )
     per_month: dict[tuple[int, int, int], int] = {}
     for ward_id, service_id, y, m, total in session.execute(items):
+        if ward_id not in wards:
+            continue
         n, services = int(total or 0), wards[ward_id].services
         services[service_id] = services.get(service_id, 0) + n
         key = (service_id, int(y), int(m))
@@ -157,10 +166,13 @@ def city_figures(session: Session, *, start: date, end: date) -> CityFigures:
         .group_by(col(Team.ward_id))
     )
     for ward_id, n, households, people in session.execute(logs):
+        if ward_id not in wards:
+            continue
         row = wards[ward_id]
         row.logs, row.households, row.people = int(n), int(households or 0), int(people or 0)
     for ward_id, n in session.execute(_active(start, end)):
-        wards[ward_id].active = int(n)
+        if ward_id in wards:
+            wards[ward_id].active = int(n)
     return CityFigures(list(wards.values()), per_month)
 
 

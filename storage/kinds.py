@@ -14,6 +14,14 @@ class Role(StrEnum):
     MEMBER = "member"
     LEADER = "leader"
     OFFICER = "officer"
+    CITY = "city"  # the city's officer: every ward's counts, never a volunteer's data
+
+
+class WardKind(StrEnum):
+    """A ward row: a ward (phường, xã, đặc khu), or the city's office where its officers sit."""
+
+    WARD = "ward"
+    CITY = "city"
 
 
 class TargetPer(StrEnum):

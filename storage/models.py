@@ -14,6 +14,7 @@ from sqlmodel import Field, SQLModel
 from storage.kinds import Audience as Audience  # where they are defined (light)
 from storage.kinds import Role as Role
 from storage.kinds import TargetPer as TargetPer
+from storage.kinds import WardKind as WardKind
 from storage.types import UTCDateTime, utcnow
 
 
@@ -31,10 +32,14 @@ MODEL_FIELD_MAX = 1000  # each field of a model registration
 
 
 class Ward(SQLModel, table=True):
-    """A phường/xã; one deployment may serve several."""
+    """A phường/xã; one deployment may serve several. The city's office is a row of its own
+    (kind "city"), left out of every list of wards (storage.queries.wards)."""
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
+    kind: str = Field(
+        default=WardKind.WARD, max_length=10, sa_column_kwargs={"server_default": "ward"}
+    )
     created_at: datetime = _when()
 
 

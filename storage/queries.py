@@ -18,6 +18,7 @@ from storage.models import (
     SupportLog,
     Team,
     Ward,
+    WardKind,
 )
 from storage.names import same_name
 
@@ -121,8 +122,14 @@ def services(session: Session) -> list[Service]:
 
 
 def wards(session: Session) -> list[Ward]:
-    """Every ward of this deployment."""
-    return list(session.exec(select(Ward).order_by(col(Ward.id))))
+    """Every ward of this deployment (not the city's office)."""
+    stmt = select(Ward).where(Ward.kind == WardKind.WARD).order_by(col(Ward.id))
+    return list(session.exec(stmt))
+
+
+def city_office(session: Session) -> Ward | None:
+    """The city's office, where its officers sit (role city); None in a ward's deployment."""
+    return session.exec(select(Ward).where(Ward.kind == WardKind.CITY)).first()
 
 
 def ward_by_name(session: Session, name: str) -> Ward | None:

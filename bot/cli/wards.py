@@ -18,6 +18,10 @@ from bot.config import Config
 
 ward_cli = Cli(help="Các phường, xã của thành phố.", no_args_is_help=True)
 cli.add_typer(ward_cli, name="ward")
+city_cli = Cli(
+    help="Cán bộ thành phố: xem mọi phường (chỉ số liệu, không tên ai).", no_args_is_help=True
+)
+cli.add_typer(city_cli, name="city")
 
 
 @ward_cli.command("add")
@@ -65,6 +69,37 @@ def ward_list(config: ConfigOption = None) -> None:
     teams, members = sum(r[1] for r in rows), sum(r[2] for r in rows)
     city = f"{escape(cfg.city.name)}: " if cfg.city.name else ""
     out.print(f"{city}{len(rows)} phường, xã; {teams} tổ CNSCĐ; {members} thành viên.")
+
+
+@city_cli.command("add-officer")
+def city_add_officer(
+    name: Annotated[str, typer.Option(help="Họ và tên cán bộ thành phố.")],
+    phone: Annotated[str | None, typer.Option(help="Số điện thoại của cán bộ.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Thêm một cán bộ thành phố (Sở, Trung tâm) và in mã mời của họ; cần [city] name."""
+    from handlers.admin import add_city_officer
+
+    cfg = _config(config)
+    app = _app(cfg)
+
+    def work() -> str:
+        with app.uow() as uow:
+            member, invite = add_city_officer(
+                uow,
+                city=cfg.city.name,
+                name=name,
+                phone=phone,
+                now=app.clock(),
+                invite_days=cfg.bot.invite_days,
+            )
+            uow.commit()
+            return (
+                f"Đã thêm {member.name}, cán bộ {cfg.city.name}. "
+                f"Mã mời: {invite.code} (dùng một lần)."
+            )
+
+    out.print(escape(_guard(cfg, work)))
 
 
 def export_city(cfg: Config, *, first: date, last: date, out_file: Path) -> None:

@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 COOKIE = "gtn_phien"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ROLE_NAMES = {"officer": "Cán bộ phường", "leader": "Tổ trưởng"}
+ROLE_NAMES = {"city": "Cán bộ thành phố", "officer": "Cán bộ phường", "leader": "Tổ trưởng"}
 PROBLEMS = {  # status -> (heading, what to do)
     401: (
         "Bạn chưa đăng nhập",
