@@ -486,7 +486,7 @@ WARD_NAME = "Cần có tên phường, xã (tối đa 200 ký tự), ví dụ �
 WARD_EXISTS = "Đã có “{name}”: không thêm lần nữa."
 WARD_IS_CITY_OFFICE = "“{name}” là văn phòng của thành phố, không phải một phường."
 CITY_NAME_NEEDED = (
-    "Chưa đặt tên thành phố: thêm [city] name = \"Thành phố Hải Phòng\" vào config.toml."
+    'Chưa đặt tên thành phố: thêm [city] name = "Thành phố Hải Phòng" vào config.toml.'
 )
 CITY_NAME_IS_WARD = "Đã có phường tên “{name}”: đặt [city] name khác tên phường."
 
