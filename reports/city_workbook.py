@@ -219,7 +219,7 @@ def campaign_rows(
         days = L.CITY_CAMPAIGN_DAYS.format(
             first=_day(campaign.first_day), last=_day(campaign.last_day)
         )
-        target = L.CITY_CAMPAIGN_TARGETS[campaign.per].format(n=campaign.target)
+        target = L.CAMPAIGN_TARGETS[campaign.per].format(n=campaign.target)
         names = ", ".join(services.get(code, code) for code in campaign.services)
         rows.append([None, campaign.name, days, names, target, each.until, None, None, None])
         covered = [w for w in wards if w.ward_id in each.wards]

@@ -109,7 +109,6 @@ CITY_CAMPAIGN_HEADS = (
     "Tỷ lệ đạt",
 )
 CITY_CAMPAIGN_DAYS = "{first}–{last}"
-CITY_CAMPAIGN_TARGETS = {"ward": "{n:,} lượt mỗi phường", "team": "{n:,} lượt mỗi tổ"}
 CITY_CAMPAIGN_TEAMS = "{reached}/{teams} tổ"  # a per-team target: teams that reached it
 CITY_CAMPAIGN_WARDS = "{reached}/{wards} phường đạt"  # the totals row
 
@@ -192,4 +191,4 @@ CAMPAIGN_HEADS = (
     "Tỷ lệ đạt",
     "Tính đến ngày",
 )
-CAMPAIGN_TARGETS = {"ward": "{n:,} mỗi phường", "team": "{n:,} mỗi tổ"}  # lượt
+CAMPAIGN_TARGETS = {"ward": "{n:,} lượt mỗi phường", "team": "{n:,} lượt mỗi tổ"}

@@ -86,7 +86,7 @@ def test_the_quarters_workbook_has_each_campaign_of_the_ward_with_its_result_and
         PEAK,
         *DECEMBER,
         services,
-        "20 mỗi phường",
+        "20 lượt mỗi phường",
         WARD_A,
         20,
         ward,
@@ -99,7 +99,7 @@ def test_the_quarters_workbook_has_each_campaign_of_the_ward_with_its_result_and
         WARD_TEAM: [None, 2, None, None],  # the officers' own log: in the ward's, no target
     }
     assert all(r[:6] == [None] * 6 for r in peak[1:])
-    assert fair[0][:9] == [2, FAIR, *DECEMBER, services, "8 mỗi tổ", WARD_A, 16, ward]
+    assert fair[0][:9] == [2, FAIR, *DECEMBER, services, "8 lượt mỗi tổ", WARD_A, 16, ward]
     assert {r[6]: r[7:10] for r in fair[1:]} == {
         TDP_1: [8, team[TDP_1], team[TDP_1] / 8],
         TDP_2: [8, team[TDP_2], team[TDP_2] / 8],
