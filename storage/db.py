@@ -46,7 +46,7 @@ def database_url(url: str) -> URL:
 
     try:
         parsed = make_url(normalise_url(url.strip()))
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise BadDatabaseUrl("unreadable") from None
     backend, _, driver = parsed.drivername.partition("+")
     if backend not in ("sqlite", "postgresql"):

@@ -32,6 +32,7 @@ def test_sqlite_and_postgresql_through_psycopg_are_accepted(url: str):
     [
         ("khong-phai-url", "unreadable", "không phải địa chỉ cơ sở dữ liệu"),
         ("", "unreadable", "không phải địa chỉ cơ sở dữ liệu"),
+        ("postgresql://gtn:bi-mat@h:abc/gotungnha", "unreadable", "không phải địa chỉ"),
         ("mysql://gtn:bi-mat@127.0.0.1/gotungnha", "backend", "không dùng được “mysql”"),
         ("postgresql+psycopg2://gtn:bi-mat@h/gotungnha", "driver", "bỏ “+psycopg2” đi"),
         ("postgresql+asyncpg://gtn:bi-mat@h/gotungnha", "driver", "bỏ “+asyncpg” đi"),
