@@ -108,22 +108,31 @@ def append_text(ws: Worksheet, values: Sequence[object]) -> None:
             cell.data_type = "s"
 
 
-def write_template(path: Path) -> Path:
-    """The roster template: groups, people (with example rows), a role list to pick from."""
+def write_template(path: Path, *, city: bool = False) -> Path:
+    """The roster template: groups, people (with example rows), a role list to pick from.
+
+    `city`: the city's form, a `Phường` column first on both sheets (reports.city_roster)."""
     wb = Workbook()
     groups = wb.active
     assert groups is not None
     groups.title = L.SHEET_GROUPS
-    table(groups, [L.HEAD_GROUP_NAME], [[g] for g in L.TEMPLATE_EXAMPLE_GROUPS])
     people = wb.create_sheet(L.SHEET_PEOPLE)
     names = [L.HEAD_NAME, L.HEAD_PHONE, L.HEAD_GROUP, L.HEAD_ROLE, L.HEAD_NOTE]
-    table(people, names, L.TEMPLATE_EXAMPLE_PEOPLE)
-    people.column_dimensions["B"].number_format = "@"  # phones as text: Excel keeps the 0
-    for row in range(2, len(L.TEMPLATE_EXAMPLE_PEOPLE) + 2):
-        people.cell(row=row, column=2).number_format = "@"
+    examples: Sequence[Sequence[object]] = L.TEMPLATE_EXAMPLE_PEOPLE
+    if city:
+        table(groups, [L.HEAD_WARD_COLUMN, L.HEAD_GROUP_NAME], L.TEMPLATE_CITY_EXAMPLE_GROUPS)
+        names, examples = [L.HEAD_WARD_COLUMN, *names], L.TEMPLATE_CITY_EXAMPLE_PEOPLE
+    else:
+        table(groups, [L.HEAD_GROUP_NAME], [[g] for g in L.TEMPLATE_EXAMPLE_GROUPS])
+    table(people, names, examples)
+    phone = get_column_letter(names.index(L.HEAD_PHONE) + 1)
+    people.column_dimensions[phone].number_format = "@"  # phones as text: Excel keeps the 0
+    for row in range(2, len(examples) + 2):
+        people[f"{phone}{row}"].number_format = "@"
     roles = ",".join(L.ROLE_NAMES[r] for r in ("leader", "deputy", "member", "officer"))
     choose = DataValidation(type="list", formula1=f'"{roles}"', allow_blank=True)
-    choose.add("D2:D2000")
+    role = get_column_letter(names.index(L.HEAD_ROLE) + 1)
+    choose.add(f"{role}2:{role}2000")
     people.add_data_validation(choose)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -151,6 +151,26 @@ ROSTER_NO_GROUP = "thiếu tổ dân phố (cán bộ phường có thể để 
 ROSTER_TOO_LONG = "ô “{column}” dài quá {limit} ký tự"
 ROSTER_PHONE_OTHER_WARD = "số điện thoại {phone} đã thuộc một thành viên của {ward}"
 ROSTER_EMPTY = "Trang “Thành viên” chưa có ai."
+ROSTER_WARD_IS_CITY_OFFICE = "“{name}” là văn phòng của thành phố, không phải một phường"
+# the city's roster: every ward's rows in one workbook (reports.city_roster)
+HEAD_WARD_COLUMN = "Phường"
+ROSTER_SHEET = "Trang “{sheet}”: {reason}"
+ROSTER_NO_WARD = "thiếu tên phường (cột “Phường”)"
+ROSTER_WARD_EMPTY = "{ward}: chưa có ai trong danh sách."
+ROSTER_PHONE_TWICE = "số điện thoại {phone} trùng với trang “{sheet}”, dòng {row} ({ward})"
+ROSTER_CITY_NO_WARDS = (
+    "Tệp chưa có danh sách phường nào: cần trang “Thành viên” có cột “Phường”, hoặc mỗi "
+    "phường một trang mang tên phường, dòng 1 như trang “Thành viên” của mẫu."
+)
+TEMPLATE_CITY_EXAMPLE_GROUPS = (
+    ("Phường Lê Chân", "Tổ dân phố số 1"),
+    ("Phường Ngô Quyền", "Tổ dân phố số 2"),
+)
+TEMPLATE_CITY_EXAMPLE_PEOPLE = (  # the ward template's examples, each with a ward
+    ("Phường Lê Chân", *TEMPLATE_EXAMPLE_PEOPLE[0]),
+    ("Phường Lê Chân", *TEMPLATE_EXAMPLE_PEOPLE[1]),
+    ("Phường Ngô Quyền", *TEMPLATE_EXAMPLE_PEOPLE[2]),
+)
 WARD_TEAM = "Tổ CNSCĐ phường"  # where ward officers sit
 CITY_TEAM = "Cán bộ thành phố"  # where the city's officers sit (its office)
 

@@ -16,15 +16,17 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from reports import labels as L
-from reports.roster_file import RosterFileError, fold, open_roster
+from reports.roster_file import RosterFileError, SheetRows, fold, open_roster
 from reports.roster_rows import (
     GROUP_COLUMNS,
     PEOPLE_COLUMNS,
     Person,
     groups_of,
+    office_named,
     phones_elsewhere,
     read_groups,
     read_people,
+    unknown_bots,
 )
 from storage import audit, queries
 from storage.models import Member, ResidentialGroup, Role, Team, Ward
@@ -63,30 +65,69 @@ def import_roster(
     """
     sheets = open_roster(path, {L.SHEET_GROUPS: GROUP_COLUMNS, L.SHEET_PEOPLE: PEOPLE_COLUMNS})
     ward = queries.ward_by_name(session, ward_name)  # any case, diacritics or spacing
-    known = groups_of(session, ward)
+    office = office_named(session, ward_name) if ward is None else None
+    if office is not None:
+        raise RosterFileError([L.ROSTER_WARD_IS_CITY_OFFICE.format(name=office)])
     problems: list[str] = []
-    groups = read_groups(sheets[L.SHEET_GROUPS], problems)
-    people = read_people(sheets[L.SHEET_PEOPLE], {**known, **groups}, problems)
-    if zalo_bots is not None:
-        problems += [
-            L.ROSTER_ROW.format(
-                sheet=L.SHEET_PEOPLE,
-                row=p.row,
-                reason=L.ROSTER_UNKNOWN_BOT.format(bot=p.zalo_bot, known=", ".join(zalo_bots)),
-            )
-            for p in people
-            if p.zalo_bot is not None and p.zalo_bot not in zalo_bots
-        ]
-    if not people and not problems:
-        problems.append(L.ROSTER_EMPTY)
-    problems += phones_elsewhere(session, people, ward)
+    checked = check_ward(
+        session, ward, sheets[L.SHEET_GROUPS], [sheets[L.SHEET_PEOPLE]], problems, zalo_bots
+    )
     if problems:
         raise RosterFileError(problems)
     ward = ward or create_ward(session, ward_name.strip(), now=now)
+    return save_ward(session, ward, checked, file=path.name, now=now, invite_days=invite_days)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A ward's rows that passed every check: its groups (folded -> as written), its people."""
+
+    groups: dict[str, str]
+    people: list[Person]
+
+
+def check_ward(
+    session: Session,
+    ward: Ward | None,
+    groups_sheet: SheetRows,
+    people_sheets: list[SheetRows],
+    problems: list[str],
+    zalo_bots: Collection[str] | None,
+    *,
+    empty: str = L.ROSTER_EMPTY,
+) -> Checked:
+    """Check one ward's rows (`ward` None: a ward still to make), adding every problem.
+
+    The one set of checks a ward's rows go through, in the ward's file or the city's."""
+    before = len(problems)  # the city's file gathers several wards' problems in one list
+    known = groups_of(session, ward)
+    groups = read_groups(groups_sheet, problems)
+    people = [
+        person
+        for sheet in people_sheets
+        for person in read_people(sheet, {**known, **groups}, problems)
+    ]
+    problems += unknown_bots(people, zalo_bots)
+    if not people and len(problems) == before:
+        problems.append(empty)
+    problems += phones_elsewhere(session, people, ward)
+    return Checked(groups, people)
+
+
+def save_ward(
+    session: Session,
+    ward: Ward,
+    checked: Checked,
+    *,
+    file: str,
+    now: datetime,
+    invite_days: int,
+) -> Imported:
+    """Add or update the ward's groups, teams and members from checked rows."""
     done = Imported(ward.name)
-    teams = _ensure_teams(session, ward, groups, done)
+    teams = _ensure_teams(session, ward, checked.groups, done)
     known_members = _Known(session, ward)
-    for person in people:
+    for person in checked.people:
         _apply(session, person, teams, ward, known_members, done, now=now, invite_days=invite_days)
     audit.record(
         session,
@@ -94,7 +135,7 @@ def import_roster(
         now=now,
         detail={
             "ward_id": ward.id,
-            "file": path.name,
+            "file": file,
             "added": done.added,
             "updated": done.updated,
             "groups_added": done.groups_added,

@@ -7,7 +7,8 @@ renamed .xlsx), or would unpack to far more than it weighs (a zip bomb).
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,12 +54,7 @@ def open_roster(
     path: Path, wanted: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
 ) -> dict[str, SheetRows]:
     """The rows of each wanted sheet: {sheet: (required columns, optional columns)}."""
-    _check_container(path)
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file
-        raise RosterFileError([L.ROSTER_NOT_XLSX]) from None
-    try:
+    with _opened(path) as wb:
         found = {fold(ws.title): ws for ws in wb.worksheets}
         missing = [s for s in wanted if fold(s) not in found]
         if missing:
@@ -72,6 +68,39 @@ def open_roster(
             _check_header_not_merged(wb, ws, sheet)
             out[sheet] = SheetRows(sheet, list(_rows(ws, sheet, required, optional)))
         return out
+
+
+Columns = tuple[tuple[str, ...], tuple[str, ...]]  # (required, optional) column names
+
+
+def open_sheets(
+    path: Path, pick: Callable[[str, list[str]], Columns | None]
+) -> tuple[list[SheetRows], list[str]]:
+    """The rows of every sheet `pick` takes, in the workbook's order, and the titles of the
+    sheets it left. `pick` gets a sheet's title and its header row, folded."""
+    with _opened(path) as wb:
+        taken, left = [], []
+        for ws in wb.worksheets:
+            head = next(ws.iter_rows(max_row=1, values_only=True), ())
+            columns = pick(ws.title, [fold(_text(v)) for v in head])
+            if columns is None:
+                left.append(ws.title)
+                continue
+            _check_header_not_merged(wb, ws, ws.title)
+            taken.append(SheetRows(ws.title, list(_rows(ws, ws.title, *columns))))
+        return taken, left
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[Any]:
+    """The workbook, read only, once the file passed the checks of its container."""
+    _check_container(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise RosterFileError([L.ROSTER_NOT_XLSX]) from None
+    try:
+        yield wb
     finally:
         wb.close()
 

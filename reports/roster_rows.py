@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from reports import labels as L
 from reports.roster_file import SheetRows, fold
+from storage import queries
 from storage.models import Member, ResidentialGroup, Role, Team, Ward
+from storage.names import same_name
 from storage.personal import one_line
 from storage.roster import BadPhone, normalise_phone
 
@@ -47,6 +50,7 @@ class Person:
     deputy: bool
     note: str | None
     zalo_bot: str | None = None  # the Zalo bot named in the roster, if any
+    sheet: str = L.SHEET_PEOPLE  # the sheet the row is on, for the problems that name it
 
 
 def _problem(sheet: str, row: int, reason: str) -> str:
@@ -114,7 +118,8 @@ def read_people(sheet: SheetRows, groups: dict[str, str], problems: list[str]) -
             folded = fold(group) if group else None
             note = one_line(record.get(L.HEAD_NOTE) or "") or None
             zalo_bot = (record.get(L.HEAD_ZALO_BOT) or "").strip().lower() or None
-            people.append(Person(row, name, phone, folded, role[0], role[1], note, zalo_bot))
+            found = Person(row, name, phone, folded, *role, note, zalo_bot, sheet.sheet)
+            people.append(found)
     return people
 
 
@@ -152,10 +157,32 @@ def phones_elsewhere(session: Session, people: list[Person], ward: Ward | None) 
         stmt = stmt.where(Team.ward_id != ward.id)
     return [
         _problem(
-            L.SHEET_PEOPLE,
+            phones[phone].sheet,
             phones[phone].row,
             L.ROSTER_PHONE_OTHER_WARD.format(phone=phone, ward=other),
         )
         for phone, other in session.exec(stmt)
         if phone is not None
     ]
+
+
+def unknown_bots(people: list[Person], zalo_bots: Collection[str] | None) -> list[str]:
+    """A `Bot Zalo` cell must name one of the deployment's Zalo bots (None: any will do)."""
+    if zalo_bots is None:
+        return []
+    known = ", ".join(zalo_bots)
+    return [
+        _problem(p.sheet, p.row, L.ROSTER_UNKNOWN_BOT.format(bot=p.zalo_bot, known=known))
+        for p in people
+        if p.zalo_bot is not None and p.zalo_bot not in zalo_bots
+    ]
+
+
+def office_named(session: Session, name: str, city_name: str = "") -> str | None:
+    """The city office's name (or the configured city's) when a ward's `name` is it: a ward
+    cannot take it. None when it is free."""
+    office = queries.city_office(session)
+    for taken in (office.name if office else "", city_name):
+        if taken and same_name(taken, name):
+            return taken
+    return None

@@ -47,6 +47,66 @@ def write_roster(
     return path
 
 
+CITY_GROUPS_HEADER = ("Phường", *GROUPS_HEADER)
+CITY_PEOPLE_HEADER = ("Phường", *PEOPLE_HEADER)
+
+
+def write_city_roster(
+    path: Path,
+    groups: Sequence[tuple[str, str]],
+    people: Sequence[Sequence[object]],
+    *,
+    people_sheet: str = PEOPLE_SHEET,
+) -> Path:
+    """The city's file with a `Phường` column: (ward, group) rows, then people rows whose first
+    cell is the ward (() an empty row)."""
+    wb = Workbook()
+    groups_ws = wb.active
+    assert groups_ws is not None
+    groups_ws.title = GROUPS_SHEET
+    groups_ws.append(list(CITY_GROUPS_HEADER))
+    for row in groups:
+        groups_ws.append(list(row))
+    people_ws = wb.create_sheet(people_sheet)
+    people_ws.append(list(CITY_PEOPLE_HEADER))
+    for person in people:
+        people_ws.append(list(person))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def write_ward_sheets(
+    path: Path,
+    groups: Sequence[tuple[str, str]],
+    sheets: dict[str, Sequence[Sequence[object]]],
+    *,
+    notes: dict[str, Sequence[Sequence[object]]] | None = None,
+) -> Path:
+    """The city's file with one sheet per ward: the `Tổ dân phố` sheet of (ward, group) rows,
+    then each ward's sheet {title: people rows}, headed as the ward template's `Thành viên`;
+    `notes` are other sheets, {title: rows as written}."""
+    wb = Workbook()
+    groups_ws = wb.active
+    assert groups_ws is not None
+    groups_ws.title = GROUPS_SHEET
+    groups_ws.append(list(CITY_GROUPS_HEADER))
+    for row in groups:
+        groups_ws.append(list(row))
+    for title, people in sheets.items():
+        ws = wb.create_sheet(title)
+        ws.append(list(PEOPLE_HEADER))
+        for person in people:
+            ws.append(list(person))
+    for title, rows in (notes or {}).items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(list(row))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
 def add_zip_member(path: Path, name: str, *, chunk: bytes, times: int, compression: int) -> None:
     """Append a member of `times` x `chunk` to a workbook's zip, streamed (memory stays low)."""
     with (

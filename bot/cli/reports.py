@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
+from typer._click import exceptions as errors  # typer 0.29 carries its own click
 
 from bot.cli.base import (
     ConfigOption,
@@ -246,26 +247,51 @@ def invites(
         )
 
 
+CityFlag = Annotated[
+    bool, typer.Option("--city", help="Danh sách của cả thành phố: có cột Phường (xem mẫu --city).")
+]
+CityTemplate = Annotated[
+    bool, typer.Option("--city", help="Mẫu của cả thành phố: thêm cột Phường ở cả hai trang.")
+]
+
+
 @roster_cli.command("template")
-def roster_template(out_file: OutOption) -> None:
+def roster_template(out_file: OutOption, city: CityTemplate = False) -> None:
     """Ghi tệp mẫu danh sách để điền (trang Tổ dân phố và Thành viên)."""
     from reports.handouts import write_template
 
-    write_template(out_file)
+    write_template(out_file, city=city)
     out.print(f"Đã ghi mẫu danh sách: {escape(str(out_file))}")
 
 
 @roster_cli.command("import")
 def roster_import(
+    context: typer.Context,
     file: Annotated[Path, typer.Argument(help="Tệp .xlsx theo mẫu.", exists=True, dir_okay=False)],
-    ward: Annotated[str, typer.Option(help="Tên phường (tạo mới nếu chưa có).")],
+    ward: Annotated[
+        str | None, typer.Option(help="Tên phường (tạo mới nếu chưa có); cần --ward hoặc --city.")
+    ] = None,
+    city: CityFlag = False,
     config: ConfigOption = None,
 ) -> None:
-    """Nhập tổ dân phố, tổ CNSCĐ và thành viên từ tệp Excel danh sách của phường."""
+    """Nhập tổ dân phố, tổ CNSCĐ và thành viên từ tệp Excel danh sách của phường.
+
+    --city: một tệp cho mọi phường của thành phố (tạo phường mới nếu chưa có)."""
     from reports.roster import import_roster
     from reports.roster_file import RosterFileError
 
+    if city and ward is not None:
+        _fail("--city là danh sách của cả thành phố, không dùng cùng --ward.")
+    if ward is None and not city:
+        param: Any = next(p for p in context.command.params if p.name == "ward")
+        raise errors.MissingParameter(ctx=context, param=param)
     cfg = _config(config)
+    if city:
+        from bot.cli.wards import import_city
+
+        import_city(cfg, file)
+        return
+    assert ward is not None
     app = _app(cfg)
 
     def work() -> str:

@@ -1,4 +1,5 @@
-"""`gotungnha ward add|list` and `gotungnha export --city`: one deployment for a city's wards.
+"""`gotungnha ward add|list`, `export --city` and `roster import --city`: one deployment for a
+city's wards.
 
 The city's workbook holds counts per ward and the wards' names only (reports.city_workbook).
 """
@@ -12,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from bot.cli.base import ConfigOption, _app, _config, _fail, _guard, cli, out
+from bot.cli.base import ConfigOption, _app, _config, _fail, _guard, cli, err, out
 from bot.cli.vi import Cli
 from bot.config import Config
 
@@ -134,3 +135,60 @@ def export_city(cfg: Config, *, first: date, last: date, out_file: Path) -> None
         f"Đã ghi {escape(str(out_file))}: {escape(city.label)}, {period}, "
         f"{written.wards} phường, {written.logs:,} lượt hỗ trợ."
     )
+
+
+def import_city(cfg: Config, file: Path) -> None:
+    """`gotungnha roster import --city`: every ward's roster from one file, all or nothing."""
+    from reports.city_roster import import_city_roster
+    from reports.roster import Imported
+    from reports.roster_file import RosterFileError
+    from storage.names import folded_name
+
+    app = _app(cfg)
+
+    def counts(done: Imported) -> str:
+        return (
+            f"{done.groups_added} tổ dân phố mới, {done.teams_added} tổ CNSCĐ mới; "
+            f"thành viên: {done.added} mới, {done.updated} cập nhật, {done.unchanged} không đổi."
+        )
+
+    def work() -> list[str]:
+        with app.uow() as uow:
+            named = [bot.name for bot in cfg.zalo.bots]
+            done = import_city_roster(
+                uow.session,
+                file,
+                now=app.clock(),
+                invite_days=cfg.bot.invite_days,
+                zalo_bots=named if named else None,
+                city_name=cfg.city.name,
+            )
+            if done.changed:
+                uow.commit()
+        lines = [
+            f"{ward.ward}{' (mới)' if ward.ward in done.new_wards else ''}: {counts(ward)}"
+            for ward in done.wards
+        ]
+        new = f" ({len(done.new_wards)} mới)" if done.new_wards else ""
+        city = cfg.city.name or "Cả thành phố"
+        lines.append(f"{city}: {len(done.wards)} phường, xã{new}; {counts(done.total())}")
+        if not done.changed:
+            lines.append("Danh sách đã khớp với cơ sở dữ liệu: không có gì thay đổi.")
+        lines += [f"Đã bỏ qua trang “{sheet}” (không phải danh sách)." for sheet in done.skipped]
+        invited = [ward.ward for ward in done.wards if ward.invites]
+        if invited:
+            lines.append("Mã tham gia, mỗi phường một tệp:")
+            lines += [
+                f'gotungnha invites --ward "{ward}" --out ma-tham-gia-{folded_name(ward)}.xlsx'
+                for ward in invited
+            ]
+        return lines
+
+    try:
+        lines = _guard(cfg, work)
+    except RosterFileError as exc:
+        err.print(f"[red]Không nhập được danh sách[/] ({len(exc.problems)} lỗi; chưa lưu gì):")
+        err.print(escape(str(exc)))
+        raise typer.Exit(1) from None
+    for line in lines:
+        out.print(escape(line))
