@@ -118,8 +118,14 @@ async def tick(
                 session, key, status="skipped", error="no longer needed", max_attempts=MAX_ATTEMPTS
             )
         unit.commit()
+        keys = [send.key for send in due]
+        settled = outbox.settled(
+            session, keys, now=now, stale_after=STALE_CLAIM, max_attempts=MAX_ATTEMPTS
+        )
     by_chat: dict[tuple[str, str], list[PlannedSend]] = {}
     for send in due:
+        if send.key in settled:
+            continue  # sent, or being sent: nothing to work out again
         by_chat.setdefault((send.chat.platform, send.chat.chat_id), []).append(send)
     run = SendRun(uow, sender, catalogue, today, now, zone, charts_dir, exports_dir)
     run.gate, run.waited = gate, set(waiting)

@@ -174,6 +174,36 @@ def finished(session: Session, keys: list[str], *, max_attempts: int) -> set[str
     return done
 
 
+def settled(
+    session: Session,
+    keys: list[str],
+    *,
+    now: datetime,
+    stale_after: timedelta,
+    max_attempts: int,
+) -> set[str]:
+    """Which of these sends no tick can take again (outbox.reclaim): sent, skipped, blocked,
+    uncertain, given up, or claimed by a worker still alive (its claim not yet stale). A
+    tick leaves them before it works out their text and chart: after Monday's round, the
+    next ticks of the week would otherwise do every tally again to find it sent."""
+    done: set[str] = set()
+    for start in range(0, len(keys), 500):
+        stmt = select(
+            OutboxMessage.key,
+            OutboxMessage.status,
+            OutboxMessage.attempts,
+            OutboxMessage.claimed_at,
+        ).where(col(OutboxMessage.key).in_(keys[start : start + 500]))
+        for key, status, attempts, claimed_at in session.exec(stmt):
+            if status == "waiting" or (status == "failed" and attempts < max_attempts):
+                continue  # tried again
+            stale = claimed_at < now - stale_after and attempts < max_attempts - 1
+            if status == "claimed" and stale:
+                continue  # its worker died: taken again
+            done.add(key)
+    return done
+
+
 def quota_skips(session: Session, since: datetime) -> dict[tuple[str, str], int]:
     """Scheduled sends skipped for a bot's quota since `since`, per (platform, bot)."""
     stmt = (

@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event, text
 from sqlmodel import select
 
 from bot.app import App, build_app
@@ -348,3 +349,58 @@ def test_a_chat_that_blocked_the_bot_is_not_tried_again(app: App, leaders: None)
     console = io.StringIO()
     assert run_tick(app, at(2026, 6, 7, 8, 0), console) == TickSummary(sent=1)
     assert "[→ minh]" not in console.getvalue() and "[→ mai]" in console.getvalue()
+
+
+def _teams_with_groups(app: App, roster: Roster, teams: int) -> None:
+    """`teams` teams, each with a joined member, a linked group and a log last week."""
+    for n in range(1, teams + 1):
+        roster.joined(f"Thành viên {n}", team=f"Tổ CNSCĐ TDP {n}", user=f"tv{n}")
+    with app.uow() as uow:
+        for member in uow.session.exec(select(Member)):
+            uow.session.add(
+                GroupChat(
+                    platform="console",
+                    chat_id=f"nhom-{member.team_id}",
+                    ward_id=uow.session.get(Team, member.team_id).ward_id,  # type: ignore[union-attr]
+                    team_id=member.team_id,
+                )
+            )
+            log = SupportLog(member_id=member.id, team_id=member.team_id, day=date(2026, 11, 17))
+            add_log(uow.session, log, {"vneid": 2})
+        uow.commit()
+
+
+def _statements_of(app: App, now: datetime) -> tuple[TickSummary, int]:
+    seen: list[str] = []
+
+    def count(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(app.db, "before_cursor_execute", count)
+    try:
+        summary = run_tick(app, now)
+    finally:
+        event.remove(app.db, "before_cursor_execute", count)
+    return summary, len(seen)
+
+
+@pytest.mark.parametrize("teams", [2, 8])
+def test_the_ticks_after_mondays_round_leave_the_sent_tallies_alone(
+    app: App, roster: Roster, teams: int
+):
+    """Once Monday's tallies are out, each later tick of the week reads what is done in a
+    fixed handful of statements, as a tick with nothing due does: it does not work every
+    tally out again to find it sent (a city's 3,000 teams would keep the leading worker
+    busy until Wednesday)."""
+    _teams_with_groups(app, roster, teams)
+    idle = _statements_of(app, at(2026, 11, 23, 7, 59))
+    assert idle[0] == TickSummary()
+    assert run_tick(app, at(2026, 11, 23, 8, 0)).sent == teams
+    summary, statements = _statements_of(app, at(2026, 11, 23, 8, 1))
+    assert summary == TickSummary()
+    assert statements <= idle[1] + 2  # what is due, and which of it is done: two reads
+    with app.db.connect() as connection:
+        rows = connection.execute(
+            text("SELECT status, attempts FROM outbox_message WHERE kind = 'weekly_tally'")
+        ).all()
+    assert sorted(tuple(r) for r in rows) == [("sent", 1)] * teams
