@@ -64,6 +64,7 @@ def build_app(config: Config, *, clock: Clock = system_clock) -> App:
     from handlers.admin import sync_catalogue
     from handlers.context import BotSeat, Settings
     from handlers.engine import Engine
+    from schedules import city_chat
     from schedules import commands as deadline_commands
     from schedules.sending import MAX_ATTEMPTS
     from storage.uow import UnitOfWork, uow_factory
@@ -95,7 +96,7 @@ def build_app(config: Config, *, clock: Clock = system_clock) -> App:
         factory,
         clock=clock,
         settings=settings,
-        routers=(deadline_commands.router,),
+        routers=(deadline_commands.router, city_chat.router),
         observe=metrics.handled,
     )
     return App(config, db, factory, engine, clock, metrics)

@@ -24,12 +24,13 @@ from handlers.catalogue import load_catalogue
 from handlers.context import BotSeat, Context, Conversation, Settings
 from handlers.failures import failure_trace
 from handlers.features import ROUTER
+from handlers.features.city import refused_to_city
 from handlers.features.onboarding import stranger_greeting
 from handlers.messages import Incoming, Reply
 from handlers.parsing.normalize import fold
 from handlers.router import Route, Router
 from storage import bot_usage, identities, queries
-from storage.models import ProcessedMessage
+from storage.models import ProcessedMessage, Role
 from storage.personal import (
     message_ref,
     monthly_sender_ref,
@@ -245,6 +246,8 @@ class Engine:
             route = self._router.commands.get(name)
             if route is None:
                 return [Reply(texts.UNKNOWN_COMMAND.format(command.group(1)))]
+            if ctx.member is not None and ctx.member.role == Role.CITY:
+                route = self._router.city.get(name, route)  # the city's answer, if it has one
             if name not in _KEEPS_STEP:
                 conv.clear()
             return self._call(ctx, route, command.group(2).strip())
@@ -263,6 +266,8 @@ class Engine:
     @staticmethod
     def _call(ctx: Context, route: Route, arg: str) -> list[Reply]:
         ctx.route = route.handler.__name__
+        if refusal := refused_to_city(ctx, route):
+            return [refusal]
         if route.only and ctx.member is not None and ctx.member.role != route.role:
             return [Reply(texts.NOT_ALLOWED[str(route.role)])]
         if ctx.has_role(route.role):

@@ -27,6 +27,8 @@ class Router:
     commands: dict[str, Route] = field(default_factory=dict)
     choices: dict[str, Route] = field(default_factory=dict)
     steps: dict[str, Route] = field(default_factory=dict)
+    # what a city's officer (role city) gets for a command instead of a ward's answer
+    city: dict[str, Route] = field(default_factory=dict)
 
     def command(
         self, *names: str, role: Role | None = Role.MEMBER, only: bool = False
@@ -44,12 +46,17 @@ class Router:
         """Handle the text of someone who is at a pending step."""
         return self._add(self.steps, steps, role, only)
 
+    def city_command(self, *names: str) -> Decorator:
+        """Handle `/name args` from a city's officer, in place of the ward's command."""
+        return self._add(self.city, names, Role.CITY, True)
+
     def include(self, other: Router) -> None:
         """Take over another router's routes."""
         for mine, theirs in (
             (self.commands, other.commands),
             (self.choices, other.choices),
             (self.steps, other.steps),
+            (self.city, other.city),
         ):
             clash = mine.keys() & theirs.keys()
             if clash:

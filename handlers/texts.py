@@ -94,6 +94,13 @@ WELCOME = (
     "  hôm qua 4 hộ vneid 6 @ ngõ 5\n"
     "Hoặc gõ /ghi để mình hỏi từng bước. Gõ /trogiup để xem thêm."
 )
+CITY_WELCOME = (
+    "Chào mừng {name}, cán bộ {city}! 🎉\n"
+    "Bạn xem số liệu của mọi phường (chỉ số đếm, không có dữ liệu riêng của ai):\n"
+    "/thongke – cả thành phố tuần này, /xuat – tệp Excel của thành phố, /web – trang theo dõi.\n"
+    "Gõ /trogiup để xem mọi lệnh của bạn."
+)
+CITY_ALREADY_JOINED = "Chào {name}! Bạn đã là cán bộ {city} rồi. Gõ /trogiup để xem các lệnh."
 
 # --- quick entry ---------------------------------------------------------------------
 ENTRY_SAVED = "✅ Đã ghi lượt hỗ trợ:"
@@ -286,12 +293,14 @@ COMMAND_MENU = (
 )
 _MY_LOGS = ("ghi", "huy", "sua", "cuatoi", "thongke", "chiendich")
 _MY_ACCOUNT = ("trogiup", "tatnhac", "batnhac", "dulieucuatoi", "xoadulieucuatoi")
+_CITY = ("thongke", "xuat", "tiendo", "hanchot", "chiendich", "web")  # the city's officer's
 MENUS = {  # the commands each role's private chat shows, and a group's; by name
     "": (*_MY_LOGS, "thamgia", *_MY_ACCOUNT),
     "member": (*_MY_LOGS, *_MY_ACCOUNT),
     "leader": (*_MY_LOGS, "lienket", "danop", "xuat", "web", *_MY_ACCOUNT),
     "officer": (*_MY_LOGS, "tiendo", "hanchot", "xuat", "web", "lienket", "danop", *_MY_ACCOUNT),
     "unit": ("dangkymohinh", "sua", "trogiup", "dulieucuatoi", "xoadulieucuatoi"),
+    "city": (*_CITY, "trogiup", "dulieucuatoi", "xoadulieucuatoi"),
     "group": ("ghi", "thongke", "chiendich", "lienket", "danop", "trogiup"),
 }
 BUTTON_NOT_YOURS = "Nút này dành cho người khác."
@@ -763,3 +772,75 @@ UNIT_NOT_FOUND = "Không tìm thấy đơn vị của bạn. Bạn liên hệ c�
 ROSTER_UNIT_NAME = "Cần có tên đơn vị (tối đa 200 ký tự)."
 ROSTER_UNIT_EXISTS = "{ward} đã có đơn vị “{name}”."
 ROSTER_UNIT_KIND = "Loại đơn vị “{kind}” không rõ: dùng school, office, team hoặc other."
+
+# --- the city's officer (role city): every ward's counts, never a volunteer's data ----------
+CITY_LOGS_NOTHING = (
+    "Cán bộ thành phố không ghi lượt hỗ trợ: việc ghi là của thành viên các tổ. "
+    "Gõ /trogiup để xem các lệnh của bạn."
+)
+CITY_NOT_HERE = (
+    "Việc này dành cho phường và tổ, không dành cho cán bộ thành phố. "
+    "Gõ /trogiup để xem các lệnh của bạn."
+)
+CITY_PRIVATE_ONLY = "Tệp báo cáo của thành phố mình chỉ gửi khi nhắn riêng. Bạn nhắn /xuat nhé."
+CITY_EXPORT_READY = (
+    "📊 Báo cáo {city}, {period}: {wards} phường, {logs} lượt hỗ trợ. Tệp Excel ở dưới."
+)
+CITY_NO_WARD = "Thành phố chưa có phường nào dùng bot."
+CITY_DEADLINE_ADDED = (
+    "🗓️ Đã thêm hạn “{name}” cho mọi phường: hạn cuối {day} (trước ngày {before}). Cán bộ "
+    "các phường chưa nộp sẽ được nhắc trước 7, 3, 1 ngày và đúng ngày cuối; nộp xong, "
+    "phường gõ /danop."
+)
+CITY_NO_DEADLINE = (
+    "Thành phố chưa có hạn báo cáo nào sắp tới. Thêm hạn, ví dụ: "
+    "/hanchot Báo cáo tháng 1 20/01/2027"
+)
+CITY_PROGRESS_TITLE = "📋 {deadline}, hạn cuối {day}: {sent}/{total} phường đã nộp."
+CITY_STATS_TITLE = "🏙️ {city}: {wards} phường"
+CITY_PERIOD_QUARTER = "Quý này (từ {}):"
+CITY_STATS_ACTIVE = "• Thành viên đã ghi: {active}/{members}"
+CITY_STATS_BUSIEST = "• Phường ghi nhiều nhất:"
+CITY_RANK_LINE = "  {n}. {ward}: {logs}"
+CITY_STATS_IDLE = "Tuần này {n}/{wards} phường chưa ghi lượt nào."
+CITY_CAMPAIGN_WARDS = "• Các phường: {done} lượt; {reached}/{wards} phường đạt chỉ tiêu."
+CITY_CAMPAIGN_TOP = "• Dẫn đầu:"
+CITY_CAMPAIGN_NOTHING = "• Chưa có lượt nào: {n} phường."
+HELP_CITY = (
+    "Lệnh của cán bộ thành phố (số liệu của mọi phường, không có dữ liệu riêng của ai):\n"
+    "/thongke – số liệu cả thành phố tuần này và quý này\n"
+    "/xuat – tệp Excel của thành phố quý này (/xuat thang, /xuat 01/10/2026-31/12/2026)\n"
+    "/hanchot – thêm hạn báo cáo cho mọi phường, ví dụ: /hanchot Báo cáo tháng 1 20/01/2027\n"
+    "/tiendo – phường nào đã nộp báo cáo cho hạn gần nhất\n"
+    "/chiendich – tiến độ chiến dịch ở các phường\n"
+    "/web – link vào trang theo dõi\n"
+    "/dulieucuatoi, /xoadulieucuatoi – dữ liệu của tôi\n"
+    "Cán bộ thành phố không ghi lượt hỗ trợ: việc ghi là của các tổ."
+)
+CITY_MENU_WORDS = {  # the Telegram menu's words for a city's officer, where a ward's differ
+    "thongke": "Số liệu cả thành phố",
+    "xuat": "Tệp Excel báo cáo của thành phố",
+    "tiendo": "Phường nào đã nộp báo cáo",
+    "hanchot": "Thêm hạn báo cáo cho mọi phường",
+    "chiendich": "Chiến dịch ở các phường",
+    "web": "Trang theo dõi trên web",
+    "trogiup": "Các lệnh của cán bộ thành phố",
+}
+# a ward's officer and the city's deadlines (/danop without a team, /tiendo, reminders)
+WARD_SUBMITTED = (
+    "✅ Đã ghi nhận {ward} đã nộp “{deadline}” cho thành phố (hạn cuối {day}). "
+    "Mình thôi nhắc phường cho hạn này."
+)
+WARD_SUBMITTED_ALREADY = "{ward} đã báo nộp “{deadline}” (hạn cuối {day}) cho thành phố rồi."
+WARD_SUBMITTED_TEAM_HOW = "Nếu bạn nộp thay một tổ, gõ kèm tên tổ, ví dụ: /danop {example}"
+WARD_CITY_PROGRESS = {
+    True: "🏙️ Báo cáo cho thành phố “{deadline}”, hạn cuối {day}: phường đã nộp.",
+    False: (
+        "🏙️ Báo cáo cho thành phố “{deadline}”, hạn cuối {day}: phường chưa nộp "
+        "(nộp xong, gõ /danop)."
+    ),
+}
+REMINDER_CITY = (
+    "⏰ Nhắc hạn báo cáo cho thành phố “{deadline}”: hạn cuối {day}, {when}.\n"
+    "Nộp xong, cán bộ phường gõ /danop nhé."
+)

@@ -4,7 +4,8 @@ It holds counts per ward and the wards' names, nothing else (storage.city reads 
 those): no member's name, note, place or chat account leaves a ward through it. Sheets, in
 order: `Các phường` (one row per ward, with totals), `Theo dịch vụ và tháng` (each
 service's sum by month), `Chưa nộp` (the wards whose teams did not all send a report by
-its last day), and `Chiến dịch` when a campaign has a day in the period (as the ward's
+its last day, and those that did not send the city its own report by the last day of a
+deadline the city set), and `Chiến dịch` when a campaign has a day in the period (as the ward's
 workbook, none otherwise): each campaign's row, then each ward it covers with its result,
 target and how far it got (per team: how many of its teams reached theirs), then the
 wards that reached it. It prints as the ward's workbook does (reports.sheets,
@@ -27,8 +28,15 @@ from reports.scope import name_key, services_in_use
 from reports.sheets import Book, Sheet
 from storage import campaigns, queries
 from storage.campaigns import Progress, WardProgress
-from storage.city import DueReport, WardFigures, city_figures, on_time
-from storage.models import TargetPer
+from storage.city import (
+    DueReport,
+    WardFigures,
+    city_figures,
+    on_time,
+    owed_by_ward,
+    wards_on_time,
+)
+from storage.models import Audience, TargetPer
 
 SERVICE_MOST = 30  # a service's name wraps beyond this many characters
 DEADLINE_MOST = 24  # and a deadline's
@@ -71,18 +79,19 @@ def write_city_workbook(
     due: Sequence[DueReport],
 ) -> CityWritten:
     """Write the city's workbook for a period to `path`; `due` are the teams' reports whose
-    last day passed in it (schedules.city.reports_due)."""
+    last day passed in it, the city's own deadlines among them (schedules.city.reports_due)."""
     figures = city_figures(session, start=city.start, end=city.end)
     wards = sorted(figures.wards, key=lambda w: name_key(w.name))
     services = services_in_use(session, {sid for w in wards for sid in w.services})
     sent = on_time(session, due)
+    wards_sent = wards_on_time(session, due)
     running = campaigns.progress_in_period(session, start=city.start, end=city.end)
     book = Book(path)
     try:
         owed = _owed(due, sent, wards)
         _wards(book.sheet(L.SHEET_CITY_WARDS), city, wards, services, owed, made_at)
         _months(book.sheet(L.SHEET_CITY_MONTHS), city, services, figures.per_month)
-        _missing(book.sheet(L.SHEET_CITY_MISSING), wards, due, sent)
+        _missing(book.sheet(L.SHEET_CITY_MISSING), wards, due, sent, wards_sent)
         if running:
             _campaigns(book.sheet(L.SHEET_CAMPAIGNS), campaign_rows(session, running, wards))
     finally:
@@ -94,13 +103,7 @@ def _owed(
     due: Sequence[DueReport], sent: dict[tuple[int, str], int], wards: list[WardFigures]
 ) -> dict[int, tuple[int, int]]:
     """ward id -> (teams' reports due in the period, of them sent by their last day)."""
-    teams = {w.ward_id: w.teams for w in wards}
-    out: dict[int, tuple[int, int]] = {}
-    for report in due:
-        owed, done = out.get(report.ward_id, (0, 0))
-        found = sent.get((report.deadline_id, report.period), 0)
-        out[report.ward_id] = (owed + teams.get(report.ward_id, 0), done + found)
-    return out
+    return owed_by_ward(due, sent, {w.ward_id: w.teams for w in wards})
 
 
 def _wards(
@@ -180,21 +183,33 @@ def _missing(
     wards: list[WardFigures],
     due: Sequence[DueReport],
     sent: dict[tuple[int, str], int],
+    wards_sent: dict[tuple[int, str], set[int]],
 ) -> None:
-    """Each passed deadline of each ward some of whose teams did not send the report."""
+    """Each passed deadline of each ward some of whose teams did not send the report, and
+    each of the city's passed deadlines with each ward that did not send it by its last day
+    (no team counts: the team columns stay empty)."""
     names = [L.HEAD_NO, L.HEAD_WARD, L.HEAD_DEADLINE, L.HEAD_LAST_DAY]
     names += [L.HEAD_TEAMS_SENT, L.HEAD_TEAMS_OWING]
     by_id = {w.ward_id: w for w in wards}
-    found = []
+    found: list[tuple[date, Any, str, str, int | None, int | None]] = []
     for report in due:
+        key = (report.deadline_id, report.period)
+        if report.audience == Audience.WARDS:
+            late = [w for w in wards if w.ward_id not in wards_sent.get(key, set())]
+            found += [
+                (report.last_day, name_key(w.name), report.name, w.name, None, None) for w in late
+            ]
+            continue
         ward = by_id.get(report.ward_id)
-        done = sent.get((report.deadline_id, report.period), 0)
+        done = sent.get(key, 0)
         if ward is not None and done < ward.teams:
-            found.append((report.last_day, name_key(ward.name), report.name, ward, done))
+            found.append(
+                (report.last_day, name_key(ward.name), report.name, ward.name, done, ward.teams)
+            )
     found.sort(key=lambda item: item[:3])
     rows: list[list[Any]] = [
-        [n, ward.name, deadline, last_day, done, ward.teams]
-        for n, (last_day, _key, deadline, ward, done) in enumerate(found, start=1)
+        [n, ward, deadline, last_day, done, owing]
+        for n, (last_day, _key, deadline, ward, done, owing) in enumerate(found, start=1)
     ]
     widths = columns(names, rows, most=[None, NAME_MOST, DEADLINE_MOST])
     ws.set_widths(widths, key_columns=2)

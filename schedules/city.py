@@ -18,7 +18,8 @@ def reports_due(
 ) -> list[DueReport]:
     """Every ward's teams' deadlines (/danop) whose last day falls from `start` to `end` and
     is over by `today`, soonest first: whether a team sent its report in time is known only
-    once the last day has passed. A units' deadline (a model registration) is not one."""
+    once the last day has passed. A units' deadline (a model registration) is not one; the
+    city's deadlines for every ward (audience wards, on its office) are, marked as such."""
     over = min(end, today - timedelta(days=1))
     found = []
     for deadline in deadlines.active_deadlines(session):
@@ -34,6 +35,7 @@ def reports_due(
                     period,
                     last_day,
                     midnight.astimezone(UTC),
+                    deadline.audience,
                 )
             )
     return sorted(found, key=lambda d: (d.last_day, d.ward_id, d.deadline_id))

@@ -13,10 +13,12 @@ from handlers.formatting import day_text
 from handlers.messages import Reply
 from handlers.parsing.normalize import fold
 from handlers.router import Router
+from reports.labels import WARD_TEAM
 from schedules.rules import Repeat, Rule
 from storage import deadlines, queries, units
 from storage.deadlines import DEFAULT_LEAD_DAYS
-from storage.models import NAME_MAX, Audience, Deadline, Role, Team
+from storage.models import NAME_MAX, Audience, Deadline, Role, Team, Ward
+from storage.roster import ward_team
 
 router = Router()
 
@@ -46,9 +48,26 @@ def next_due_of(session: Session, ward_id: int, today: date) -> tuple[Deadline, 
     A units' deadline (model registration) is met by registering, not by /danop.
     """
     for deadline, period, last_day in upcoming_deadlines(session, ward_id, today):
-        if deadline.audience != Audience.UNITS:
+        if deadline.audience == Audience.TEAMS:
             return deadline, period, last_day
     return None
+
+
+def next_city_due(session: Session, today: date) -> tuple[Deadline, str, date] | None:
+    """The city's deadline for every ward whose last day comes first, from today on:
+    (deadline, period, day); None without a city or such a deadline."""
+    office = queries.city_office(session)
+    if office is None or office.id is None:
+        return None
+    found = []
+    for deadline in deadlines.city_deadlines(session, office.id):
+        due = Rule.of(deadline).period_of(today)
+        if due is not None:
+            found.append((due[1], deadline.id or 0, deadline, due[0]))
+    if not found:
+        return None
+    last_day, _id, deadline, period = min(found, key=lambda item: item[:2])
+    return deadline, period, last_day
 
 
 @router.command("danop", role=Role.LEADER)
@@ -59,6 +78,10 @@ def mark_submitted(ctx: Context, args: str) -> list[Reply]:
     session = ctx.uow.session
     team, ward = queries.team_and_ward(session, ctx.member.team_id)
     assert ward.id is not None and team.id is not None
+    if team.residential_group_id is None and not args.strip():
+        city_due = next_city_due(session, ctx.today)
+        if city_due is not None and ctx.has_role(Role.OFFICER):
+            return [_ward_submitted(ctx, ward, city_due)]
     due = next_due(ctx, ward.id)
     if due is None:
         return [Reply(texts.NO_DEADLINE)]
@@ -95,6 +118,30 @@ def mark_submitted(ctx: Context, args: str) -> list[Reply]:
     return [Reply(template.format(team=team.name, deadline=deadline.name, day=day_text(last_day)))]
 
 
+def _ward_submitted(ctx: Context, ward: Ward, due: tuple[Deadline, str, date]) -> Reply:
+    """Mark the ward's own report for the city's deadline sent, by the ward's own team; say
+    how a team's report is marked (/danop TDP 3), as before."""
+    session = ctx.uow.session
+    deadline, period, last_day = due
+    assert ward.id is not None and deadline.id is not None
+    own, _new = ward_team(session, ward.id, name=WARD_TEAM)
+    assert own.id is not None
+    new = deadlines.mark_submitted(
+        session,
+        deadline_id=deadline.id,
+        team_id=own.id,
+        period=period,
+        member_id=ctx.member_id,
+        now=ctx.now,
+    )
+    template = texts.WARD_SUBMITTED if new else texts.WARD_SUBMITTED_ALREADY
+    words = {"ward": ward.name, "deadline": deadline.name, "day": day_text(last_day)}
+    teams = queries.residential_teams(session, ward.id)
+    example = teams[0].name if teams else "Tổ CNSCĐ TDP 1"
+    how = texts.WARD_SUBMITTED_TEAM_HOW.format(example=example)
+    return Reply(f"{template.format(**words)}\n{how}")
+
+
 def _teams_matching(teams: list[Team], typed: str) -> list[Team]:
     """Teams named as typed, loosely: "tdp 3" is "Tổ CNSCĐ TDP 3" (not TDP 30)."""
     words = fold(typed).split()
@@ -112,7 +159,7 @@ def progress(ctx: Context, _args: str) -> list[Reply]:
     session = ctx.uow.session
     _team, ward = queries.team_and_ward(session, ctx.member.team_id)
     assert ward.id is not None
-    registrations = _units_progress(ctx, ward.id)
+    registrations = [*_units_progress(ctx, ward.id), *_city_progress(ctx, ward.id)]
     due = next_due(ctx, ward.id)
     if due is None:
         return [Reply("\n".join([texts.NO_DEADLINE, *registrations]))]
@@ -130,6 +177,18 @@ def progress(ctx: Context, _args: str) -> list[Reply]:
     lines.append(texts.PROGRESS_SENT.format(", ".join(sent) or texts.NOBODY))
     lines.append(texts.PROGRESS_MISSING.format(", ".join(missing) or texts.NOBODY))
     return [Reply("\n".join([*lines, *registrations]))]
+
+
+def _city_progress(ctx: Context, ward_id: int) -> list[str]:
+    """A line on the ward's own report for the city's coming deadline, when there is one."""
+    due = next_city_due(ctx.uow.session, ctx.today)
+    if due is None:
+        return []
+    deadline, period, last_day = due
+    assert deadline.id is not None
+    sent = ward_id in deadlines.wards_submitted(ctx.uow.session, deadline.id, period)
+    line = texts.WARD_CITY_PROGRESS[sent].format(deadline=deadline.name, day=day_text(last_day))
+    return ["", line]
 
 
 def _units_progress(ctx: Context, ward_id: int) -> list[str]:
@@ -167,26 +226,36 @@ def _how_to_add(ctx: Context, args: str) -> Reply:
     return Reply(texts.DEADLINE_HOW)
 
 
-@router.command("hanchot", role=Role.OFFICER)
-def add_deadline(ctx: Context, args: str) -> list[Reply]:
-    """Add a one-off deadline: `/hanchot Đăng ký mô hình 20/04/2026` (the "before" day)."""
+def typed_deadline(ctx: Context, args: str) -> tuple[str, date] | Reply:
+    """The name and "before" day of a /hanchot, or what is wrong with it."""
     match = _BEFORE.search(args)
     name = args[: match.start()].strip(" :-–") if match else ""
     if not match:
-        return [_how_to_add(ctx, args)]
+        return _how_to_add(ctx, args)
     if not name:
         example = f"Báo cáo tháng {match.group(2)} {match.group().strip()}"
-        return [Reply(texts.DEADLINE_NEEDS_NAME.format(example=example))]
+        return Reply(texts.DEADLINE_NEEDS_NAME.format(example=example))
     name = " ".join(name.split())
     if len(name) > NAME_MAX:
-        return [Reply(texts.DEADLINE_NAME_TOO_LONG.format(n=len(name), limit=NAME_MAX))]
+        return Reply(texts.DEADLINE_NAME_TOO_LONG.format(n=len(name), limit=NAME_MAX))
     try:
         before = date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
     except ValueError:
-        return [Reply(texts.DEADLINE_HOW)]
+        return Reply(texts.DEADLINE_HOW)
     last_day = before - timedelta(days=1)
     if last_day < ctx.today:
-        return [Reply(texts.DEADLINE_PAST.format(day_text(last_day)))]
+        return Reply(texts.DEADLINE_PAST.format(day_text(last_day)))
+    return name, before
+
+
+@router.command("hanchot", role=Role.OFFICER)
+def add_deadline(ctx: Context, args: str) -> list[Reply]:
+    """Add a one-off deadline: `/hanchot Đăng ký mô hình 20/04/2026` (the "before" day)."""
+    typed = typed_deadline(ctx, args)
+    if isinstance(typed, Reply):
+        return [typed]
+    name, before = typed
+    last_day = before - timedelta(days=1)
     assert ctx.member is not None
     _team, ward = queries.team_and_ward(ctx.uow.session, ctx.member.team_id)
     assert ward.id is not None

@@ -31,6 +31,10 @@ def reminder_text(send: PlannedSend, *, today: date) -> str:
     assert send.deadline is not None and send.last_day is not None
     left = (send.last_day - today).days
     when = texts.REMINDER_TODAY if left == 0 else texts.REMINDER_DAYS_LEFT.format(left)
+    if send.to_city:
+        return texts.REMINDER_CITY.format(
+            deadline=send.deadline, day=day_text(send.last_day), when=when
+        )
     if send.unit is not None:
         return texts.REMINDER_UNIT.format(
             deadline=send.deadline, day=day_text(send.last_day), when=when, unit=send.unit

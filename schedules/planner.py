@@ -2,11 +2,13 @@
 
 Reminders go at 08:00 local time on each lead day of a deadline's last day, privately to
 every joined leader of a team that has not marked the period submitted, and to that
-team's linked group chats. Weekly tallies go on Mondays at 08:00 to every linked group;
-a team with no linked group (a bot the platform lets into no group, or none linked yet)
-gets its tally in each joined leader's private chat instead. A campaign is told to the
-officers of each ward it covers twice, privately: its launch (at the first tick once it is
-made and has begun) and a mid-way summary (08:00 on its middle day).
+team's linked group chats; of a city's deadline, privately to every joined officer of a
+ward that has not sent the city its report. Weekly tallies go on Mondays at 08:00 to
+every linked group; a team with no linked group (a bot the platform lets into no group,
+or none linked yet) gets its tally in each joined leader's private chat instead. A
+campaign is told to the officers of each ward it covers twice, privately: its launch (at
+the first tick once it is made and has begun) and a mid-way summary (08:00 on its middle
+day).
 """
 
 from __future__ import annotations
@@ -99,6 +101,8 @@ class WardView:
     officers: tuple[Chat, ...] = ()  # the ward officers' private chats
     units: tuple[UnitView, ...] = ()
     campaigns: tuple[CampaignView, ...] = ()
+    # the city's deadlines every ward reports to it by (the same for each ward)
+    city_deadlines: tuple[DeadlineView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,7 @@ class PlannedSend:
     bot_label: str | None = None
     private: bool = False  # a tally to a leader's own chat: the team has no linked group
     campaign_id: int | None = None  # what a campaign's launch or mid-way notice is about
+    to_city: bool = False  # a reminder of the ward's own report to the city
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape of `gotungnha schedule preview --json`."""
@@ -159,6 +164,7 @@ def plan(
     sends: list[PlannedSend] = []
     for ward in wards:
         sends += _reminders(ward, start, end, zone)
+        sends += _city_reminders(ward, start, end, zone)
         sends += _workbooks(ward, start, end, zone)
         sends += _tallies(ward, start, end, zone)
         sends += _nudges(ward, start, end, zone)
@@ -255,6 +261,37 @@ def _reminders(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[P
                                 ward.ward_id,
                             )
                         )
+    return sends
+
+
+def _city_reminders(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[PlannedSend]:
+    """A city's deadline: each officer of a ward that has not sent the city its report,
+    privately (a ward's report is marked by any of its teams: its own, through /danop)."""
+    sends = []
+    teams = {team.team_id for team in ward.teams}
+    for deadline in ward.city_deadlines:
+        rule = Rule(Repeat(deadline.repeat), deadline.before)
+        longest = max(deadline.lead_days, default=0)
+        for period, last_day in rule.last_days(start, end + timedelta(days=longest)):
+            if teams & ward.submitted.get((deadline.deadline_id, period), frozenset()):
+                continue
+            for day in reminder_days(last_day, deadline.lead_days):
+                if not start <= day <= end:
+                    continue
+                for chat in ward.officers:
+                    sends.append(
+                        PlannedSend(
+                            _at(day, zone),
+                            "deadline_reminder",
+                            chat,
+                            _key("reminder", deadline.deadline_id, period, day, chat),
+                            deadline.name,
+                            last_day,
+                            period,
+                            ward_id=ward.ward_id,
+                            to_city=True,
+                        )
+                    )
     return sends
 
 

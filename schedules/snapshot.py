@@ -72,6 +72,12 @@ def ward_views(session: Session, *, zone: ZoneInfo, bots: Iterable[BotKey] = ())
     for row in session.exec(select(DeadlineSubmission)):
         submitted[(row.deadline_id, row.period)].add(row.team_id)
     every_campaign = campaigns.all_campaigns(session)
+    office = queries.city_office(session)
+    city_deadlines = tuple(
+        DeadlineView(d.id, d.name, d.repeat, d.before, tuple(d.lead_days), d.audience)
+        for d in (deadlines.city_deadlines(session, office.id) if office and office.id else [])
+        if d.id is not None
+    )
     views = []
     for ward in queries.wards(session):
         assert ward.id is not None
@@ -101,6 +107,7 @@ def ward_views(session: Session, *, zone: ZoneInfo, bots: Iterable[BotKey] = ())
                     for c in every_campaign
                     if c.id is not None and campaigns.covers(c, ward.id)
                 ),
+                city_deadlines,
             )
         )
     return views

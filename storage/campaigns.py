@@ -24,7 +24,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.logs import service_ids
-from storage.models import Campaign, SupportLog, SupportLogItem, TargetPer, Team, Ward
+from storage.models import Campaign, SupportLog, SupportLogItem, TargetPer, Team, Ward, WardKind
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,8 @@ def _wards(session: Session, campaign: Campaign, ward_ids: Iterable[int] | None)
     if campaign.ward_id is not None:
         every = [campaign.ward_id]
     else:
-        every = [w for w in session.exec(select(Ward.id).order_by(col(Ward.id))) if w is not None]
+        wards = select(Ward.id).where(Ward.kind == WardKind.WARD).order_by(col(Ward.id))
+        every = [w for w in session.exec(wards) if w is not None]  # never the city's office
     if ward_ids is None:
         return every
     wanted = set(ward_ids)

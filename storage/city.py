@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
 
-from sqlalchemy import ColumnElement, Select, extract, func
+from sqlalchemy import ColumnElement, Select, and_, case, extract, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from storage import membership
+from storage import deadlines, membership
 from storage.logs import people_helped_each
 from storage.models import (
+    Audience,
     DeadlineSubmission,
     GroupChat,
     Member,
@@ -62,7 +63,8 @@ class CityFigures:
 
 @dataclass(frozen=True)
 class DueReport:
-    """One period of a ward's deadline for its teams (/danop), whose last day has passed."""
+    """One period of a ward's deadline for its teams (/danop), or of the city's for every
+    ward (audience wards, stored on the city's office), whose last day has passed."""
 
     deadline_id: int
     ward_id: int
@@ -70,6 +72,7 @@ class DueReport:
     period: str
     last_day: date
     until: datetime  # the end of the last day (local midnight after it): on time if before
+    audience: str = Audience.TEAMS
 
 
 def _residential() -> ColumnElement[bool]:
@@ -200,9 +203,75 @@ def _active(start: date, end: date) -> Select[int, int]:
     )
 
 
+@dataclass
+class WardLine:
+    """One ward's line on the city's web page: its roster, the period's logs and those of
+    the days it is compared with, and how many of its teams logged."""
+
+    ward_id: int
+    name: str
+    teams: int = 0  # teams of residential groups
+    members: int = 0
+    active: int = 0  # members with a live log for their team in the period
+    logs: int = 0  # every team's, the ward's own included (as the workbook counts them)
+    logs_before: int = 0
+    teams_logged: int = 0  # teams of residential groups with a live log in the period
+
+
+def ward_lines(
+    session: Session, *, start: date, end: date, before: tuple[date, date]
+) -> list[WardLine]:
+    """Every ward's line for `start`..`end` against the days `before` (both ends included,
+    all before `start`): five queries whatever the number of wards."""
+    lines = {
+        w.ward_id: WardLine(w.ward_id, w.name, w.teams, w.members) for w in ward_rosters(session)
+    }
+    day = col(SupportLog.day)
+    now = case((day >= start, 1), else_=0)
+    logs = (
+        sa_select(col(Team.ward_id), col(Team.residential_group_id), now, func.count())
+        .select_from(SupportLog)
+        .join(Team, col(Team.id) == col(SupportLog.team_id))
+        .where(
+            col(SupportLog.deleted_at).is_(None),
+            or_(and_(day >= start, day <= end), and_(day >= before[0], day <= before[1])),
+        )
+        .group_by(col(Team.id), col(Team.ward_id), col(Team.residential_group_id), now)
+    )
+    for ward_id, group_id, in_period, n in session.execute(logs):
+        line = lines.get(ward_id)
+        if line is None:  # the city's office
+            continue
+        if not in_period:
+            line.logs_before += int(n)
+            continue
+        line.logs += int(n)
+        line.teams_logged += group_id is not None
+    for ward_id, n in session.execute(_active(start, end)):
+        if ward_id in lines:
+            lines[ward_id].active = int(n)
+    return list(lines.values())
+
+
+def owed_by_ward(
+    due: Sequence[DueReport], sent: dict[tuple[int, str], int], teams: dict[int, int]
+) -> dict[int, tuple[int, int]]:
+    """ward id -> (its teams' reports due, of them sent by their last day), from the
+    reports due (schedules.city.reports_due), `on_time` and each ward's teams."""
+    out: dict[int, tuple[int, int]] = {}
+    for report in due:
+        if report.audience != Audience.TEAMS:  # the ward's own report to the city: no team's
+            continue
+        owed, done = out.get(report.ward_id, (0, 0))
+        found = sent.get((report.deadline_id, report.period), 0)
+        out[report.ward_id] = (owed + teams.get(report.ward_id, 0), done + found)
+    return out
+
+
 def on_time(session: Session, due: Sequence[DueReport]) -> dict[tuple[int, str], int]:
     """(deadline id, period) -> teams of residential groups that sent /danop for it by the
     end of its last day. One query for each last day (deadlines share them), not per ward."""
+    due = [d for d in due if d.audience == Audience.TEAMS]  # a city's is met by the ward
     wanted = {(d.deadline_id, d.period) for d in due}
     found: dict[tuple[int, str], int] = {}
     by_until = sorted(due, key=lambda d: d.until)
@@ -227,3 +296,16 @@ def on_time(session: Session, due: Sequence[DueReport]) -> dict[tuple[int, str],
             if (deadline_id, period) in wanted:
                 found[(deadline_id, period)] = int(n)
     return found
+
+
+def wards_on_time(session: Session, due: Sequence[DueReport]) -> dict[tuple[int, str], set[int]]:
+    """(deadline id, period) of each of the city's deadlines in `due` -> the wards that sent
+    /danop for it by the end of its last day. One query per deadline and period (a city sets
+    a few), whatever the number of wards."""
+    return {
+        (d.deadline_id, d.period): deadlines.wards_submitted(
+            session, d.deadline_id, d.period, before=d.until
+        )
+        for d in due
+        if d.audience == Audience.WARDS
+    }

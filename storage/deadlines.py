@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from storage.kinds import DEFAULT_LEAD_DAYS as DEFAULT_LEAD_DAYS
-from storage.models import Audience, Deadline, DeadlineSubmission
+from storage.models import Audience, Deadline, DeadlineSubmission, Team
 
 # the ward directive's reporting deadlines, given to every new ward: (name, repeat, before)
 DEFAULT_DEADLINES = (
@@ -34,6 +34,26 @@ def deadlines_of_ward(session: Session, ward_id: int) -> list[Deadline]:
     """A ward's active deadlines."""
     stmt = select(Deadline).where(Deadline.ward_id == ward_id, col(Deadline.active).is_(True))
     return list(session.exec(stmt.order_by(col(Deadline.id))))
+
+
+def city_deadlines(session: Session, office_id: int) -> list[Deadline]:
+    """The city's active deadlines: each ward reports to the city (stored on its office)."""
+    found = deadlines_of_ward(session, office_id)
+    return [d for d in found if d.audience == Audience.WARDS]
+
+
+def wards_submitted(
+    session: Session, deadline_id: int, period: str, *, before: datetime | None = None
+) -> set[int]:
+    """Wards that marked this period of a city deadline submitted (by `before`, if given)."""
+    stmt = (
+        select(Team.ward_id)
+        .join(DeadlineSubmission, col(DeadlineSubmission.team_id) == col(Team.id))
+        .where(DeadlineSubmission.deadline_id == deadline_id, DeadlineSubmission.period == period)
+    )
+    if before is not None:
+        stmt = stmt.where(col(DeadlineSubmission.submitted_at) < before)
+    return set(session.exec(stmt.distinct()))
 
 
 def active_deadlines(session: Session) -> list[Deadline]:

@@ -32,7 +32,9 @@ class TargetPer(StrEnum):
 
 
 class Audience(StrEnum):
-    """Who a deadline is for: the teams (/danop) or the units (a model registration)."""
+    """Who a deadline is for: the teams (/danop), the units (a model registration), or the
+    wards (the city's deadline: each ward reports to the city, its officer sends /danop)."""
 
     TEAMS = "teams"
     UNITS = "units"
+    WARDS = "wards"

@@ -438,6 +438,8 @@ def _polling_failed(exc: TelegramError) -> None:
 def menu(role: str) -> list[BotCommand]:
     """The commands menu of a role's private chat ("": everybody's; "group": a group's)."""
     described = dict(texts.COMMAND_MENU)
+    if role == "city":  # the city's officer reads the city's words for the same commands
+        described |= texts.CITY_MENU_WORDS
     return [BotCommand(name, described[name]) for name in texts.MENUS[role]]
 
 

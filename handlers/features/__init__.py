@@ -2,6 +2,7 @@
 
 from handlers.features import (
     campaigns,
+    city,
     corrections,
     dashboard,
     entries,
@@ -36,5 +37,6 @@ for module in (
     voice,
     media,
     help,
+    city,
 ):
     ROUTER.include(module.router)

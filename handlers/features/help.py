@@ -19,6 +19,8 @@ def show_help(ctx: Context, _args: str) -> list[Reply]:
         return [Reply(texts.STRANGER_GREETING)]
     if ctx.member.role == Role.UNIT:
         return [Reply(texts.UNIT_HELP)]
+    if ctx.member.role == Role.CITY:  # the city logs nothing: its own commands only
+        return [Reply(texts.HELP_CITY)]
     parts = [
         texts.HELP_QUICK_ENTRY,
         *([texts.HELP_VOICE] if ctx.settings.voice else []),

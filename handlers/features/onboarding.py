@@ -194,6 +194,9 @@ def _welcome(ctx: Context, member: Member, *, again: bool) -> Reply:
     if unit is not None:
         template = texts.UNIT_ALREADY_JOINED if again else texts.UNIT_WELCOME
         return Reply(template.format(name=member.name, unit=unit.name))
-    team, _ward = queries.team_and_ward(ctx.uow.session, member.team_id)
+    team, ward = queries.team_and_ward(ctx.uow.session, member.team_id)
+    if member.role == Role.CITY:  # the city's officer logs nothing: their commands instead
+        template = texts.CITY_ALREADY_JOINED if again else texts.CITY_WELCOME
+        return Reply(template.format(name=member.name, city=ward.name))
     template = texts.ALREADY_JOINED if again else texts.WELCOME
     return Reply(template.format(name=member.name, team=team.name))

@@ -6,6 +6,7 @@ command line then runs on the same database, in this process (tests/e2e/running.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from bot.app import App
-from storage.models import AuditEntry, Deadline, Ward
+from bot.channels.console import ConsoleChat
+from handlers import texts
+from storage.models import AuditEntry, Deadline, Member, Role, Team, Ward, WardKind
 from tests.city_wards import MARKERS, build_city
 from tests.e2e.running import gotungnha
 
@@ -156,3 +159,59 @@ def test_export_city_needs_an_xlsx_file(city: App, db_url: str, tmp_path: Path):
     result = gotungnha(["export", "--city", *QUARTER, "--out", str(out)], db_url, tmp_path)
     assert result.returncode == 1
     assert f"Tệp ra cần đuôi .xlsx: {out}" in result.stderr
+
+
+# --- gotungnha city add-officer ----------------------------------------------------------
+
+
+def test_city_add_officer_without_a_city_name_is_refused(app: App, db_url: str, tmp_path: Path):
+    result = gotungnha(["city", "add-officer", "--name", "Mai Văn Sở"], db_url, tmp_path)
+    assert result.returncode != 0
+    assert "[city] name" in result.stdout + result.stderr
+    assert wards(app) == []
+
+
+def test_city_add_officer_prints_an_invite_that_joins_them_as_the_citys_officer(
+    city: App, db_url: str, tmp_path: Path
+):
+    args = ["city", "add-officer", "--name", "Mai Văn Sở", "--phone", "0912345678"]
+    result = gotungnha(args, db_url, tmp_path, GOTUNGNHA_CITY_NAME=CITY)
+    assert result.returncode == 0, result.stderr
+    found = re.fullmatch(
+        rf"Đã thêm Mai Văn Sở, cán bộ {CITY}\. Mã mời: (\w+) \(dùng một lần\)\.",
+        result.stdout.strip(),
+    )
+    assert found, result.stdout
+    chat = ConsoleChat(city.engine, user_id="so")
+    chat.say(f"/thamgia {found.group(1)}")
+    assert "Chào mừng" in chat.say("1")
+    assert chat.say("/trogiup") == texts.HELP_CITY
+    with city.uow() as uow:
+        [office] = uow.session.exec(select(Ward).where(Ward.kind == WardKind.CITY)).all()
+        member = uow.session.exec(select(Member).where(Member.name == "Mai Văn Sở")).one()
+        team = uow.session.get(Team, member.team_id)
+    assert office.name == CITY and member.role == Role.CITY
+    assert team is not None and team.ward_id == office.id
+    # a second officer sits in the same office
+    again = ["city", "add-officer", "--name", "Lê Thị Hai"]
+    assert gotungnha(again, db_url, tmp_path, GOTUNGNHA_CITY_NAME=CITY).returncode == 0
+    assert len([w for w in wards(city) if w.kind == WardKind.CITY]) == 1
+    # the office is no ward: `ward list` leaves it out
+    listed = gotungnha(["ward", "list"], db_url, tmp_path, GOTUNGNHA_CITY_NAME=CITY)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert len(lines) == 5 and not any(line.startswith(f"{CITY}:") for line in lines[:-1])
+    assert lines[-1].startswith(f"{CITY}: 4 phường, xã;")
+
+
+@pytest.mark.parametrize("typed", ["Phường Lê Chân", "phuong le chan"])
+def test_city_add_officer_refuses_a_city_named_as_one_of_its_wards(
+    city: App, db_url: str, tmp_path: Path, typed: str
+):
+    args = ["city", "add-officer", "--name", "Mai Văn Sở"]
+    result = gotungnha(args, db_url, tmp_path, GOTUNGNHA_CITY_NAME=typed)
+    assert result.returncode != 0
+    assert "Đã có phường tên “Phường Lê Chân”" in result.stdout + result.stderr
+    assert [w for w in wards(city) if w.kind == WardKind.CITY] == []
+    with city.uow() as uow:
+        assert uow.session.exec(select(Member).where(Member.name == "Mai Văn Sở")).all() == []

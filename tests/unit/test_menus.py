@@ -7,6 +7,8 @@ import pytest
 from handlers import texts
 from handlers.context import RANK
 from handlers.features import ROUTER
+from handlers.features.city import AS_IS
+from schedules.city_chat import router as city_router
 from schedules.commands import router as deadline_router
 from storage.models import Role
 
@@ -38,3 +40,11 @@ def test_leaders_and_officers_see_their_own_commands_members_do_not():
     assert {"lienket", "danop", "xuat"} <= set(texts.MENUS["leader"])
     assert {"tiendo", "hanchot"} <= set(texts.MENUS["officer"])
     assert not {"lienket", "tiendo", "xuat"} & set(texts.MENUS["member"])
+
+
+def test_the_city_officers_menu_offers_what_answers_the_city_and_nothing_refused():
+    city = {**ROUTER.city, **city_router.city}
+    for name in texts.MENUS["city"]:
+        assert name in city or COMMANDS[name].handler.__module__ in AS_IS, name
+    assert {"xuat", "tiendo", "hanchot", "thongke", "chiendich"} <= set(city)
+    assert not {"ghi", "danop", "lienket", "huy", "sua"} & set(texts.MENUS["city"])

@@ -1,0 +1,109 @@
+"""The city's officer's /xuat (the city's workbook), /hanchot (a deadline for every ward)
+and /tiendo (which wards have sent their report): what they get in place of a ward's.
+
+A city's deadline is stored on its office (audience wards); each ward's officer marks the
+ward's report sent with /danop (schedules.commands), and is reminded until then.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from handlers import texts
+from handlers.context import Context
+from handlers.features.city import city_name
+from handlers.features.exports import fresh_folder
+from handlers.formatting import day_text
+from handlers.messages import Document, Reply
+from handlers.parsing.periods import PeriodProblem, parse_period
+from handlers.router import Router
+from reports.city_workbook import City, write_city_workbook
+from reports.export import record_city_export
+from reports.scope import name_key
+from schedules.city import reports_due
+from schedules.commands import next_city_due, typed_deadline
+from schedules.rules import Repeat
+from storage import deadlines, queries
+from storage.deadlines import DEFAULT_LEAD_DAYS
+from storage.models import Audience
+from storage.names import folded_name
+
+router = Router()
+
+
+@router.city_command("xuat", "baocao")
+def city_export(ctx: Context, args: str) -> list[Reply]:
+    """Send the city's workbook of this quarter (or the period typed) as a file."""
+    if ctx.incoming.is_group:
+        return [Reply(texts.CITY_PRIVATE_ONLY)]
+    period = parse_period(args, today=ctx.today)
+    if isinstance(period, PeriodProblem):
+        return [Reply(texts.EXPORT_PERIOD_PROBLEMS[period.reason] + "\n" + texts.EXPORT_HOW)]
+    session = ctx.uow.session
+    if not queries.wards(session):
+        return [Reply(texts.CITY_NO_WARD)]
+    city = City(city_name(ctx), period.start, period.end)
+    zone = ctx.settings.timezone
+    made_at = ctx.now.astimezone(zone)
+    due = reports_due(session, start=period.start, end=period.end, today=ctx.today, zone=zone)
+    name = f"bao-cao-{folded_name(city.label)}-{period.start:%d%m%Y}-{period.end:%d%m%Y}.xlsx"
+    path = fresh_folder(ctx.settings.exports_dir) / name
+    written = write_city_workbook(session, city, path, made_at=made_at, due=due)
+    record_city_export(
+        session, city, written, now=ctx.now, via=ctx.incoming.platform, member_id=ctx.member_id
+    )
+    text = texts.CITY_EXPORT_READY.format(
+        city=city.label,
+        period=texts.EXPORT_PERIOD.format(start=day_text(period.start), end=day_text(period.end)),
+        wards=written.wards,
+        logs=written.logs,
+    )
+    return [Reply(text, document=Document(name, str(path)))]
+
+
+@router.city_command("hanchot")
+def add_city_deadline(ctx: Context, args: str) -> list[Reply]:
+    """Add a one-off deadline every ward reports to the city by: `/hanchot Báo cáo 20/01/2027`."""
+    typed = typed_deadline(ctx, args)
+    if isinstance(typed, Reply):
+        return [typed]
+    name, before = typed
+    assert ctx.member is not None
+    _team, office = queries.team_and_ward(ctx.uow.session, ctx.member.team_id)
+    assert office.id is not None
+    deadlines.add_deadline(
+        ctx.uow.session,
+        ward_id=office.id,
+        name=name,
+        repeat=Repeat.ONCE,
+        before=before,
+        lead_days=list(DEFAULT_LEAD_DAYS),
+        now=ctx.now,
+        audience=Audience.WARDS,
+    )
+    last_day = before - timedelta(days=1)
+    added = texts.CITY_DEADLINE_ADDED.format(
+        name=name, day=day_text(last_day), before=day_text(before)
+    )
+    return [Reply(added)]
+
+
+@router.city_command("tiendo")
+def city_progress(ctx: Context, _args: str) -> list[Reply]:
+    """The city's coming deadline: how many wards sent their report, and which have not."""
+    session = ctx.uow.session
+    due = next_city_due(session, ctx.today)
+    if due is None:
+        return [Reply(texts.CITY_NO_DEADLINE)]
+    deadline, period, last_day = due
+    assert deadline.id is not None
+    done = deadlines.wards_submitted(session, deadline.id, period)
+    wards = queries.wards(session)
+    missing = sorted((w.name for w in wards if w.id not in done), key=name_key)
+    title = texts.CITY_PROGRESS_TITLE.format(
+        deadline=deadline.name,
+        day=day_text(last_day),
+        sent=sum(1 for w in wards if w.id in done),
+        total=len(wards),
+    )
+    return [Reply(f"{title}\n{texts.PROGRESS_MISSING.format(', '.join(missing) or texts.NOBODY)}")]
