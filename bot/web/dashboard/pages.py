@@ -1,7 +1,8 @@
 """What each dashboard page shows, read from the database: figures only, no HTML.
 
 Who sees what follows the chat commands: an officer the whole ward and each of its teams
-(/thongke, /tiendo, /xuat), a leader their own team; members and units have no dashboard.
+(/thongke, /tiendo, /xuat), a leader their own team, the city's officer every ward's counts
+and its officers' names (no one else's); members and units have no dashboard.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from handlers.admin import invite_lines, pending_invites
 from handlers.parsing.periods import Period, parse_period
@@ -24,6 +25,7 @@ from storage.membership import Activity
 from storage.models import Audience, Member, Role, Team, Ward
 from storage.uow import UnitOfWork
 
+CITY_PATH = "/web/thanh-pho"  # the city's front page
 QUIET_DAYS = 7  # a member this long without a log is listed (the nudge comes after as long)
 TREND_WEEKS = 8
 DOWNLOADS = (  # the same periods as /xuat: (path part, button, what /xuat takes)
@@ -51,8 +53,15 @@ class Viewer:
     def is_officer(self) -> bool:
         return self.role == Role.OFFICER
 
+    @property
+    def is_city(self) -> bool:
+        """The city's officer: every ward's pages, read only, without anyone's data."""
+        return self.role == Role.CITY
+
     def may_see_ward(self, ward_id: int) -> bool:
-        return self.is_officer and ward_id == self.ward_id
+        """Whether the ward's pages are open to the viewer (the caller checks that the ward
+        is one, not the city's office)."""
+        return self.is_city or (self.is_officer and ward_id == self.ward_id)
 
     def may_see_team(self, team: Team) -> bool:
         if self.is_officer:
@@ -61,13 +70,15 @@ class Viewer:
 
     @property
     def home(self) -> str:
+        if self.is_city:
+            return CITY_PATH
         return f"/web/phuong/{self.ward_id}" if self.is_officer else f"/web/to/{self.team_id}"
 
 
 def viewer_of(session: Session, member: Member) -> Viewer | None:
     """The dashboard's view of a member; None for a role without a dashboard."""
     role = Role(member.role)
-    if role not in (Role.LEADER, Role.OFFICER):
+    if role not in (Role.LEADER, Role.OFFICER, Role.CITY):
         return None
     assert member.id is not None
     team, ward = queries.team_and_ward(session, member.team_id)
@@ -343,13 +354,16 @@ class Checklist:
     units: list[UnitStatus]
 
 
-def checklist(session: Session, scope: Scope, today: date, zone: ZoneInfo) -> Checklist:
-    """Who has sent /danop for the coming deadline, the ward's deadlines, units' models."""
+def checklist(
+    session: Session, scope: Scope, today: date, zone: ZoneInfo, *, people: bool = True
+) -> Checklist:
+    """Who has sent /danop for the coming deadline, the ward's deadlines, units' models;
+    without `people` (the city's view) no one's name."""
     upcoming = [
         DeadlineRow(d.name, last_day, (last_day - today).days, d.audience == Audience.UNITS)
         for d, _period, last_day in upcoming_deadlines(session, scope.ward_id, today)
     ]
-    unit_rows = unit_statuses(session, scope.ward_id)
+    unit_rows = unit_statuses(session, scope.ward_id, people=people)
     found = next_due_of(session, scope.ward_id, today)
     if found is None:
         return Checklist(None, [], upcoming, unit_rows)
@@ -370,19 +384,20 @@ def checklist(session: Session, scope: Scope, today: date, zone: ZoneInfo) -> Ch
                 team.id,
                 team.name,
                 sent.submitted_at.astimezone(zone) if sent else None,
-                by.get(sent.submitted_by) if sent and sent.submitted_by else None,
+                by.get(sent.submitted_by) if people and sent and sent.submitted_by else None,
             )
         )
     rows.sort(key=lambda r: r.sent_at is not None)  # who has not sent comes first
     return Checklist(_due(session, scope, today, zone), rows, upcoming, unit_rows)
 
 
-def unit_statuses(session: Session, ward_id: int) -> list[UnitStatus]:
-    """The ward's units: their representative (once joined) and how many models."""
+def unit_statuses(session: Session, ward_id: int, *, people: bool = True) -> list[UnitStatus]:
+    """The ward's units: their representative (once joined; not for the city's view) and
+    how many models."""
     return [
         UnitStatus(
             r.unit.name,
-            r.representative.name if r.representative and r.joined else None,
+            r.representative.name if people and r.representative and r.joined else None,
             r.joined,
             r.models,
         )
@@ -464,11 +479,30 @@ class ModelRow:
     details: list[tuple[str, str]]  # the directive's five other columns: (heading, answer)
 
 
-def models(session: Session, ward_id: int) -> list[ModelRow]:
-    """Every registered model of the ward, unit by unit."""
+def models(session: Session, ward_id: int, *, people: bool = True) -> list[ModelRow]:
+    """Every registered model of the ward, unit by unit; without `people` (the city's
+    view) the column of who takes part is left out: it may name them."""
     heads = L.MODEL_HEADS[2:]  # after Stt and Tên mô hình
     rows = []
     for unit, model in units.models_of_ward(session, ward_id):
         answers = [getattr(model, f) for f in units.FIELDS]
-        rows.append(ModelRow(unit.name, answers[0], list(zip(heads, answers[1:], strict=True))))
+        details = zip(heads, answers[1:], units.FIELDS[1:], strict=True)
+        shown = [(h, a) for h, a, f in details if people or f != "participants"]
+        rows.append(ModelRow(unit.name, answers[0], shown))
     return rows
+
+
+def officers(session: Session, ward_id: int) -> list[str]:
+    """The names of the ward's officers who joined: whom the city calls about the ward."""
+    stmt = (
+        select(Member.name)
+        .join(Team, col(Team.id) == col(Member.team_id))
+        .where(
+            Team.ward_id == ward_id,
+            Member.role == Role.OFFICER,
+            col(Member.consent_at).is_not(None),
+            col(Member.erased_at).is_(None),
+        )
+        .order_by(col(Member.name))
+    )
+    return list(session.exec(stmt))

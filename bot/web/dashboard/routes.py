@@ -5,7 +5,8 @@ chat app's link preview cannot use the link up) opens an 8-hour session kept in 
 HttpOnly, SameSite=Strict cookie. A press that another site's page sent (the browser says
 so in Sec-Fetch-Site or Origin) is refused: nobody is logged in to someone else's session.
 Every page checks the session, then the role and the ward or team, the way chat commands
-do. Pages carry no script; charts are SVG drawn here.
+do. The city's officer gets the city's page (/web/thanh-pho) and each ward's pages read only,
+without anyone's name. Pages carry no script; charts are SVG drawn here.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.datastructures import URLPath
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -36,7 +38,8 @@ from starlette.types import Receive, Scope, Send
 from bot.app import App
 from bot.bot_report import zalo_months
 from bot.web.dashboard import charts, pages
-from bot.web.dashboard.pages import Viewer
+from bot.web.dashboard import city as city_page
+from bot.web.dashboard.pages import CITY_PATH, Viewer
 from handlers.failures import failure_trace
 from handlers.features.exports import fresh_folder
 from handlers.formatting import day_text
@@ -44,7 +47,7 @@ from handlers.parsing.periods import Period
 from reports.export import export_workbook
 from reports.models import write_models
 from storage import audit, web_sessions
-from storage.models import Team, Ward
+from storage.models import Team, Ward, WardKind
 from storage.uow import UnitOfWork
 from storage.web_sessions import SESSION_TTL
 
@@ -73,11 +76,18 @@ PROBLEMS = {  # status -> (heading, what to do)
         "Mỗi link chỉ dùng được một lần, trong 15 phút. Nhắn /web cho bot để nhận link mới.",
     ),
 }
+CITY_REFUSED = (
+    "Cán bộ thành phố xem số liệu của từng phường; danh sách thành viên, trang của từng tổ "
+    "và tệp tải về ở lại phường. Bấm «Trang của tôi» để quay lại."
+)
 FROM_ELSEWHERE = (
     "Không vào được từ trang khác",
     "Nút «Vào trang theo dõi» chỉ dùng được trên trang của bot. Bạn mở lại link trong tin "
     "nhắn của bot nhé.",
 )
+CITY_SECONDS = 60.0  # the city's page reads every ward's figures at most once a minute
+TABLES_KEPT = 64  # the city page's tables drawn and kept (periods and searches)
+SEARCH_MOST = 80  # characters of a ward's name searched for
 SAME_SITE = ("same-origin", "none")  # Sec-Fetch-Site of our own form, or of a typed address
 
 
@@ -102,8 +112,10 @@ class Where:
 class Dashboard:
     """The dashboard's routes on the bot's database, clock and time zone."""
 
-    def __init__(self, app: App, *, secure: bool) -> None:
+    def __init__(self, app: App, *, secure: bool, city_seconds: float = CITY_SECONDS) -> None:
         self._uow = app.uow
+        self._boards = city_page.Boards(city_seconds)
+        self._tables: dict[tuple[Any, ...], Markup] = {}  # the city page's table, as drawn
         self._config = app.config
         self._clock = app.clock
         self._zone = app.config.zone
@@ -117,6 +129,7 @@ class Dashboard:
             lstrip_blocks=True,
         )
         self._jinja.filters.update(so=charts.number, ngay=day_text, gio=_time_text)
+        self._jinja.filters.update(phantram=city_page.percent)
 
     def routes(self) -> list[BaseRoute]:
         ward, team = "/web/phuong/{ward_id:int}", "/web/to/{team_id:int}"
@@ -125,6 +138,7 @@ class Dashboard:
             ("/web/vao/{token}", self.login_page, "GET"),
             ("/web/vao/{token}", self.login, "POST"),
             ("/web/thoat", self.logout, "POST"),
+            ("/web/thanh-pho", self.city, "GET"),
             (ward, self._page("overview"), "GET"),
             (ward + "/cac-to", self._page("teams"), "GET"),
             (ward + "/han-nop", self._page("deadlines"), "GET"),
@@ -228,6 +242,8 @@ class Dashboard:
                 viewer, where = found
                 if where.team is not None and kind not in ("overview", "people"):
                     return self._problem(404, viewer)
+                if viewer.is_city and kind == "people":  # the city sees no one's name
+                    return self._problem(403, viewer)
                 page = self._render_page(kind, uow, viewer, where, request.url.path)
                 if not read_only:
                     uow.commit()
@@ -248,6 +264,8 @@ class Dashboard:
             if viewer.is_officer and where.team is None:  # the bots serve the whole ward
                 data["bots"] = zalo_months(session, self._config, now=now)
                 data["backup"] = pages.last_backup(session, self._zone)
+            if viewer.is_city:
+                data["officers"] = pages.officers(session, where.ward.id or 0)
         elif kind == "teams":
             data = {"rows": pages.team_ranking(session, scope, today)}
             data["apart"] = pages.teams_apart(session, scope, today)
@@ -256,7 +274,8 @@ class Dashboard:
                 for r in [*data["rows"], *data["apart"]]
             }
         elif kind == "deadlines":
-            data = {"view": pages.checklist(session, scope, today, self._zone)}
+            people = not viewer.is_city
+            data = {"view": pages.checklist(session, scope, today, self._zone, people=people)}
         elif kind == "people":
             data = {"view": pages.people(session, scope, today, self._zone)}
             if viewer.is_officer:  # codes are secrets: the page is no-store, and never logged
@@ -270,9 +289,10 @@ class Dashboard:
                 )
                 data["bot_username"] = self._config.telegram.username.lstrip("@") or None
         elif kind == "models":
+            people = not viewer.is_city
             data = {
-                "models": pages.models(session, scope.ward_id),
-                "units": pages.unit_statuses(session, scope.ward_id),
+                "models": pages.models(session, scope.ward_id, people=people),
+                "units": pages.unit_statuses(session, scope.ward_id, people=people),
             }
         return self._render(
             f"{kind}.html",
@@ -286,6 +306,53 @@ class Dashboard:
             **data,
         )
 
+    def city(self, request: Request) -> Response:
+        """The city's front page: every ward ranked by its logs in a period, with its trend
+        and the city's totals; ?ky= picks the period, ?q= searches the wards by name."""
+        with self._uow(read_only=True) as uow:
+            viewer = self._viewer(request, uow)
+            if viewer is None:
+                return self._problem(401, None)
+            if not viewer.is_city:
+                return self._problem(403, viewer)
+        now = self._clock()
+        today = now.astimezone(self._zone).date()
+        slug = city_page.chosen(today, request.query_params.get("ky", "")).slug
+
+        def read() -> city_page.Board:
+            with self._uow(read_only=True) as uow:
+                return city_page.city_board(uow.session, today=today, zone=self._zone, slug=slug)
+
+        read_at, whole = self._boards.get((slug, today), now, read)
+        asked = request.query_params.get("q", "")[:SEARCH_MOST]
+        found = city_page.searched(whole, asked)
+        table = self._city_table((slug, today, read_at, id(whole), found.asked), found)
+        name = self._config.city.name or viewer.ward_name
+        return self._render(
+            "city.html",
+            status=200,
+            viewer=viewer,
+            title=f"Các phường · {name}",
+            nav=_periods(found),
+            city=name,
+            board=found,
+            table=table,
+            today=today,
+            now=read_at.astimezone(self._zone),
+        )
+
+    def _city_table(self, key: tuple[Any, ...], board: city_page.Board) -> Markup:
+        """The wards' table, drawn once for each reading and search: it is most of the
+        page's work and the same for every officer (a dict's get and set are atomic)."""
+        found = self._tables.get(key)
+        if found is None:
+            html = self._jinja.get_template("city_table.html").render(board=board)
+            found = Markup(html)  # drawn by our autoescaping template
+            if len(self._tables) >= TABLES_KEPT:
+                self._tables = {}
+            self._tables[key] = found
+        return found
+
     # --- downloads ---------------------------------------------------------------------
 
     def download(self, request: Request) -> Response:
@@ -296,6 +363,8 @@ class Dashboard:
             if isinstance(found, Response):
                 return found
             viewer, where = found
+            if viewer.is_city:  # the city reads; a download writes a file and an audit line
+                return self._problem(403, viewer)
             now = self._clock()
             local = now.astimezone(self._zone)
             folder = fresh_folder(self._exports)
@@ -356,7 +425,7 @@ class Dashboard:
                 return self._problem(403, viewer)
             return viewer, Where(session.get_one(Ward, team.ward_id), team)
         ward = session.get(Ward, request.path_params["ward_id"])
-        if ward is None:
+        if ward is None or ward.kind != WardKind.WARD:  # the city's office has no pages
             return self._problem(404, viewer)
         if not viewer.may_see_ward(request.path_params["ward_id"]):
             return self._problem(403, viewer)
@@ -380,6 +449,8 @@ class Dashboard:
 
     def _problem(self, status: int, viewer: Viewer | None) -> Response:
         heading, text = PROBLEMS[status]
+        if status == 403 and viewer is not None and viewer.is_city:
+            text = CITY_REFUSED
         return self._render("message.html", status=status, title=heading, text=text, viewer=viewer)
 
     def _render(self, template: str, *, status: int, **context: Any) -> Response:
@@ -423,12 +494,25 @@ def _nav(viewer: Viewer, where: Where, path: str) -> list[tuple[str, str, bool]]
     base = where.base
     if where.team is None:
         tabs = [("Tổng quan", base), ("Các tổ", base + "/cac-to"), ("Hạn nộp", base + "/han-nop")]
-        tabs += [("Thành viên", base + "/thanh-vien"), ("Mô hình", base + "/mo-hinh")]
+        if viewer.is_city:  # read only, and no one's name: no Thành viên
+            tabs.insert(0, ("← Các phường", CITY_PATH))
+        else:
+            tabs.append(("Thành viên", base + "/thanh-vien"))
+        tabs.append(("Mô hình", base + "/mo-hinh"))
     else:
         tabs = [("Tổng quan", base), ("Thành viên", base + "/thanh-vien")]
         if viewer.is_officer:
             tabs.insert(0, ("← Cả phường", f"/web/phuong/{viewer.ward_id}/cac-to"))
     return [(label, href, href == path) for label, href in tabs]
+
+
+def _periods(board: city_page.Board) -> list[tuple[str, str, bool]]:
+    """The city page's periods as tabs, each keeping the search."""
+    tabs = []
+    for c in board.choices:
+        query = {"ky": c.slug} | ({"q": board.asked} if board.asked else {})
+        tabs.append((c.label, f"{CITY_PATH}?{urlencode(query)}", c == board.choice))
+    return tabs
 
 
 def _overview_charts(view: pages.Overview) -> dict[str, Any]:
