@@ -57,7 +57,8 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.parser
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.tallies
-	$(BIN)/python -m bench.city
+	$(BIN)/python -m bench.city --dashboard 10,20,40
+	$(BIN)/python -m bench.city_tallies
 	$(BIN)/python -m bench.chat
 	$(BIN)/python -m bench.broadcast
 	$(BIN)/python -m bench.voice

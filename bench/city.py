@@ -28,6 +28,8 @@ teams and members), to show what grows with the logs. `--cli` also runs the real
 line once (`gotungnha export --city`, in-process, with a config naming the database);
 `--writes S` times a member's log (one transaction every 50 ms) for S seconds alone, then S
 seconds while the workbook is written back to back.
+`--dashboard 10,20,40,80` also times the city's web page with that many officers at once
+over real HTTP, beside a member's writes (bench/city_dashboard.py; `--dashboard-seconds`).
 Databases are dropped at the end unless `--keep`; `--reuse NAME` measures a kept one.
 """
 
@@ -77,8 +79,18 @@ def _copy(cursor: Any, table: str, columns: str, rows: Iterator[tuple[Any, ...]]
     return n
 
 
-def generate(db: Engine, *, wards: int, teams: int, members: int, logs: int, seed: int) -> None:
-    """Wards to support logs, in the tables' order; sequences set after; VACUUM (ANALYZE)."""
+def generate(
+    db: Engine,
+    *,
+    wards: int,
+    teams: int,
+    members: int,
+    logs: int,
+    seed: int,
+    log_days: tuple[date, int] = (date(YEAR, 1, 1), 365),
+) -> None:
+    """Wards to support logs, in the tables' order; sequences set after; VACUUM (ANALYZE).
+    The logs fall on `log_days`' days: (the first, how many); the year by default."""
     from handlers.admin import sync_catalogue
     from handlers.catalogue import DEFAULT_SERVICES
     from storage.roster import create_ward
@@ -150,7 +162,7 @@ def generate(db: Engine, *, wards: int, teams: int, members: int, logs: int, see
             iter(member_rows),
         )
         _side_tables(cur, rng, team_rows, member_rows, deadlines)
-        _logs(cur, rng, logs, member_team, np.array(weight), services)
+        _logs(cur, rng, logs, member_team, np.array(weight), services, *log_days)
         for table in ("residential_group", "team", "member", "group_chat", "unit"):
             cur.execute(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
         for table in ("model_registration", "deadline_submission", "support_log"):
@@ -230,11 +242,12 @@ def _logs(
     member_team: list[int],
     weight: np.ndarray,
     services: list[int],
+    first: date = date(YEAR, 1, 1),
+    span: int = 365,
 ) -> None:
     """`n` logs over the year in day order (ids grow with time, as live logs do), COPYed
     in chunks, each chunk's items right after it."""
-    days = np.arange(365)
-    first = date(YEAR, 1, 1)
+    days = np.arange(span)
     weekday = np.array([1.0, 1.0, 1.0, 1.0, 0.9, 0.6, 0.35])
     day_weight = weekday[[(first + timedelta(days=int(d))).weekday() for d in days]]
     day_weight = day_weight * (0.8 + 0.4 * days / 365)  # a little busier towards the year's end
@@ -252,7 +265,7 @@ def _logs(
     popular = popular / popular.sum()
     places = ("Tổ 3, ngõ 12", "Nhà văn hoá", "UBND phường", "Chợ", "Tại nhà")
     platforms = ("zalo", "telegram")
-    start = datetime(YEAR, 1, 1, tzinfo=UTC)
+    start = datetime(first.year, first.month, first.day, tzinfo=UTC)
     chunk = 200_000
     for lo in range(0, n, chunk):
         hi = min(n, lo + chunk)
@@ -668,6 +681,8 @@ def main() -> None:
     parser.add_argument(
         "--writes", type=float, default=0, help="seconds of logging alone, then beside exports"
     )
+    parser.add_argument("--dashboard", metavar="N,N", help="officers at once on the city page")
+    parser.add_argument("--dashboard-seconds", type=float, default=15)
     parser.add_argument(
         "--pg",
         default=os.environ.get(
@@ -725,6 +740,13 @@ def main() -> None:
                     result["cli_once_seconds"] = cli_once(url)
                 if args.writes:
                     result["writes"] = writes_beside(db, args.writes)
+                if args.dashboard:
+                    from bench import city_dashboard
+
+                    officers = [int(n) for n in args.dashboard.split(",")]
+                    result["dashboard"] = city_dashboard.run(  # uncached: a few, it is slow
+                        url, officers=officers, seconds=args.dashboard_seconds, uncached=[1, 10]
+                    )
                 results.append(result)
             finally:
                 db.dispose()
