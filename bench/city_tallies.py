@@ -73,6 +73,7 @@ SENDS = ("sendmessage", "sendphoto")
 TOKEN = "424242:BENCH-broadcast"
 CLOCK_AT, CLOCK_SINCE = "CITY_TALLIES_CLOCK_AT", "CITY_TALLIES_CLOCK_SINCE"
 ROOT = Path(__file__).resolve().parents[1]
+KEPT_LOGS = ROOT / "build" / "bench-logs"  # a round's worker logs, when they hold a traceback
 
 
 # -- the fake Bot API, in a process of its own ------------------------------------------
@@ -495,6 +496,12 @@ def one_round(
     if kill and killed_at is not None:
         out["in_flight_at_kill"] = in_flight(seen, chats, rows, claimed_at_kill, killed_at)
     out["traceback_in_logs"] = any("Traceback" in log for log in logs.values())
+    if out["traceback_in_logs"]:  # the round's folder goes with it: keep the logs to read
+        kept = KEPT_LOGS / f"{'kill' if kill else 'round'}-{int(time.time())}"
+        kept.mkdir(parents=True, exist_ok=True)
+        for name, log in logs.items():
+            (kept / f"{name}.log").write_text(log, encoding="utf-8")
+        out["logs_kept_in"] = str(kept)
     out["warnings_in_logs"] = {
         name: Counter(
             re.sub(r"\d+", "N", line.split(" WARNING ", 1)[1])[:90]
