@@ -7,8 +7,6 @@ ward's report sent with /danop (schedules.commands), and is reminded until then.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from handlers import texts
 from handlers.context import Context
 from handlers.features.city import city_name
@@ -21,10 +19,8 @@ from reports.city_workbook import City, write_city_workbook
 from reports.export import record_city_export
 from reports.scope import name_key
 from schedules.city import reports_due
-from schedules.commands import next_city_due, typed_deadline
-from schedules.rules import Repeat
+from schedules.commands import add_once, next_city_due, typed_deadline
 from storage import deadlines, queries
-from storage.deadlines import DEFAULT_LEAD_DAYS
 from storage.models import Audience
 from storage.names import folded_name
 
@@ -68,20 +64,7 @@ def add_city_deadline(ctx: Context, args: str) -> list[Reply]:
     if isinstance(typed, Reply):
         return [typed]
     name, before = typed
-    assert ctx.member is not None
-    _team, office = queries.team_and_ward(ctx.uow.session, ctx.member.team_id)
-    assert office.id is not None
-    deadlines.add_deadline(
-        ctx.uow.session,
-        ward_id=office.id,
-        name=name,
-        repeat=Repeat.ONCE,
-        before=before,
-        lead_days=list(DEFAULT_LEAD_DAYS),
-        now=ctx.now,
-        audience=Audience.WARDS,
-    )
-    last_day = before - timedelta(days=1)
+    last_day = add_once(ctx, name, before, Audience.WARDS)
     added = texts.CITY_DEADLINE_ADDED.format(
         name=name, day=day_text(last_day), before=day_text(before)
     )

@@ -248,14 +248,9 @@ def typed_deadline(ctx: Context, args: str) -> tuple[str, date] | Reply:
     return name, before
 
 
-@router.command("hanchot", role=Role.OFFICER)
-def add_deadline(ctx: Context, args: str) -> list[Reply]:
-    """Add a one-off deadline: `/hanchot Đăng ký mô hình 20/04/2026` (the "before" day)."""
-    typed = typed_deadline(ctx, args)
-    if isinstance(typed, Reply):
-        return [typed]
-    name, before = typed
-    last_day = before - timedelta(days=1)
+def add_once(ctx: Context, name: str, before: date, audience: str = Audience.TEAMS) -> date:
+    """A one-off deadline on the writer's own ward (the city's office for the city's
+    officer), reminded on the usual lead days; its last day."""
     assert ctx.member is not None
     _team, ward = queries.team_and_ward(ctx.uow.session, ctx.member.team_id)
     assert ward.id is not None
@@ -267,6 +262,18 @@ def add_deadline(ctx: Context, args: str) -> list[Reply]:
         before=before,
         lead_days=list(DEFAULT_LEAD_DAYS),
         now=ctx.now,
+        audience=audience,
     )
+    return before - timedelta(days=1)
+
+
+@router.command("hanchot", role=Role.OFFICER)
+def add_deadline(ctx: Context, args: str) -> list[Reply]:
+    """Add a one-off deadline: `/hanchot Đăng ký mô hình 20/04/2026` (the "before" day)."""
+    typed = typed_deadline(ctx, args)
+    if isinstance(typed, Reply):
+        return [typed]
+    name, before = typed
+    last_day = add_once(ctx, name, before)
     added = texts.DEADLINE_ADDED.format(name=name, day=day_text(last_day), before=day_text(before))
     return [Reply(added)]
