@@ -13,10 +13,10 @@ are due, one per team group (its text, then its chart as a photo when the team l
 that week).
 
 A fake Telegram Bot API server runs in a process of its own (bench/fake_telegram.py's
-recording one) and keeps Telegram's limits (`--limits strict`): a send (sendMessage,
-sendPhoto) beyond 30 in the last second is answered 429 with retry_after 1 and opens a
-1 s window in which every send is refused, as is a group's 21st in a minute (its own
-window). Two workers, each what `gotungnha run` runs (`bot.runner.serve` on the app
+recording one) and keeps Telegram's limits (`--limits strict`: tests/fakes/telegram_api.py
+`flood_limits`): a message beyond 30 in the last second is answered 429 with retry_after 1
+and opens a 1 s window in which every message is refused, as is a group's 21st in a minute
+(its own window). Two workers, each what `gotungnha run` runs (`bot.runner.serve` on the app
 `bot.app.build_app` makes, polling the fake, `[bot] tick_seconds` small), share the
 database; their clock reads Monday 08:00 in Asia/Ho_Chi_Minh `--lead` seconds after they
 start (the command line has no clock of its own to set), so both are up, one leading the
@@ -58,8 +58,6 @@ from zoneinfo import ZoneInfo
 import httpx
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
-from starlette.requests import Request
-from starlette.responses import Response
 
 from bench.common import peak_rss_mb, report
 
@@ -68,7 +66,6 @@ MONDAY = date(2026, 12, 7)
 EIGHT = datetime(2026, 12, 7, 8, 0, tzinfo=ZONE)
 WEEKS_READ = 14  # days of logs the tallies read: the week before and the one before it
 RATE = 30  # Telegram's messages a second, overall
-GROUP_RATE = 20  # a group's messages a minute
 SENDS = ("sendmessage", "sendphoto")
 TOKEN = "424242:BENCH-broadcast"
 CLOCK_AT, CLOCK_SINCE = "CITY_TALLIES_CLOCK_AT", "CITY_TALLIES_CLOCK_SINCE"
@@ -83,45 +80,8 @@ def serve_fake(conn: Connection, groups: list[int], strict: bool) -> None:
     """The recording fake with Telegram's send limits; answers `count` (groups with a text)
     until `stop`, then sends back every call and what each chat holds."""
     from bench.fake_telegram import RecordingTelegram
-    from tests.fakes.telegram_objects import read_params
 
-    class LimitedTelegram(RecordingTelegram):
-        """30 sends in any second, 20 a minute per group; beyond, 429 with retry_after."""
-
-        def __init__(self) -> None:
-            super().__init__(fault_rate=0.0, retry_after=1, seed=0, rtt_ms=0)
-            self.window: deque[float] = deque()
-            self.per_chat: dict[str, deque[float]] = {}
-            self.limited = 0  # 429s the limits answered (their windows refuse more)
-
-        async def _api(self, request: Request) -> Response:
-            method = request.path_params["method"].lower()
-            if strict and method in SENDS:
-                self._limit(method, await read_params(request), time.monotonic())
-            return await super()._api(request)
-
-        def _limit(self, method: str, params: dict[str, Any], now: float) -> None:
-            chat = str(params.get("chat_id"))
-            with self._cond:
-                if self._flood(method, params, now) is not None:
-                    return  # refused in a window already open
-                while self.window and now - self.window[0] >= 1:
-                    self.window.popleft()
-                recent = self.per_chat.setdefault(chat, deque())
-                while recent and now - recent[0] >= 60:
-                    recent.popleft()
-                if len(self.window) >= RATE:
-                    self.limited += 1
-                    for name in SENDS:
-                        self._flooded[(name, None)] = self.window[0] + 1
-                elif len(recent) >= GROUP_RATE:
-                    self.limited += 1
-                    self._flooded[(method, chat)] = recent[0] + 60
-                else:
-                    self.window.append(now)
-                    recent.append(now)
-
-    tg = LimitedTelegram()
+    tg = RecordingTelegram(fault_rate=0.0, retry_after=1, seed=0, rtt_ms=0, flood_limits=strict)
     tg.start()
     for group in groups:
         tg.group(group, f"Nhóm tổ {-group}", "supergroup")
@@ -136,7 +96,12 @@ def serve_fake(conn: Connection, groups: list[int], strict: bool) -> None:
         for (chat, _), record in tg._records.items():
             held.setdefault(chat, [0, 0])[record["method"] == "sendPhoto"] += 1
     conn.send(
-        {"log": tg.log, "held": held, "limited": tg.limited, "peak_rss_mb": round(peak_rss_mb(), 1)}
+        {
+            "log": tg.log,
+            "held": held,
+            "limited": tg.flood_refusals,
+            "peak_rss_mb": round(peak_rss_mb(), 1),
+        }
     )
 
 

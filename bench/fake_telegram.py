@@ -38,8 +38,16 @@ Call = tuple[float, str, int | None, int, float]
 class RecordingTelegram(FakeTelegram):
     """FakeTelegram that keeps each call's arrival time and answer, and injects 429s."""
 
-    def __init__(self, *, fault_rate: float, retry_after: int, seed: int, rtt_ms: float) -> None:
-        super().__init__(token=TOKEN, bot_username="bench_broadcast_bot")
+    def __init__(
+        self,
+        *,
+        fault_rate: float,
+        retry_after: int,
+        seed: int,
+        rtt_ms: float,
+        flood_limits: bool = False,
+    ) -> None:
+        super().__init__(token=TOKEN, bot_username="bench_broadcast_bot", flood_limits=flood_limits)
         self.log: list[Call] = []
         self._fault_rate = fault_rate
         self._retry_after = retry_after

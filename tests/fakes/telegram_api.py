@@ -48,11 +48,18 @@ Telegram's limits hold, as the Bot API server (tdlib/telegram-bot-api) applies t
 - a 429 holds for its retry_after: every call of the method (`per_chat`: to that chat) in
   the window is refused too, told the seconds left (`statuses` shows what was answered);
 - a group upgraded to a supergroup (`migrate`) answers sends with 400 "group chat was
-  upgraded to a supergroup chat" and parameters.migrate_to_chat_id.
+  upgraded to a supergroup chat" and parameters.migrate_to_chat_id;
+- with `FakeTelegram(flood_limits=True)`, the send limits Telegram names (30 messages a
+  second to all chats, 20 a minute to one group), held strictly: a message beyond 30 in
+  the last second is refused 429 retry_after 1 and opens a 1 s window in which every
+  message is refused; a group's 21st in a minute opens that group's window until its
+  oldest leaves the minute. `flood_refusals` counts the 429s the limits gave (not those
+  of windows already open). Off by default: a test that sends one message at a time
+  needs no pacing.
 
 Not implemented: webhook push (updates wait for getUpdates; use `post_webhook`), parse_mode
 rendering (text is stored and counted as sent), other members' rights (getChatMember knows
-only the bot), flood limits of their own (a 429 comes from `fail_next` only), inline mode
+only the bot), flood limits unless asked for (a 429 comes from `fail_next`), inline mode
 and inline-message edits, payments, media groups, fetching file URLs, and any other method
 (404 "method not found").
 """
@@ -66,6 +73,7 @@ import math
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -87,6 +95,10 @@ CONFLICT = (
     "is running"
 )
 CONFLICT_PACE = 3.0  # seconds: Telegram answers at most one such 409 this often
+PER_SECOND, PER_GROUP_MINUTE = 30, 20  # Telegram's send limits (flood_limits=True)
+MESSAGES = frozenset(  # the methods that send a message: what the flood limits count
+    ("sendmessage", "sendphoto", "senddocument", "sendvoice", "copymessage", "forwardmessage")
+)
 _DEFAULT_ERRORS = {
     400: "Bad Request",
     403: "Forbidden: bot was blocked by the user",
@@ -105,9 +117,14 @@ class FakeTelegram(BotApi):
         bot_username: str = "fake_test_bot",
         bot_name: str = "Fake Bot",
         privacy: bool = True,
+        flood_limits: bool = False,
     ) -> None:
         super().__init__(token, bot_username, bot_name)
         self.privacy = privacy  # False: privacy mode off (BotFather /setprivacy, or an admin)
+        self.flood_limits = flood_limits  # True: 30 messages a second, 20 a minute per group
+        self.flood_refusals = 0  # 429s the flood limits gave
+        self._taken: deque[float] = deque()  # messages taken in the last second
+        self._taken_by_group: dict[str, deque[float]] = {}  # ... in the last minute
         self.port = 0
         self._cond = threading.Condition(threading.RLock())
         self._calls: list[tuple[str, JSON]] = []
@@ -204,7 +221,11 @@ class FakeTelegram(BotApi):
         arrived = time.monotonic()
         with self._cond:
             self._calls.append((name, params))
-            fault = self._flood(name, params, arrived) or self._fault(name, params, arrived)
+            fault = (
+                self._flood(name, params, arrived)
+                or self._over_limits(name, params, arrived)
+                or self._fault(name, params, arrived)
+            )
             hold = name.lower() in self._holding
             self._cond.notify_all()
         response = await self._answer(name, handler, params, fault)
@@ -230,6 +251,34 @@ class FakeTelegram(BotApi):
                     429, f"Too Many Requests: retry after {left}", {"retry_after": left}
                 )
         return None
+
+    def _over_limits(self, name: str, params: JSON, now: float) -> ApiError | None:
+        """With `flood_limits`: a message beyond 30 in the last second, or a group's beyond
+        20 in the last minute, is refused and opens its window; one within is counted."""
+        if not self.flood_limits or name.lower() not in MESSAGES:
+            return None
+        while self._taken and now - self._taken[0] >= 1:
+            self._taken.popleft()
+        chat = _chat_key(params)
+        group = chat is not None and chat.startswith("-")
+        recent = self._taken_by_group.setdefault(chat, deque()) if group else deque()
+        while recent and now - recent[0] >= 60:
+            recent.popleft()
+        if len(self._taken) >= PER_SECOND:
+            until = self._taken[0] + 1
+            for method in MESSAGES:
+                self._flooded[(method, None)] = until
+        elif len(recent) >= PER_GROUP_MINUTE:
+            until = recent[0] + 60
+            for method in MESSAGES:
+                self._flooded[(method, chat)] = until
+        else:
+            self._taken.append(now)
+            recent.append(now)
+            return None
+        self.flood_refusals += 1
+        left = max(1, math.ceil(until - now))
+        return ApiError(429, f"Too Many Requests: retry after {left}", {"retry_after": left})
 
     def _fault(self, name: str, params: JSON, now: float) -> ApiError | None:
         """The next fault set by `fail_next`; a 429 opens its window."""

@@ -661,6 +661,39 @@ def test_a_429_holds_for_its_window_and_says_how_long_is_left(tg: FakeTelegram) 
     assert answers == [429, 429, 200, 429, 200, 429, 200]
 
 
+def test_flood_limits_refuse_the_31st_message_in_a_second_and_a_groups_21st_in_a_minute() -> None:
+    """With `flood_limits`, what Telegram names: 30 messages a second to all chats, 20 a
+    minute to one group; beyond, 429 and a window in which the others are refused too."""
+    groups = [-(100 + n) for n in range(31)]
+    with FakeTelegram(token=TOKEN, flood_limits=True) as limited:
+        for group in groups:
+            limited.group(group, f"Tổ {-group}")
+
+        async def scenario() -> tuple[list[bool], list[bool]]:
+            async with raw_bot(limited) as raw:
+
+                async def went(chat: int, text: str) -> bool:
+                    try:
+                        await raw.send_message(chat, text)
+                    except RetryAfter:
+                        return False
+                    return True
+
+                started = time.monotonic()
+                burst = [await went(group, "một") for group in groups]  # well within 1 s
+                assert time.monotonic() - started < 1, "the burst took a second: no test"
+                await asyncio.sleep(max(0.0, started + 1.05 - time.monotonic()))
+                one_group = [await went(groups[0], f"tin {n}") for n in range(20)]
+                return burst, one_group
+
+        burst, one_group = asyncio.run(scenario())
+        refusals = limited.flood_refusals
+    assert burst == [True] * 30 + [False]
+    # the group had 1 message in this minute already: 19 more go, the 21st is refused
+    assert one_group == [True] * 19 + [False]
+    assert refusals == 2
+
+
 def test_a_group_upgraded_to_a_supergroup_answers_with_its_new_id(tg: FakeTelegram) -> None:
     alice = tg.user(ALICE, "Alice")
     group = tg.group(-4242, "Tổ 3")

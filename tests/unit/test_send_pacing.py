@@ -1,4 +1,5 @@
-"""A 429 from Telegram stops every send for its pause, even with several chats at once.
+"""Sends keep to Telegram's limits as its server counts them, and a 429 from Telegram
+stops every send for its pause, even with several chats at once.
 
 The callbacks below stand in for the Bot API at its edge: they answer, or raise the
 RetryAfter that python-telegram-bot raises for a 429.
@@ -7,12 +8,16 @@ RetryAfter that python-telegram-bot raises for a 429.
 from __future__ import annotations
 
 import asyncio
+import bisect
+import random
 from datetime import timedelta
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from telegram.error import RetryAfter
 
-from bot.channels.telegram_pacing import PausingRateLimiter
+from bot.channels.telegram_pacing import PausingRateLimiter, Window
 
 
 def test_a_send_in_flight_at_a_429_does_not_reopen_the_pause_for_the_others():
@@ -49,3 +54,45 @@ def test_a_send_in_flight_at_a_429_does_not_reopen_the_pause_for_the_others():
     after_pause = [t for t in started if t > told]
     assert len(after_pause) == 2  # chat 3, and chat 1 tried again
     assert all(t >= told + 1.0 for t in after_pause), [round(t - told, 2) for t in after_pause]
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    most=st.integers(1, 6),
+    senders=st.integers(1, 12),
+    sends=st.integers(1, 40),
+    trips=st.lists(st.floats(0, 0.03), min_size=1, max_size=8),
+    seed=st.integers(0, 2**16),
+)
+def test_no_period_on_the_servers_clock_holds_more_sends_than_the_window_allows(
+    most: int, senders: int, sends: int, trips: list[float], seed: int
+):
+    """Sends from several senders at once, each reaching the server at some moment of its
+    round trip: in no period of `seconds` does the server take more than `most`. A leaky
+    bucket (what python-telegram-bot paces with) lets a full bucket go at once and keeps
+    filling meanwhile, so the server sees nearly twice the limit after a lull."""
+    seconds = 0.05
+    chance = random.Random(seed)
+    arrived: list[float] = []
+
+    async def work() -> None:
+        window = Window(most, seconds)
+        loop = asyncio.get_running_loop()
+        queue = list(range(sends))
+
+        async def sender() -> None:
+            while queue:
+                queue.pop()
+                trip = chance.choice(trips)
+                async with window:
+                    await asyncio.sleep(trip * chance.random())  # on its way
+                    arrived.append(loop.time())  # the server takes it
+                    await asyncio.sleep(trip * chance.random())  # the answer on its way
+
+        await asyncio.gather(*(sender() for _ in range(senders)))
+
+    asyncio.run(work())
+    arrived.sort()
+    assert len(arrived) == sends
+    busiest = max(bisect.bisect_left(arrived, at + seconds) - i for i, at in enumerate(arrived))
+    assert busiest <= most, (busiest, most)
