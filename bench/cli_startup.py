@@ -33,7 +33,7 @@ from bench.common import report
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(sys.executable).parent / "gotungnha"
 HEAVY = (
-    "matplotlib",
+    "PIL",
     "openpyxl",
     "xlsxwriter",
     "telegram",

@@ -17,7 +17,7 @@ from storage.db import BadDatabaseUrl, check_url, database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = {
-    "matplotlib",
+    "PIL",
     "numpy",
     "openpyxl",
     "xlsxwriter",

@@ -10,16 +10,15 @@ from html import escape
 
 from markupsafe import Markup
 
+from reports.charts import vietnamese_number
+
+number = vietnamese_number  # 12345 -> "12.345", the pages' `so` filter
+
 BAR = "#1f6f5c"
 BAR_LIGHT = "#9fcfc2"
 INK = "#1b1b1b"
 MUTED = "#5f6b66"
 GRID = "#d9e2de"
-
-
-def number(n: int) -> str:
-    """12345 -> "12.345", as Vietnamese write numbers."""
-    return f"{n:,}".replace(",", ".")
 
 
 def _svg(width: int, height: int, label: str, body: list[str], kind: str = "chart") -> Markup:
