@@ -82,9 +82,10 @@ class TimedSender:
         picture: Path | None = None,
         document: Path | None = None,
         bot: str = "",
+        **more: Any,
     ) -> Any:
         entered = time.monotonic()
-        result = await self.inner.send(platform, chat_id, text, picture, document, bot)
+        result = await self.inner.send(platform, chat_id, text, picture, document, bot, **more)
         worker = id(asyncio.current_task())
         self.spans.append((entered, time.monotonic(), int(chat_id), worker))
         return result

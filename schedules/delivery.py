@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import collections
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple, Protocol
+
+# told how many of a send's messages are delivered so far, after each but the last
+Progress = Callable[[int], Awaitable[None]]
 
 
 class Outcome(StrEnum):
@@ -20,7 +24,7 @@ class Outcome(StrEnum):
 
 
 class Delivery(NamedTuple):
-    """How a send went, and how many messages it took (plans count every one)."""
+    """How a send went, and how many messages this try took (plans count every one)."""
 
     outcome: Outcome
     error: str | None = None
@@ -31,7 +35,11 @@ class Delivery(NamedTuple):
 
 
 class Sender(Protocol):
-    """Delivers a text, a picture where the chat can show one, a file; never raises."""
+    """Delivers a text, a picture where the chat can show one, a file; never raises.
+
+    A send may take several messages (a long text's pieces, then the picture, then the
+    file): `skip` leaves out the first ones, delivered by an earlier try, and `delivered`
+    is told the count after each one but the last, so the outbox can record it."""
 
     async def send(
         self,
@@ -41,6 +49,9 @@ class Sender(Protocol):
         picture: Path | None = None,
         document: Path | None = None,
         bot: str = "",
+        *,
+        skip: int = 0,
+        delivered: Progress | None = None,
     ) -> Delivery: ...
 
 

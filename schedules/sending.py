@@ -96,9 +96,10 @@ class SendRun:
                     self.summary.skipped += 1
                     log.info("schedule skipped key=%s (the bot's monthly quota)", send.key)
             return None
-        row_id, text, chart = await asyncio.to_thread(self._take, send, on_time)
-        if row_id is None:
+        taken, text, chart = await asyncio.to_thread(self._take, send, on_time)
+        if taken is None:
             return None  # sent, being sent, or given up by another tick or worker
+        row_id, parts_sent = taken
         if not on_time:
             log.info("schedule skipped key=%s (missed while the bot was down)", send.key)
             self.summary.skipped += 1
@@ -115,8 +116,19 @@ class SendRun:
                 _workbook, self.uow, send, self.exports_dir, self.now, self.zone
             )
         chat = send.chat
+
+        async def delivered(parts: int) -> None:  # a worker killed after this sends the rest
+            await asyncio.to_thread(self._progress, row_id, parts)
+
         delivery = await self.sender.send(
-            chat.platform, chat.chat_id, text, picture, document, chat.bot
+            chat.platform,
+            chat.chat_id,
+            text,
+            picture,
+            document,
+            chat.bot,
+            skip=parts_sent,
+            delivered=delivered,
         )
         if delivery.outcome is Outcome.QUOTA:
             self.gate.out_of_quota(chat.bot_key)
@@ -161,17 +173,25 @@ class SendRun:
             unit.commit()
             return changed and status == "skipped"
 
-    def _take(self, send: PlannedSend, on_time: bool) -> tuple[int | None, str, Tally | None]:
-        """Write the send's text and claim it; its row id (None: not ours), text and chart."""
+    def _take(
+        self, send: PlannedSend, on_time: bool
+    ) -> tuple[tuple[int, int] | None, str, Tally | None]:
+        """Write the send's text and claim it: its row id and messages delivered by an
+        earlier try (None: not ours), its text and chart."""
         text, chart = "", None
         with self.uow() as unit:
             if on_time:
                 text, chart = _content(unit, send, self.catalogue, self.today)
             waited = send.key in self.waited
-            row_id = _claim_or_retake(
+            taken = _claim_or_retake(
                 unit, send, text=text, on_time=on_time, now=self.clock(), waited=waited
             )
-            return row_id, text, chart
+            return taken, text, chart
+
+    def _progress(self, row_id: int, parts: int) -> None:
+        with self.uow() as unit:
+            outbox.progress(unit.session, row_id, parts)
+            unit.commit()
 
     def _mark(self, row_id: int, send: PlannedSend, delivery: Delivery) -> None:
         """Mark the send; count the messages it took; a bot refused for its quota pauses, a
@@ -276,20 +296,23 @@ def _claim_or_retake(
     on_time: bool,
     now: datetime,
     waited: bool = False,
-) -> int | None:
-    """Claim a send (or a failed or waiting one's retry) in a committed transaction; its
-    row id. A waiting send no longer worth sending is skipped."""
+) -> tuple[int, int] | None:
+    """Claim a send (or a failed or waiting one's retry) in a committed transaction: its
+    row id and the messages an earlier try delivered. A waiting send no longer worth
+    sending is skipped."""
     try:
-        return _claim(unit, send, text=text, on_time=on_time, now=now)
+        row_id = _claim(unit, send, text=text, on_time=on_time, now=now)
     except IntegrityError:
         unit.rollback()
+    else:
+        return None if row_id is None else (row_id, 0)
     if not on_time:
         if waited and outbox.hold(
             unit.session, send.key, status="skipped", error="late", max_attempts=MAX_ATTEMPTS
         ):
             unit.commit()
         return None
-    row_id = outbox.reclaim(
+    taken = outbox.reclaim(
         unit.session,
         send.key,
         max_attempts=MAX_ATTEMPTS,
@@ -298,4 +321,4 @@ def _claim_or_retake(
         text=text,
     )
     unit.commit()
-    return row_id
+    return taken

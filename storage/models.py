@@ -283,6 +283,9 @@ class OutboxMessage(SQLModel, table=True):
     # uncertain: it left and no answer came back (never sent again)
     status: str = Field(max_length=10, index=True)
     attempts: int = 0
+    # its messages already delivered (a tally: the text, then the chart), recorded as each
+    # goes: another try, after a failure or a killed worker, sends only the rest
+    parts_sent: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     claimed_at: datetime = _when()
     sent_at: datetime | None = _when(nullable=True)
     error: str | None = Field(default=None, max_length=500)

@@ -55,14 +55,15 @@ def reclaim(
     now: datetime,
     stale_after: timedelta,
     text: str | None = None,
-) -> int | None:
-    """Take a send back for another try (one worker wins); its row id, or None.
+) -> tuple[int, int] | None:
+    """Take a send back for another try (one worker wins): its row id and how many of its
+    messages were delivered already (`progress`: the try sends the rest); None if not.
 
     A failed send is tried again, and so is one waiting for its bot's quota; so is a claim
     older than `stale_after` that was never marked: the process that claimed it died before
     or while sending. That is the one window where a chat may get a message twice: the
-    platform took it, then the process died before marking it sent (the mark follows each
-    send at once).
+    platform took one, then the process died before recording it (each message's progress,
+    and the mark after the last, follow it at once).
     """
     retry = (
         update(OutboxMessage)
@@ -92,7 +93,15 @@ def reclaim(
     if text:  # what goes out now (a send that waited was recorded before it had a text)
         row.text = text
         session.add(row)
-    return row.id
+    assert row.id is not None
+    return row.id, row.parts_sent
+
+
+def progress(session: Session, row_id: int, parts: int) -> None:
+    """Record that the first `parts` messages of a claimed send were delivered."""
+    session.execute(
+        update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(parts_sent=parts)
+    )
 
 
 def blocked_chats(session: Session) -> set[tuple[str, str]]:

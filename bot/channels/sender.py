@@ -19,7 +19,7 @@ from bot.channels.zalo_api import TEXT_LIMIT as ZALO_LIMIT
 from bot.channels.zalo_api import ZaloClient, ZaloError
 from bot.web.links import FileLinks, link_text
 from handlers import texts
-from schedules.delivery import Delivery, Outcome
+from schedules.delivery import Delivery, Outcome, Progress
 
 TELEGRAM_LIMIT = 4096  # UTF-16 code units, as Telegram counts a message's text
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -61,86 +61,105 @@ class ChannelSender:
         picture: Path | None = None,
         document: Path | None = None,
         bot: str = "",
+        *,
+        skip: int = 0,
+        delivered: Progress | None = None,
     ) -> Delivery:
-        """Send, and say how it went; never raises."""
+        """Send, and say how it went; never raises. The first `skip` messages went in an
+        earlier try; `delivered` is told the count after each message but the last."""
         if platform == "console":
             shown = f"\n[ảnh: {picture}]" if picture else ""
             shown += f"\n[tệp: {document}]" if document else ""
             self._console.write(f"[→ {chat_id}] {text}{shown}\n\n")
             return Delivery(Outcome.SENT, None, 1)
         if platform == "telegram" and self._telegram is not None:
-            return await self._via_telegram(self._telegram, chat_id, text, picture, document)
+            parts = _telegram_parts(self._telegram, text, picture, document)
+            return await _via_telegram(chat_id, parts, skip, delivered)
         if platform == "zalo" and bot in self._zalo:
-            return await self._via_zalo(self._zalo[bot], chat_id, text, picture, document)
+            pieces = self._zalo_pieces(text, picture, document)
+            return await _via_zalo(self._zalo[bot], chat_id, pieces, skip, delivered)
         where = f"{platform} bot {bot}" if bot else platform
         return Delivery(Outcome.FAILED, f"{where} is not configured")
 
-    @staticmethod
-    async def _via_telegram(
-        bot: Bot, chat_id: str, text: str, picture: Path | None, document: Path | None
-    ) -> Delivery:
-        """Send the text's pieces, then the picture and the document. A group upgraded to a
-        supergroup refuses them with its new id: the rest goes there, once, and the delivery
-        says where (the schedule moves the group's link, schedules/sending.py)."""
-        parts: list[Callable[[int], Awaitable[object]]] = [
-            functools.partial(bot.send_message, text=piece)
-            for piece in split_text(text, TELEGRAM_LIMIT, measure=utf16_units)
-        ]
-        if picture is not None:
-            parts.append(functools.partial(_upload, bot.send_photo, picture))
-        if document is not None:
-            parts.append(functools.partial(_upload, bot.send_document, document))
-        target, moved_to, sent = int(chat_id), None, 0
-        try:
-            while sent < len(parts):
-                try:
-                    await parts[sent](target)
-                except ChatMigrated as exc:
-                    if moved_to is not None:  # followed once already
-                        raise
-                    target, moved_to = exc.new_chat_id, str(exc.new_chat_id)
-                    continue
-                sent += 1
-        except Forbidden as exc:
-            return Delivery(Outcome.BLOCKED, exc.message, sent, moved_to)
-        except BadRequest as exc:
-            blocked = "chat not found" in exc.message.lower()
-            outcome = Outcome.BLOCKED if blocked else Outcome.FAILED
-            return Delivery(outcome, exc.message, sent, moved_to)
-        except NetworkError as exc:  # TimedOut too; a 429 (RetryAfter) is no NetworkError
-            if never_left(exc):
-                return Delivery(Outcome.FAILED, exc.message, sent, moved_to)
-            return Delivery(Outcome.UNCERTAIN, exc.message, sent + 1, moved_to)
-        except TelegramError as exc:
-            return Delivery(Outcome.FAILED, exc.message, sent, moved_to)
-        return Delivery(Outcome.SENT, None, sent, moved_to)
-
-    async def _via_zalo(
-        self,
-        zalo: ZaloClient,
-        chat_id: str,
-        text: str,
-        picture: Path | None,
-        document: Path | None,
-    ) -> Delivery:
+    def _zalo_pieces(self, text: str, picture: Path | None, document: Path | None) -> list[str]:
+        """The text, a link to the picture (Zalo takes pictures by URL) and the document's
+        download link, as one message cut into the pieces Zalo takes."""
         lines = [text]
         if picture is not None and self._links is not None:
             link = self._links.publish(picture, picture.name, now=datetime.now(UTC))
             lines.append(texts.CHART_LINK.format(url=link.url))
         if document is not None:
             lines.append(link_text(self._links, document, document.name, zone=self._zone))
-        sent = 0
-        try:
-            for piece in split_text("\n\n".join(lines), ZALO_LIMIT):
-                await zalo.send_message(chat_id, piece, scheduled=True)
-                sent += 1
-        except ZaloError as exc:
-            if exc.uncertain:  # counted: Zalo most likely took it
-                return Delivery(Outcome.UNCERTAIN, exc.description, sent + 1)
-            # 403 is Zalo's own server error, not a block: the send is tried again later
-            outcome = Outcome.QUOTA if exc.quota_exceeded else Outcome.FAILED
-            return Delivery(outcome, f"{exc.error_code} {exc.description}", sent)
-        return Delivery(Outcome.SENT, None, sent)
+        return split_text("\n\n".join(lines), ZALO_LIMIT)
+
+
+Part = Callable[[int], Awaitable[object]]  # one message, sent to a chat id
+
+
+def _telegram_parts(bot: Bot, text: str, picture: Path | None, document: Path | None) -> list[Part]:
+    """The text's pieces, then the picture and the document."""
+    parts: list[Part] = [
+        functools.partial(bot.send_message, text=piece)
+        for piece in split_text(text, TELEGRAM_LIMIT, measure=utf16_units)
+    ]
+    if picture is not None:
+        parts.append(functools.partial(_upload, bot.send_photo, picture))
+    if document is not None:
+        parts.append(functools.partial(_upload, bot.send_document, document))
+    return parts
+
+
+async def _via_telegram(
+    chat_id: str, parts: list[Part], skip: int, delivered: Progress | None
+) -> Delivery:
+    """Send the parts from `skip` on. A group upgraded to a supergroup refuses them with its
+    new id: the rest goes there, once, and the delivery says where (the schedule moves the
+    group's link, schedules/sending.py)."""
+    target, moved_to, sent = int(chat_id), None, skip
+    try:
+        while sent < len(parts):
+            try:
+                await parts[sent](target)
+            except ChatMigrated as exc:
+                if moved_to is not None:  # followed once already
+                    raise
+                target, moved_to = exc.new_chat_id, str(exc.new_chat_id)
+                continue
+            sent += 1
+            if delivered is not None and sent < len(parts):
+                await delivered(sent)
+    except Forbidden as exc:
+        return Delivery(Outcome.BLOCKED, exc.message, sent - skip, moved_to)
+    except BadRequest as exc:
+        blocked = "chat not found" in exc.message.lower()
+        outcome = Outcome.BLOCKED if blocked else Outcome.FAILED
+        return Delivery(outcome, exc.message, sent - skip, moved_to)
+    except NetworkError as exc:  # TimedOut too; a 429 (RetryAfter) is no NetworkError
+        if never_left(exc):
+            return Delivery(Outcome.FAILED, exc.message, sent - skip, moved_to)
+        return Delivery(Outcome.UNCERTAIN, exc.message, sent - skip + 1, moved_to)
+    except TelegramError as exc:
+        return Delivery(Outcome.FAILED, exc.message, sent - skip, moved_to)
+    return Delivery(Outcome.SENT, None, sent - skip, moved_to)
+
+
+async def _via_zalo(
+    zalo: ZaloClient, chat_id: str, pieces: list[str], skip: int, delivered: Progress | None
+) -> Delivery:
+    sent = skip
+    try:
+        while sent < len(pieces):
+            await zalo.send_message(chat_id, pieces[sent], scheduled=True)
+            sent += 1
+            if delivered is not None and sent < len(pieces):
+                await delivered(sent)
+    except ZaloError as exc:
+        if exc.uncertain:  # counted: Zalo most likely took it
+            return Delivery(Outcome.UNCERTAIN, exc.description, sent - skip + 1)
+        # 403 is Zalo's own server error, not a block: the send is tried again later
+        outcome = Outcome.QUOTA if exc.quota_exceeded else Outcome.FAILED
+        return Delivery(outcome, f"{exc.error_code} {exc.description}", sent - skip)
+    return Delivery(Outcome.SENT, None, sent - skip)
 
 
 async def _upload(send: Callable[..., Awaitable[object]], path: Path, chat_id: int) -> None:

@@ -81,6 +81,7 @@ CREATED = {
     "0014": {"bot_sender"},
     "0015": {"campaign"},
     "0016": set(),
+    "0017": set(),
 }
 REVISIONS = list(CREATED)
 # the ward's lasting data, as plain SQL reads it: every column no migration adds or empties
