@@ -13,6 +13,7 @@ day).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -230,90 +231,101 @@ def _at(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, SEND_AT, zone)
 
 
+def _reminder_days(
+    deadline: DeadlineView, start: date, end: date
+) -> Iterator[tuple[str, date, date]]:
+    """(period, its last day, a day to remind on) for each reminder of `deadline` from
+    `start` to `end`: a period ending after `end` is reminded of before it ends."""
+    rule = Rule(Repeat(deadline.repeat), deadline.before)
+    longest = max(deadline.lead_days, default=0)
+    for period, last_day in rule.last_days(start, end + timedelta(days=longest)):
+        for day in reminder_days(last_day, deadline.lead_days):
+            if start <= day <= end:
+                yield period, last_day, day
+
+
+def _reminder(
+    deadline: DeadlineView,
+    period: str,
+    last_day: date,
+    day: date,
+    chat: Chat,
+    zone: ZoneInfo,
+    *,
+    ward_id: int,
+    team_id: int | None = None,
+    unit: str | None = None,
+    to_city: bool = False,
+) -> PlannedSend:
+    """A reminder of `deadline` to `chat` on `day`, for a team, a unit or the ward's report
+    to the city."""
+    return PlannedSend(
+        _at(day, zone),
+        "deadline_reminder",
+        chat,
+        _key("reminder", deadline.deadline_id, period, day, chat),
+        deadline.name,
+        last_day,
+        period,
+        team_id,
+        ward_id,
+        unit=unit,
+        to_city=to_city,
+    )
+
+
 def _reminders(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[PlannedSend]:
+    """A team's deadline: each leader and group of a team that has not sent /danop; a
+    registration deadline: each unit that has not registered a model."""
     sends = []
     for deadline in ward.deadlines:
-        rule = Rule(Repeat(deadline.repeat), deadline.before)
-        longest = max(deadline.lead_days, default=0)
-        for period, last_day in rule.last_days(start, end + timedelta(days=longest)):
+        for period, last_day, day in _reminder_days(deadline, start, end):
+            if deadline.audience == "units":
+                sends += [
+                    _reminder(
+                        deadline,
+                        period,
+                        last_day,
+                        day,
+                        chat,
+                        zone,
+                        ward_id=ward.ward_id,
+                        unit=unit.name,
+                    )
+                    for unit in ward.units
+                    if not unit.registered
+                    for chat in unit.chats
+                ]
+                continue
             done = ward.submitted.get((deadline.deadline_id, period), frozenset())
-            for day in reminder_days(last_day, deadline.lead_days):
-                if not start <= day <= end:
-                    continue
-                if deadline.audience == "units":
-                    sends += _unit_reminders(ward, deadline, period, last_day, day, zone)
-                    continue
-                for team in ward.teams:
-                    if team.team_id in done:
-                        continue
-                    for chat in (*team.leaders, *team.groups):
-                        key = _key("reminder", deadline.deadline_id, period, day, chat)
-                        sends.append(
-                            PlannedSend(
-                                _at(day, zone),
-                                "deadline_reminder",
-                                chat,
-                                key,
-                                deadline.name,
-                                last_day,
-                                period,
-                                team.team_id,
-                                ward.ward_id,
-                            )
-                        )
+            sends += [
+                _reminder(
+                    deadline,
+                    period,
+                    last_day,
+                    day,
+                    chat,
+                    zone,
+                    ward_id=ward.ward_id,
+                    team_id=team.team_id,
+                )
+                for team in ward.teams
+                if team.team_id not in done
+                for chat in (*team.leaders, *team.groups)
+            ]
     return sends
 
 
 def _city_reminders(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[PlannedSend]:
     """A city's deadline: each officer of a ward that has not sent the city its report,
     privately (a ward's report is marked by any of its teams: its own, through /danop)."""
-    sends = []
     teams = {team.team_id for team in ward.teams}
-    for deadline in ward.city_deadlines:
-        rule = Rule(Repeat(deadline.repeat), deadline.before)
-        longest = max(deadline.lead_days, default=0)
-        for period, last_day in rule.last_days(start, end + timedelta(days=longest)):
-            if teams & ward.submitted.get((deadline.deadline_id, period), frozenset()):
-                continue
-            for day in reminder_days(last_day, deadline.lead_days):
-                if not start <= day <= end:
-                    continue
-                for chat in ward.officers:
-                    sends.append(
-                        PlannedSend(
-                            _at(day, zone),
-                            "deadline_reminder",
-                            chat,
-                            _key("reminder", deadline.deadline_id, period, day, chat),
-                            deadline.name,
-                            last_day,
-                            period,
-                            ward_id=ward.ward_id,
-                            to_city=True,
-                        )
-                    )
-    return sends
-
-
-def _unit_reminders(
-    ward: WardView, deadline: DeadlineView, period: str, last_day: date, day: date, zone: ZoneInfo
-) -> list[PlannedSend]:
-    """A registration deadline: each unit that has not registered a model, privately."""
     return [
-        PlannedSend(
-            _at(day, zone),
-            "deadline_reminder",
-            chat,
-            _key("reminder", deadline.deadline_id, period, day, chat),
-            deadline.name,
-            last_day,
-            period,
-            ward_id=ward.ward_id,
-            unit=unit.name,
-        )
-        for unit in ward.units
-        if not unit.registered
-        for chat in unit.chats
+        _reminder(deadline, period, last_day, day, chat, zone, ward_id=ward.ward_id, to_city=True)
+        for deadline in ward.city_deadlines
+        for period, last_day, day in _reminder_days(deadline, start, end)
+        if not teams & ward.submitted.get((deadline.deadline_id, period), frozenset())
+        for chat in ward.officers
     ]
 
 
