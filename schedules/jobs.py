@@ -29,7 +29,14 @@ from schedules.backups import FAILED
 from schedules.delivery import Delivery, Outcome, Sender, TickSummary
 from schedules.gate import BotKey, BotPlan, Gate, still_useful
 from schedules.planner import Notice, PlannedSend, plan
-from schedules.sending import CATCH_UP_DAYS, MAX_ATTEMPTS, STALE_CLAIM, SendRun, timely
+from schedules.sending import (
+    CATCH_UP_DAYS,
+    MAX_ATTEMPTS,
+    STALE_CLAIM,
+    LostLead,
+    SendRun,
+    timely,
+)
 from schedules.snapshot import ward_views
 from storage import audit, bot_usage, outbox
 from storage.models import BotPause
@@ -40,6 +47,7 @@ __all__ = [
     "SENDERS",
     "STALE_CLAIM",
     "Delivery",
+    "LostLead",
     "Outcome",
     "Sender",
     "TickSummary",
@@ -60,6 +68,7 @@ async def tick(
     charts_dir: Path = Path("data/charts"),
     exports_dir: Path = Path("data/exports"),
     bots: Mapping[BotKey, BotPlan] | None = None,
+    lease: str = "",
 ) -> TickSummary:
     """Send everything due up to `now` that has not been sent; returns what happened.
 
@@ -67,6 +76,9 @@ async def tick(
     the platform's limits), each chat's messages one after another in their planned order.
     `bots` names the bots and their monthly limits (schedules/gate.py): a send through a
     paused bot waits in the outbox, one that does not fit a bot's quota is skipped.
+    `lease`: the leader's (storage/locks.py), stamped on its claims; the claims of a leader
+    whose lease is gone are taken again at once, and once this one's is gone the tick
+    claims nothing more (LostLead).
     """
     today = now.astimezone(zone).date()
     bots = bots or {}
@@ -119,8 +131,14 @@ async def tick(
             )
         unit.commit()
         keys = [send.key for send in due]
+        gone_leaders = frozenset(outbox.gone_leases(session))
         settled = outbox.settled(
-            session, keys, now=now, stale_after=STALE_CLAIM, max_attempts=MAX_ATTEMPTS
+            session,
+            keys,
+            now=now,
+            stale_after=STALE_CLAIM,
+            max_attempts=MAX_ATTEMPTS,
+            gone=gone_leaders,
         )
     by_chat: dict[tuple[str, str], list[PlannedSend]] = {}
     for send in due:
@@ -129,6 +147,7 @@ async def tick(
         by_chat.setdefault((send.chat.platform, send.chat.chat_id), []).append(send)
     run = SendRun(uow, sender, catalogue, today, now, zone, charts_dir, exports_dir)
     run.gate, run.waited = gate, set(waiting)
+    run.lease, run.gone = lease, gone_leaders
     run.summary.skipped += len(gone)
     chats = deque(by_chat.values())
 

@@ -18,7 +18,7 @@ from handlers.failures import failure_trace
 from schedules.backups import BackupPlan, daily_backup
 from schedules.delivery import TickSummary
 from schedules.gate import BotKey, BotPlan
-from schedules.jobs import Sender, tick
+from schedules.jobs import LostLead, Sender, tick
 from storage.locks import LeaderLock
 from storage.uow import UowFactory
 
@@ -84,7 +84,13 @@ class ScheduleRunner:
                 zone=self._zone,
                 exports_dir=self._exports_dir,
                 bots=self._bots,
+                lease=self._lock.lease,
             )
+        except LostLead:
+            # its lock's connection closed: another worker may lead and take its claims
+            log.warning("schedule tick stopped: this worker no longer leads")
+            self._told("failed", started, None)
+            return
         except asyncio.CancelledError:
             # the bot is stopping mid-tick: what was claimed and not marked goes again with a
             # later tick, once its claim is stale (schedules/jobs.py), as after a crash

@@ -52,6 +52,11 @@ def timely(send: PlannedSend, today: date) -> bool:
     return late == 0 if same_day else late <= CATCH_UP_DAYS
 
 
+class LostLead(Exception):
+    """This worker's lease ended (its lock's connection closed): another may lead now, and
+    take this one's claims again at once, so it claims nothing more."""
+
+
 class SendRun:
     """One tick's sends: claim, send, mark, each send on its own."""
 
@@ -72,6 +77,8 @@ class SendRun:
         self.summary = TickSummary()
         self.gate = Gate({}, {}, {}, now)
         self.waited: set[str] = set()  # keys of the sends that were waiting for their bot
+        self.lease = ""  # the leader's (storage/locks.py): claims are stamped with it
+        self.gone: frozenset[str] = frozenset()  # leases of leaders gone: claims taken at once
         self._started = time.monotonic()
 
     def clock(self) -> datetime:
@@ -180,11 +187,19 @@ class SendRun:
         earlier try (None: not ours), its text and chart."""
         text, chart = "", None
         with self.uow() as unit:
+            if self.lease and not outbox.live_leases(unit.session, {self.lease}):
+                raise LostLead(send.key)
             if on_time:
                 text, chart = _content(unit, send, self.catalogue, self.today)
-            waited = send.key in self.waited
             taken = _claim_or_retake(
-                unit, send, text=text, on_time=on_time, now=self.clock(), waited=waited
+                unit,
+                send,
+                text=text,
+                on_time=on_time,
+                now=self.clock(),
+                waited=send.key in self.waited,
+                lease=self.lease,
+                gone=self.gone,
             )
             return taken, text, chart
 
@@ -269,10 +284,12 @@ def _claim(
     now: datetime,
     status: str | None = None,
     error: str | None = None,
+    lease: str = "",
 ) -> int | None:
     """Add a send's row in a committed transaction (IntegrityError: it has one); its id."""
     row = outbox.claim(
         unit.session,
+        lease=lease,
         key=send.key,
         kind=send.kind,
         platform=send.chat.platform,
@@ -296,12 +313,14 @@ def _claim_or_retake(
     on_time: bool,
     now: datetime,
     waited: bool = False,
+    lease: str = "",
+    gone: frozenset[str] = frozenset(),
 ) -> tuple[int, int] | None:
     """Claim a send (or a failed or waiting one's retry) in a committed transaction: its
     row id and the messages an earlier try delivered. A waiting send no longer worth
     sending is skipped."""
     try:
-        row_id = _claim(unit, send, text=text, on_time=on_time, now=now)
+        row_id = _claim(unit, send, text=text, on_time=on_time, now=now, lease=lease)
     except IntegrityError:
         unit.rollback()
     else:
@@ -319,6 +338,8 @@ def _claim_or_retake(
         now=now,
         stale_after=STALE_CLAIM,
         text=text,
+        lease=lease,
+        gone=gone,
     )
     unit.commit()
     return taken

@@ -1,4 +1,11 @@
-"""One process at a time runs the scheduler: a PostgreSQL advisory lock (SQLite: one process)."""
+"""One process at a time runs the scheduler: a PostgreSQL advisory lock (SQLite: one process).
+
+The leader's lease names the lock's connection as PostgreSQL knows it ("<pid>@<backend
+start>"): the outbox stamps each claim with it, and the lease holds exactly as long as the
+lock does. A claim whose lease no longer holds was made by a leader that is gone (killed:
+its connections closed with it), so the next leader takes it again without waiting for
+the claim to grow stale (storage/outbox.py); a leader whose lease ended claims nothing more.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,11 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 SCHEDULER_LOCK = 471_130_002
+# this connection as PostgreSQL's statistics show it: a lease no other connection ever had
+LEASE = text(
+    "SELECT pid || '@' || extract(epoch FROM backend_start)::text "
+    "FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+)
 
 
 class LeaderLock:
@@ -17,6 +29,7 @@ class LeaderLock:
         self._engine = engine
         self._key = key
         self._connection: Connection | None = None
+        self.lease = ""  # while leading on PostgreSQL: its lock connection, "<pid>@<start>"
 
     @property
     def held(self) -> bool:
@@ -29,12 +42,13 @@ class LeaderLock:
         connection is dropped and the lock tried again, so two leaders never run at once.
         """
         if self._connection is not None and not self._alive(self._connection):
-            self._connection = None
+            self._connection, self.lease = None, ""
         if self.held:
             return True
         connection = self._engine.connect()
         got = connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self._key})
         if got.scalar():
+            self.lease = str(connection.execute(LEASE).scalar())
             connection.commit()
             self._connection = connection
             return True
@@ -58,4 +72,4 @@ class LeaderLock:
             self._connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._key})
             self._connection.commit()
             self._connection.close()
-            self._connection = None
+            self._connection, self.lease = None, ""

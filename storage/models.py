@@ -286,6 +286,9 @@ class OutboxMessage(SQLModel, table=True):
     # its messages already delivered (a tally: the text, then the chart), recorded as each
     # goes: another try, after a failure or a killed worker, sends only the rest
     parts_sent: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # the lease of the leader that claimed it (storage/locks.py): once that leader is gone,
+    # its claim is taken again at once; "" on SQLite
+    claimed_by: str = Field(default="", max_length=60, sa_column_kwargs={"server_default": ""})
     claimed_at: datetime = _when()
     sent_at: datetime | None = _when(nullable=True)
     error: str | None = Field(default=None, max_length=500)

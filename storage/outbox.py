@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, text, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxMessage
@@ -27,9 +29,11 @@ def claim(
     status: str = "claimed",
     bot: str = "",
     error: str | None = None,
+    lease: str = "",
 ) -> OutboxMessage:
     """Add the row for one send; its unique key makes a second claim fail at flush."""
     row = OutboxMessage(
+        claimed_by=lease,
         key=key,
         kind=kind,
         platform=platform,
@@ -55,15 +59,18 @@ def reclaim(
     now: datetime,
     stale_after: timedelta,
     text: str | None = None,
+    lease: str = "",
+    gone: Collection[str] = (),
 ) -> tuple[int, int] | None:
     """Take a send back for another try (one worker wins): its row id and how many of its
     messages were delivered already (`progress`: the try sends the rest); None if not.
 
     A failed send is tried again, and so is one waiting for its bot's quota; so is a claim
     older than `stale_after` that was never marked: the process that claimed it died before
-    or while sending. That is the one window where a chat may get a message twice: the
-    platform took one, then the process died before recording it (each message's progress,
-    and the mark after the last, follow it at once).
+    or while sending, and so at once is one whose leader's lease is `gone` (storage/locks.py).
+    That is the one window where a chat may get a message twice: the platform took one, then
+    the process died before recording it (each message's progress, and the mark after the
+    last, follow it at once). `lease`: the claimer's now.
     """
     retry = (
         update(OutboxMessage)
@@ -75,17 +82,20 @@ def reclaim(
                 & (col(OutboxMessage.attempts) < max_attempts)
             ),
         )
-        .values(status="claimed", claimed_at=now)
+        .values(status="claimed", claimed_at=now, claimed_by=lease)
     )
     stale = (
         update(OutboxMessage)
         .where(
             col(OutboxMessage.key) == key,
             col(OutboxMessage.status) == "claimed",
-            col(OutboxMessage.claimed_at) < now - stale_after,
+            (col(OutboxMessage.claimed_at) < now - stale_after)
+            | col(OutboxMessage.claimed_by).in_(sorted(gone)),
             col(OutboxMessage.attempts) < max_attempts - 1,
         )
-        .values(status="claimed", claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .values(
+            status="claimed", claimed_at=now, claimed_by=lease, attempts=OutboxMessage.attempts + 1
+        )
     )
     if not any(session.execute(stmt).rowcount == 1 for stmt in (retry, stale)):  # type: ignore[attr-defined]
         return None
@@ -102,6 +112,32 @@ def progress(session: Session, row_id: int, parts: int) -> None:
     session.execute(
         update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(parts_sent=parts)
     )
+
+
+# the leases (storage/locks.py LEASE) of the connections open now, of those asked about
+_LIVE = text(
+    "SELECT pid || '@' || extract(epoch FROM backend_start)::text FROM pg_stat_activity "
+    "WHERE pid IN :pids"
+).bindparams(bindparam("pids", expanding=True))
+
+
+def live_leases(session: Session, leases: Collection[str]) -> set[str]:
+    """Which of these leaders' leases still hold (their lock's connection is open); on
+    SQLite, where there are none, every one."""
+    if session.get_bind().dialect.name != "postgresql" or not leases:
+        return set(leases)
+    pids = sorted({int(lease.split("@", 1)[0]) for lease in leases})
+    open_now = {str(found) for found in session.execute(_LIVE, {"pids": pids}).scalars()}
+    return {lease for lease in leases if lease in open_now}
+
+
+def gone_leases(session: Session) -> set[str]:
+    """The leases of claims not marked whose leader is gone: taken again at once."""
+    stmt = select(OutboxMessage.claimed_by).where(
+        OutboxMessage.status == "claimed", OutboxMessage.claimed_by != ""
+    )
+    claimers = set(session.exec(stmt.distinct()))
+    return claimers - live_leases(session, claimers)
 
 
 def blocked_chats(session: Session) -> set[tuple[str, str]]:
@@ -190,23 +226,27 @@ def settled(
     now: datetime,
     stale_after: timedelta,
     max_attempts: int,
+    gone: Collection[str] = (),
 ) -> set[str]:
     """Which of these sends no tick can take again (outbox.reclaim): sent, skipped, blocked,
-    uncertain, given up, or claimed by a worker still alive (its claim not yet stale). A
-    tick leaves them before it works out their text and chart: after Monday's round, the
-    next ticks of the week would otherwise do every tally again to find it sent."""
+    uncertain, given up, or claimed by a worker still alive (its claim not yet stale, its
+    leader's lease not `gone`). A tick leaves them before it works out their text and
+    chart: after Monday's round, the next ticks of the week would otherwise do every tally
+    again to find it sent."""
     done: set[str] = set()
     for start in range(0, len(keys), 500):
-        stmt = select(
-            OutboxMessage.key,
-            OutboxMessage.status,
-            OutboxMessage.attempts,
-            OutboxMessage.claimed_at,
+        stmt = sa_select(
+            col(OutboxMessage.key),
+            col(OutboxMessage.status),
+            col(OutboxMessage.attempts),
+            col(OutboxMessage.claimed_at),
+            col(OutboxMessage.claimed_by),
         ).where(col(OutboxMessage.key).in_(keys[start : start + 500]))
-        for key, status, attempts, claimed_at in session.exec(stmt):
+        for key, status, attempts, claimed_at, lease in session.execute(stmt):
             if status == "waiting" or (status == "failed" and attempts < max_attempts):
                 continue  # tried again
-            stale = claimed_at < now - stale_after and attempts < max_attempts - 1
+            old = claimed_at < now - stale_after or lease in gone
+            stale = old and attempts < max_attempts - 1
             if status == "claimed" and stale:
                 continue  # its worker died: taken again
             done.add(key)

@@ -336,6 +336,7 @@ def schedule_tick(
                 zone=cfg.zone,
                 exports_dir=Path(cfg.bot.exports_dir),
                 bots=bot_plans(cfg),
+                lease=lock.lease,
             )
 
     try:

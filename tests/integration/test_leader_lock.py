@@ -37,6 +37,9 @@ def test_a_leader_whose_connection_died_stops_leading_and_another_takes_over(pos
                     text(
                         "SELECT pg_terminate_backend(pid) FROM pg_locks"
                         " WHERE locktype = 'advisory' AND objid = :k AND granted"
+                        # this test's database only: other tests lead in theirs at once
+                        " AND database = (SELECT oid FROM pg_database"
+                        " WHERE datname = current_database())"
                     ),
                     {"k": 471_130_002},
                 )

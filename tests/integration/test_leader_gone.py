@@ -1,0 +1,116 @@
+"""A claim of a leader that is gone is taken again at once, not 5 minutes on; a leader that
+no longer holds its lock claims nothing more. PostgreSQL only (its lock and leases:
+storage/locks.py).
+
+The leader is "killed" as `kill -9` kills it, as far as PostgreSQL sees: its lock's
+connection ends (pg_terminate_backend), and nothing more is written. Its tick dies right
+after a tally's text was delivered and recorded (tests/integration/test_tally_parts.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from bot.app import App
+from schedules.jobs import LostLead, TickSummary, tick
+from storage.db import make_engine
+from storage.locks import LeaderLock
+from tests.conftest import ZONE, Roster
+from tests.fakes.telegram_api import FakeTelegram
+from tests.integration.test_sends_that_may_have_arrived import MONDAY_8AM, tally_row, team_group
+from tests.integration.test_tally_parts import GROUP, WorkerDied, held, telegram
+
+pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+A_MINUTE_ON = MONDAY_8AM + timedelta(minutes=1)  # no claim is stale by its age yet
+
+
+def ticked(app: App, sender: Any, now: datetime, lease: str) -> TickSummary:
+    async def run() -> TickSummary:
+        async with sender() as send:
+            charts = Path(app.config.bot.exports_dir) / "charts"
+            return await tick(app.uow, send, now=now, zone=ZONE, charts_dir=charts, lease=lease)
+
+    return asyncio.run(run())
+
+
+def killed(admin: Engine, lease: str) -> None:
+    """The leader's process is gone: its lock's connection closes, the lock with it."""
+    with admin.connect() as connection:
+        pid = int(lease.split("@")[0])
+        assert connection.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
+
+
+@pytest.fixture
+def engines(db_url: str) -> Any:
+    made = [make_engine(db_url) for _ in range(3)]
+    yield made
+    for engine in made:
+        engine.dispose()
+
+
+def test_a_tally_claimed_by_a_leader_that_was_killed_goes_again_at_once_with_its_chart_only(
+    app: App, roster: Roster, engines: list[Engine]
+):
+    team_group(app, roster, "telegram", str(GROUP))
+    first, second, admin = engines
+    a, b = LeaderLock(first), LeaderLock(second)
+    with FakeTelegram() as tg:
+        tg.group(GROUP, "Tổ CNSCĐ TDP 1")
+        assert a.try_acquire()
+        with pytest.raises(WorkerDied):
+            ticked(app, telegram(tg, dies_after_text=True), MONDAY_8AM, a.lease)
+        left = held(tg)
+        killed(admin, a.lease)
+        assert b.try_acquire()
+        after = ticked(app, telegram(tg), A_MINUTE_ON, b.lease)
+        shown = held(tg)
+    b.release()
+    assert left == ["sendMessage"]
+    assert after.sent == 1  # a minute on, not five
+    assert shown == ["sendMessage", "sendPhoto"]
+    assert tally_row(app, str(GROUP)) == ("sent", None)
+
+
+def test_a_claim_of_a_leader_still_holding_its_lock_is_left_to_it_until_stale(
+    app: App, roster: Roster, engines: list[Engine]
+):
+    team_group(app, roster, "telegram", str(GROUP))
+    first, _second, _admin = engines
+    a = LeaderLock(first)
+    with FakeTelegram() as tg:
+        tg.group(GROUP, "Tổ CNSCĐ TDP 1")
+        assert a.try_acquire()
+        with pytest.raises(WorkerDied):
+            ticked(app, telegram(tg, dies_after_text=True), MONDAY_8AM, a.lease)
+        # the leader is alive (its lock held): a slow send of its own, not a dead one's
+        again = ticked(app, telegram(tg), A_MINUTE_ON, "")
+        shown = held(tg)
+    a.release()
+    assert again.sent == 0
+    assert shown == ["sendMessage"]
+    assert tally_row(app, str(GROUP))[0] == "claimed"
+
+
+def test_a_leader_whose_lock_is_gone_claims_nothing_more(
+    app: App, roster: Roster, engines: list[Engine]
+):
+    team_group(app, roster, "telegram", str(GROUP))
+    first, _second, admin = engines
+    a = LeaderLock(first)
+    with FakeTelegram() as tg:
+        tg.group(GROUP, "Tổ CNSCĐ TDP 1")
+        assert a.try_acquire()
+        killed(admin, a.lease)  # its connection cut; the process runs on, as far as it knows
+        with pytest.raises(LostLead):
+            ticked(app, telegram(tg), MONDAY_8AM, a.lease)
+        shown = held(tg)
+    assert shown == []
+    with app.uow() as uow:
+        rows = uow.session.execute(text("SELECT count(*) FROM outbox_message")).scalar()
+    assert rows == 0
