@@ -27,10 +27,11 @@ once: none lost, none twice), the outbox's rows by status, and the round's time 
 08:00 to the last answer against the floor Telegram's 30 messages a second allows
 (messages / 30 s). Target: ≤ 1.1× the floor. Round 1 runs to the end; round 2 (the same
 tallies again, outbox emptied, a new fake) SIGKILLs the leading worker once half the
-groups have their tally: the other takes over on its next tick; the dead one's sends in
-flight stay claimed until their claim is stale (schedules/sending.py STALE_CLAIM, 5
-minutes), then go again, so round 2 is also timed to that moment. `--no-kill` runs round 1
-only. The database is dropped at the end unless `--keep`.
+groups have their tally: the other takes over on its next tick, and with it the dead
+one's sends in flight, whose leader's lease went with its connection (storage/locks.py;
+before leases, they waited until their claim was stale, 5 minutes), so round 2 is timed to
+their last answer. Then the baselines. `--no-kill` runs round 1 and the baselines only.
+The database is dropped at the end unless `--keep`.
 """
 
 from __future__ import annotations
@@ -296,7 +297,11 @@ def bare_sends(
     """Each group's text, then a chart where one is due, 8 groups at once, through the
     bot the scheduler sends with (`sending_bot`: Telegram's limits, 429 pauses kept), from
     memory: no database, no tally to work out. `render` draws each chart as the scheduler
-    does (reports.charts.bar_chart); otherwise one chart drawn beforehand goes every time."""
+    does (reports.charts.bar_chart); otherwise one chart drawn beforehand goes every time.
+    A send that fails on the network (a kept-alive connection the fake had just closed) is
+    counted and not tried again, as the scheduler marks it uncertain."""
+    from telegram.error import NetworkError
+
     from bot.channels.telegram import sending_bot
     from bot.config import TelegramConfig
     from reports.charts import bar_chart
@@ -306,6 +311,8 @@ def bare_sends(
     with tempfile.TemporaryDirectory() as tmp:
         drawn = bar_chart("Tổ CNSCĐ TDP 1, tuần 30/11–06/12", BARS, Path(tmp) / "chart.png")
 
+        failed: list[str] = []
+
         async def run() -> None:
             bot = sending_bot(config)
             queue = deque(sends)
@@ -313,24 +320,27 @@ def bare_sends(
             async def sender() -> None:
                 while queue:
                     chat, text_, chart = queue.popleft()
-                    await bot.send_message(chat, text_)
-                    if not chart:
-                        continue
-                    path = drawn
-                    if render:
-                        title = f"Tổ {chat}, tuần 30/11–06/12"
-                        path = await asyncio.to_thread(
-                            bar_chart, title, BARS, Path(tmp) / f"{-chat}.png"
-                        )
-                    with path.open("rb") as file:
-                        await bot.send_photo(chat, file, filename=path.name)
+                    try:
+                        await bot.send_message(chat, text_)
+                        if not chart:
+                            continue
+                        path = drawn
+                        if render:
+                            title = f"Tổ {chat}, tuần 30/11–06/12"
+                            path = await asyncio.to_thread(
+                                bar_chart, title, BARS, Path(tmp) / f"{-chat}.png"
+                            )
+                        with path.open("rb") as file:
+                            await bot.send_photo(chat, file, filename=path.name)
+                    except NetworkError as exc:
+                        failed.append(f"{chat}: {exc.message}")
 
             async with bot:
                 await asyncio.gather(*(sender() for _ in range(8)))
 
         started = time.monotonic()
         asyncio.run(run())
-    conn.send(started)
+    conn.send((started, failed))
 
 
 def bare_round(
@@ -350,13 +360,18 @@ def bare_round(
         target=bare_sends, args=(its, base_url, base_file_url, sends), daemon=True
     )
     sender.start()
+    its.close()  # the sender's end: a sender that dies ends the pipe, not the bench
     mine.send(render)
-    started = mine.recv()
+    try:
+        started, failed = mine.recv()
+    except EOFError:
+        started, failed = float("nan"), [f"the bare sender died (exit {sender.exitcode})"]
     sender.join(timeout=60)
     ours.send("stop")
     seen = ours.recv()
     fake.join(timeout=30)
-    return {"render_each_chart": render} | figures(seen, chats, {}, started)
+    found = {"render_each_chart": render} | figures(seen, chats, {}, started)
+    return found | {"sender_network_errors": failed}
 
 
 # -- one round ---------------------------------------------------------------------------
@@ -614,11 +629,12 @@ def main() -> None:
         rounds.append(one_round(db, url, chats, args, kill=False))
         sys.stderr.write(json.dumps(rounds[-1]) + "\n")
         texts = tally_texts(db)
+        if not args.no_kill:
+            rounds.append(one_round(db, url, chats, args, kill=True))
+            sys.stderr.write(json.dumps(rounds[-1]) + "\n")
         for render in (False, True):
             baselines.append(bare_round(chats, texts, args, render=render))
             sys.stderr.write(json.dumps(baselines[-1]) + "\n")
-        if not args.no_kill:
-            rounds.append(one_round(db, url, chats, args, kill=True))
     finally:
         db.dispose()
         if not args.keep:
