@@ -114,21 +114,24 @@ def progress(session: Session, row_id: int, parts: int) -> None:
     )
 
 
-# the leases (storage/locks.py LEASE) of the connections open now, of those asked about
+# the connections open now of those asked about, with their leases (storage/locks.py
+# LEASE); a connection of another database user shows no start (NULL): its lease unknown
 _LIVE = text(
-    "SELECT pid || '@' || extract(epoch FROM backend_start)::text FROM pg_stat_activity "
-    "WHERE pid IN :pids"
+    "SELECT pid, pid || '@' || extract(epoch FROM backend_start)::text "
+    "FROM pg_stat_activity WHERE pid IN :pids"
 ).bindparams(bindparam("pids", expanding=True))
 
 
 def live_leases(session: Session, leases: Collection[str]) -> set[str]:
-    """Which of these leaders' leases still hold (their lock's connection is open); on
-    SQLite, where there are none, every one."""
+    """Which of these leaders' leases may still hold: their lock's connection is open, or
+    one with its pid is whose start cannot be seen. On SQLite, where there are none, all."""
     if session.get_bind().dialect.name != "postgresql" or not leases:
         return set(leases)
     pids = sorted({int(lease.split("@", 1)[0]) for lease in leases})
-    open_now = {str(found) for found in session.execute(_LIVE, {"pids": pids}).scalars()}
-    return {lease for lease in leases if lease in open_now}
+    found = session.execute(_LIVE, {"pids": pids}).all()
+    open_now = {str(lease) for _pid, lease in found if lease is not None}
+    unknown = {str(pid) for pid, lease in found if lease is None}
+    return {lease for lease in leases if lease in open_now or lease.split("@", 1)[0] in unknown}
 
 
 def gone_leases(session: Session) -> set[str]:

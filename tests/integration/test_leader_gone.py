@@ -10,17 +10,21 @@ after a tally's text was delivered and recorded (tests/integration/test_tally_pa
 from __future__ import annotations
 
 import asyncio
+import time
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
+from sqlmodel import Session
 
 from bot.app import App
 from schedules.jobs import LostLead, TickSummary, tick
 from storage.db import make_engine
-from storage.locks import LeaderLock
+from storage.locks import LEASE, LeaderLock
+from storage.outbox import live_leases
 from tests.conftest import ZONE, Roster
 from tests.fakes.telegram_api import FakeTelegram
 from tests.integration.test_sends_that_may_have_arrived import MONDAY_8AM, tally_row, team_group
@@ -114,3 +118,46 @@ def test_a_leader_whose_lock_is_gone_claims_nothing_more(
     with app.uow() as uow:
         rows = uow.session.execute(text("SELECT count(*) FROM outbox_message")).scalar()
     assert rows == 0
+
+
+def test_a_lease_whose_start_this_user_cannot_see_is_taken_as_holding(
+    db_url: str, engines: list[Engine]
+):
+    """A worker of another database user: PostgreSQL shows its pid but not its start to a
+    user without pg_read_all_stats. Its lease cannot be told from a dead one's, so it is
+    taken as holding: its claims wait until stale rather than go twice."""
+    admin = engines[2]
+    suffix = uuid.uuid4().hex[:8]
+    leader, checker = f"gtn_leader_{suffix}", f"gtn_checker_{suffix}"
+    with admin.connect() as c:
+        for role in (leader, checker):
+            c.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+            c.execute(text(f'GRANT CONNECT ON DATABASE "{make_url(db_url).database}" TO "{role}"'))
+        c.commit()
+    as_leader, as_checker = (
+        make_engine(make_url(db_url).set(username=role).render_as_string(hide_password=False))
+        for role in (leader, checker)
+    )
+    try:
+        with as_leader.connect() as held:
+            lease = str(held.execute(LEASE).scalar())
+            with Session(as_checker) as session:
+                holding = live_leases(session, {lease})
+            with Session(admin) as session:  # a user who sees every start: it holds
+                seen = live_leases(session, {lease})
+        as_leader.dispose()  # its connection closed: gone, even unseen
+        deadline = time.monotonic() + 10
+        while True:  # PostgreSQL's backend ends just after the connection does
+            with Session(as_checker) as session:
+                after = live_leases(session, {lease})
+            if not after or time.monotonic() > deadline:
+                break
+    finally:
+        as_leader.dispose()
+        as_checker.dispose()
+        with admin.connect() as c:
+            for role in (leader, checker):
+                c.execute(text(f'DROP OWNED BY "{role}"'))
+                c.execute(text(f'DROP ROLE "{role}"'))
+            c.commit()
+    assert (holding, seen, after) == ({lease}, {lease}, set())
