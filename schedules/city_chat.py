@@ -17,10 +17,9 @@ from handlers.parsing.periods import PeriodProblem, parse_period
 from handlers.router import Router
 from reports.city_workbook import City, write_city_workbook
 from reports.export import record_city_export
-from reports.scope import name_key
-from schedules.city import reports_due
-from schedules.commands import add_once, next_city_due, typed_deadline
-from storage import deadlines, queries
+from schedules.city import city_reports, reports_due
+from schedules.commands import add_once, typed_deadline
+from storage import queries
 from storage.models import Audience
 from storage.names import folded_name
 
@@ -75,18 +74,17 @@ def add_city_deadline(ctx: Context, args: str) -> list[Reply]:
 def city_progress(ctx: Context, _args: str) -> list[Reply]:
     """The city's coming deadline: how many wards sent their report, and which have not."""
     session = ctx.uow.session
-    due = next_city_due(session, ctx.today)
-    if due is None:
+    zone = ctx.settings.timezone
+    coming = city_reports(session, since=ctx.today, today=ctx.today, zone=zone)  # none over
+    if not coming:
         return [Reply(texts.CITY_NO_DEADLINE)]
-    deadline, period, last_day = due
-    assert deadline.id is not None
-    done = deadlines.wards_submitted(session, deadline.id, period)
-    wards = queries.wards(session)
-    missing = sorted((w.name for w in wards if w.id not in done), key=name_key)
+    report = coming[0]  # the soonest, as the page lists them (bot/web/dashboard/city.py)
+    wards = {w.id: w.name for w in queries.wards(session) if w.id is not None}
+    missing = report.missing(wards)
     title = texts.CITY_PROGRESS_TITLE.format(
-        deadline=deadline.name,
-        day=day_text(last_day),
-        sent=sum(1 for w in wards if w.id in done),
+        deadline=report.name,
+        day=day_text(report.last_day),
+        sent=report.sent_by(wards),
         total=len(wards),
     )
     return [Reply(f"{title}\n{texts.PROGRESS_MISSING.format(', '.join(missing) or texts.NOBODY)}")]

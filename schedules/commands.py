@@ -14,6 +14,7 @@ from handlers.messages import Reply
 from handlers.parsing.normalize import fold
 from handlers.router import Router
 from reports.labels import WARD_TEAM
+from schedules.city import city_dues
 from schedules.rules import Repeat, Rule
 from storage import deadlines, queries, units
 from storage.deadlines import DEFAULT_LEAD_DAYS
@@ -56,18 +57,8 @@ def next_due_of(session: Session, ward_id: int, today: date) -> tuple[Deadline, 
 def next_city_due(session: Session, today: date) -> tuple[Deadline, str, date] | None:
     """The city's deadline for every ward whose last day comes first, from today on:
     (deadline, period, day); None without a city or such a deadline."""
-    office = queries.city_office(session)
-    if office is None or office.id is None:
-        return None
-    found = []
-    for deadline in deadlines.city_deadlines(session, office.id):
-        due = Rule.of(deadline).period_of(today)
-        if due is not None:
-            found.append((due[1], deadline.id or 0, deadline, due[0]))
-    if not found:
-        return None
-    last_day, _id, deadline, period = min(found, key=lambda item: item[:2])
-    return deadline, period, last_day
+    coming = city_dues(session, today)
+    return coming[0] if coming else None
 
 
 @router.command("danop", role=Role.LEADER)

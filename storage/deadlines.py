@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
@@ -46,14 +47,36 @@ def wards_submitted(
     session: Session, deadline_id: int, period: str, *, before: datetime | None = None
 ) -> set[int]:
     """Wards that marked this period of a city deadline submitted (by `before`, if given)."""
+    sent = wards_sent(session, [(deadline_id, period)])[(deadline_id, period)]
+    return {ward for ward, at in sent.items() if before is None or at < before}
+
+
+def wards_sent(
+    session: Session, wanted: Collection[tuple[int, str]]
+) -> dict[tuple[int, str], dict[int, datetime]]:
+    """(deadline id, period) of each city deadline asked for -> ward id -> when a team of the
+    ward first marked it submitted (/danop). One query for them all, whatever their number."""
+    found: dict[tuple[int, str], dict[int, datetime]] = {key: {} for key in wanted}
+    if not found:
+        return found
     stmt = (
-        select(Team.ward_id)
-        .join(DeadlineSubmission, col(DeadlineSubmission.team_id) == col(Team.id))
-        .where(DeadlineSubmission.deadline_id == deadline_id, DeadlineSubmission.period == period)
+        select(
+            DeadlineSubmission.deadline_id,
+            DeadlineSubmission.period,
+            Team.ward_id,
+            DeadlineSubmission.submitted_at,
+        )
+        .join(Team, col(DeadlineSubmission.team_id) == col(Team.id))
+        .where(
+            col(DeadlineSubmission.deadline_id).in_(sorted({d for d, _p in found})),
+            col(DeadlineSubmission.period).in_(sorted({p for _d, p in found})),
+        )
     )
-    if before is not None:
-        stmt = stmt.where(col(DeadlineSubmission.submitted_at) < before)
-    return set(session.exec(stmt.distinct()))
+    for deadline_id, period, ward_id, at in session.exec(stmt):
+        sent = found.get((deadline_id, period))  # the IN pair may match one not asked for
+        if sent is not None and (ward_id not in sent or at < sent[ward_id]):
+            sent[ward_id] = at
+    return found
 
 
 def active_deadlines(session: Session) -> list[Deadline]:

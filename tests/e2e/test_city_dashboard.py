@@ -1,6 +1,7 @@
 """The city's page on the web dashboard over real HTTP: every ward ranked by its logs, its
-trend, the city's totals, the search by name, the periods; each ward's pages read only; who
-may open what. Each test runs on SQLite and on PostgreSQL.
+trend, the city's totals, the search by name, the periods, the city's own deadlines (how many
+wards sent each, which have not); each ward's pages read only; who may open what. Each test
+runs on SQLite and on PostgreSQL.
 
 Four wards (tests/city_wards.py, "today" Monday 23/11/2026) and a few logs of the quarter
 before; the figures below are counted by hand from what those files put in.
@@ -8,14 +9,17 @@ before; the figures below are counted by hand from what those files put in.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy import text
 from sqlmodel import col, select
 
+from bot.channels.console import ConsoleChat
+from reports.labels import WARD_TEAM
+from storage import deadlines, roster
 from storage.models import AuditEntry, Role
-from tests.city_wards import AN_LAO, CAT_HAI, LE_CHAN, NGO_QUYEN, build_city
+from tests.city_wards import AN_LAO, CAT_HAI, LE_CHAN, NGO_QUYEN, WARDS_IN_ORDER, build_city
 from tests.conftest import Clock
 from tests.e2e.city_dashboard import (
     CITY,
@@ -218,3 +222,110 @@ def test_the_wards_own_dashboard_still_lists_its_people_and_downloads(site: Site
     assert page.cssselect(f'a[href="/web/phuong/{ward}/tai/quy"]')
     people = client.get(f"/web/phuong/{ward}/thanh-vien")
     assert people.status_code == 200 and "Lê Thị Cucxuyen" in people.text
+
+
+# --- the city's own deadlines ------------------------------------------------------------
+
+
+def city_dues(answer: httpx.Response) -> list[str]:
+    """The items of the section of the city's deadlines, texts squeezed."""
+    assert answer.status_code == 200, answer.text
+    section = tree(answer).cssselect("#han-thanh-pho")
+    assert [" ".join(h.text_content().split()) for h in section[0].cssselect("h2")] == [
+        "Hạn nộp báo cáo cho thành phố"
+    ]
+    return [" ".join(li.text_content().split()) for li in section[0].cssselect("li")]
+
+
+def ward_officer(site: Site, ward: str) -> ConsoleChat:
+    """The ward's officer, on the ward's own team, joined in chat."""
+    return site.roster.joined(f"Cán bộ {ward}", team=OFFICE, role=Role.OFFICER, ward=ward)
+
+
+def test_the_city_page_shows_how_many_wards_sent_a_city_deadline_and_which_have_not(site: Site):
+    city_with_history(site.app)
+    city = city_officer(site.app)
+    assert "Đã thêm hạn “Báo cáo tháng 12”" in city.say("/hanchot Báo cáo tháng 12 20/12/2026")
+    sent = [LE_CHAN, AN_LAO]
+    for ward in sent:
+        answer = ward_officer(site, ward).say("/danop")
+        assert "đã nộp “Báo cáo tháng 12” cho thành phố" in answer
+    missing = [w for w in WARDS_IN_ORDER if w not in sent]  # the order a reader looks them up
+    assert missing == [CAT_HAI, NGO_QUYEN]
+    client = logged_in(site, city)
+    assert city_dues(client.get("/web/thanh-pho")) == [
+        "Báo cáo tháng 12: hạn cuối 19/12/2026 (còn 26 ngày). Đã nộp 2/4 phường. "
+        f"Chưa nộp {', '.join(missing)}"
+    ]
+    assert city.say("/tiendo") == (  # the chat says the same
+        "📋 Báo cáo tháng 12, hạn cuối 19/12/2026: 2/4 phường đã nộp.\n"
+        f"Chưa nộp: {', '.join(missing)}"
+    )
+    # the search picks wards of the table; the city's deadlines stay whole
+    searched = client.get("/web/thanh-pho", params={"q": "le chan"})
+    assert [r[1] for r in rows(searched)] == [LE_CHAN]
+    assert "Đã nộp 2/4 phường" in city_dues(searched)[0]
+
+
+def test_without_a_city_deadline_the_page_says_so_and_how_to_add_one(site: Site):
+    client = city_site(site)  # the wards' own deadlines (a yearly report over) are not the city's
+    section = tree(client.get("/web/thanh-pho")).cssselect("#han-thanh-pho")[0]
+    assert section.cssselect("li") == []
+    assert " ".join(section.text_content().split()) == (
+        "Hạn nộp báo cáo cho thành phố Thành phố chưa có hạn báo cáo nào sắp tới hay đã qua "
+        "trong kỳ này. Thêm hạn bằng lệnh /hanchot trong chat, kèm tên báo cáo và ngày “trước "
+        "ngày”: các phường chưa nộp sẽ được nhắc."
+    )
+
+
+def test_a_city_deadline_over_shows_how_many_sent_on_time_in_a_period_that_holds_it(
+    site: Site, clock: Clock
+):
+    clock.set_local(2026, 11, 2, 9, 0)
+    city_with_history(site.app)
+    city = city_officer(site.app)
+    city.say("/hanchot Báo cáo tháng 10 10/11/2026")  # last day 09/11
+    on_time, late = [NGO_QUYEN, LE_CHAN], CAT_HAI
+    ward_officer(site, late)
+    clock.set_local(2026, 11, 5, 9, 0)
+    for ward in on_time:
+        assert "cho thành phố" in ward_officer(site, ward).say("/danop")
+    # after its last day /danop counts for the next deadline, so the late report is stored
+    # as the chat stores one (schedules.commands._ward_submitted): 00:30 on 10/11
+    clock.set_local(2026, 11, 10, 0, 30)
+    with site.app.uow() as uow:
+        s = uow.session
+        [(deadline_id, ward_id)] = s.execute(
+            text(
+                "SELECT d.id, w.id FROM deadline d, ward w"
+                " WHERE d.name = 'Báo cáo tháng 10' AND w.name = :ward"
+            ),
+            {"ward": late},
+        ).all()
+        own, _new = roster.ward_team(s, ward_id, name=WARD_TEAM)
+        officer = s.execute(
+            text("SELECT id FROM member WHERE name = :name"), {"name": f"Cán bộ {late}"}
+        ).scalar_one()
+        assert own.id is not None and clock.now == datetime(2026, 11, 9, 17, 30, tzinfo=UTC)
+        deadlines.mark_submitted(
+            s,
+            deadline_id=deadline_id,
+            team_id=own.id,
+            period="2026-11-10",
+            member_id=officer,
+            now=clock.now,
+        )
+        uow.commit()
+    clock.set_local(2026, 11, 23, 10, 0)
+    missing = [w for w in WARDS_IN_ORDER if w not in [*on_time, late]]
+    assert missing == [AN_LAO]
+    client = logged_in(site, city)
+    expected = [
+        "Báo cáo tháng 10: hạn cuối 09/11/2026 (đã qua). Đã nộp 3/4 phường, đúng hạn 2/4. "
+        f"Chưa nộp {AN_LAO}"
+    ]
+    for period in ("thang", "quy", "nam"):  # 01/11, 01/10, 01/01 to 23/11: 09/11 is in them
+        assert city_dues(client.get("/web/thanh-pho", params={"ky": period})) == expected, period
+    week = client.get("/web/thanh-pho", params={"ky": "tuan"})  # 23/11 only
+    assert city_dues(week) == []
+    assert "Thành phố chưa có hạn báo cáo nào sắp tới hay đã qua trong kỳ này." in words(week)

@@ -1,7 +1,8 @@
 """The city's officer on a 390 px phone in a real browser (Debian's chromium, Playwright):
-the login link from /web, the city's page with every ward as a card whose figures are each
-captioned, the search, then one ward's pages, none of them scrolling sideways. Screenshots
-go to build/screenshots/dashboard/<database>/city-*.png. On SQLite and PostgreSQL.
+the login link from /web, the city's page with its deadlines and every ward as a card whose
+figures are each captioned, the search, then one ward's pages, none of them scrolling
+sideways. Screenshots go to build/screenshots/dashboard/<database>/city-*.png. On SQLite and
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ def test_the_city_page_and_a_ward_page_fit_a_390_px_phone(
     for old in folder.glob("city-*.png"):
         old.unlink()
     city_with_history(site.app)
-    link = site.link(city_officer(site.app))
+    city = city_officer(site.app)
+    city.say("/hanchot Báo cáo tháng 12 20/12/2026")  # with the city's deadlines section
+    link = site.link(city)
     context = browser.new_context(
         viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True, locale="vi-VN"
     )
@@ -36,6 +39,7 @@ def test_the_city_page_and_a_ward_page_fit_a_390_px_phone(
     phone.wait_for_url("**/web/thanh-pho")
     shot(phone, folder, "city-01-cac-phuong")
     assert phone_problems(phone) == []
+    assert "Đã nộp 0/4 phường" in phone.locator("#han-thanh-pho li").first.inner_text()
     heads = phone.locator("table.city th").all_text_contents()
     card = phone.locator("table.city tbody tr", has_text=NGO_QUYEN)
     assert all(td.is_visible() for td in card.locator("td").all())

@@ -3,9 +3,10 @@ dashboard holds counts, wards' and teams' names and the ward officers' names, an
 volunteer's name, phone, note, place or chat account. On SQLite and PostgreSQL.
 
 Four wards (tests/city_wards.py), and in every one of them more people who carry a marker
-of their own in each private field: a leader who sent the coming report (/danop), a member
-quiet for weeks, one who never joined, a log's place and note, a group's title and id, a
-unit's representative and a model's participants. The city's officer crawls every link
+of their own in each private field: a leader who sent the coming report (/danop), and in
+every other ward the ward's report to the city's deadline, a member quiet for weeks, one who
+never joined, a log's place and note, a group's title and id, a unit's representative and a
+model's participants. The city's officer crawls every link
 from the front page, every period and a search, and asks for every page kind of every ward
 and team, the ones refused too: no answer may hold a marker. The same markers do show on
 the ward officer's own pages: the test looks where they would be.
@@ -23,7 +24,7 @@ from lxml import html
 from sqlmodel import Session
 
 from bot.app import App
-from storage import deadlines, logs
+from storage import deadlines, logs, queries
 from storage.models import (
     ChatIdentity,
     DeadlineSubmission,
@@ -36,9 +37,16 @@ from storage.models import (
     Team,
     Unit,
 )
-from tests.city_wards import MARKERS, NGO_QUYEN, QUARTERLY, WARDS_IN_ORDER
+from tests.city_wards import AN_LAO, LE_CHAN, MARKERS, NGO_QUYEN, QUARTERLY, WARDS_IN_ORDER
 from tests.conftest import ZONE
-from tests.e2e.city_dashboard import city_officer, city_with_history, logged_in, team_ids, ward_id
+from tests.e2e.city_dashboard import (
+    city_officer,
+    city_with_history,
+    logged_in,
+    team_ids,
+    tree,
+    ward_id,
+)
 from tests.e2e.dashboard_site import Site
 
 # the ward officers' names: the one thing about a person the city may read
@@ -129,6 +137,19 @@ def private_people(session: Session, ward_id: int, n: int, now_day: date) -> Non
             submitted_by=leader.id,
         )
     )
+    if n % 2:  # the first and third wards: the ward's report to the city, on its own team
+        office = queries.city_office(session)
+        assert office is not None and office.id is not None
+        [city] = deadlines.city_deadlines(session, office.id)
+        assert city.id is not None and leader.id is not None
+        deadlines.mark_submitted(
+            session,
+            deadline_id=city.id,
+            team_id=own.id,
+            period="2026-12-20",
+            member_id=leader.id,
+            now=at,
+        )
     waiting = Unit(  # joined, no model yet: the officer's list names its representative
         ward_id=ward_id,
         name=f"Trường Tiểu học số {n}",
@@ -160,6 +181,7 @@ def _at(day: date) -> datetime:
 
 def marked_city(app: App) -> None:
     city_with_history(app)
+    city_officer(app, name="Đặng Văn Thành").say("/hanchot Báo cáo tháng 12 20/12/2026")
     wards = [ward_id(app, name) for name in WARDS_IN_ORDER]
     with app.uow() as uow:
         for n, ward in enumerate(wards, start=1):
@@ -218,6 +240,10 @@ def test_no_page_the_city_officer_reaches_holds_a_volunteers_data(site: Site):
         for kind in ("", "/cac-to", "/han-nop", "/mo-hinh"):
             assert f"/web/phuong/{ward}{kind}" in reached
     assert "Vũ Thị Officerxuyen" in pages[f"/web/phuong/{ward_id(site.app, NGO_QUYEN)}"].text
+    # the city's deadline is on the front page: two wards sent it, two have not
+    due = tree(pages["/web"]).cssselect("#han-thanh-pho li")[0].text_content()
+    assert "Báo cáo tháng 12" in due and "Đã nộp 2/4 phường" in due
+    assert due.split("Chưa nộp")[1].split() == f"{LE_CHAN}, {AN_LAO}".split()
     # and asked for by hand: every page kind of every ward and team, refused or not
     asked = [f"/web/phuong/{w}{kind}" for w in wards for kind in PAGES]
     asked += [f"/web/to/{t}{kind}" for t in team_ids(site.app) for kind in TEAM_PAGES]

@@ -1,5 +1,6 @@
 """The city's web page reads every ward's figures in a fixed number of queries: as many for
-fourteen wards, each with teams, people and logs, as for four. On SQLite and PostgreSQL."""
+fourteen wards, each with teams, people and logs, as for four, with the city's deadlines and
+the wards' reports to it or without them. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from sqlalchemy import event
 
 from bot.app import App
 from bot.web.dashboard.city import Board, city_board
-from handlers.admin import add_ward
-from storage import logs
-from storage.models import Member, ResidentialGroup, SupportLog, Team
+from handlers.admin import add_city_officer, add_ward
+from reports.labels import WARD_TEAM
+from storage import deadlines, logs, queries, roster
+from storage.models import Audience, Member, ResidentialGroup, Role, SupportLog, Team
 from storage.uow import UnitOfWork
-from tests.city_wards import TODAY, build_city
+from tests.city_wards import AN_LAO, CAT_HAI, LE_CHAN, NGO_QUYEN, TODAY, build_city
 from tests.conftest import ZONE
 
 
@@ -76,3 +78,99 @@ def test_the_city_page_takes_as_many_queries_for_fourteen_wards_as_for_four(app:
     assert (found["Xã Thêm 9"].teams, found["Xã Thêm 9"].members) == (2, 2)
     assert fourteen.total.logs == four.total.logs + sum(range(1, 11))
     assert [r.line.name for r in fourteen.rows[:2]] == ["Xã Thêm 9", "Xã Thêm 8"]
+
+
+# the city's deadlines, as /hanchot stores them: (name, "before" day, period); the first is
+# over in the quarter (last day 09/11), the others still open (last days 19/12 and 24/11)
+OVER = ("Báo cáo tháng 10", date(2026, 11, 10), "2026-11-10")
+OPEN = ("Báo cáo tháng 12", date(2026, 12, 20), "2026-12-20")
+LATER = ("Báo cáo nhanh", date(2026, 11, 25), "2026-11-25")  # added with the ten wards
+
+
+def city_deadlines(uow: UnitOfWork, now: datetime, *which: tuple[str, date, str]) -> None:
+    """The city's office and its deadlines for every ward (schedules.commands.add_once)."""
+    if queries.city_office(uow.session) is None:
+        add_city_officer(uow, city="Thành phố Hải Phòng", name="Cán bộ", now=now, invite_days=30)
+    office = queries.city_office(uow.session)
+    assert office is not None and office.id is not None
+    for name, before, _period in which:
+        deadlines.add_deadline(
+            uow.session,
+            ward_id=office.id,
+            name=name,
+            repeat="once",
+            before=before,
+            lead_days=[7, 3, 1, 0],
+            now=now,
+            audience=Audience.WARDS,
+        )
+
+
+def ward_sends(
+    uow: UnitOfWork,
+    ward: str,
+    which: tuple[str, date, str],
+    now: datetime,
+    team: str = WARD_TEAM,
+) -> None:
+    """The ward's officer marks the ward's report sent, as /danop stores it
+    (schedules.commands._ward_submitted): on the ward's own team."""
+    session = uow.session
+    found = queries.ward_by_name(session, ward)
+    assert found is not None and found.id is not None
+    own, _new = roster.ward_team(session, found.id, name=team)
+    officer = Member(team_id=own.id or 0, name="Cán bộ phường", role=Role.OFFICER, created_at=now)
+    session.add(officer)
+    session.flush()
+    [deadline] = [d for d in deadlines.active_deadlines(session) if d.name == which[0]]
+    assert deadline.id is not None and own.id is not None and officer.id is not None
+    new = deadlines.mark_submitted(
+        session,
+        deadline_id=deadline.id,
+        team_id=own.id,
+        period=which[2],
+        member_id=officer.id,
+        now=now,
+    )
+    assert new
+
+
+def shown(board: Board) -> list[tuple[str, int, int, int, list[str]]]:
+    """The city's deadlines on the board: (name, wards, sent, on time, the missing)."""
+    return [(d.name, d.wards, d.sent, d.on_time, list(d.missing)) for d in board.deadlines]
+
+
+def test_with_the_citys_deadlines_the_page_takes_as_many_queries_for_fourteen_wards(app: App):
+    build_city(app)
+    now = app.clock()  # 23/11/2026: OVER is over, OPEN is not
+    sent_before = datetime(2026, 11, 5, 2, 0, tzinfo=UTC)
+    with app.uow() as uow:
+        city_deadlines(uow, now, OVER, OPEN)
+        ward_sends(uow, LE_CHAN, OPEN, now)
+        # and from a second team at ward level (an older roster's): still one ward
+        ward_sends(uow, LE_CHAN, OPEN, now, team="Tổ CNSCĐ cấp phường")
+        ward_sends(uow, AN_LAO, OPEN, now)
+        ward_sends(uow, NGO_QUYEN, OVER, sent_before)
+        uow.commit()
+    four, statements = board(app)
+    assert shown(four) == [
+        ("Báo cáo tháng 12", 4, 2, 2, [CAT_HAI, NGO_QUYEN]),
+        ("Báo cáo tháng 10", 4, 1, 1, [CAT_HAI, LE_CHAN, AN_LAO]),
+    ]
+    with app.uow() as uow:
+        city_deadlines(uow, now, LATER)  # one more deadline: no more queries either
+        for n in range(10):
+            busy_ward(uow, now, n)
+            if n % 2 == 0:  # Xã Thêm 0, 2, 4, 6, 8 send both, the one over on time
+                ward_sends(uow, f"Xã Thêm {n}", OPEN, now)
+                ward_sends(uow, f"Xã Thêm {n}", OVER, sent_before)
+        uow.commit()
+    fourteen, more = board(app)
+    assert more == statements
+    odd = [f"Xã Thêm {n}" for n in (1, 3, 5, 7, 9)]
+    everyone = [CAT_HAI, LE_CHAN, NGO_QUYEN, AN_LAO, *(f"Xã Thêm {n}" for n in range(10))]
+    assert shown(fourteen) == [
+        ("Báo cáo nhanh", 14, 0, 0, everyone),  # last day 24/11: the soonest
+        ("Báo cáo tháng 12", 14, 7, 7, [CAT_HAI, NGO_QUYEN, *odd]),
+        ("Báo cáo tháng 10", 14, 6, 6, [CAT_HAI, LE_CHAN, AN_LAO, *odd]),
+    ]

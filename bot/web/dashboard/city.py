@@ -6,8 +6,9 @@ Usage:
     shown = searched(board, "le chan")
 
 The figures take the same few queries for 4 wards or 114 (storage.city.ward_lines, the
-reports due and those sent on time), whatever the search: every ward is read and ranked,
-then the search picks the wards to show. At city size (2 M logs) a quarter's figures take
+reports due and those sent on time, the city's own deadlines and the wards that sent them:
+schedules.city.city_reports), whatever the search: every ward is read and ranked, then the
+search picks the wards to show. At city size (2 M logs) a quarter's figures take
 about half a second of the database's time, so each process reads them at most once a
 minute per period (Boards) and every officer's page in that minute shares them
 (bench/city.py --dashboard).
@@ -24,7 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from reports.scope import name_key
-from schedules.city import reports_due
+from schedules.city import WardsReport, city_reports, reports_due
 from storage.city import WardLine, on_time, owed_by_ward, ward_lines
 from storage.names import folded_name
 
@@ -89,8 +90,40 @@ class Row:
 
 
 @dataclass(frozen=True)
+class CityDue:
+    """One of the city's deadlines for every ward: how many wards sent it (on time, once it
+    is over) and the names of those that have not; counts and wards' names only."""
+
+    name: str
+    last_day: date
+    days_left: int  # below 0: over
+    wards: int
+    sent: int
+    on_time: int  # sent by the end of the last day
+    missing: tuple[str, ...]
+
+    @property
+    def over(self) -> bool:
+        return self.days_left < 0
+
+
+def city_due(report: WardsReport, wards: dict[int, str], today: date) -> CityDue:
+    """A city deadline's period as the page shows it, for `wards` (id -> name)."""
+    return CityDue(
+        report.name,
+        report.last_day,
+        (report.last_day - today).days,
+        len(wards),
+        report.sent_by(wards),
+        report.on_time_by(wards),
+        tuple(report.missing(wards)),
+    )
+
+
+@dataclass(frozen=True)
 class Board:
-    """The page: the period shown, the city's totals, the wards asked for, ranked."""
+    """The page: the period shown, the city's totals, the wards asked for, ranked, and the
+    city's deadlines still open or over in the period (the search leaves them whole)."""
 
     choice: Choice
     choices: list[Choice]
@@ -99,6 +132,7 @@ class Board:
     wards: int
     rows: list[Row]
     asked: str
+    deadlines: tuple[CityDue, ...] = ()
 
     @property
     def trend(self) -> str:
@@ -138,7 +172,7 @@ def chosen(today: date, slug: str) -> Choice:
 
 def city_board(session: Session, *, today: date, zone: ZoneInfo, slug: str) -> Board:
     """Every ward's figures for the period `slug` (an unknown one: this quarter), ranked by
-    logs, and the city's totals."""
+    logs, the city's totals, and the city's deadlines open or over in the period."""
     offered = choices(today)
     choice = chosen(today, slug)
     lines = ward_lines(session, start=choice.start, end=choice.end, before=choice.before)
@@ -158,7 +192,10 @@ def city_board(session: Session, *, today: date, zone: ZoneInfo, slug: str) -> B
         total.logs_before += w.logs_before
         total.teams_logged += w.teams_logged
     reports = (sum(r.reports[0] for r in rows), sum(r.reports[1] for r in rows))
-    return Board(choice, offered, total, reports, len(rows), rows, "")
+    names = {w.ward_id: w.name for w in lines}
+    found = city_reports(session, since=choice.start, today=today, zone=zone)
+    dues = tuple(city_due(report, names, today) for report in found)
+    return Board(choice, offered, total, reports, len(rows), rows, "", dues)
 
 
 def searched(board: Board, asked: str) -> Board:
