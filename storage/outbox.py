@@ -123,8 +123,8 @@ _LIVE = text(
 
 
 def live_leases(session: Session, leases: Collection[str]) -> set[str]:
-    """Which of these leaders' leases may still hold: their lock's connection is open, or
-    one with its pid is whose start cannot be seen. On SQLite, where there are none, all."""
+    """Which of these leaders' leases may still hold: their lock's connection is open, or a
+    connection with its pid is, whose start this user cannot see. On SQLite (no leases), all."""
     if session.get_bind().dialect.name != "postgresql" or not leases:
         return set(leases)
     pids = sorted({int(lease.split("@", 1)[0]) for lease in leases})
@@ -248,8 +248,8 @@ def settled(
         for key, status, attempts, claimed_at, lease in session.execute(stmt):
             if status == "waiting" or (status == "failed" and attempts < max_attempts):
                 continue  # tried again
-            old = claimed_at < now - stale_after or lease in gone
-            stale = old and attempts < max_attempts - 1
+            orphaned = claimed_at < now - stale_after or lease in gone
+            stale = orphaned and attempts < max_attempts - 1
             if status == "claimed" and stale:
                 continue  # its worker died: taken again
             done.add(key)
