@@ -15,11 +15,9 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 SCHEDULER_LOCK = 471_130_002
-# this connection as PostgreSQL's statistics show it: a lease no other connection ever had
-LEASE = text(
-    "SELECT pid || '@' || extract(epoch FROM backend_start)::text "
-    "FROM pg_stat_activity WHERE pid = pg_backend_pid()"
-)
+# a connection as PostgreSQL's statistics show it: a lease no other connection ever had
+LEASE_OF = "pid || '@' || extract(epoch FROM backend_start)::text"  # in pg_stat_activity
+LEASE = text(f"SELECT {LEASE_OF} FROM pg_stat_activity WHERE pid = pg_backend_pid()")
 
 
 class LeaderLock:

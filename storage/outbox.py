@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func, text, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from storage.locks import LEASE_OF
 from storage.models import OutboxMessage
 
 QUOTA_SKIP = "quota"  # the error of a send skipped to keep the bot within its monthly quota
@@ -116,10 +117,9 @@ def progress(session: Session, row_id: int, parts: int) -> None:
 
 # the connections open now of those asked about, with their leases (storage/locks.py
 # LEASE); a connection of another database user shows no start (NULL): its lease unknown
-_LIVE = text(
-    "SELECT pid, pid || '@' || extract(epoch FROM backend_start)::text "
-    "FROM pg_stat_activity WHERE pid IN :pids"
-).bindparams(bindparam("pids", expanding=True))
+_LIVE = text(f"SELECT pid, {LEASE_OF} FROM pg_stat_activity WHERE pid IN :pids").bindparams(
+    bindparam("pids", expanding=True)
+)
 
 
 def live_leases(session: Session, leases: Collection[str]) -> set[str]:
