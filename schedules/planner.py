@@ -280,24 +280,22 @@ def _reminders(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[P
     sends = []
     for deadline in ward.deadlines:
         for period, last_day, day in _reminder_days(deadline, start, end):
+            to: list[tuple[Chat, int | None, str | None]]  # each reminder's chat, team, unit
             if deadline.audience == "units":
-                sends += [
-                    _reminder(
-                        deadline,
-                        period,
-                        last_day,
-                        day,
-                        chat,
-                        zone,
-                        ward_id=ward.ward_id,
-                        unit=unit.name,
-                    )
+                to = [
+                    (chat, None, unit.name)
                     for unit in ward.units
                     if not unit.registered
                     for chat in unit.chats
                 ]
-                continue
-            done = ward.submitted.get((deadline.deadline_id, period), frozenset())
+            else:
+                done = ward.submitted.get((deadline.deadline_id, period), frozenset())
+                to = [
+                    (chat, team.team_id, None)
+                    for team in ward.teams
+                    if team.team_id not in done
+                    for chat in (*team.leaders, *team.groups)
+                ]
             sends += [
                 _reminder(
                     deadline,
@@ -307,11 +305,10 @@ def _reminders(ward: WardView, start: date, end: date, zone: ZoneInfo) -> list[P
                     chat,
                     zone,
                     ward_id=ward.ward_id,
-                    team_id=team.team_id,
+                    team_id=team_id,
+                    unit=unit,
                 )
-                for team in ward.teams
-                if team.team_id not in done
-                for chat in (*team.leaders, *team.groups)
+                for chat, team_id, unit in to
             ]
     return sends
 
