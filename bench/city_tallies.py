@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
 import contextlib
 import json
 import multiprocessing
@@ -61,6 +60,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
 from bench.common import peak_rss_mb, report
+from tests.helpers import most_in_any
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = date(2026, 12, 7)
@@ -508,9 +508,7 @@ def figures(
     first_arrived = taken[0][0] if taken else eight
     last_answered = max((call[4] for call in taken), default=eight)
     arrivals = [call[0] for call in taken]
-    busiest = max(
-        (bisect.bisect_left(arrivals, t + 1) - n for n, t in enumerate(arrivals)), default=0
-    )
+    busiest = most_in_any(arrivals, 1)
     return {
         "groups": len(chats),
         "charts_due": sum(chats.values()),

@@ -1,7 +1,9 @@
-"""What the database holds, read the way a test checks it."""
+"""What the database holds, read the way a test checks it; and how busy a server was."""
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import BindParameter, Date, bindparam, text
@@ -37,3 +39,10 @@ def service_totals(app: App, start: date | None = None, end: date | None = None)
     ).bindparams(*params)
     with app.db.connect() as connection:
         return {code: int(n) for code, n in connection.execute(query)}
+
+
+def most_in_any(times: Sequence[float], seconds: float) -> int:
+    """The most of these moments (sorted) that fall in any period of `seconds`."""
+    return max(
+        (bisect.bisect_left(times, at + seconds) - i for i, at in enumerate(times)), default=0
+    )

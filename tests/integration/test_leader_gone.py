@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -58,63 +59,63 @@ def engines(db_url: str) -> Any:
         engine.dispose()
 
 
-def test_a_tally_claimed_by_a_leader_that_was_killed_goes_again_at_once_with_its_chart_only(
-    app: App, roster: Roster, engines: list[Engine]
-):
+@pytest.fixture
+def tg(app: App, roster: Roster) -> Iterator[FakeTelegram]:
+    """Tổ 1's group, linked on Telegram: its tally is due Monday 08:00."""
     team_group(app, roster, "telegram", str(GROUP))
+    with FakeTelegram() as fake:
+        fake.group(GROUP, "Tổ CNSCĐ TDP 1")
+        yield fake
+
+
+def died_after_the_text(app: App, tg: FakeTelegram, lease: str) -> None:
+    """The leader's tick dies right after the tally's text was delivered and recorded."""
+    with pytest.raises(WorkerDied):
+        ticked(app, telegram(tg, dies_after_text=True), MONDAY_8AM, lease)
+
+
+def test_a_tally_claimed_by_a_leader_that_was_killed_goes_again_at_once_with_its_chart_only(
+    app: App, tg: FakeTelegram, engines: list[Engine]
+):
     first, second, admin = engines
     a, b = LeaderLock(first), LeaderLock(second)
-    with FakeTelegram() as tg:
-        tg.group(GROUP, "Tổ CNSCĐ TDP 1")
-        assert a.try_acquire()
-        with pytest.raises(WorkerDied):
-            ticked(app, telegram(tg, dies_after_text=True), MONDAY_8AM, a.lease)
-        left = held(tg)
-        killed(admin, a.lease)
-        assert b.try_acquire()
-        after = ticked(app, telegram(tg), A_MINUTE_ON, b.lease)
-        shown = held(tg)
+    assert a.try_acquire()
+    died_after_the_text(app, tg, a.lease)
+    left = held(tg)
+    killed(admin, a.lease)
+    assert b.try_acquire()
+    after = ticked(app, telegram(tg), A_MINUTE_ON, b.lease)
     b.release()
     assert left == ["sendMessage"]
     assert after.sent == 1  # a minute on, not five
-    assert shown == ["sendMessage", "sendPhoto"]
+    assert held(tg) == ["sendMessage", "sendPhoto"]
     assert tally_row(app, str(GROUP)) == ("sent", None)
 
 
 def test_a_claim_of_a_leader_still_holding_its_lock_is_left_to_it_until_stale(
-    app: App, roster: Roster, engines: list[Engine]
+    app: App, tg: FakeTelegram, engines: list[Engine]
 ):
-    team_group(app, roster, "telegram", str(GROUP))
-    first, _second, _admin = engines
-    a = LeaderLock(first)
-    with FakeTelegram() as tg:
-        tg.group(GROUP, "Tổ CNSCĐ TDP 1")
-        assert a.try_acquire()
-        with pytest.raises(WorkerDied):
-            ticked(app, telegram(tg, dies_after_text=True), MONDAY_8AM, a.lease)
-        # the leader is alive (its lock held): a slow send of its own, not a dead one's
-        again = ticked(app, telegram(tg), A_MINUTE_ON, "")
-        shown = held(tg)
+    a = LeaderLock(engines[0])
+    assert a.try_acquire()
+    died_after_the_text(app, tg, a.lease)
+    # the leader is alive (its lock held): a slow send of its own, not a dead one's
+    again = ticked(app, telegram(tg), A_MINUTE_ON, "")
     a.release()
     assert again.sent == 0
-    assert shown == ["sendMessage"]
+    assert held(tg) == ["sendMessage"]
     assert tally_row(app, str(GROUP))[0] == "claimed"
 
 
 def test_a_leader_whose_lock_is_gone_claims_nothing_more(
-    app: App, roster: Roster, engines: list[Engine]
+    app: App, tg: FakeTelegram, engines: list[Engine]
 ):
-    team_group(app, roster, "telegram", str(GROUP))
     first, _second, admin = engines
     a = LeaderLock(first)
-    with FakeTelegram() as tg:
-        tg.group(GROUP, "Tổ CNSCĐ TDP 1")
-        assert a.try_acquire()
-        killed(admin, a.lease)  # its connection cut; the process runs on, as far as it knows
-        with pytest.raises(LostLead):
-            ticked(app, telegram(tg), MONDAY_8AM, a.lease)
-        shown = held(tg)
-    assert shown == []
+    assert a.try_acquire()
+    killed(admin, a.lease)  # its connection cut; the process runs on, as far as it knows
+    with pytest.raises(LostLead):
+        ticked(app, telegram(tg), MONDAY_8AM, a.lease)
+    assert held(tg) == []
     with app.uow() as uow:
         rows = uow.session.execute(text("SELECT count(*) FROM outbox_message")).scalar()
     assert rows == 0

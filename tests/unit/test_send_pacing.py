@@ -8,7 +8,6 @@ RetryAfter that python-telegram-bot raises for a 429.
 from __future__ import annotations
 
 import asyncio
-import bisect
 import random
 from datetime import timedelta
 from typing import Any
@@ -18,6 +17,7 @@ from hypothesis import strategies as st
 from telegram.error import RetryAfter
 
 from bot.channels.telegram_pacing import PausingRateLimiter, Window
+from tests.helpers import most_in_any
 
 
 def test_a_send_in_flight_at_a_429_does_not_reopen_the_pause_for_the_others():
@@ -94,5 +94,5 @@ def test_no_period_on_the_servers_clock_holds_more_sends_than_the_window_allows(
     asyncio.run(work())
     arrived.sort()
     assert len(arrived) == sends
-    busiest = max(bisect.bisect_left(arrived, at + seconds) - i for i, at in enumerate(arrived))
+    busiest = most_in_any(arrived, seconds)
     assert busiest <= most, (busiest, most)
