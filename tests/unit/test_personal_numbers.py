@@ -32,6 +32,8 @@ SLIPPED_PAST_BEFORE = [
     ("+84 912 345 678", "84912345678"),
     ("001 203 004 567", CCCD),
     ("09/12/345/678", PHONE),  # a date-looking start inside a run of slashes
+    ("0987 6/5 4321", "0987654321"),  # a date-looking piece between two short groups
+    ("0987\u0346\u0350\u02fe6/5 !\U0001f6e8(4321", "0987654321"),  # as hypothesis drew it
 ]
 
 
@@ -264,6 +266,53 @@ def test_a_number_split_by_anything_that_is_not_a_letter_is_blanked_out(
         clean,
     )
     assert found, typed
+
+
+@st.composite
+def numbers_with_a_date_inside(draw: st.DrawFn) -> tuple[str, str]:
+    """A phone or CCCD number with one inner piece that reads like a day and a month
+    ("0987 6/5 4321", "00 12-03 004567"), the digits on each side of it split from it by
+    anything that is neither a letter nor a date's separator; and its digits."""
+    number = draw(st.sampled_from([PHONE, CCCD, "0987654321", "0356123408", "001091105234"]))
+    dates = [
+        (at, day, month)
+        for at in range(1, len(number) - 2)
+        for day in (1, 2)
+        for month in (1, 2)
+        # the digits on either side too few to be a number alone ("001091105 2/3 4" is an
+        # old nine-digit CMND, a date and a count)
+        if at < 9
+        and 0 < len(number) - (at + day + month) < 9
+        and number[at] != "0"  # "06/5" is typed "6/5" or "06/05": keep it a real date shape
+        and 1 <= int(number[at : at + day]) <= 31
+        and (month == 1 or number[at + day] != "0" or day == 2)
+        and 1 <= int(number[at + day : at + day + month]) <= 12
+    ]
+    at, day, month = draw(st.sampled_from(dates))
+    mark = draw(st.sampled_from("/-"))
+    separator = SEPARATOR.filter(lambda s: mark not in s and "/" not in s and "-" not in s)
+    pieces = [number[:at], number[at : at + day] + mark + number[at + day : at + day + month]]
+    pieces.append(number[at + day + month :])
+    typed = pieces[0] + draw(separator) + pieces[1] + draw(separator) + pieces[2]
+    return typed, number
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    number=numbers_with_a_date_inside(),
+    before=st.sampled_from(["", "gc: gọi ", "vneid 2 @ "]),
+    after=st.sampled_from(["", " nhé", ", sskdt 1"]),
+)
+def test_a_number_with_a_date_looking_piece_inside_is_blanked_out(
+    number: tuple[str, str], before: str, after: str
+):
+    typed, _digits = number
+    clean, found = scrub(tidy(before + typed + after))
+    assert found, typed
+    # the counts around it are all there, and at most the two digits that the mask shows
+    # anyway are left of the number
+    kept, around = digits_left(clean), digits_left(f"{before} {after}")
+    assert is_subsequence(around, kept) and len(kept) - len(around) <= 2, (typed, clean)
 
 
 @pytest.mark.parametrize(
