@@ -141,7 +141,7 @@ def scrub(text: str) -> tuple[str, list[Scrubbed]]:
             if sum(g.size for g in groups) < _FEWEST_DIGITS:
                 continue  # "vneid 3", "12/05/2026": too few digits to be anyone's number
             for part in _without_dates(groups, text):
-                found.extend(_numbers_in(part))
+                found.extend(_numbers_in(part, text=text))
     if _may_say_a_number(text):
         said = [s for s in _said_numbers(text) if not any(_overlap(s, f) for f in found)]
         found = sorted((*found, *said), key=lambda s: s.start)
@@ -236,9 +236,13 @@ def _date_at(groups: list[_Group], i: int, text: str) -> int:
     return size
 
 
-def _numbers_in(groups: list[_Group], *, count_after: bool = True) -> list[Scrubbed]:
+def _numbers_in(
+    groups: list[_Group], *, count_after: bool = True, text: str | None = None
+) -> list[Scrubbed]:
     """The personal numbers among the digit groups of one run with no date in it; a count
-    at either end stays a count (at the end only if `count_after` may be one)."""
+    at either end stays a count (at the end only if `count_after` may be one and, in the
+    typed `text`, a space or a comma sets it apart: "0912 345 678, 12 người", but
+    "001091105/2:34" is one number)."""
     lo, hi = 0, len(groups)
     total = sum(g.size for g in groups)
     if total < _FEWEST_DIGITS:
@@ -260,6 +264,7 @@ def _numbers_in(groups: list[_Group], *, count_after: bool = True) -> list[Scrub
         and hi - lo > 1
         and groups[hi - 1].size <= 2
         and total - groups[hi - 1].size >= _FEWEST_DIGITS
+        and (text is None or _set_apart(text[groups[hi - 2].end : groups[hi - 1].start]))
     ):
         total -= groups[hi - 1].size
         hi -= 1
@@ -267,6 +272,11 @@ def _numbers_in(groups: list[_Group], *, count_after: bool = True) -> list[Scrub
     if total <= _MOST_DIGITS or (kept[0].plus and total <= _MOST_DIGITS + 2):
         return [_scrubbed(kept)]
     return [_scrubbed(part) for part in _numbers_side_by_side(kept)]
+
+
+def _set_apart(separator: str) -> bool:
+    """Whether what stands between two groups of digits parts a count from a number."""
+    return any(c.isspace() or c in ",;" for c in separator)
 
 
 def _numbers_side_by_side(groups: list[_Group]) -> list[list[_Group]]:

@@ -34,6 +34,7 @@ SLIPPED_PAST_BEFORE = [
     ("09/12/345/678", PHONE),  # a date-looking start inside a run of slashes
     ("0987 6/5 4321", "0987654321"),  # a date-looking piece between two short groups
     ("0987\u0346\u0350\u02fe6/5 !\U0001f6e8(4321", "0987654321"),  # as hypothesis drew it
+    ("001091105/2:34", "001091105234"),  # not an old 9-digit CMND and two counts
 ]
 
 
