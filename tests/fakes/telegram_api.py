@@ -174,7 +174,16 @@ class FakeTelegram(BotApi):
             ]
         )
         config = uvicorn.Config(
-            app, log_config=None, log_level="warning", lifespan="off", timeout_graceful_shutdown=2
+            app,
+            log_config=None,
+            log_level="warning",
+            lifespan="off",
+            timeout_graceful_shutdown=2,
+            # api.telegram.org is nginx ("Server: nginx/1.9.1", "Connection: keep-alive", no
+            # Keep-Alive timeout: captured in rubenlagus/TelegramBots#14), whose idle
+            # connections live 75 s by default: longer than the 5 s httpx keeps one in its
+            # pool, so the platform never closes a connection a request is just reusing
+            timeout_keep_alive=75,
         )
         self._server = server = uvicorn.Server(config)
         self._thread = threading.Thread(
