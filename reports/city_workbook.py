@@ -3,7 +3,7 @@
 It holds counts per ward and the wards' names, nothing else (storage.city reads only
 those): no member's name, note, place or chat account leaves a ward through it. Sheets, in
 order: `Các phường` (one row per ward, with totals), `Theo dịch vụ và tháng` (each
-service's sum by month), `Chưa nộp` (the wards whose teams did not all send a report by
+service's sum by month), `Chưa nộp đúng hạn` (the wards whose teams did not all send a report by
 its last day, and those that did not send the city its own report by the last day of a
 deadline the city set), and `Chiến dịch` when a campaign has a day in the period (as the ward's
 workbook, none otherwise): each campaign's row, then each ward it covers with its result,

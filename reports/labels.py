@@ -77,7 +77,7 @@ PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "Thử trê
 # the city's workbook (gotungnha export --city): counts per ward, no one's name
 SHEET_CITY_WARDS = "Các phường"
 SHEET_CITY_MONTHS = "Theo dịch vụ và tháng"
-SHEET_CITY_MISSING = "Chưa nộp"
+SHEET_CITY_MISSING = "Chưa nộp đúng hạn"
 TITLE_CITY = "BÁO CÁO KẾT QUẢ HOẠT ĐỘNG TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG CÁC PHƯỜNG, XÃ — {city}"
 WHOLE_CITY = "Toàn thành phố"  # the title when [city] name is not set
 HEAD_WARD = "Phường, xã, đặc khu"
@@ -91,10 +91,10 @@ HEAD_CITY_ON_TIME = "Số báo cáo tổ nộp đúng hạn"
 HEAD_SERVICE = "Dịch vụ"
 HEAD_DEADLINE = "Hạn báo cáo"
 HEAD_LAST_DAY = "Hạn cuối"
-HEAD_TEAMS_SENT = "Số tổ đã nộp"
+HEAD_TEAMS_SENT = "Số tổ nộp đúng hạn"
 HEAD_TEAMS_OWING = "Số tổ phải nộp"
 MONTH = "{month:02d}/{year}"
-ALL_SENT = "Mọi phường đã nộp đủ."
+ALL_SENT = "Mọi phường đã nộp đủ, đúng hạn."
 NO_DEADLINE_OVER = "Trong kỳ này chưa có hạn báo cáo nào đã qua."
 # its `Chiến dịch` sheet: a campaign's row, then a row for each ward it covers, a totals row
 CITY_CAMPAIGN_HEADS = (

@@ -300,12 +300,10 @@ def on_time(session: Session, due: Sequence[DueReport]) -> dict[tuple[int, str],
 
 def wards_on_time(session: Session, due: Sequence[DueReport]) -> dict[tuple[int, str], set[int]]:
     """(deadline id, period) of each of the city's deadlines in `due` -> the wards that sent
-    /danop for it by the end of its last day. One query per deadline and period (a city sets
-    a few), whatever the number of wards."""
+    /danop for it by the end of its last day. One query, whatever the number of deadlines
+    and wards."""
+    city = {(d.deadline_id, d.period): d.until for d in due if d.audience == Audience.WARDS}
+    sent = deadlines.wards_sent(session, city)
     return {
-        (d.deadline_id, d.period): deadlines.wards_submitted(
-            session, d.deadline_id, d.period, before=d.until
-        )
-        for d in due
-        if d.audience == Audience.WARDS
+        key: {ward for ward, at in sent[key].items() if at < until} for key, until in city.items()
     }

@@ -21,8 +21,9 @@ from datetime import UTC, date, datetime, time
 from sqlmodel import Session
 
 from bot.app import App
-from handlers.admin import add_ward
-from storage import campaigns, deadlines, logs, queries
+from handlers.admin import add_city_officer, add_ward
+from reports.labels import WARD_TEAM
+from storage import campaigns, deadlines, logs, queries, roster
 from storage.models import (
     Audience,
     ChatIdentity,
@@ -38,6 +39,7 @@ from storage.models import (
     Unit,
     Ward,
 )
+from storage.uow import UnitOfWork
 from tests.conftest import ZONE
 
 QUARTER = (date(2026, 10, 1), date(2026, 12, 31))
@@ -114,7 +116,7 @@ BY_MONTH = {
     ("dvc", 11): 1,
     ("bc114", 12): 2,
 }
-# Chưa nộp: (ward, deadline, last day, teams that sent it, teams)
+# Chưa nộp đúng hạn: (ward, deadline, last day, teams that sent it, teams)
 MISSING = [
     (CAT_HAI, YEARLY, date(2026, 10, 24), 0, 1),
     (NGO_QUYEN, YEARLY, date(2026, 10, 24), 1, 2),
@@ -416,3 +418,51 @@ def add_campaigns(app: App) -> None:
                 now=app.clock(),
             )
         uow.commit()
+
+
+def city_deadlines(uow: UnitOfWork, now: datetime, *which: tuple[str, date, str]) -> None:
+    """The city's office and its deadlines for every ward (schedules.commands.add_once)."""
+    if queries.city_office(uow.session) is None:
+        add_city_officer(uow, city="Thành phố Hải Phòng", name="Cán bộ", now=now, invite_days=30)
+    office = queries.city_office(uow.session)
+    assert office is not None and office.id is not None
+    for name, before, _period in which:
+        deadlines.add_deadline(
+            uow.session,
+            ward_id=office.id,
+            name=name,
+            repeat="once",
+            before=before,
+            lead_days=[7, 3, 1, 0],
+            now=now,
+            audience=Audience.WARDS,
+        )
+
+
+def ward_sends(
+    uow: UnitOfWork,
+    ward: str,
+    which: tuple[str, date, str],
+    now: datetime,
+    team: str = WARD_TEAM,
+) -> None:
+    """The ward's officer marks the ward's report sent, as /danop stores it
+    (schedules.commands._ward_submitted): on the ward's own team."""
+    session = uow.session
+    found = queries.ward_by_name(session, ward)
+    assert found is not None and found.id is not None
+    own, _new = roster.ward_team(session, found.id, name=team)
+    officer = Member(team_id=own.id or 0, name="Cán bộ phường", role=Role.OFFICER, created_at=now)
+    session.add(officer)
+    session.flush()
+    [deadline] = [d for d in deadlines.active_deadlines(session) if d.name == which[0]]
+    assert deadline.id is not None and own.id is not None and officer.id is not None
+    new = deadlines.mark_submitted(
+        session,
+        deadline_id=deadline.id,
+        team_id=own.id,
+        period=which[2],
+        member_id=officer.id,
+        now=now,
+    )
+    assert new

@@ -107,7 +107,7 @@ def test_export_city_writes_the_city_workbook_and_says_what_it_holds(
         f"Đã ghi {out}: {CITY}, 01/10/2026–31/12/2026, 4 phường, 7 lượt hỗ trợ."
     )
     book = load_workbook(out)
-    assert book.sheetnames == ["Các phường", "Theo dịch vụ và tháng", "Chưa nộp"]
+    assert book.sheetnames == ["Các phường", "Theo dịch vụ và tháng", "Chưa nộp đúng hạn"]
     assert str(book["Các phường"]["A1"].value).endswith(f"— {CITY}")
     [entry] = audit(city, "export_city")
     assert entry.member_id is None

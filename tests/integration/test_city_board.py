@@ -11,12 +11,20 @@ from sqlalchemy import event
 
 from bot.app import App
 from bot.web.dashboard.city import Board, city_board
-from handlers.admin import add_city_officer, add_ward
-from reports.labels import WARD_TEAM
-from storage import deadlines, logs, queries, roster
-from storage.models import Audience, Member, ResidentialGroup, Role, SupportLog, Team
+from handlers.admin import add_ward
+from storage import logs
+from storage.models import Member, ResidentialGroup, SupportLog, Team
 from storage.uow import UnitOfWork
-from tests.city_wards import AN_LAO, CAT_HAI, LE_CHAN, NGO_QUYEN, TODAY, build_city
+from tests.city_wards import (
+    AN_LAO,
+    CAT_HAI,
+    LE_CHAN,
+    NGO_QUYEN,
+    TODAY,
+    build_city,
+    city_deadlines,
+    ward_sends,
+)
 from tests.conftest import ZONE
 
 
@@ -85,54 +93,6 @@ def test_the_city_page_takes_as_many_queries_for_fourteen_wards_as_for_four(app:
 OVER = ("Báo cáo tháng 10", date(2026, 11, 10), "2026-11-10")
 OPEN = ("Báo cáo tháng 12", date(2026, 12, 20), "2026-12-20")
 LATER = ("Báo cáo nhanh", date(2026, 11, 25), "2026-11-25")  # added with the ten wards
-
-
-def city_deadlines(uow: UnitOfWork, now: datetime, *which: tuple[str, date, str]) -> None:
-    """The city's office and its deadlines for every ward (schedules.commands.add_once)."""
-    if queries.city_office(uow.session) is None:
-        add_city_officer(uow, city="Thành phố Hải Phòng", name="Cán bộ", now=now, invite_days=30)
-    office = queries.city_office(uow.session)
-    assert office is not None and office.id is not None
-    for name, before, _period in which:
-        deadlines.add_deadline(
-            uow.session,
-            ward_id=office.id,
-            name=name,
-            repeat="once",
-            before=before,
-            lead_days=[7, 3, 1, 0],
-            now=now,
-            audience=Audience.WARDS,
-        )
-
-
-def ward_sends(
-    uow: UnitOfWork,
-    ward: str,
-    which: tuple[str, date, str],
-    now: datetime,
-    team: str = WARD_TEAM,
-) -> None:
-    """The ward's officer marks the ward's report sent, as /danop stores it
-    (schedules.commands._ward_submitted): on the ward's own team."""
-    session = uow.session
-    found = queries.ward_by_name(session, ward)
-    assert found is not None and found.id is not None
-    own, _new = roster.ward_team(session, found.id, name=team)
-    officer = Member(team_id=own.id or 0, name="Cán bộ phường", role=Role.OFFICER, created_at=now)
-    session.add(officer)
-    session.flush()
-    [deadline] = [d for d in deadlines.active_deadlines(session) if d.name == which[0]]
-    assert deadline.id is not None and own.id is not None and officer.id is not None
-    new = deadlines.mark_submitted(
-        session,
-        deadline_id=deadline.id,
-        team_id=own.id,
-        period=which[2],
-        member_id=officer.id,
-        now=now,
-    )
-    assert new
 
 
 def shown(board: Board) -> list[tuple[str, int, int, int, list[str]]]:

@@ -295,7 +295,7 @@ def test_a_city_deadline_reminds_each_ward_officer_until_the_ward_sends_it_once_
     ]
 
 
-# --- the city's workbook: Chưa nộp ------------------------------------------------------
+# --- the city's workbook: Chưa nộp đúng hạn -------------------------------------------
 
 
 def test_the_missing_sheet_lists_the_wards_that_did_not_send_a_city_report_in_time(

@@ -113,7 +113,7 @@ def test_the_city_officer_reads_counts_and_wards_names_and_no_ones_data(
     assert "https://bot.thanhpho.example.vn/web/vao/" in read["/web"]
     assert sum(1 for key in read if " cells " in key) == 2
     assert all(ward in read["/xuat cells 0"] for ward in WARDS)
-    assert "Báo cáo chuyên đề" in read["/xuat cells 0"]  # the Chưa nộp sheet is read too
+    assert "Báo cáo chuyên đề" in read["/xuat cells 0"]  # the Chưa nộp đúng hạn sheet is read too
     assert {key: leaks(said) for key, said in read.items() if leaks(said)} == {}
 
 

@@ -45,13 +45,15 @@ from tests.city_wards import (
     Launched,
     add_campaigns,
     build_city,
+    city_deadlines,
+    ward_sends,
 )
 from tests.conftest import ZONE
 from tests.helpers import service_totals
 from tests.workbook_pages import narrow_columns, print_problems, widths
 
 CITY = "Thành phố Hải Phòng"
-SHEETS = ["Các phường", "Theo dịch vụ và tháng", "Chưa nộp", "Chiến dịch"]
+SHEETS = ["Các phường", "Theo dịch vụ và tháng", "Chưa nộp đúng hạn", "Chiến dịch"]
 NAMES = {s.code: s.name for s in DEFAULT_SERVICES}
 HEADER_ROW = 5  # of `Các phường`: its title, period and "made at" lines come first
 FIXED = {  # the columns of `Các phường` besides the services: header -> Figures field
@@ -185,13 +187,13 @@ MISSING_HEADER = (
     "Phường, xã, đặc khu",
     "Hạn báo cáo",
     "Hạn cuối",
-    "Số tổ đã nộp",
+    "Số tổ nộp đúng hạn",
     "Số tổ phải nộp",
 )
 
 
 def test_not_sent_lists_exactly_the_wards_whose_teams_missed_a_passed_deadline(book: Path):
-    header, *body = rows(book, "Chưa nộp")
+    header, *body = rows(book, "Chưa nộp đúng hạn")
     assert header == MISSING_HEADER
     found = [(r[1], r[2], r[3].date(), r[4], r[5]) for r in body]
     assert found == MISSING
@@ -202,7 +204,7 @@ def test_a_deadline_not_over_yet_is_owed_by_no_one(city: App, tmp_path: Path):
     # on 15/12 the quarterly report (last day 14/12) is over as well: no team sent it
     path = write(city, tmp_path / "sau.xlsx", today=date(2026, 12, 15))
     assert ward_rows(path)[NGO_QUYEN]["Số báo cáo tổ phải nộp"] == 4
-    quarterly = [r for r in rows(path, "Chưa nộp", first=2) if r[2] == "Báo cáo quý"]
+    quarterly = [r for r in rows(path, "Chưa nộp đúng hạn", first=2) if r[2] == "Báo cáo quý"]
     assert [r[1] for r in quarterly] == ["Đặc khu Cát Hải", LE_CHAN, NGO_QUYEN]
 
 
@@ -229,16 +231,16 @@ def test_when_every_ward_sent_the_sheet_says_so(city: App, tmp_path: Path):
                 uow.session.add(submission)
         uow.commit()
     path = write(city, tmp_path / "du.xlsx", end=date(2026, 10, 30))  # before the one-off's
-    assert rows(path, "Chưa nộp") == [
+    assert rows(path, "Chưa nộp đúng hạn") == [
         MISSING_HEADER,
-        ("Mọi phường đã nộp đủ.", None, None, None, None, None),
+        ("Mọi phường đã nộp đủ, đúng hạn.", None, None, None, None, None),
     ]
     assert ward_rows(path)["Tổng cộng"]["Số báo cáo tổ nộp đúng hạn"] == 4
 
 
 def test_a_period_with_no_deadline_over_says_so(city: App, tmp_path: Path):
     path = write(city, tmp_path / "thang11.xlsx", start=date(2026, 11, 1), end=date(2026, 11, 22))
-    assert rows(path, "Chưa nộp", first=2) == [
+    assert rows(path, "Chưa nộp đúng hạn", first=2) == [
         ("Trong kỳ này chưa có hạn báo cáo nào đã qua.", None, None, None, None, None)
     ]
 
@@ -274,26 +276,28 @@ def test_the_export_is_audited_with_the_city_and_the_period(city: App, tmp_path:
     }
 
 
+def statements(app: App, path: Path) -> int:
+    """How many SQL statements writing the city's workbook takes."""
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(app.db, "before_cursor_execute", count)
+    try:
+        write(app, path)
+    finally:
+        event.remove(app.db, "before_cursor_execute", count)
+    return len(seen)
+
+
 def test_the_figures_take_as_many_queries_for_fourteen_wards_as_for_four(city: App, tmp_path: Path):
-    def statements(path: Path) -> int:
-        seen: list[str] = []
-
-        def count(*args: Any) -> None:
-            seen.append(args[2])
-
-        event.listen(city.db, "before_cursor_execute", count)
-        try:
-            write(city, path)
-        finally:
-            event.remove(city.db, "before_cursor_execute", count)
-        return len(seen)
-
-    four = statements(tmp_path / "bon.xlsx")
+    four = statements(city, tmp_path / "bon.xlsx")
     with city.uow() as uow:
         for n in range(10):
             add_ward(uow, f"Xã Thêm {n}", now=city.clock())
         uow.commit()
-    assert statements(tmp_path / "muoi-bon.xlsx") == four
+    assert statements(city, tmp_path / "muoi-bon.xlsx") == four
     found = ward_rows(tmp_path / "muoi-bon.xlsx")
     assert len(found) == 15 and found["Xã Thêm 2"]["Số lượt hỗ trợ"] == 0
 
@@ -387,3 +391,28 @@ def test_the_campaign_sheet_prints_one_page_wide_at_full_size(book: Path):
     ws = load_workbook(book)["Chiến dịch"]
     assert print_problems(ws) == []  # one page wide, its header row atop every page
     assert printed_points(list(widths(ws).values())) <= PRINTABLE_POINTS  # not shrunk
+
+
+def test_the_city_deadlines_take_as_many_queries_for_three_as_for_one(city: App, tmp_path: Path):
+    passed = [
+        ("Báo cáo tháng 10", date(2026, 10, 20), "2026-10-20"),
+        ("Báo cáo nhanh", date(2026, 11, 5), "2026-11-05"),
+        ("Báo cáo tháng 11", date(2026, 11, 20), "2026-11-20"),
+    ]
+    with city.uow() as uow:
+        city_deadlines(uow, city.clock(), passed[0])
+        uow.commit()
+    one = statements(city, tmp_path / "mot.xlsx")
+    with city.uow() as uow:
+        city_deadlines(uow, city.clock(), *passed[1:])
+        ward_sends(uow, LE_CHAN, passed[1], datetime(2026, 11, 1, 9, 0, tzinfo=ZONE))
+        ward_sends(uow, LE_CHAN, passed[2], datetime(2026, 11, 22, 9, 0, tzinfo=ZONE))  # late
+        uow.commit()
+    assert statements(city, tmp_path / "ba.xlsx") == one
+    late = {(r[1], r[2]) for r in rows(tmp_path / "ba.xlsx", L.SHEET_CITY_MISSING, first=2)}
+    ours = {name for name, _day, _period in passed}
+    assert {d for w, d in late if w == LE_CHAN and d in ours} == {
+        "Báo cáo tháng 10",
+        "Báo cáo tháng 11",
+    }
+    assert {w for w, d in late if d == "Báo cáo nhanh"} == set(WARDS_IN_ORDER) - {LE_CHAN}
