@@ -9,14 +9,22 @@ from zoneinfo import ZoneInfo
 
 from handlers.admin import PendingInvite, add_member, pending_invites
 from handlers.errors import NotEmpty as NotEmpty
+from reports.labels import WARD_TEAM
 from storage import logs, queries
-from storage.models import ChatIdentity, ResidentialGroup, Role, SupportLog, Team
+from storage.models import (
+    ChatIdentity,
+    InviteCode,
+    Member,
+    ResidentialGroup,
+    Role,
+    SupportLog,
+    Team,
+)
 from storage.roster import create_ward
 from storage.uow import UnitOfWork
 
 WARD = "Phường Nhị Chiểu (thử nghiệm)"
 GROUPS = [f"Tổ dân phố {n}" for n in range(1, 7)]  # TDP 6 has no team yet: 5/6 = 83%
-WARD_TEAM = "Tổ CNSCĐ phường"
 # (team, name, role, console user id or None when not joined yet)
 PEOPLE = [
     (WARD_TEAM, "Trần Văn Hùng", Role.OFFICER, "canbo"),
@@ -81,28 +89,40 @@ def load_demo(
         )
         if user_id is None:
             continue
-        session.add(
+        join(uow, member, invite, user_id, now=now)
+        if role is not Role.OFFICER:
+            joined.append((invite.member_id, member.team_id))
+    session.flush()
+    count = month_of_logs(uow, joined, now=now, zone=zone, rng=random.Random(seed))
+    invites = pending_invites(uow, now=now, invite_days=invite_days, ward_id=ward.id)
+    return DemoResult(WARD, count, invites)
+
+
+def join(
+    uow: UnitOfWork, member: Member, invite: InviteCode, user_id: str | None, *, now: datetime
+) -> None:
+    """The person has joined, with their invite: on the console as `user_id` (None: on no
+    chat here, so that no invite of theirs is left waiting)."""
+    if user_id is not None:
+        uow.session.add(
             ChatIdentity(
                 member_id=invite.member_id, platform="console", user_id=user_id, linked_at=now
             )
         )
-        member.consent_at, invite.used_at = now, now
-        session.add_all([member, invite])
-        if role is not Role.OFFICER:
-            joined.append((invite.member_id, member.team_id))
-    session.flush()
-    count = _month_of_logs(uow, joined, now=now, zone=zone, rng=random.Random(seed))
-    return DemoResult(WARD, count, pending_invites(uow, now=now, invite_days=invite_days))
+    member.consent_at, invite.used_at = now, now
+    uow.session.add_all([member, invite])
 
 
-def _month_of_logs(
+def month_of_logs(
     uow: UnitOfWork,
     members: list[tuple[int, int]],
     *,
     now: datetime,
     zone: ZoneInfo,
     rng: random.Random,
+    busy: float = 0.35,
 ) -> int:
+    """A month of logs of (member id, team id) each, on a `busy` share of days each."""
     session = uow.session
     today = now.astimezone(zone).date()
     codes, weights = list(WEIGHTS), list(WEIGHTS.values())
@@ -110,7 +130,7 @@ def _month_of_logs(
     for back in range(30, 0, -1):  # today is left for the person trying it out
         day = today - timedelta(days=back)
         for member_id, team_id in members:
-            if rng.random() > 0.35:
+            if rng.random() > busy:
                 continue
             picked = set(rng.choices(codes, weights, k=rng.randint(1, 3)))
             items = {code: rng.randint(1, 6) for code in codes if code in picked}

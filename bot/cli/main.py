@@ -9,7 +9,7 @@ import logging
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -152,17 +152,33 @@ def chat(
 @cli.command()
 def demo(
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Bỏ qua nếu đã có dữ liệu.")] = False,
+    city: Annotated[
+        bool,
+        typer.Option(
+            "--city",
+            help="Nạp cả thành phố thử nghiệm: thêm ba phường, xã, một cán bộ thành phố, "
+            "một hạn nộp và một chiến dịch của thành phố.",
+        ),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Nạp phường thử nghiệm vào cơ sở dữ liệu trống và in mã mời."""
-    from handlers.demo import NotEmpty, load_demo
+    """Nạp phường thử nghiệm (hoặc thành phố, với --city) vào cơ sở dữ liệu trống và in mã
+    mời."""
+    from handlers.demo import DemoResult, NotEmpty, load_demo
+    from handlers.demo_city import CITY, CITY_OFFICER, DemoCity, load_demo_city
 
     cfg = _config(config)
     app = _app(cfg)
 
-    def work() -> Any:
+    def work() -> DemoCity | DemoResult:
         with app.uow() as uow:
-            result = load_demo(uow, now=app.clock(), zone=cfg.zone, invite_days=cfg.bot.invite_days)
+            now, zone, days = app.clock(), cfg.zone, cfg.bot.invite_days
+            result: DemoCity | DemoResult
+            if city:
+                name = cfg.city.name or CITY
+                result = load_demo_city(uow, city=name, now=now, zone=zone, invite_days=days)
+            else:
+                result = load_demo(uow, now=now, zone=zone, invite_days=days)
             uow.commit()
             return result
 
@@ -172,13 +188,25 @@ def demo(
         if if_empty:
             return
         _fail(str(exc))
-    out.print(f"Đã nạp {result.ward}: {result.logs} lượt hỗ trợ trong 30 ngày qua.")
+    if isinstance(result, DemoCity):
+        out.print(
+            f"Đã nạp {escape(result.city)}: {result.wards} phường, xã, {result.logs} lượt hỗ "
+            "trợ trong 30 ngày qua."
+        )
+        out.print(
+            f"Thử với tư cách cán bộ thành phố: gotungnha chat --user {CITY_OFFICER[1]} "
+            f"(trang web: gotungnha web --user {CITY_OFFICER[1]})."
+        )
+        ward = result.demo
+    else:
+        ward = result
+        out.print(f"Đã nạp {ward.ward}: {ward.logs} lượt hỗ trợ trong 30 ngày qua.")
     out.print(
-        "Thử với tư cách thành viên: gotungnha chat --user demo (tổ trưởng: totruong, "
-        "cán bộ phường: canbo)."
+        f"Thử với tư cách thành viên của {ward.ward}: gotungnha chat --user demo (tổ trưởng: "
+        "totruong, cán bộ phường: canbo)."
     )
     out.print("Người chưa tham gia — thử: gotungnha chat --user moi, rồi gõ /thamgia MÃ")
-    for invite in result.invites:
+    for invite in ward.invites:
         out.print(f"  {invite.code}  {escape(invite.name)} ({escape(invite.team)})")
 
 

@@ -1,4 +1,5 @@
-"""`gotungnha ward add|list` and `gotungnha export --city`, on SQLite and PostgreSQL.
+"""`gotungnha ward add|list`, `gotungnha export --city` and `gotungnha demo --city`, on SQLite
+and PostgreSQL.
 
 The wards are put into the database (tests/city_wards.py) through the test's app; the
 command line then runs on the same database, in this process (tests/e2e/running.py).
@@ -11,11 +12,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.app import App
 from bot.channels.console import ConsoleChat
 from handlers import texts
+from handlers.demo_city import OTHER_WARDS
 from storage.models import AuditEntry, Deadline, Member, Role, Team, Ward, WardKind
 from tests.city_wards import MARKERS, build_city
 from tests.e2e.running import gotungnha
@@ -215,3 +217,47 @@ def test_city_add_officer_refuses_a_city_named_as_one_of_its_wards(
     assert [w for w in wards(city) if w.kind == WardKind.CITY] == []
     with city.uow() as uow:
         assert uow.session.exec(select(Member).where(Member.name == "Mai Văn Sở")).all() == []
+
+
+# --- the demo city ----------------------------------------------------------------------
+
+
+def flat(text: str) -> str:
+    """The text with every run of spaces and line breaks as one space (the terminal may wrap
+    a long line)."""
+    return " ".join(text.split())
+
+
+def test_the_demo_city_is_tried_as_its_officer_and_names_no_volunteer(
+    app: App, db_url: str, tmp_path: Path
+):
+    loaded = gotungnha(["demo", "--city"], db_url, tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "gotungnha chat --user thanhpho" in loaded.stdout
+    with app.uow() as uow:
+        wards = uow.session.exec(select(Ward.name).where(Ward.kind == WardKind.WARD)).all()
+        people = uow.session.exec(
+            select(Member.name).where(col(Member.role).in_([Role.MEMBER, Role.LEADER]))
+        ).all()
+        office = uow.session.exec(select(Ward).where(Ward.kind == WardKind.CITY)).one()
+    assert len(wards) == 4 and len(people) > 60
+    said = gotungnha(
+        ["chat", "--user", "thanhpho"], db_url, tmp_path, stdin="/thongke\n/tiendo\n/chiendich\n"
+    )
+    assert said.returncode == 0, said.stderr
+    seen = flat(said.stdout)
+    assert f"{office.name}: 4 phường" in seen
+    assert [w for w in wards if w not in seen] == []
+    sent = sum(w.sent for w in OTHER_WARDS)
+    assert f"{sent}/4 phường đã nộp" in seen and "Chiến dịch" in seen
+    assert [p for p in people if p in seen] == []
+    # the demo ward's officer still sees the demo ward alone
+    own = flat(gotungnha(["chat", "--user", "canbo"], db_url, tmp_path, stdin="/thongke\n").stdout)
+    assert "Nhị Chiểu" in own and [w for w in wards if w in own and "Nhị Chiểu" not in w] == []
+
+
+def test_the_demo_city_loads_only_into_an_empty_database(app: App, db_url: str, tmp_path: Path):
+    assert gotungnha(["demo"], db_url, tmp_path).returncode == 0
+    again = gotungnha(["demo", "--city"], db_url, tmp_path)
+    assert again.returncode == 1 and "trống" in again.stderr
+    assert len(wards(app)) == 1
