@@ -166,8 +166,8 @@ def _group(offset: int, match: re.Match[str]) -> _Group:
 def _without_dates(groups: list[_Group], text: str) -> list[list[_Group]]:
     """The run cut where a date stands on its own ("12/5 0912 345 678"): a date inside a run
     of the same separators ("09/12/345/678") is part of a number, not a date, and so is a
-    short one that makes a number with the few digits around it ("09/12/34 5678",
-    "0987 6/5 4321")."""
+    short one that makes a number starting with 0 with the few digits around it
+    ("09/12/34 5678", "0987 6/5 4321"; but "114 10 23/11" is a count and a day)."""
     parts: list[list[_Group]] = [[]]
     i = 0
     while i < len(groups):
@@ -175,7 +175,7 @@ def _without_dates(groups: list[_Group], text: str) -> list[list[_Group]]:
         if not size:
             parts[-1].append(groups[i])
             i += 1
-        elif _number_through(groups, i, size, _digits_past_counts(parts[-1])):
+        elif _number_through(groups, i, size, _past_counts(parts[-1])):
             # one group: no piece of it may be taken for a count next to the number
             date = groups[i : i + size]
             digits = "".join(g.digits for g in date)
@@ -187,8 +187,8 @@ def _without_dates(groups: list[_Group], text: str) -> list[list[_Group]]:
     return [p for p in parts if p]
 
 
-def _digits_past_counts(groups: list[_Group]) -> int:
-    """The digits of the groups, without the counts before a number ("2 0912…")."""
+def _past_counts(groups: list[_Group]) -> list[_Group]:
+    """The groups without the counts before a number ("2 0912…")."""
     lo = 0
     while (
         lo + 1 < len(groups)
@@ -197,18 +197,24 @@ def _digits_past_counts(groups: list[_Group]) -> int:
         and groups[lo + 1].digits.startswith("0")
     ):
         lo += 1
-    return sum(g.size for g in groups[lo:])
+    return groups[lo:]
 
 
-def _number_through(groups: list[_Group], i: int, size: int, before: int) -> bool:
-    """A date without a four-digit year and the `before` digits before it and the digits
-    after it make a number that neither side makes alone: "09/12/34 5678" and "0987 6/5 4321"
-    are numbers, "12/5 0912 345 678" and "0912 345 678 12/5" a date and one."""
+def _number_through(groups: list[_Group], i: int, size: int, before: list[_Group]) -> bool:
+    """Whether a date without a four-digit year, the groups `before` it and the groups after
+    it make a number that neither side makes alone, starting with 0 as phone and CCCD
+    numbers do: "09/12/34 5678" and "0987 6/5 4321" are numbers; "12/5 0912 345 678" and
+    "0912 345 678 12/5" a date and a number; "114 10 23/11" and "20/11 114 10" a count
+    and a day."""
     if size == 3 and groups[i + 2].size == 4 and 2000 <= int(groups[i + 2].digits) <= 2099:
         return False  # 20/11/2026: always a day
+    first = (before or groups[i:])[0]
+    if not first.digits.startswith("0") and not first.plus:
+        return False
+    ahead = sum(g.size for g in before)
     date = sum(g.size for g in groups[i : i + size])
     after = sum(g.size for g in groups[i + size :])
-    return before < _FEWEST_DIGITS and after < _FEWEST_DIGITS <= before + date + after
+    return ahead < _FEWEST_DIGITS and after < _FEWEST_DIGITS <= ahead + date + after
 
 
 def _date_at(groups: list[_Group], i: int, text: str) -> int:

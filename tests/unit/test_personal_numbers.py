@@ -75,6 +75,9 @@ def test_a_run_longer_than_any_number_is_blanked_whole():
         "vneid 3 sskdt 2 12/5 4 hộ 10 người",
         "ngõ 5/12/3 vneid 2",
         "hỗ trợ 500.000 đồng",
+        "114 10 23/11",  # báo cháy 114: 10, on 23/11; nine digits, none a number
+        "20/11 114 10",
+        "hôm qua 114 12 20/11",
     ],
 )
 def test_counts_and_dates_are_kept_as_typed(typed: str):
