@@ -41,7 +41,7 @@ def split_text(text: str, limit: int, *, measure: Callable[[str], int] = len) ->
     for Telegram), cut at the last line break in reach, else at the last space, else between
     two characters that do not join (never inside "ệ" written as e + two marks, nor inside an
     emoji sequence). The line break or space cut at is dropped, and so are blank lines and
-    trailing spaces around it."""
+    trailing spaces around it, so that no piece is blank."""
     pieces: list[str] = []
     rest = text
     while measure(rest) > limit:
@@ -51,9 +51,9 @@ def split_text(text: str, limit: int, *, measure: Callable[[str], int] = len) ->
         piece, rest = rest[:cut].rstrip(), rest[cut + skip :].lstrip("\n")
         if piece:
             pieces.append(piece)
-    if rest.strip() or not pieces:
+    if rest.strip() or measure(text) <= limit:  # a short text stays as it is, even blank
         pieces.append(rest)
-    return pieces
+    return pieces  # none: a text of blank lines longer than the limit has nothing to send
 
 
 def _fitting(text: str, limit: int, measure: Callable[[str], int]) -> int:

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.channels.text import split_text, utf16_units
@@ -51,6 +51,7 @@ def placed(text: str, pieces: list[str]) -> list[tuple[int, int]]:
 
 @settings(max_examples=300, deadline=None)
 @given(text=vietnamese_text, limit=st.integers(min_value=20, max_value=300))
+@example(text="\n" * 21, limit=20)  # blank lines past the limit: nothing to send, not ""
 def test_every_piece_fits_in_utf16_units_and_together_they_are_the_whole_text(
     text: str, limit: int
 ):
