@@ -11,7 +11,7 @@ Shown by `gotungnha zalo usage` and on the officer's dashboard.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -66,10 +66,15 @@ class BotMonth:
         }
 
 
-def zalo_months(session: Session, config: Config, *, now: datetime) -> list[BotMonth]:
-    """Every configured Zalo bot's month so far (and bots still in the data, if dropped)."""
+def zalo_months(
+    session: Session, config: Config, *, now: datetime, month: str | None = None
+) -> list[BotMonth]:
+    """Every configured Zalo bot's month so far (and bots still in the data, if dropped); or
+    its whole `month` (YYYY-MM) gone by, where what waits and pauses is today's and not shown,
+    and the members linked are today's."""
     zone: ZoneInfo = config.zone
-    month = month_of(now, zone)
+    current = month_of(now, zone)
+    month = month or current
     usage = {
         bot: kinds
         for (platform, bot), kinds in bot_usage.month_usage(session, month).items()
@@ -77,10 +82,12 @@ def zalo_months(session: Session, config: Config, *, now: datetime) -> list[BotM
     }
     users = bot_usage.users_per_bot(session, "zalo")
     senders = bot_usage.senders_per_bot(session, "zalo", month)
-    waiting = outbox.waiting_counts(session)
-    first_day = now.astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    skipped = outbox.quota_skips(session, first_day)
-    paused = bot_usage.pauses(session)
+    first_day = datetime.strptime(month, "%Y-%m").replace(tzinfo=zone)
+    next_first = (first_day + timedelta(days=32)).replace(day=1)
+    skipped = outbox.quota_skips(session, first_day, next_first)
+    this_month = month == current
+    waiting = outbox.waiting_counts(session) if this_month else {}
+    paused = bot_usage.pauses(session) if this_month else {}
     configured = {bot.name: bot for bot in config.zalo.all_bots}
     names = list(configured) + sorted((set(usage) | set(users)) - set(configured))
     months = []

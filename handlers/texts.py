@@ -539,7 +539,11 @@ USAGE_KINDS = {  # what each kind of message counted against a bot's quota is ca
 }
 USAGE_PEOPLE = (  # what max_users is checked against, and what Zalo likely counts
     "  Người dùng: {users} thành viên đã liên kết (max_users so với số này), {senders} người "
-    "đã nhắn bot tháng này (Zalo có thể tính theo số này)"
+    "đã nhắn bot {when} (Zalo có thể tính theo số này)"
+)
+USAGE_MONTH_GONE = (
+    "  Tháng đã qua: số thành viên liên kết là của hôm nay; tin đang chờ và tạm dừng chỉ xem "
+    "được ở tháng này."
 )
 USAGE_COUNTED_OUT = "  Tin tính vào hạn mức tháng: tin bot gửi đi (count_incoming = false)"
 USAGE_COUNTED_IN = (

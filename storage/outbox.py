@@ -256,8 +256,11 @@ def settled(
     return done
 
 
-def quota_skips(session: Session, since: datetime) -> dict[tuple[str, str], int]:
-    """Scheduled sends skipped for a bot's quota since `since`, per (platform, bot)."""
+def quota_skips(
+    session: Session, since: datetime, until: datetime | None = None
+) -> dict[tuple[str, str], int]:
+    """Scheduled sends skipped for a bot's quota since `since` (and before `until`), per
+    (platform, bot)."""
     stmt = (
         select(OutboxMessage.platform, OutboxMessage.bot, func.count())
         .where(
@@ -267,6 +270,8 @@ def quota_skips(session: Session, since: datetime) -> dict[tuple[str, str], int]
         )
         .group_by(col(OutboxMessage.platform), col(OutboxMessage.bot))
     )
+    if until is not None:
+        stmt = stmt.where(col(OutboxMessage.due_at) < until)
     return {(platform, bot): int(n) for platform, bot, n in session.exec(stmt)}
 
 

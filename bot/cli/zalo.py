@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any
@@ -95,18 +96,31 @@ def zalo_info(bot: BotOption = None, config: ConfigOption = None) -> None:
 
 @zalo_cli.command("usage")
 def zalo_usage(
+    month: Annotated[
+        str | None,
+        typer.Option(
+            "--month",
+            help="Một tháng đã qua, ví dụ 11/2026 (mặc định: tháng này).",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In JSON.")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Mỗi bot Zalo trong tháng này: số tin so với gói, số người dùng, tin đang chờ."""
+    """Mỗi bot Zalo trong tháng này (hoặc --month): số tin so với gói, số người dùng, tin
+    đang chờ."""
     from bot.bot_report import zalo_months
+    from storage.bot_usage import month_of
 
     cfg = _config(config)
     app = _app(cfg)
+    asked = _month(month) if month is not None else None
+    if asked is not None and asked > month_of(app.clock(), cfg.zone):
+        _fail(f"Tháng {month} chưa đến: xem tháng này hoặc một tháng đã qua.")
 
     def work() -> list[Any]:
         with app.uow(read_only=True) as unit:
-            return zalo_months(unit.session, cfg, now=app.clock())
+            return zalo_months(unit.session, cfg, now=app.clock(), month=asked)
 
     months = _guard(cfg, work)
     if as_json:
@@ -114,13 +128,28 @@ def zalo_usage(
         return
     if not months:
         out.print("Chưa có bot Zalo nào.")
-    for month in months:
-        for line in usage_lines(month, cfg.zone):
+    gone = asked is not None and asked != month_of(app.clock(), cfg.zone)
+    for each in months:
+        for line in usage_lines(each, cfg.zone, gone=gone):
             out.print(escape(line))
 
 
-def usage_lines(month: Any, zone: ZoneInfo) -> list[str]:
-    """A bot's month in a few lines of Vietnamese."""
+def _month(typed: str) -> str:
+    """A month typed mm/yyyy (or yyyy-mm) as YYYY-MM; refused in Vietnamese otherwise."""
+    found = re.fullmatch(r"\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*", typed)
+    if found:
+        month, year = int(found[1]), int(found[2])
+    elif found := re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", typed):
+        year, month = int(found[1]), int(found[2])
+    else:
+        _fail(f"Không hiểu tháng “{typed}”: gõ tháng/năm, ví dụ --month 11/2026.")
+    if not 1 <= month <= 12 or year < 2000:
+        _fail(f"Không có tháng “{typed}”: gõ tháng/năm, ví dụ --month 11/2026.")
+    return f"{year:04d}-{month:02d}"
+
+
+def usage_lines(month: Any, zone: ZoneInfo, *, gone: bool = False) -> list[str]:
+    """A bot's month in a few lines of Vietnamese (`gone`: a month gone by)."""
     limit = f"/{month.limit} ({month.percent}%)" if month.limit else " (chưa đặt hạn mức)"
     users = f"/{month.max_users}" if month.max_users else ""
     lines = [
@@ -132,7 +161,10 @@ def usage_lines(month: Any, zone: ZoneInfo) -> list[str]:
     ]
     if kinds:
         lines.append("  " + ", ".join(kinds))
-    lines.append(texts.USAGE_PEOPLE.format(users=month.users, senders=month.senders))
+    when = "tháng này" if not gone else f"tháng {month.month[5:]}/{month.month[:4]}"
+    lines.append(texts.USAGE_PEOPLE.format(users=month.users, senders=month.senders, when=when))
+    if gone:
+        lines.append(texts.USAGE_MONTH_GONE)
     lines.append(texts.USAGE_COUNTED_IN if month.count_incoming else texts.USAGE_COUNTED_OUT)
     if month.max_users and month.senders > month.max_users:
         lines.append(texts.USAGE_SENDERS_OVER.format(senders=month.senders, most=month.max_users))

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -256,6 +256,21 @@ def test_zalo_usage_prints_each_bots_month(
     as_json = {m["bot"]: m for m in json.loads(usage_command("--json").stdout)}
     assert (as_json["to1"]["users"], as_json["to1"]["senders"]) == (0, 3)
     assert as_json["to2"]["count_incoming"] is True and as_json["to2"]["sent"] == 1
+    # a month gone by: its own figures, and a word on what is today's
+    gone = usage_command("--month", "1/2020")
+    assert gone.returncode == 0, gone.stderr
+    assert "Bot Tổ 1 [to1], tháng 01/2020: 999/3000 (33%) tin" in gone.stdout
+    assert "1 người đã nhắn bot tháng 01/2020" in gone.stdout
+    assert ", tháng 01/2020: 0/3000 (0%) tin" in gone.stdout.split("to2 [to2]")[1]
+    assert "Tháng đã qua: số thành viên liên kết là của hôm nay" in gone.stdout
+    old = {m["bot"]: m for m in json.loads(usage_command("--month", "2020-01", "--json").stdout)}
+    assert (old["to1"]["month"], old["to1"]["sent"], old["to1"]["senders"]) == ("2020-01", 999, 1)
+    for typed, said in (("13/2020", "Không có tháng"), ("tháng 1", "Không hiểu tháng")):
+        refused = usage_command("--month", typed)
+        assert refused.returncode == 1 and said in refused.stderr, refused.stderr
+    later = now.astimezone(zone) + timedelta(days=40)
+    refused = usage_command("--month", f"{later:%m/%Y}")
+    assert refused.returncode == 1 and "chưa đến" in refused.stderr
 
 
 def two_bot_config(tmp_path: Path, url: str) -> Path:
