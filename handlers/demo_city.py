@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.admin import add_city_officer, add_member
 from handlers.demo import DemoResult, join, load_demo, month_of_logs
 from reports.labels import WARD_TEAM
 from storage import campaigns, deadlines, queries
-from storage.models import Audience, ResidentialGroup, Role, TargetPer, Team
+from storage.models import Audience, Member, ResidentialGroup, Role, TargetPer, Team
 from storage.roster import create_ward
 from storage.uow import UnitOfWork
 
@@ -157,8 +157,32 @@ def _other_ward(
             )
             join(uow, member, invite, None, now=now)
             logging.append((invite.member_id, member.team_id))
+            if m == 0 and rng.random() < min(1.0, 2 * ward.busy):
+                _sent_yearly(uow, made.id, member, now=now, zone=zone)
     session.flush()
     return month_of_logs(uow, logging, now=now, zone=zone, rng=rng, busy=ward.busy)
+
+
+def _sent_yearly(
+    uow: UnitOfWork, ward_id: int, leader: Member, *, now: datetime, zone: ZoneInfo
+) -> None:
+    """The leader's team sent the ward's yearly report (its last period gone by) five days
+    before its last day."""
+    [yearly] = [
+        d for d in deadlines.deadlines_of_ward(uow.session, ward_id) if d.repeat == "yearly"
+    ]
+    today = now.astimezone(zone).date()
+    year = today.year if today >= yearly.before.replace(year=today.year) else today.year - 1
+    sent = datetime.combine(yearly.before.replace(year=year), time(9), zone) - timedelta(days=6)
+    assert yearly.id is not None and leader.id is not None
+    deadlines.mark_submitted(
+        uow.session,
+        deadline_id=yearly.id,
+        team_id=leader.team_id,
+        period=str(year),  # a yearly deadline's period is its year (schedules.rules)
+        member_id=leader.id,
+        now=sent,
+    )
 
 
 def _month_end(day: date) -> date:
