@@ -175,7 +175,7 @@ def _without_dates(groups: list[_Group], text: str) -> list[list[_Group]]:
         if not size:
             parts[-1].append(groups[i])
             i += 1
-        elif _number_through(groups, i, size, _past_counts(parts[-1])):
+        elif _number_through(groups, i, size, parts[-1]):
             # one group: no piece of it may be taken for a count next to the number
             date = groups[i : i + size]
             digits = "".join(g.digits for g in date)
@@ -190,28 +190,38 @@ def _without_dates(groups: list[_Group], text: str) -> list[list[_Group]]:
 def _past_counts(groups: list[_Group]) -> list[_Group]:
     """The groups without the counts before a number ("2 0912…")."""
     lo = 0
-    while (
-        lo + 1 < len(groups)
-        and groups[lo].size <= 3
-        and not groups[lo].digits.startswith("0")
-        and groups[lo + 1].digits.startswith("0")
-    ):
+    while lo + 1 < len(groups) and _count_before(groups, lo):
         lo += 1
     return groups[lo:]
 
 
+def _count_before(groups: list[_Group], at: int) -> bool:
+    """Whether the group at `at` is a count before the number the next group starts: a
+    short group that does not start with 0 (a count never does; a number does), before one
+    that does ("vneid 3 0912 345 678")."""
+    count, number = groups[at], groups[at + 1]
+    return (
+        count.size <= 3
+        and not count.plus
+        and not count.digits.startswith("0")
+        and (number.digits.startswith("0") or number.plus)
+    )
+
+
 def _number_through(groups: list[_Group], i: int, size: int, before: list[_Group]) -> bool:
-    """Whether a date without a four-digit year, the groups `before` it and the groups after
-    it make a number that neither side makes alone, starting with 0 as phone and CCCD
-    numbers do: "09/12/34 5678" and "0987 6/5 4321" are numbers; "12/5 0912 345 678" and
+    """Whether a date without a four-digit year, the groups `before` it (in its part of the
+    run) and the groups after it make a number that neither side makes alone, starting with
+    0 or 84 as phone and CCCD numbers do, past the counts before it: "09/12/34 5678",
+    "2 09/1 2345678" and "0987 6/5 4321" are numbers; "12/5 0912 345 678" and
     "0912 345 678 12/5" a date and a number; "114 10 23/11" and "20/11 114 10" a count
     and a day."""
     if size == 3 and groups[i + 2].size == 4 and 2000 <= int(groups[i + 2].digits) <= 2099:
         return False  # 20/11/2026: always a day
-    first = (before or groups[i:])[0]
-    if not first.digits.startswith("0") and not first.plus:
+    number = _past_counts([*before, *groups[i:]])
+    digits = "".join(g.digits for g in number)  # "+8 49…": 84 with its plus let go
+    if not digits.startswith(("0", "84")) and not number[0].plus:
         return False
-    ahead = sum(g.size for g in before)
+    ahead = sum(g.size for g in number if g.start < groups[i].start)
     date = sum(g.size for g in groups[i : i + size])
     after = sum(g.size for g in groups[i + size :])
     return ahead < _FEWEST_DIGITS and after < _FEWEST_DIGITS <= ahead + date + after
@@ -253,15 +263,7 @@ def _numbers_in(
     total = sum(g.size for g in groups)
     if total < _FEWEST_DIGITS:
         return []
-    # "vneid 3 0912 345 678": a short group before a number starting with 0 is a count
-    while (
-        hi - lo > 1
-        and groups[lo].size <= 3
-        and not groups[lo].plus
-        and not groups[lo].digits.startswith("0")  # a count never does; a number does
-        and total - groups[lo].size >= _FEWEST_DIGITS
-        and (groups[lo + 1].digits.startswith("0") or groups[lo + 1].plus)
-    ):
+    while hi - lo > 1 and _count_before(groups, lo) and total - groups[lo].size >= _FEWEST_DIGITS:
         total -= groups[lo].size
         lo += 1
     # "0912 345 678 12 người": a count of one or two digits after it stays

@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from storage.personal import scrub, scrub_spoken, tidy
@@ -302,6 +302,8 @@ def numbers_with_a_date_inside(draw: st.DrawFn) -> tuple[str, str]:
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
+@example(number=("09/1'2345678", "0912345678"), before="vneid 2 @ ", after="")  # a count first
+@example(number=("+8:49 123 4!5-6‰78", "84912345678"), before="", after="")  # + apart from 84
 @given(
     number=numbers_with_a_date_inside(),
     before=st.sampled_from(["", "gc: gọi ", "vneid 2 @ "]),
