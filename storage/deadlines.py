@@ -43,12 +43,9 @@ def city_deadlines(session: Session, office_id: int) -> list[Deadline]:
     return [d for d in found if d.audience == Audience.WARDS]
 
 
-def wards_submitted(
-    session: Session, deadline_id: int, period: str, *, before: datetime | None = None
-) -> set[int]:
-    """Wards that marked this period of a city deadline submitted (by `before`, if given)."""
-    sent = wards_sent(session, [(deadline_id, period)])[(deadline_id, period)]
-    return {ward for ward, at in sent.items() if before is None or at < before}
+def wards_submitted(session: Session, deadline_id: int, period: str) -> set[int]:
+    """Wards that marked this period of a city deadline submitted."""
+    return set(wards_sent(session, [(deadline_id, period)])[(deadline_id, period)])
 
 
 def wards_sent(

@@ -114,13 +114,15 @@ def zalo_usage(
 
     cfg = _config(config)
     app = _app(cfg)
+    now = app.clock()
+    current = month_of(now, cfg.zone)
     asked = _month(month) if month is not None else None
-    if asked is not None and asked > month_of(app.clock(), cfg.zone):
+    if asked is not None and asked > current:
         _fail(f"Tháng {month} chưa đến: xem tháng này hoặc một tháng đã qua.")
 
     def work() -> list[Any]:
         with app.uow(read_only=True) as unit:
-            return zalo_months(unit.session, cfg, now=app.clock(), month=asked)
+            return zalo_months(unit.session, cfg, now=now, month=asked)
 
     months = _guard(cfg, work)
     if as_json:
@@ -128,7 +130,7 @@ def zalo_usage(
         return
     if not months:
         out.print("Chưa có bot Zalo nào.")
-    gone = asked is not None and asked != month_of(app.clock(), cfg.zone)
+    gone = asked is not None and asked != current
     for each in months:
         for line in usage_lines(each, cfg.zone, gone=gone):
             out.print(escape(line))
